@@ -1,0 +1,210 @@
+"""Load and validate an answers file (the questionnaire of one agreement).
+
+Takes the answers YAML and the library and gives :class:`Answers`: every declared
+parameter typed, defaults applied, the clauses selected, and warnings. Every problem is
+collected and raised together as an :class:`~slagen.errors.InputError`, each with file,
+line and key path, in words a sales person understands.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slagen.errors import InputError, Problem
+from slagen.library import Catalog, Clause, Library
+from slagen.params import Param, ParamError, coerce_value
+from slagen.select import select_clauses
+from slagen.yamlsource import KeyPath, YamlSource, load_yaml
+
+FORMAT_VERSION = 1
+
+
+@dataclass(slots=True)
+class Answers:
+    """A validated agreement: typed values by key, the nested tree templates see, the chosen clauses."""
+
+    source: YamlSource
+    values: dict[str, Any]
+    tree: dict[str, Any]
+    clauses: list[Clause]
+    warnings: list[Problem]
+
+    @property
+    def name(self) -> str:
+        """Base name for output files: the answers file's name without its suffix."""
+        return Path(self.source.path).name.split(".")[0] or "agreement"
+
+
+def load_answers(path: Path, library: Library) -> Answers:
+    """Read ``path`` and validate it against ``library``; raise InputError listing every problem."""
+    return validate_answers(load_yaml(path), library)
+
+
+def validate_answers(source: YamlSource, library: Library) -> Answers:
+    """Type every answer, fill defaults, select clauses and check that each selected clause has its answers."""
+    checker = _Checker(source, library)
+    values = checker.run()
+    tree = _nest(library.params, values)
+    clauses = select_clauses(library, tree)
+    checker.check_selected(clauses, values)
+    if checker.problems:
+        raise InputError(checker.problems)
+    return Answers(source, values, tree, clauses, checker.warnings)
+
+
+class _Checker:
+    def __init__(self, source: YamlSource, library: Library) -> None:
+        self.source = source
+        self.library = library
+        self.params = library.params
+        self.groups = {".".join(key.split(".")[:i]) for key in self.params for i in range(1, key.count(".") + 1)}
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.given: set[str] = set()
+
+    def problem(self, path: KeyPath, message: str, *, warning: bool = False) -> None:
+        found = Problem(
+            message,
+            self.source.path,
+            self.source.line_of(path),
+            ".".join(path) or None,
+            "warning" if warning else "error",
+        )
+        (self.warnings if warning else self.problems).append(found)
+
+    def run(self) -> dict[str, Any]:
+        data = self.source.data
+        if data is None:
+            self.problem((), "the file is empty; start from examples/telemarketing.yaml")
+            return {}
+        if not isinstance(data, dict):
+            self.problem((), "expected a mapping of answers (key: value) at the top level")
+            return {}
+        values: dict[str, Any] = {}
+        self._walk(data, (), values)
+        if "slagen" in values and values["slagen"] != FORMAT_VERSION:
+            self.problem(
+                ("slagen",), f"answers format {values['slagen']} is not known (this slagen reads {FORMAT_VERSION})"
+            )
+        for key, param in self.params.items():
+            if key not in values:
+                values[key] = param.default
+        self._check_service(values)
+        self._check_localized(values)
+        return values
+
+    def _check_localized(self, values: dict[str, Any]) -> None:
+        languages = values.get("languages") or []
+        for key, param in self.params.items():
+            value = values.get(key)
+            if param.type == "localized" and isinstance(value, dict):
+                missing = [lang for lang in languages if lang not in value]
+                if missing:
+                    self.problem(
+                        tuple(key.split(".")),
+                        f"no text for {', '.join(missing)} (the agreement is written in {', '.join(languages)})",
+                    )
+
+    def _walk(self, data: dict[str, Any], path: KeyPath, values: dict[str, Any]) -> None:
+        for name, value in data.items():
+            here = (*path, name)
+            key = ".".join(here)
+            if key in self.params:
+                self.given.add(key)
+                try:
+                    values[key] = coerce_value(self.params[key], value)
+                except ParamError as exc:
+                    self.problem((*here, *exc.subkey), str(exc))
+            elif key in self.groups:
+                if isinstance(value, dict):
+                    self._walk(value, here, values)
+                else:
+                    self.problem(here, f"expected a mapping with keys such as {', '.join(self._children(key)[:4])}")
+            else:
+                self.problem(here, self._unknown(path, name))
+
+    def _children(self, prefix: str) -> list[str]:
+        depth = prefix.count(".") + 1 if prefix else 0
+        names = {
+            k.split(".")[depth] for k in [*self.params, *self.groups] if k.startswith(prefix + "." if prefix else "")
+        }
+        return sorted(names)
+
+    def _unknown(self, path: KeyPath, name: str) -> str:
+        siblings = self._children(".".join(path))
+        close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known here: {', '.join(siblings)})"
+        return f"unknown key '{name}'{hint}"
+
+    def _check_service(self, values: dict[str, Any]) -> None:
+        catalog_key = next((k for k, p in self.params.items() if p.type == "catalog"), None)
+        if catalog_key is None or values.get(catalog_key) is None:
+            return
+        catalog = self.library.catalogs.get(values[catalog_key])
+        if catalog is None:
+            self.problem(
+                tuple(catalog_key.split(".")),
+                _unknown_choice("catalog", values[catalog_key], list(self.library.catalogs)),
+            )
+            values[catalog_key] = None
+            return
+        for key, param in self.params.items():
+            if param.type == "tier" and values.get(key) is not None and values[key] not in catalog.tiers:
+                self.problem(tuple(key.split(".")), _unknown_choice("tier", values[key], list(catalog.tiers)))
+                values[key] = None
+            if param.type == "kpi_values" and values.get(key):
+                values[key] = self._kpi_values(key, values[key], catalog)
+                if values.get("agreement.model") == "standard":
+                    self.problem(
+                        tuple(key.split(".")),
+                        "a standard agreement takes the tier as published; "
+                        "set agreement.model: customer-specific to agree other targets",
+                    )
+
+    def _kpi_values(self, key: str, given: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+        typed: dict[str, Any] = {}
+        for kpi_id, value in given.items():
+            path = (*key.split("."), kpi_id)
+            kpi = catalog.kpis.get(kpi_id)
+            if kpi is None:
+                self.problem(path, _unknown_choice(f"KPI of catalog '{catalog.id}':", kpi_id, list(catalog.kpis)))
+                continue
+            try:
+                typed[kpi_id] = kpi.coerce(value)
+            except ParamError as exc:
+                self.problem(path, str(exc))
+        return typed
+
+    def check_selected(self, clauses: list[Clause], values: dict[str, Any]) -> None:
+        used: set[str] = set()
+        for clause in clauses:
+            for param in clause.params:
+                used.add(param.key)
+                if values.get(param.key) is None and param.required and param.key not in self.given:
+                    self.problem(tuple(param.key.split(".")), f"missing: {param.help or 'required'}")
+        selected = {clause.id for clause in clauses}
+        for key in sorted(self.given - used):
+            owners = [c for c in self.library.clauses if c.id not in selected and any(p.key == key for p in c.params)]
+            if owners:
+                why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
+                self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)
+
+
+def _unknown_choice(what: str, value: Any, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(choices)}"
+    return f"unknown {what} '{value}' ({hint})"
+
+
+def _nest(params: dict[str, Param], values: dict[str, Any]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for key in params:
+        *parents, leaf = key.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = values.get(key)
+    return tree

@@ -1,0 +1,174 @@
+"""The command line: the only module that prints or exits.
+
+Each command parses its options and calls one function of the core; every
+:class:`~slagen.errors.SlagenError` becomes its messages on stderr and its exit code
+(2 for bad input), never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from slagen import __version__
+from slagen.errors import SlagenError
+from slagen.generate import FORMATS, check_answers, generate
+from slagen.library import default_library_path, load_library
+from slagen.output import write_outputs
+from slagen.params import LANGUAGES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEMO = "telemarketing"
+
+
+def _reports_errors(command: F) -> F:
+    """Turn slagen errors into messages and exit codes at this one edge."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SlagenError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}" if problem.severity == "error" else str(problem), err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+library_option = click.option(
+    "--library",
+    "library_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Clause library to use instead of the bundled one.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="slagen")
+def main() -> None:
+    """Slagen generates Service Level Agreements, in German and English, as DOCX and Markdown.
+
+    \b
+    Example:
+      slagen demo -o out/                  # the telemarketing example contract
+      slagen check my-sla.yaml             # report every problem in an answers file
+      slagen build my-sla.yaml -o out/     # write my-sla.de.docx, my-sla.en.md, ...
+    """
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Directory for the generated files.",
+)
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    type=click.Choice(LANGUAGES),
+    help="Language to write; repeat for several. Default: the answers file's 'languages'.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Format to write; repeat for several. Default: docx and md.",
+)
+@library_option
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@_reports_errors
+def build(
+    answers: Path,
+    output_dir: Path,
+    languages: tuple[str, ...],
+    formats: tuple[str, ...],
+    library_dir: Path | None,
+    force: bool,
+) -> None:
+    """Build the agreement described by ANSWERS (a YAML answers file).
+
+    Writes NAME.LANG.FORMAT into the output directory, where NAME is the answers file's
+    name. Nothing is written if any problem is found; warnings are printed.
+
+    \b
+    Example:
+      slagen build examples/telemarketing.yaml -o out/ --lang de --format docx
+    """
+    _build(answers, output_dir, languages, formats, library_dir, force)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Directory for the generated files.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@_reports_errors
+def demo(output_dir: Path, force: bool) -> None:
+    """Write the example telemarketing SLA in German and English, as DOCX and Markdown.
+
+    Needs no input: it builds the bundled examples/telemarketing.yaml.
+
+    \b
+    Example:
+      slagen demo -o out/
+    """
+    _build(default_library_path() / "examples" / f"{DEMO}.yaml", output_dir, (), (), None, force)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@library_option
+@_reports_errors
+def check(answers: Path, library_dir: Path | None) -> None:
+    """Validate ANSWERS and report every problem at once (exit code 2 if any).
+
+    \b
+    Example:
+      slagen check examples/telemarketing.yaml
+    """
+    result = check_answers(answers, library_dir=library_dir)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"{answers}: ok ({len(result.clauses)} clauses, languages: {', '.join(result.values['languages'])})")
+
+
+def _build(
+    answers: Path,
+    output_dir: Path,
+    languages: tuple[str, ...],
+    formats: tuple[str, ...],
+    library_dir: Path | None,
+    force: bool,
+) -> None:
+    library = load_library(library_dir)
+    result = check_answers(answers, library_dir=library_dir)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    outputs = generate(result, library, languages=languages or None, formats=formats or FORMATS)
+    written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
+    for path in written:
+        click.echo(str(path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,80 @@
+"""Locale-aware formatting of numbers, percentages, dates, durations and amounts.
+
+Takes a value and a Babel locale and gives the text a contract shows. Babel does all
+the work; the locale is always an argument, never global state. German output keeps
+Babel's non-breaking spaces (``5\\xa0%``).
+
+>>> format_percent(Decimal("99.9"), "de_DE")
+'99,9\\xa0%'
+>>> format_percent(Decimal("5"), "en_GB")
+'5%'
+>>> format_date(dt.date(2027, 1, 1), "de_DE"), format_date(dt.date(2027, 1, 1), "en_GB")
+('1. Januar 2027', '1 January 2027')
+>>> format_duration(Duration(Decimal(24), "hour"), "de_DE")
+'24 Stunden'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from typing import Any
+
+from babel import Locale, UnknownLocaleError, numbers, units
+from babel import dates as babel_dates
+
+from slagen.params import Duration
+
+
+@functools.lru_cache(maxsize=16)
+def get_locale(name: str) -> Locale:
+    """The Babel locale ``name``; raise ``ValueError`` with a clear message if Babel does not know it."""
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"unknown locale '{name}'") from None
+
+
+def format_number(value: int | Decimal, locale: str) -> str:
+    """A number with the locale's grouping and decimal sign, all digits kept.
+
+    >>> format_number(Decimal("1234.5"), "de_DE")
+    '1.234,5'
+    """
+    return numbers.format_decimal(value, locale=get_locale(locale), decimal_quantization=False)
+
+
+def format_percent(points: Decimal | int, locale: str) -> str:
+    """A percentage given in points (``Decimal("99.9")`` is 99.9 %), all digits kept."""
+    return numbers.format_percent(Decimal(points) / 100, locale=get_locale(locale), decimal_quantization=False)
+
+
+def format_date(value: dt.date, locale: str) -> str:
+    """A date in the locale's long form."""
+    return babel_dates.format_date(value, "long", locale=get_locale(locale))
+
+
+def format_duration(value: Duration, locale: str) -> str:
+    """A duration in the unit it was agreed in, spelled out (``24 hours``)."""
+    return units.format_unit(
+        value.amount.normalize(), f"duration-{value.unit}", length="long", locale=get_locale(locale)
+    )
+
+
+def format_money(amount: Decimal | int, currency: str, locale: str) -> str:
+    """An amount of money with the locale's currency format.
+
+    >>> format_money(Decimal("1234.5"), "EUR", "de_DE")
+    '1.234,50\\xa0€'
+    """
+    return numbers.format_currency(amount, currency, locale=get_locale(locale))
+
+
+def format_value(value: Any, unit: str, locale: str) -> str:
+    """Format a KPI target by its unit (``count``, ``percent``, ``duration``)."""
+    if unit == "percent":
+        return format_percent(value, locale)
+    if unit == "duration":
+        return format_duration(value, locale)
+    return format_number(value, locale)

@@ -1,0 +1,75 @@
+"""The whole pipeline, from an answers file to finished documents.
+
+Reads like the program: load the library and the answers, resolve the service levels,
+then for each language render, number and write each format. Gives file contents in
+memory; :mod:`slagen.output` puts them on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from slagen.answers import Answers, load_answers
+from slagen.library import Library, load_library
+from slagen.model import Document
+from slagen.numbering import number_document
+from slagen.render import render_document
+from slagen.resolve import resolve_service
+from slagen.writers.docx import write_docx
+from slagen.writers.markdown import write_markdown
+
+FORMATS = ("docx", "md")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One generated file: its name (``telemarketing.de.docx``) and contents."""
+
+    name: str
+    data: bytes
+
+
+def check_answers(path: Path, *, library_dir: Path | None = None) -> Answers:
+    """Validate ``path`` against the library; raise InputError listing every problem."""
+    return load_answers(path, load_library(library_dir))
+
+
+def build_documents(answers: Answers, library: Library, languages: Iterable[str]) -> list[Document]:
+    """Render, number and resolve the agreement in each language."""
+    service = resolve_service(answers, library)
+    today = document_date(answers)
+    return [number_document(render_document(answers, service, library, lang, today=today)) for lang in languages]
+
+
+def generate(
+    answers: Answers,
+    library: Library,
+    *,
+    languages: Iterable[str] | None = None,
+    formats: Iterable[str] = FORMATS,
+) -> list[Output]:
+    """Every requested language × format of ``answers`` as file contents."""
+    langs = list(languages or answers.values["languages"])
+    wanted = list(formats)
+    stamp = dt.datetime.combine(document_date(answers), dt.time(), tzinfo=dt.UTC)
+    outputs = []
+    for document in build_documents(answers, library, langs):
+        stem = f"{answers.name}.{document.language}"
+        if "docx" in wanted:
+            outputs.append(Output(f"{stem}.docx", write_docx(document, timestamp=stamp)))
+        if "md" in wanted:
+            outputs.append(Output(f"{stem}.md", write_markdown(document).encode("utf-8")))
+    return outputs
+
+
+def document_date(answers: Answers) -> dt.date:
+    """The date a document carries: ``SOURCE_DATE_EPOCH`` when set, else the agreement's effective date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    effective: dt.date = answers.values["agreement.effective_date"]
+    return effective

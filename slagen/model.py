@@ -1,0 +1,142 @@
+"""The document model: what rendering gives and every writer reads.
+
+A :class:`Document` is a tree of sections, numbered clauses, and blocks (paragraphs
+with inline runs, lists, tables), plus the front matter, defined terms and the
+signature block. Cross-references point at clause ids; the numbering stage fills in
+``number`` on sections and clauses and ``label`` on references, once, before any writer
+runs, so DOCX and Markdown cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Text:
+    """A run of text with its emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(slots=True)
+class Ref:
+    """A cross-reference to a clause (or section) by id; ``label`` is its number once resolved."""
+
+    target: str
+    label: str = ""
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(slots=True)
+class TermUse:
+    """A defined term: where it is defined (``defining``) or used; ``text`` is the localized term."""
+
+    term: str
+    text: str
+    defining: bool = False
+
+
+Inline = Text | Ref | TermUse
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """A paragraph of inline runs."""
+
+    runs: list[Inline]
+
+
+@dataclass(slots=True)
+class ListBlock:
+    """A bulleted or numbered list; each item is a list of blocks (paragraphs, nested lists)."""
+
+    ordered: bool
+    items: list[list[Block]]
+
+
+@dataclass(slots=True)
+class Table:
+    """A table with one header row; every cell is a list of inline runs."""
+
+    header: list[list[Inline]]
+    rows: list[list[list[Inline]]]
+
+
+Block = Paragraph | ListBlock | Table
+
+
+@dataclass(slots=True)
+class Clause:
+    """A numbered clause: heading, body blocks, and where it came from in the library."""
+
+    id: str
+    version: int
+    title: list[Inline]
+    blocks: list[Block]
+    number: str = ""
+
+
+@dataclass(slots=True)
+class Section:
+    """A numbered section (top-level heading) holding clauses."""
+
+    id: str
+    title: str
+    clauses: list[Clause]
+    number: str = ""
+
+
+@dataclass(slots=True)
+class Signatory:
+    """One party's signature field."""
+
+    role: str
+    name: str
+    represented_by: str
+
+
+@dataclass(slots=True)
+class Document:
+    """A whole contract in one language, ready to write."""
+
+    language: str
+    locale: str
+    title: str
+    subtitle: str
+    reference: str
+    front: list[Block]
+    sections: list[Section]
+    signatories: list[Signatory]
+    labels: dict[str, str]
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def clauses(self) -> list[Clause]:
+        """Every clause in document order."""
+        return [clause for section in self.sections for clause in section.clauses]
+
+
+def iter_inlines(blocks: list[Block]) -> list[Inline]:
+    """Every inline run inside ``blocks``, depth first (lists and tables included)."""
+    out: list[Inline] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.extend(block.runs)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                out.extend(iter_inlines(item))
+        else:
+            for cell in block.header:
+                out.extend(cell)
+            for row in block.rows:
+                for cell in row:
+                    out.extend(cell)
+    return out
+
+
+def plain_text(runs: list[Inline]) -> str:
+    """The text of ``runs`` as a reader sees it."""
+    return "".join(run.label if isinstance(run, Ref) else run.text for run in runs)

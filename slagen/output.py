@@ -1,0 +1,58 @@
+"""Write output files atomically and never overwrite by accident.
+
+Takes finished file contents and a target directory and gives files on disk: every file
+is first written to a temporary file beside its target, and only when all of them are
+complete are they renamed into place. An existing output is an error unless ``force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from slagen.errors import OutputError
+
+
+def write_outputs(files: dict[Path, bytes], *, force: bool) -> list[Path]:
+    """Write every file of ``files`` or none of them; return the paths written."""
+    if not force:
+        existing = [path for path in files if path.exists()]
+        if existing:
+            names = ", ".join(str(p) for p in existing)
+            raise OutputError(f"{names}: already exists (use --force to overwrite)")
+    directories = {path.parent for path in files}
+    for directory in sorted(directories):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{directory}: cannot create the output directory ({exc.strerror})") from None
+    temporary: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            temporary.append((_write_temporary(path, data), path))
+        for temp, path in temporary:
+            os.replace(temp, path)
+    except OSError as exc:
+        for temp, _ in temporary:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise OutputError(f"{exc.filename or 'output'}: cannot write ({exc.strerror})") from None
+    return list(files)
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o644)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return temp

@@ -1,0 +1,362 @@
+"""Declared parameters: the one description of every answer a clause needs.
+
+A parameter is declared once in the library (type, unit, default, bounds, choices) and
+drives validation here, and later the interview, the JSON Schema and the docs. Values
+come in as YAML gives them and leave typed: ``Decimal`` for numbers and percentages,
+:class:`Duration` for durations, ``date`` for dates. Percentages are kept as percentage
+points (``Decimal("99.9")``), never as floats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+TYPES = (
+    "string",
+    "text",
+    "integer",
+    "decimal",
+    "percent",
+    "duration",
+    "date",
+    "boolean",
+    "enum",
+    "list",
+    "records",
+    "catalog",
+    "tier",
+    "kpi_values",
+    "languages",
+    "localized",
+)
+
+DURATION_UNITS = {
+    "s": "second",
+    "sec": "second",
+    "second": "second",
+    "seconds": "second",
+    "min": "minute",
+    "minute": "minute",
+    "minutes": "minute",
+    "h": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+    "w": "week",
+    "week": "week",
+    "weeks": "week",
+    "mo": "month",
+    "month": "month",
+    "months": "month",
+}
+_DURATION_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629746}
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+_PERCENT_RE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
+# Characters that XML 1.0 cannot hold: a DOCX with them does not open.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+LANGUAGES = ("de", "en")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Duration:
+    """A span of time as people write it (``24h``), keeping the unit they chose.
+
+    >>> Duration.parse("24h")
+    Duration(amount=Decimal('24'), unit='hour')
+    >>> Duration.parse("30 min").seconds
+    Decimal('1800')
+    """
+
+    amount: Decimal
+    unit: str
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Read ``30min``, ``4h``, ``2d``, ``1w``; raise ``ValueError`` otherwise."""
+        match = _DURATION_RE.match(text.lower())
+        if not match or match.group(2) not in DURATION_UNITS:
+            raise ValueError(f"'{text}' is not a duration (write e.g. 30min, 4h, 2d)")
+        return cls(Decimal(match.group(1)), DURATION_UNITS[match.group(2)])
+
+    @property
+    def seconds(self) -> Decimal:
+        """Length in seconds, for comparisons across units (a month counts 30.436875 days)."""
+        return self.amount * _DURATION_SECONDS[self.unit]
+
+    def __str__(self) -> str:
+        short = {"second": "s", "minute": "min", "hour": "h", "day": "d", "week": "w", "month": "mo"}
+        return f"{self.amount}{short[self.unit]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One declared parameter: the answer key it reads and how to check it."""
+
+    key: str
+    type: str
+    help: str = ""
+    default: Any = None
+    required: bool = True
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    choices: tuple[str, ...] = ()
+    unit: str | None = None
+    fields: dict[str, Param] = field(default_factory=dict)
+    declared_in: str = ""
+
+    @property
+    def has_default(self) -> bool:
+        """Whether an absent answer takes a default rather than being an error."""
+        return self.default is not None or not self.required
+
+
+class ParamError(ValueError):
+    """A value does not fit its declaration; ``subkey`` points inside lists and records."""
+
+    def __init__(self, message: str, subkey: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.subkey = subkey
+
+
+def coerce_value(param: Param, value: Any) -> Any:
+    """Check ``value`` against ``param`` and return it typed; raise :class:`ParamError`.
+
+    >>> coerce_value(Param("x", "percent"), "99.9%")
+    Decimal('99.9')
+    >>> coerce_value(Param("x", "integer", minimum=Decimal(1)), 0)
+    Traceback (most recent call last):
+    ...
+    slagen.params.ParamError: 0 is below the minimum of 1
+    """
+    kind = param.type
+    if kind in ("string", "text", "catalog", "tier"):
+        return _check_bounds(param, _text(value, multiline=kind == "text"))
+    if kind == "enum":
+        text = _text(value, multiline=False)
+        if text not in param.choices:
+            raise ParamError(f"'{text}' is not allowed (choose one of: {', '.join(param.choices)})")
+        return text
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ParamError(f"expected a whole number, got {_show(value)}")
+        return _check_bounds(param, value)
+    if kind == "decimal":
+        return _check_bounds(param, _decimal(value))
+    if kind == "percent":
+        return _check_bounds(param, _percent(value))
+    if kind == "duration":
+        if not isinstance(value, str):
+            raise ParamError(f"expected a duration such as 24h or 30min, got {_show(value)}")
+        try:
+            return _check_bounds(param, Duration.parse(value))
+        except ValueError as exc:
+            raise ParamError(str(exc)) from None
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ParamError(f"expected a date written as YYYY-MM-DD, got {_show(value)}")
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise ParamError(f"expected true or false, got {_show(value)}")
+        return value
+    if kind == "languages":
+        items = _list(value)
+        for i, item in enumerate(items):
+            if item not in LANGUAGES:
+                raise ParamError(f"unknown language {_show(item)} (slagen writes: {', '.join(LANGUAGES)})", (str(i),))
+        if len(set(items)) != len(items):
+            raise ParamError("a language is listed twice")
+        return items
+    if kind == "list":
+        items = _list(value)
+        out = []
+        for i, item in enumerate(items):
+            try:
+                text = _text(item, multiline=False)
+            except ParamError as exc:
+                raise ParamError(str(exc), (str(i),)) from None
+            if param.choices and text not in param.choices:
+                raise ParamError(f"'{text}' is not allowed (choose from: {', '.join(param.choices)})", (str(i),))
+            out.append(text)
+        return _check_bounds(param, out)
+    if kind == "localized":
+        if isinstance(value, dict):
+            texts = {}
+            for lang, text in value.items():
+                if lang not in LANGUAGES:
+                    raise ParamError(f"unknown language '{lang}' (slagen writes: {', '.join(LANGUAGES)})", (str(lang),))
+                try:
+                    texts[lang] = _check_bounds(param, _text(text, multiline=False))
+                except ParamError as exc:
+                    raise ParamError(str(exc), (lang,)) from None
+            return texts
+        return _check_bounds(param, _text(value, multiline=False))
+    if kind == "records":
+        return _records(param, value)
+    if kind == "kpi_values":
+        if not isinstance(value, dict):
+            raise ParamError(f"expected a mapping of KPI to value, got {_show(value)}")
+        return dict(value)  # typed against the catalog by the resolve stage
+    raise ParamError(f"unknown parameter type '{kind}'")  # pragma: no cover - library lint catches this
+
+
+def _records(param: Param, value: Any) -> list[dict[str, Any]]:
+    items = _list(value)
+    out: list[dict[str, Any]] = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ParamError(f"expected a mapping with {', '.join(param.fields)}, got {_show(item)}", (str(i),))
+        record: dict[str, Any] = {}
+        for name in item:
+            if name not in param.fields:
+                raise ParamError(f"unknown key '{name}' (expected: {', '.join(param.fields)})", (str(i), name))
+        for name, spec in param.fields.items():
+            if name in item:
+                try:
+                    record[name] = coerce_value(spec, item[name])
+                except ParamError as exc:
+                    raise ParamError(str(exc), (str(i), name, *exc.subkey)) from None
+            elif spec.has_default:
+                record[name] = spec.default
+            else:
+                raise ParamError("missing (required)", (str(i), name))
+        out.append(record)
+    _check_bounds(param, out)
+    return out
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ParamError(f"expected a list, got {_show(value)}")
+    return value
+
+
+def _text(value: Any, *, multiline: bool) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise ParamError(f"expected text, got {_show(value)}")
+    text = str(value)
+    bad = _XML_INVALID.search(text)
+    if bad:
+        raise ParamError(f"contains the control character U+{ord(bad.group()):04X}, which a document cannot hold")
+    if not multiline and "\n" in text.strip():
+        raise ParamError("must be a single line")
+    return text.strip()
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ParamError(f"expected a number, got {_show(value)}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # repr keeps what the user wrote: 99.9, not 99.900000000000005684
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            pass
+    raise ParamError(f"expected a number, got {_show(value)}")
+
+
+def _percent(value: Any) -> Decimal:
+    if isinstance(value, str):
+        match = _PERCENT_RE.match(value)
+        if not match:
+            raise ParamError(f"expected a percentage such as 99.9%, got {_show(value)}")
+        return Decimal(match.group(1).replace(",", "."))
+    return _decimal(value)
+
+
+def _check_bounds(param: Param, value: Any) -> Any:
+    measure: Any = value
+    if isinstance(value, (str, list)):
+        measure = len(value)
+    elif isinstance(value, Duration):
+        measure = value.seconds
+    if param.minimum is not None and measure < param.minimum:
+        what = "is shorter than" if isinstance(value, (str, list)) else "is below"
+        raise ParamError(f"{_show(value)} {what} the minimum of {_bound(param, param.minimum)}")
+    if param.maximum is not None and measure > param.maximum:
+        what = "is longer than" if isinstance(value, (str, list)) else "is above"
+        raise ParamError(f"{_show(value)} {what} the maximum of {_bound(param, param.maximum)}")
+    return value
+
+
+def _bound(param: Param, bound: Decimal) -> str:
+    if param.type == "duration":
+        return f"{bound}s"
+    if param.type == "percent":
+        return f"{bound}%"
+    return str(bound)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'" if len(value) <= 60 else f"'{value[:57]}...'"
+    if isinstance(value, Duration):
+        return str(value)
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    return str(value)
+
+
+def parse_param(key: str, spec: Any, declared_in: str) -> Param:
+    """Build a :class:`Param` from its library declaration; raise ``ValueError`` if malformed."""
+    if not isinstance(spec, dict):
+        raise ValueError("a parameter is declared as a mapping with at least 'type'")
+    allowed = {"type", "help", "default", "required", "min", "max", "choices", "unit", "fields"}
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+    kind = spec.get("type")
+    if kind not in TYPES:
+        raise ValueError(f"unknown type {kind!r} (one of: {', '.join(TYPES)})")
+    fields = {name: parse_param(f"{key}.{name}", sub, declared_in) for name, sub in (spec.get("fields") or {}).items()}
+    bounds = {}
+    for name in ("min", "max"):
+        if name in spec:
+            raw = spec[name]
+            bounds[name] = Duration.parse(raw).seconds if kind == "duration" else _decimal(raw)
+    param = Param(
+        key=key,
+        type=kind,
+        help=str(spec.get("help", "")),
+        default=None,
+        required=bool(spec.get("required", "default" not in spec)),
+        minimum=bounds.get("min"),
+        maximum=bounds.get("max"),
+        choices=tuple(str(c) for c in spec.get("choices", ())),
+        unit=spec.get("unit"),
+        fields=fields,
+        declared_in=declared_in,
+    )
+    if kind in ("enum", "list") and "choices" in spec and not param.choices:
+        raise ValueError("'choices' must not be empty")
+    if kind == "enum" and not param.choices:
+        raise ValueError("an enum needs 'choices'")
+    if "default" in spec and spec["default"] is not None:
+        try:
+            default = coerce_value(param, spec["default"])
+        except ParamError as exc:
+            raise ValueError(f"default does not fit: {exc}") from None
+        param = replace(param, default=default)
+    return param

@@ -1,0 +1,105 @@
+"""Write a numbered document model as Markdown (CommonMark with GFM tables).
+
+Takes a :class:`~slagen.model.Document` and gives its text: the same words and numbers as
+the DOCX, readable and diffable. Cross-references are plain numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def write_markdown(document: Document) -> str:
+    """The Markdown text of ``document``."""
+    labels = document.labels
+    out: list[str] = [f"# {_escape(document.title)}", ""]
+    if document.subtitle and document.subtitle != document.title:
+        out += [_escape(document.subtitle), ""]
+    out += [f"{_escape(labels['reference'])}: {_escape(document.reference)}", ""]
+    out += _blocks(document.front, labels)
+    for section in document.sections:
+        out += [f"## {section.number}. {_escape(section.title)}", ""]
+        for clause in section.clauses:
+            out += [f"### {clause.number} {_inlines(clause.title, labels)}", ""]
+            out += _blocks(clause.blocks, labels)
+    out += _signatures(document)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _signatures(document: Document) -> list[str]:
+    labels = document.labels
+    parties = document.signatories
+    rows = [
+        ["", *(f"**{_escape(labels['for_party'].format(role=p.role))}**" for p in parties)],
+        ["---", *("---" for _ in parties)],
+        [_escape(labels["party"]), *(_escape(p.name) for p in parties)],
+        [_escape(labels["place_date"]), *("" for _ in parties)],
+        [_escape(labels["signature"]), *("" for _ in parties)],
+        [_escape(labels["name_function"]), *(_escape(p.represented_by) for p in parties)],
+    ]
+    return [f"## {_escape(labels['signatures'])}", "", *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
+def _blocks(blocks: list[Block], labels: dict[str, str], indent: str = "") -> list[str]:
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out += [indent + _inlines(block.runs, labels), ""]
+        elif isinstance(block, ListBlock):
+            out += _list(block, labels, indent)
+            out.append("")
+        else:
+            out += _table(block, labels, indent)
+            out.append("")
+    return out
+
+
+def _list(block: ListBlock, labels: dict[str, str], indent: str) -> list[str]:
+    out: list[str] = []
+    for index, item in enumerate(block.items, start=1):
+        marker = f"{index}. " if block.ordered else "- "
+        lines = [line for line in _blocks(item, labels, indent + " " * len(marker)) if line]
+        if lines:
+            lines[0] = indent + marker + lines[0][len(indent) + len(marker) :]
+        out += lines
+    return out
+
+
+def _table(table: Table, labels: dict[str, str], indent: str) -> list[str]:
+    def row(cells: list[list[Inline]]) -> str:
+        return indent + "| " + " | ".join(_inlines(cell, labels) for cell in cells) + " |"
+
+    return [row(table.header), indent + "|" + "|".join("---" for _ in table.header) + "|", *map(row, table.rows)]
+
+
+def _inlines(runs: list[Inline], labels: dict[str, str]) -> str:
+    parts = []
+    for run in runs:
+        if isinstance(run, Text):
+            parts.append(_emphasis(_escape(run.text), run.bold, run.italic))
+        elif isinstance(run, Ref):
+            parts.append(_emphasis(run.label, run.bold, run.italic))
+        elif isinstance(run, TermUse):
+            text = _escape(run.text)
+            parts.append(f"{labels['quote_open']}**{text}**{labels['quote_close']}" if run.defining else text)
+    return "".join(parts)
+
+
+def _emphasis(text: str, bold: bool, italic: bool) -> str:
+    stripped = text.strip()
+    if not stripped or not (bold or italic):
+        return text
+    mark = ("**" if bold else "") + ("*" if italic else "")
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return f"{lead}{mark}{stripped}{mark[::-1]}{trail}"
+
+
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)

@@ -1,0 +1,135 @@
+"""Read YAML safely and keep the line of every key.
+
+Takes a file (answers, clause records, tiers) and gives plain Python data plus a map
+from key path to line number, so later stages can say ``answers.yaml:14: service.tier``.
+Only the safe YAML subset is read: Python tags are refused, duplicate keys are an
+error (not last-wins), and alias expansion is bounded so that an alias bomb fails fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from slagen.errors import InputError, Problem
+
+try:  # libyaml is much faster; the pure-Python loader gives the same nodes and marks
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+KeyPath = tuple[str, ...]
+MAX_NODES = 200_000
+"""Upper bound on values built from one file, aliases counted each time they expand."""
+
+
+@dataclass(slots=True)
+class YamlSource:
+    """A parsed YAML file: its data and the line (1-based) of every key path."""
+
+    path: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, keys: KeyPath) -> int | None:
+        """Line of ``keys``, or of its nearest parent that has a line."""
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.lines.get((), None)
+
+
+def load_yaml(path: Path, *, display: str | None = None) -> YamlSource:
+    """Read ``path`` and return its data with key lines; errors name the file and line."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.single("file not found", file=name) from None
+    except OSError as exc:
+        raise InputError.single(f"cannot read file: {exc.strerror}", file=name) from None
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes, name: str) -> YamlSource:
+    """Parse YAML bytes (UTF-8, an optional BOM) named ``name`` in messages."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            file=name,
+        ) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        source = YamlSource(name, None)
+        if node is not None:
+            source.lines[()] = node.start_mark.line + 1
+            source.data = _Builder(loader, source).build(node, ())
+        return source
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = f", column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        raise InputError([Problem(f"YAML syntax error{col}: {what}", name, line)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError.single(f"YAML error: {exc}", file=name) from None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording key lines on the way."""
+
+    def __init__(self, loader: yaml.SafeLoader, source: YamlSource) -> None:
+        self.loader = loader
+        self.source = source
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError([Problem(f"too many values (more than {MAX_NODES:,}; an alias bomb?)", self.source.path)])
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, str(i))) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node, path)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise _problem(self.source, key_node, path, "a key must be a plain word")
+            key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                first = self.source.lines.get((*path, key))
+                raise _problem(self.source, key_node, (*path, key), f"duplicate key (first given on line {first})")
+            self.source.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _problem(self.source, node, path, "a key must be a plain word")
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            message = exc.problem or "unsupported value"
+            if node.tag.startswith("tag:yaml.org,2002:python/") or "could not determine a constructor" in message:
+                message = f"tag {node.tag} is not allowed (only plain YAML values are read)"
+            raise _problem(self.source, node, path, message) from None
+
+
+def _problem(source: YamlSource, node: yaml.Node, path: KeyPath, message: str) -> InputError:
+    key = ".".join(path) or None
+    return InputError([Problem(message, source.path, node.start_mark.line + 1, key)])
