@@ -51,8 +51,8 @@ def validate_answers(source: YamlSource, library: Library) -> Answers:
     clauses = select_clauses(library, tree)
     checker.check_selected(clauses, values)
     if checker.problems:
-        raise InputError(checker.problems)
-    return Answers(source, values, tree, clauses, checker.warnings)
+        raise InputError(sorted(checker.problems, key=lambda p: p.line or 0))
+    return Answers(source, values, tree, clauses, sorted(checker.warnings, key=lambda p: p.line or 0))
 
 
 class _Checker:
@@ -117,7 +117,8 @@ class _Checker:
                 try:
                     values[key] = coerce_value(self.params[key], value)
                 except ParamError as exc:
-                    self.problem((*here, *exc.subkey), str(exc))
+                    for error in exc.all():
+                        self.problem((*here, *error.subkey), str(error))
             elif key in self.groups:
                 if isinstance(value, dict):
                     self._walk(value, here, values)
@@ -147,13 +148,14 @@ class _Checker:
         if catalog is None:
             self.problem(
                 tuple(catalog_key.split(".")),
-                _unknown_choice("catalog", values[catalog_key], list(self.library.catalogs)),
+                _unknown_choice("catalog", values[catalog_key], list(self.library.catalogs), ""),
             )
             values[catalog_key] = None
             return
         for key, param in self.params.items():
             if param.type == "tier" and values.get(key) is not None and values[key] not in catalog.tiers:
-                self.problem(tuple(key.split(".")), _unknown_choice("tier", values[key], list(catalog.tiers)))
+                where = f" in catalog '{catalog.id}'"
+                self.problem(tuple(key.split(".")), _unknown_choice("tier", values[key], list(catalog.tiers), where))
                 values[key] = None
             if param.type == "kpi_values" and values.get(key):
                 values[key] = self._kpi_values(key, values[key], catalog)
@@ -170,7 +172,7 @@ class _Checker:
             path = (*key.split("."), kpi_id)
             kpi = catalog.kpis.get(kpi_id)
             if kpi is None:
-                self.problem(path, _unknown_choice(f"KPI of catalog '{catalog.id}':", kpi_id, list(catalog.kpis)))
+                self.problem(path, _unknown_choice("KPI", kpi_id, list(catalog.kpis), f" in catalog '{catalog.id}'"))
                 continue
             try:
                 typed[kpi_id] = kpi.coerce(value)
@@ -193,10 +195,10 @@ class _Checker:
                 self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)
 
 
-def _unknown_choice(what: str, value: Any, choices: list[str]) -> str:
+def _unknown_choice(what: str, value: Any, choices: list[str], where: str) -> str:
     close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(choices)}"
-    return f"unknown {what} '{value}' ({hint})"
+    return f"unknown {what} '{value}'{where} ({hint})"
 
 
 def _nest(params: dict[str, Param], values: dict[str, Any]) -> dict[str, Any]:

@@ -117,11 +117,20 @@ class Param:
 
 
 class ParamError(ValueError):
-    """A value does not fit its declaration; ``subkey`` points inside lists and records."""
+    """A value does not fit its declaration; ``subkey`` points inside lists and records.
 
-    def __init__(self, message: str, subkey: tuple[str, ...] = ()) -> None:
+    ``more`` holds further findings of the same value (other records of a list), so that
+    every problem is reported at once.
+    """
+
+    def __init__(self, message: str, subkey: tuple[str, ...] = (), more: tuple[ParamError, ...] = ()) -> None:
         super().__init__(message)
         self.subkey = subkey
+        self.more = more
+
+    def all(self) -> list[ParamError]:
+        """This finding and the further ones."""
+        return [self, *self.more]
 
 
 def coerce_value(param: Param, value: Any) -> Any:
@@ -216,24 +225,30 @@ def coerce_value(param: Param, value: Any) -> Any:
 def _records(param: Param, value: Any) -> list[dict[str, Any]]:
     items = _list(value)
     out: list[dict[str, Any]] = []
+    errors: list[ParamError] = []
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise ParamError(f"expected a mapping with {', '.join(param.fields)}, got {_show(item)}", (str(i),))
+            errors.append(
+                ParamError(f"expected a mapping with {', '.join(param.fields)}, got {_show(item)}", (str(i),))
+            )
+            continue
         record: dict[str, Any] = {}
         for name in item:
             if name not in param.fields:
-                raise ParamError(f"unknown key '{name}' (expected: {', '.join(param.fields)})", (str(i), name))
+                errors.append(ParamError(f"unknown key '{name}' (expected: {', '.join(param.fields)})", (str(i), name)))
         for name, spec in param.fields.items():
             if name in item:
                 try:
                     record[name] = coerce_value(spec, item[name])
                 except ParamError as exc:
-                    raise ParamError(str(exc), (str(i), name, *exc.subkey)) from None
+                    errors.extend(ParamError(str(e), (str(i), name, *e.subkey)) for e in exc.all())
             elif spec.has_default:
                 record[name] = spec.default
             else:
-                raise ParamError("missing (required)", (str(i), name))
+                errors.append(ParamError(f"missing: {spec.help or 'required'}", (str(i), name)))
         out.append(record)
+    if errors:
+        raise ParamError(str(errors[0]), errors[0].subkey, tuple(errors[1:]))
     _check_bounds(param, out)
     return out
 
@@ -287,20 +302,34 @@ def _check_bounds(param: Param, value: Any) -> Any:
     elif isinstance(value, Duration):
         measure = value.seconds
     if param.minimum is not None and measure < param.minimum:
-        what = "is shorter than" if isinstance(value, (str, list)) else "is below"
-        raise ParamError(f"{_show(value)} {what} the minimum of {_bound(param, param.minimum)}")
+        if isinstance(value, str):
+            raise ParamError(f"{_show(value)} is too short (at least {param.minimum} characters)")
+        if isinstance(value, list):
+            raise ParamError(f"needs at least {param.minimum} entries, got {len(value)}")
+        raise ParamError(f"{_show(value)} is below the minimum of {_bound(param, param.minimum)}")
     if param.maximum is not None and measure > param.maximum:
-        what = "is longer than" if isinstance(value, (str, list)) else "is above"
-        raise ParamError(f"{_show(value)} {what} the maximum of {_bound(param, param.maximum)}")
+        if isinstance(value, str):
+            raise ParamError(f"{_show(value)} is too long (at most {param.maximum} characters)")
+        if isinstance(value, list):
+            raise ParamError(f"takes at most {param.maximum} entries, got {len(value)}")
+        raise ParamError(f"{_show(value)} is above the maximum of {_bound(param, param.maximum)}")
     return value
 
 
 def _bound(param: Param, bound: Decimal) -> str:
     if param.type == "duration":
-        return f"{bound}s"
+        return str(_readable_duration(bound))
     if param.type == "percent":
         return f"{bound}%"
     return str(bound)
+
+
+def _readable_duration(seconds: Decimal) -> Duration:
+    for unit in ("week", "day", "hour", "minute"):
+        size = _DURATION_SECONDS[unit]
+        if seconds >= size and seconds % size == 0:
+            return Duration(seconds / size, unit)
+    return Duration(seconds, "second")
 
 
 def _show(value: Any) -> str:

@@ -128,6 +128,8 @@ class _Builder:
             if node.tag.startswith("tag:yaml.org,2002:python/") or "could not determine a constructor" in message:
                 message = f"tag {node.tag} is not allowed (only plain YAML values are read)"
             raise _problem(self.source, node, path, message) from None
+        except ValueError as exc:  # e.g. 2027-13-01 matches the date pattern but is no date
+            raise _problem(self.source, node, path, f"'{node.value}' is not a valid value ({exc})") from None
 
 
 def _problem(source: YamlSource, node: yaml.Node, path: KeyPath, message: str) -> InputError:
