@@ -2,4 +2,5 @@
 
 from slagen.cli import main
 
-main(prog_name="slagen")
+if __name__ == "__main__":
+    main(prog_name="slagen")

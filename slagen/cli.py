@@ -18,7 +18,7 @@ import click
 from slagen import __version__
 from slagen.errors import SlagenError
 from slagen.generate import FORMATS, check_answers, generate
-from slagen.library import default_library_path, load_library
+from slagen.library import FRONT_SECTION, default_library_path, load_library
 from slagen.output import write_outputs
 from slagen.params import LANGUAGES
 
@@ -149,7 +149,8 @@ def check(answers: Path, library_dir: Path | None) -> None:
     result = check_answers(answers, library_dir=library_dir)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    click.echo(f"{answers}: ok ({len(result.clauses)} clauses, languages: {', '.join(result.values['languages'])})")
+    count = sum(1 for clause in result.clauses if clause.section != FRONT_SECTION)
+    click.echo(f"{answers}: ok ({count} clauses, languages: {', '.join(result.values['languages'])})")
 
 
 def _build(

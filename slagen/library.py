@@ -118,10 +118,13 @@ def default_library_path() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-@functools.lru_cache(maxsize=8)
 def load_library(root: Path | None = None) -> Library:
-    """Read and check the library at ``root`` (default: the bundled one); cached per process."""
-    root = (root or default_library_path()).resolve()
+    """Read and check the library at ``root`` (default: the bundled one); parsed once per process."""
+    return _load_library((root or default_library_path()).resolve())
+
+
+@functools.lru_cache(maxsize=8)
+def _load_library(root: Path) -> Library:
     if not (root / "clauses").is_dir():
         raise LibraryError.single("not a slagen library (no clauses/ directory)", file=root)
     problems: list[Problem] = []
@@ -201,6 +204,7 @@ def _load_clauses(
                 )
             params.setdefault(param.key, param)
     order = {s: i for i, s in enumerate(sections)}
+    order[FRONT_SECTION] = -1
     clauses.sort(key=lambda c: (order.get(c.section, len(order)), c.order, c.id))
     return tuple(clauses), params
 

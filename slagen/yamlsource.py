@@ -97,8 +97,10 @@ class _Builder:
         if self.count > MAX_NODES:
             raise InputError([Problem(f"too many values (more than {MAX_NODES:,}; an alias bomb?)", self.source.path)])
         if isinstance(node, yaml.MappingNode):
+            self._plain(node, "tag:yaml.org,2002:map", path)
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            self._plain(node, "tag:yaml.org,2002:seq", path)
             return [self.build(item, (*path, str(i))) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
 
@@ -117,6 +119,10 @@ class _Builder:
             self.source.lines[(*path, key)] = line
             result[key] = self.build(value_node, (*path, key))
         return result
+
+    def _plain(self, node: yaml.Node, tag: str, path: KeyPath) -> None:
+        if node.tag != tag:
+            raise _problem(self.source, node, path, f"tag {node.tag} is not allowed (only plain YAML values are read)")
 
     def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
         if not isinstance(node, yaml.ScalarNode):

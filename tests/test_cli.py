@@ -1,0 +1,125 @@
+"""The command line, through click's CliRunner: outputs, messages and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from slagen.cli import main
+
+from .conftest import DEMO, ROOT
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_demo_writes_four_files(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["demo", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == [
+        "telemarketing.de.docx",
+        "telemarketing.de.md",
+        "telemarketing.en.docx",
+        "telemarketing.en.md",
+    ]
+    assert "1. Januar 2027" in (tmp_path / "out" / "telemarketing.de.md").read_text(encoding="utf-8")
+    assert "1 January 2027" in (tmp_path / "out" / "telemarketing.en.md").read_text(encoding="utf-8")
+
+
+def test_build_selects_language_and_format(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(DEMO), "-o", str(tmp_path), "--lang", "en", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["telemarketing.en.md"]
+    assert result.output.strip() == str(tmp_path / "telemarketing.en.md")
+
+
+def test_build_defaults_to_the_current_directory(runner: CliRunner, tmp_path: Path) -> None:
+    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
+        result = runner.invoke(main, ["build", str(DEMO), "--format", "md"])
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in Path(cwd).iterdir()) == ["telemarketing.de.md", "telemarketing.en.md"]
+
+
+def test_existing_output_is_not_overwritten_without_force(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "telemarketing.de.md"
+    target.write_text("keep me", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(DEMO), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {target}: already exists (use --force to overwrite)\n"
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["telemarketing.de.md"]
+
+    forced = runner.invoke(main, ["build", str(DEMO), "-o", str(tmp_path), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert target.read_text(encoding="utf-8").startswith("# Service Level Agreement Telefonakquise")
+
+
+def test_bad_answers_give_messages_exit_2_and_no_files(
+    runner: CliRunner, tmp_path: Path, write_answers: Callable[..., Path]
+) -> None:
+    text = DEMO.read_text(encoding="utf-8").replace("tier: professional", "tier: profesional")
+    text = text.replace("  months: 12           # one year", "  months: 0")
+    path = write_answers(text)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(path), "-o", str(out)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"error: {path}:") and lines[0].endswith(
+        "agreement.term.months: 0 is below the minimum of 1"
+    )
+    assert lines[1].endswith(
+        "service.tier: unknown tier 'profesional' in catalog 'telemarketing' (did you mean 'professional'?)"
+    )
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_check_reports_ok_and_warnings(runner: CliRunner, write_answers: Callable[..., Path]) -> None:
+    assert runner.invoke(main, ["check", str(DEMO)]).stdout == f"{DEMO}: ok (14 clauses, languages: de, en)\n"
+    text = DEMO.read_text(encoding="utf-8").replace(
+        "    merchant: true\n  customer:", "    merchant: false\n  customer:"
+    )
+    path = write_answers(text)
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0
+    assert "agreement.jurisdiction: warning: ignored: clause 'legal.jurisdiction' applies only when both parties" in (
+        result.stderr
+    )
+    assert "ok (13 clauses" in result.stdout
+
+
+def test_missing_answers_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["check", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path / 'nope.yaml'}: file not found\n"
+
+
+def test_broken_library_is_reported(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["check", str(DEMO), "--library", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path}: not a slagen library (no clauses/ directory)\n"
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["demo"]])
+def test_help_has_an_example(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert "slagen " in result.output
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "slagen", "--version"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("slagen, version ")

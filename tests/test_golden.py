@@ -1,0 +1,65 @@
+"""Golden tests: the demo contract in both languages, Markdown exactly and DOCX as a text dump.
+
+Run ``pytest --update-golden`` to rewrite the golden files after an intended change, then
+read the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from slagen.answers import load_answers
+from slagen.generate import generate
+from slagen.library import Library
+
+from .conftest import EXAMPLES
+from .docx_dump import dump_docx
+
+GOLDEN = Path(__file__).parent / "golden"
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True)
+def _no_source_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def _compare(request: pytest.FixtureRequest, name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if request.config.getoption("--update-golden"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}; run pytest --update-golden and review it"
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_example_matches_golden(example: Path, library: Library, request: pytest.FixtureRequest) -> None:
+    answers = load_answers(example, library)
+    outputs = generate(answers, library, languages=["de", "en"])
+    assert sorted(o.name for o in outputs) == sorted(
+        f"{example.stem}.{lang}.{fmt}" for lang in ("de", "en") for fmt in ("docx", "md")
+    )
+    for output in outputs:
+        if output.name.endswith(".md"):
+            _compare(request, output.name, output.data.decode("utf-8"))
+        else:
+            _compare(request, output.name + ".txt", dump_docx(output.data))
+
+
+def test_two_builds_are_byte_identical(library: Library) -> None:
+    answers = load_answers(EXAMPLES / "telemarketing.yaml", library)
+    first = {o.name: o.data for o in generate(answers, library)}
+    second = {o.name: o.data for o in generate(answers, library)}
+    assert first == second
+
+
+def test_source_date_epoch_sets_the_document_date(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = load_answers(EXAMPLES / "telemarketing.yaml", library)
+    plain = {o.name: o.data for o in generate(answers, library, formats=["docx"])}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    dated = {o.name: o.data for o in generate(answers, library, formats=["docx"])}
+    assert plain.keys() == dated.keys()
+    assert all(plain[name] != dated[name] for name in plain)
