@@ -73,9 +73,8 @@ def test_bad_answers_give_messages_exit_2_and_no_files(
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"error: {path}:") and lines[0].endswith(
-        "agreement.term.months: 0 is below the minimum of 1"
-    )
+    assert lines[0].startswith(f"error: {path}:")
+    assert lines[0].endswith("agreement.term.months: 0 is below the minimum of 1")
     assert lines[1].endswith(
         "service.tier: unknown tier 'profesional' in catalog 'telemarketing' (did you mean 'professional'?)"
     )
