@@ -38,9 +38,8 @@ def default_reference() -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(REFERENCE_DIR.rglob("*")):
             if path.is_file():
-                archive.writestr(
-                    zipfile.ZipInfo(path.relative_to(REFERENCE_DIR).as_posix(), _ZIP_DATE), path.read_bytes()
-                )
+                entry = zipfile.ZipInfo(path.relative_to(REFERENCE_DIR).as_posix(), _ZIP_DATE)
+                archive.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -1,0 +1,93 @@
+"""A real reader: LibreOffice converts every generated DOCX to PDF, and the PDF says what it should.
+
+Locally these tests skip when LibreOffice or pdftotext is missing; under ``CI=true`` they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from slagen.answers import load_answers
+from slagen.generate import generate
+from slagen.library import Library
+
+from .conftest import EXAMPLES
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+if not (SOFFICE and PDFTOTEXT):
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but LibreOffice (soffice) or pdftotext is missing", pytrace=False)
+    pytest.skip("LibreOffice (soffice) or poppler's pdftotext is not installed", allow_module_level=True)
+
+pytestmark = pytest.mark.reader
+
+EXPECTED = {
+    "de": [
+        "Service Level Agreement Telefonakquise",
+        "1.1 Gegenstand und Zweck",
+        "2.2 Leistungsparameter",
+        "mindestens 100",
+        "mindestens 5 %",
+        "höchstens 24 Stunden",
+        "1. Januar 2027",
+        "Ziffer 2.2",
+        "Für den Auftragnehmer",
+        "Seite 1 von",
+    ],
+    "en": [
+        "Service Level Agreement for Outbound",
+        "1.1 Subject matter and purpose",
+        "2.2 Service levels",
+        "at least 100",
+        "at least 5%",
+        "at most 24 hours",
+        "1 January 2027",
+        "clause 2.2",
+        "For the Provider",
+        "Page 1 of",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(library: Library, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("reader")
+    docx_files = []
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        for output in generate(load_answers(example, library), library, formats=["docx"]):
+            path = folder / output.name
+            path.write_bytes(output.data)
+            docx_files.append(path)
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+         *map(str, docx_files)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    texts = {}
+    for path in docx_files:
+        pdf = path.with_suffix(".pdf")
+        assert pdf.exists(), f"LibreOffice did not convert {path.name}"
+        result = subprocess.run([PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True)
+        texts[path.name] = " ".join(result.stdout.replace("\xa0", " ").split())
+    return texts
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_demo_pdf_shows_headings_and_numbers(pdf_texts: dict[str, str], language: str) -> None:
+    text = pdf_texts[f"telemarketing.{language}.docx"]
+    missing = [phrase for phrase in EXPECTED[language] if phrase not in text]
+    assert missing == []
+
+
+def test_every_example_converts(pdf_texts: dict[str, str]) -> None:
+    examples = sorted(EXAMPLES.glob("*.yaml"))
+    assert len(pdf_texts) == 2 * len(examples)
+    assert all(len(text) > 1000 for text in pdf_texts.values())
