@@ -206,7 +206,8 @@ def _load_clauses(
     order = {s: i for i, s in enumerate(sections)}
     order[FRONT_SECTION] = -1
     clauses.sort(key=lambda c: (order.get(c.section, len(order)), c.order, c.id))
-    return tuple(clauses), params
+    in_document_order = {p.key: params[p.key] for clause in clauses for p in clause.params}
+    return tuple(clauses), in_document_order
 
 
 def _signature(param: Param) -> tuple[Any, ...]:

@@ -318,13 +318,18 @@ def _check_bounds(param: Param, value: Any) -> Any:
 
 def _bound(param: Param, bound: Decimal) -> str:
     if param.type == "duration":
-        return str(_readable_duration(bound))
+        return str(readable_duration(bound))
     if param.type == "percent":
         return f"{bound}%"
     return str(bound)
 
 
-def _readable_duration(seconds: Decimal) -> Duration:
+def readable_duration(seconds: Decimal) -> Duration:
+    """The largest whole unit for a number of seconds.
+
+    >>> str(readable_duration(Decimal(864000)))
+    '10d'
+    """
     for unit in ("week", "day", "hour", "minute"):
         size = _DURATION_SECONDS[unit]
         if seconds >= size and seconds % size == 0:
