@@ -58,7 +58,7 @@ DEMO = Path("examples") / "telemarketing.yaml"
 TARGET_WARM_DOCX_MD_MS = 15.0
 WARMUP_RUNS = 5
 GROWTH_RUN = 10
-"""Memory is compared between the end of this run and the end of the last one."""
+"""Memory is compared between the end of this run, the middle run and the last one."""
 
 
 @dataclass
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     for lang in languages * WARMUP_RUNS:
         docx_and_md(lang)
     render_s, docx_s, md_s, total_s = [], [], [], []
-    rss_at_growth_run = 0
+    rss: dict[int, int] = {}
     for run in range(1, args.runs + 1):
         for lang in languages:
             render, docx_time, md = docx_and_md(lang)
@@ -111,9 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             docx_s.append(docx_time)
             md_s.append(md)
             total_s.append(render + docx_time + md)
-        if run == min(GROWTH_RUN, args.runs):
-            rss_at_growth_run = _current_rss()
-    rss_now = _current_rss()
+        if run in _checkpoints(args.runs):
+            gc.collect()
+            rss[run] = _current_rss()
     passed = statistics.median(total_s) * 1000 <= TARGET_WARM_DOCX_MD_MS
     misses += not passed
     rows.append(
@@ -147,18 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     # 4. memory
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
     rows.append(Row("peak RSS of the process", median=_mib(peak_rss), detail="ru_maxrss"))
-    if rss_now:
-        rows.append(
-            Row(
-                f"RSS after run {min(GROWTH_RUN, args.runs)} -> run {args.runs}",
-                median=_mib(rss_now),
-                detail=f"{_signed_kib(rss_now - rss_at_growth_run)} since run {min(GROWTH_RUN, args.runs)}",
-                result=_growth_verdict(rss_at_growth_run, rss_now),
-            )
-        )
+    if all(rss.values()):
+        rows.append(_growth_row("RSS", rss))
     if args.mem_runs:
-        peak, at_growth, last = _traced_memory(docx_and_md, languages, args.mem_runs)
-        first = min(GROWTH_RUN, args.mem_runs)
+        peak, traced = _traced_memory(docx_and_md, languages, args.mem_runs)
         rows.append(
             Row(
                 "tracemalloc peak of the warm loop",
@@ -166,14 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 detail=f"{args.mem_runs} runs; Python allocations only, not libxml2's",
             )
         )
-        rows.append(
-            Row(
-                f"traced after run {first} -> run {args.mem_runs}",
-                median=_mib(last),
-                detail=f"{_signed_kib(last - at_growth)} since run {first}",
-                result=_growth_verdict(at_growth, last),
-            )
-        )
+        rows.append(_growth_row("traced", traced))
 
     print(_table(rows))
     if misses:
@@ -253,22 +238,27 @@ def _run(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def _traced_memory(step: Callable[[str], object], languages: list[str], runs: int) -> tuple[int, int, int]:
-    """Peak traced bytes, and traced bytes after run 10 and after the last run (after a GC each)."""
+def _traced_memory(step: Callable[[str], object], languages: list[str], runs: int) -> tuple[int, dict[int, int]]:
+    """Peak traced bytes, and traced bytes after each checkpoint run (after a GC)."""
+    samples = {}
     tracemalloc.start()
     try:
-        at_growth = 0
         for run in range(1, runs + 1):
             for lang in languages:
                 step(lang)
-            if run == min(GROWTH_RUN, runs):
+            if run in _checkpoints(runs):
                 gc.collect()
-                at_growth = tracemalloc.get_traced_memory()[0]
-        gc.collect()
-        current, peak = tracemalloc.get_traced_memory()
+                samples[run] = tracemalloc.get_traced_memory()[0]
+        peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return peak, at_growth, current
+    return peak, samples
+
+
+def _checkpoints(runs: int) -> tuple[int, int, int]:
+    """The runs after which memory is sampled: run 10 (or the last, if fewer), the middle one and the last."""
+    first = min(GROWTH_RUN, runs)
+    return first, (first + runs) // 2, runs
 
 
 def _current_rss() -> int:
@@ -280,10 +270,27 @@ def _current_rss() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _growth_verdict(before: int, after: int) -> str:
-    """``stable`` unless memory grew by more than 1 MiB and 2 % between the two samples."""
-    grew = after - before > max(1 << 20, before // 50)
-    return "GROWS" if grew else "stable"
+def _growth_row(what: str, samples: dict[int, int]) -> Row:
+    """Memory after the last run, its change since run 10, and whether it still grows.
+
+    Growth counts when it exceeds 1 MiB and 2 %; ``plateau`` means it grew between run 10
+    and the middle run but not (by half that) in the second half, as allocator pools fill up.
+    """
+    first, mid, last = _checkpoints(max(samples))
+    threshold = max(1 << 20, samples[first] // 50)
+    if samples[last] - samples[first] <= threshold:
+        verdict = "stable"
+    elif samples[last] - samples[mid] <= threshold // 2:
+        verdict = "plateau"
+    else:
+        verdict = "GROWS"
+    return Row(
+        f"{what} after run {first} -> run {last}",
+        median=_mib(samples[last]),
+        detail=f"{_signed_kib(samples[last] - samples[first])} since run {first},"
+        f" {_signed_kib(samples[last] - samples[mid])} since run {mid}",
+        result=verdict,
+    )
 
 
 def _timing_row(

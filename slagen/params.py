@@ -9,7 +9,9 @@ points (``Decimal("99.9")``), never as floats.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -57,13 +59,15 @@ DURATION_UNITS = {
 }
 _DURATION_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629746}
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PERCENT_RE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
 # Characters that XML 1.0 cannot hold: a DOCX with them does not open.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LANGUAGES = ("de", "en")
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, slots=True, eq=False)
 class Duration:
     """A span of time as people write it (``24h``), keeping the unit they chose.
 
@@ -88,6 +92,15 @@ class Duration:
     def seconds(self) -> Decimal:
         """Length in seconds, for comparisons across units (a month counts 30.436875 days)."""
         return self.amount * _DURATION_SECONDS[self.unit]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Duration) and self.seconds == other.seconds
+
+    def __lt__(self, other: Duration) -> bool:
+        return self.seconds < other.seconds
+
+    def __hash__(self) -> int:
+        return hash(self.seconds)
 
     def __str__(self) -> str:
         short = {"second": "s", "minute": "min", "hour": "h", "day": "d", "week": "w", "month": "mo"}
@@ -171,7 +184,7 @@ def coerce_value(param: Param, value: Any) -> Any:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and _DATE_RE.match(value):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
@@ -272,18 +285,19 @@ def _text(value: Any, *, multiline: bool) -> str:
 
 
 def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
+    number: Decimal | None = None
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # repr keeps what the user wrote: 99.9, not 99.900000000000005684
+    elif isinstance(value, str):
+        with contextlib.suppress(InvalidOperation):
+            number = Decimal(value.strip())
+    if number is None or not number.is_finite():
         raise ParamError(f"expected a number, got {_show(value)}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))  # repr keeps what the user wrote: 99.9, not 99.900000000000005684
-    if isinstance(value, str):
-        try:
-            return Decimal(value.strip())
-        except InvalidOperation:
-            pass
-    raise ParamError(f"expected a number, got {_show(value)}")
+    return number
 
 
 def _percent(value: Any) -> Decimal:
@@ -364,6 +378,12 @@ def parse_param(key: str, spec: Any, declared_in: str) -> Param:
     kind = spec.get("type")
     if kind not in TYPES:
         raise ValueError(f"unknown type {kind!r} (one of: {', '.join(TYPES)})")
+    if not isinstance(spec.get("fields") or {}, dict):
+        raise ValueError("'fields' must be a mapping of field name to declaration")
+    if kind == "duration" and any(not isinstance(spec.get(b, ""), str) for b in ("min", "max")):
+        raise ValueError("duration bounds are written like durations (15min, 10d)")
+    if not isinstance(spec.get("choices", []), list):
+        raise ValueError("'choices' must be a list")
     fields = {name: parse_param(f"{key}.{name}", sub, declared_in) for name, sub in (spec.get("fields") or {}).items()}
     bounds = {}
     for name in ("min", "max"):

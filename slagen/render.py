@@ -31,7 +31,7 @@ from slagen.model import Clause as ClauseNode
 from slagen.resolve import ServiceLevels
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
-_MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+_MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&=])")
 
 
 def escape_markup(value: Any) -> Markup:

@@ -24,6 +24,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 KeyPath = tuple[str, ...]
 MAX_NODES = 200_000
 """Upper bound on values built from one file, aliases counted each time they expand."""
+MAX_DEPTH = 50
+"""Upper bound on nesting; no answers or library file needs more than a handful of levels."""
 
 
 @dataclass(slots=True)
@@ -66,12 +68,15 @@ def parse_yaml(raw: bytes, name: str) -> YamlSource:
         ) from None
     loader = _Loader(text)
     try:
+        _check_depth(text, name)
         node = loader.get_single_node()
         source = YamlSource(name, None)
         if node is not None:
             source.lines[()] = node.start_mark.line + 1
             source.data = _Builder(loader, source).build(node, ())
         return source
+    except RecursionError:
+        raise InputError.single(f"nested too deeply (more than {MAX_DEPTH} levels)", file=name) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -84,6 +89,19 @@ def parse_yaml(raw: bytes, name: str) -> YamlSource:
         loader.dispose()
 
 
+def _check_depth(text: str, name: str) -> None:
+    """Refuse deep nesting before composing: PyYAML composes recursively and would overflow the stack."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise InputError([Problem(f"nested too deeply (more than {MAX_DEPTH} levels)", name, line)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 class _Builder:
     """Turns a composed node tree into Python data, recording key lines on the way."""
 
@@ -93,6 +111,8 @@ class _Builder:
         self.count = 0
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise _problem(self.source, node, path[:3], f"nested too deeply (more than {MAX_DEPTH} levels)")
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError([Problem(f"too many values (more than {MAX_NODES:,}; an alias bomb?)", self.source.path)])
@@ -105,20 +125,29 @@ class _Builder:
         return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
-        self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        written: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self._key(key_node, path)
+            if key in written:
+                message = f"duplicate key (first given on line {written[key]})"
+                raise _problem(self.source, key_node, (*path, key), message)
+            written[key] = key_node.start_mark.line + 1
+        # Merge keys (<<) put the merged pairs first, so the keys written in the mapping win.
+        self.loader.flatten_mapping(node)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self._scalar(key_node, path)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise _problem(self.source, key_node, path, "a key must be a plain word")
-            key = str(key)
-            line = key_node.start_mark.line + 1
-            if key in result:
-                first = self.source.lines.get((*path, key))
-                raise _problem(self.source, key_node, (*path, key), f"duplicate key (first given on line {first})")
-            self.source.lines[(*path, key)] = line
+            key = self._key(key_node, path)
+            self.source.lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, (*path, key))
         return result
+
+    def _key(self, node: yaml.Node, path: KeyPath) -> str:
+        key = self._scalar(node, path)
+        if not isinstance(key, (str, int, float, bool)) or key is None:
+            raise _problem(self.source, node, path, "a key must be a plain word")
+        return str(key)
 
     def _plain(self, node: yaml.Node, tag: str, path: KeyPath) -> None:
         if node.tag != tag:

@@ -34,7 +34,11 @@ def test_uses_real_heading_list_and_table_styles(outputs: dict[str, bytes]) -> N
     used = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Body Text", "List Bullet"} <= used
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert headings[:3] == ["1.1\tGegenstand und Zweck", "1.2\tInkrafttreten, Laufzeit und Kündigung", "2.1\tLeistungsbeschreibung"]
+    assert headings[:3] == [
+        "1.1\tGegenstand und Zweck",
+        "1.2\tInkrafttreten, Laufzeit und Kündigung",
+        "2.1\tLeistungsbeschreibung",
+    ]
     tables = document.tables
     assert tables[0].style.name == "SLA Table"
     assert [c.text for c in tables[0].rows[0].cells] == ["Kennzahl", "Zielwert", "Messzeitraum"]
