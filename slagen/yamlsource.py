@@ -82,6 +82,8 @@ def parse_yaml(raw: bytes, name: str) -> YamlSource:
         line = mark.line + 1 if mark else None
         col = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in what:  # newer libyaml stops deep nesting itself; say it as we do
+            raise InputError([Problem(f"nested too deeply (more than {MAX_DEPTH} levels)", name, line)]) from None
         raise InputError([Problem(f"YAML syntax error{col}: {what}", name, line)]) from None
     except yaml.YAMLError as exc:
         raise InputError.single(f"YAML error: {exc}", file=name) from None

@@ -41,11 +41,13 @@ def test_build_selects_language_and_format(runner: CliRunner, tmp_path: Path) ->
     assert result.output.strip() == str(tmp_path / "telemarketing.en.md")
 
 
-def test_build_defaults_to_the_current_directory(runner: CliRunner, tmp_path: Path) -> None:
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        result = runner.invoke(main, ["build", str(DEMO), "--format", "md"])
-        assert result.exit_code == 0, result.output
-        assert sorted(p.name for p in Path(cwd).iterdir()) == ["telemarketing.de.md", "telemarketing.en.md"]
+def test_build_defaults_to_the_current_directory(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build", str(DEMO), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["telemarketing.de.md", "telemarketing.en.md"]
 
 
 def test_existing_output_is_not_overwritten_without_force(runner: CliRunner, tmp_path: Path) -> None:
