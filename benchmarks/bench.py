@@ -48,6 +48,9 @@ except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(REPO_ROOT))
     import slagen
 
+SLAGEN_HOME = Path(slagen.__file__).resolve().parent.parent
+"""The directory slagen was imported from; the cold runs import slagen from there too."""
+
 from slagen.answers import load_answers  # noqa: E402
 from slagen.generate import build_documents, document_date  # noqa: E402
 from slagen.library import load_library  # noqa: E402
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         _timing_row(
             "warm DOCX + MD per contract",
             [sum(total_s[i : i + len(languages)]) for i in range(0, len(total_s), len(languages))],
-            detail=f"{'+'.join(languages)}",
+            detail="+".join(languages),
         ),
     ]
 
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(_timing_row("cold `import slagen.cli` only", _cold_import(args.cold_runs), p90=False))
 
     # 4. memory
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     rows.append(Row("peak RSS of the process", median=_mib(peak_rss), detail="ru_maxrss"))
     if all(rss.values()):
         rows.append(_growth_row("RSS", rss))
@@ -217,24 +220,23 @@ def _time_runs(step: Callable[[str], object], languages: list[str], runs: int) -
 
 def _cold_build(answers_path: Path, runs: int) -> list[float]:
     """Wall seconds of ``python -m slagen build ANSWERS -o TMP --force`` in a fresh interpreter."""
-    times = []
-    with tempfile.TemporaryDirectory(prefix="slagen-bench-") as out:
-        command = [sys.executable, "-m", "slagen", "build", str(answers_path), "-o", out, "--force"]
-        for _ in range(runs):
-            times.append(_run(command))
-    return times
+    with tempfile.TemporaryDirectory(prefix="slagen-bench-") as tmp:
+        command = [sys.executable, "-m", "slagen", "build", str(answers_path), "-o", "out", "--force"]
+        return [_run(command, Path(tmp)) for _ in range(runs)]
 
 
 def _cold_import(runs: int) -> list[float]:
     """Wall seconds of starting Python and importing the CLI, the fixed part of every cold build."""
-    return [_run([sys.executable, "-c", "import slagen.cli"]) for _ in range(runs)]
+    with tempfile.TemporaryDirectory(prefix="slagen-bench-") as tmp:
+        return [_run([sys.executable, "-c", "import slagen.cli"], Path(tmp)) for _ in range(runs)]
 
 
-def _run(command: list[str]) -> float:
+def _run(command: list[str], cwd: Path) -> float:
+    """Wall seconds of ``command``, run in ``cwd`` so that it imports the same slagen as this process."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SLAGEN_HOME), env.get("PYTHONPATH")]))
     start = time.perf_counter()
-    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
