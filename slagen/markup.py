@@ -29,11 +29,19 @@ class MarkupError(ValueError):
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    # Link targets are our own ids (ref:, define:, term:), not URLs: percent-encoding them is wasted work.
+    parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    return parser
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_markup(text: str) -> tuple[list[Inline] | None, list[Block]]:
-    """Parse ``text`` into (title runs or None, blocks); raise :class:`MarkupError`."""
+    """Parse ``text`` into (title runs or None, blocks); raise :class:`MarkupError`.
+
+    Cached by text: most clauses render to the same text in every agreement, and parsing is
+    most of the rendering time. The result is shared, so callers never change it.
+    """
     tokens = _parser().parse(text)
     parser = _BlockParser(tokens)
     return parser.title, parser.blocks
@@ -135,7 +143,7 @@ def _inlines(token: Token) -> list[Inline]:
             if link is not None:
                 link_text.append(text)
             elif runs and isinstance(runs[-1], Text) and (runs[-1].bold, runs[-1].italic) == (bold, italic):
-                runs[-1].text += text
+                runs[-1] = Text(runs[-1].text + text, bold, italic)
             else:
                 runs.append(Text(text, bold, italic))
         else:

@@ -3,8 +3,11 @@
 A :class:`Document` is a tree of sections, numbered clauses, and blocks (paragraphs
 with inline runs, lists, tables), plus the front matter, defined terms and the
 signature block. Cross-references point at clause ids; the numbering stage fills in
-``number`` on sections and clauses and ``label`` on references, once, before any writer
-runs, so DOCX and Markdown cannot disagree.
+``number`` on sections and clauses and the document's ``numbers`` (id → number), once,
+before any writer runs, so DOCX and Markdown cannot disagree.
+
+Blocks and inline runs are never changed after parsing: the parse of a clause's text is
+cached and shared between documents (see :mod:`slagen.markup`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A run of text with its emphasis."""
 
@@ -21,17 +24,16 @@ class Text:
     italic: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
-    """A cross-reference to a clause (or section) by id; ``label`` is its number once resolved."""
+    """A cross-reference to a clause (or section) by id; the document's ``numbers`` give its number."""
 
     target: str
-    label: str = ""
     bold: bool = False
     italic: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class TermUse:
     """A defined term: where it is defined (``defining``) or used; ``text`` is the localized term."""
 
@@ -113,6 +115,8 @@ class Document:
     signatories: list[Signatory]
     labels: dict[str, str]
     properties: dict[str, str] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)
+    """Number of every section and clause by id, filled by the numbering stage."""
 
     def clauses(self) -> list[Clause]:
         """Every clause in document order."""
@@ -137,6 +141,6 @@ def iter_inlines(blocks: list[Block]) -> list[Inline]:
     return out
 
 
-def plain_text(runs: list[Inline]) -> str:
-    """The text of ``runs`` as a reader sees it."""
-    return "".join(run.label if isinstance(run, Ref) else run.text for run in runs)
+def plain_text(runs: list[Inline], numbers: dict[str, str] | None = None) -> str:
+    """The text of ``runs`` as a reader sees it (references as their numbers, if ``numbers`` is given)."""
+    return "".join((numbers or {}).get(run.target, "") if isinstance(run, Ref) else run.text for run in runs)

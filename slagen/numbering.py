@@ -1,9 +1,9 @@
 """Number sections and clauses and resolve cross-references, once per document.
 
 Takes a rendered :class:`~slagen.model.Document` and gives it back numbered: sections
-``1``, ``2`` …, clauses ``1.1``, ``1.2`` …, and every :class:`~slagen.model.Ref` labelled
-with the number of its target. A reference to a clause the agreement does not contain
-is a library error naming the clause that refers to it.
+``1``, ``2`` …, clauses ``1.1``, ``1.2`` …, and ``document.numbers`` mapping every id to
+its number, which is what each :class:`~slagen.model.Ref` shows. A reference to a clause
+the agreement does not contain is a library error naming the clause that refers to it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from slagen.model import Document, Ref, iter_inlines
 
 
 def number_document(document: Document) -> Document:
-    """Assign numbers in document order and label every reference; return ``document``."""
+    """Assign numbers in document order and check every reference; return ``document``."""
     numbers: dict[str, str] = {}
     for s_index, section in enumerate(document.sections, start=1):
         section.number = str(s_index)
@@ -24,22 +24,19 @@ def number_document(document: Document) -> Document:
     problems = []
     for clause in document.clauses():
         for run in [*clause.title, *iter_inlines(clause.blocks)]:
-            if isinstance(run, Ref):
-                if run.target not in numbers:
-                    problems.append(
-                        Problem(
-                            f"clause '{clause.id}' ({document.language}) refers to '{run.target}', "
-                            "which this agreement does not contain",
-                            f"templates/{document.language}/{clause.id.replace('.', '/')}.md.j2",
-                        )
+            if isinstance(run, Ref) and run.target not in numbers:
+                problems.append(
+                    Problem(
+                        f"clause '{clause.id}' ({document.language}) refers to '{run.target}', "
+                        "which this agreement does not contain",
+                        f"templates/{document.language}/{clause.id.replace('.', '/')}.md.j2",
                     )
-                else:
-                    run.label = numbers[run.target]
+                )
     for run in iter_inlines(document.front):
-        if isinstance(run, Ref):
-            run.label = numbers.get(run.target, "")
-            if not run.label:
-                problems.append(Problem(f"the front matter refers to unknown '{run.target}'"))
+        if isinstance(run, Ref) and run.target not in numbers:
+            message = f"the front matter refers to '{run.target}', which this agreement does not contain"
+            problems.append(Problem(message))
     if problems:
         raise TemplateError(problems)
+    document.numbers = numbers
     return document

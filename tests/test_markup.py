@@ -247,13 +247,19 @@ def test_meaningful_links(text: str, run: Inline) -> None:
     assert only_paragraph(text) == [run]
 
 
-def test_ref_has_no_label_until_numbered() -> None:
+def test_ref_shows_its_number_from_the_document_numbers() -> None:
     (run,) = only_paragraph("[§](ref:a.b)")
     assert isinstance(run, Ref)
-    assert run.label == ""
     assert plain_text([Text("see "), run]) == "see "
-    run.label = "3.2"
-    assert plain_text([Text("see "), run]) == "see 3.2"
+    assert plain_text([Text("see "), run], {"a.b": "3.2"}) == "see 3.2"
+
+
+def test_parse_is_cached_and_its_result_cannot_be_changed() -> None:
+    first = parse_markup("Same text with [§](ref:a.b).")
+    assert parse_markup("Same text with [§](ref:a.b).") is first
+    run = first[1][0].runs[0]
+    with pytest.raises(AttributeError):
+        run.text = "changed"  # type: ignore[misc]
 
 
 def test_links_among_text() -> None:

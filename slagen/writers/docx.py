@@ -1,11 +1,14 @@
 """Write a numbered document model as DOCX for legal review and signature.
 
-Takes a :class:`~slagen.model.Document` and gives the bytes of a .docx built with
-python-docx on a slim reference document (``slagen/resources/reference/``: A4, Arial,
-only the styles slagen uses). Headings, lists and tables use real Word styles; the header
-names the agreement, the footer counts pages with PAGE/NUMPAGES fields. The output is
-reproducible: zip entries carry a fixed timestamp and the core properties take the date
-passed in, so the same inputs give the same bytes.
+Takes a :class:`~slagen.model.Document` and gives the bytes of a .docx. python-docx opens
+the slim reference document (``slagen/resources/reference/``: A4, Arial, only the styles
+slagen uses) and handles the package, header, footer and properties; the body is
+WordprocessingML written here in one pass and parsed once, because going through
+python-docx's proxy objects paragraph by paragraph costs about ten times as much
+(a style lookup scans every style, each run is cleared by XPath before its text is set).
+Headings, lists and tables use real Word styles; the header names the agreement, the
+footer counts pages with PAGE/NUMPAGES fields. The output is reproducible: zip entries
+carry a fixed timestamp and the core properties take the date passed in.
 """
 
 from __future__ import annotations
@@ -19,16 +22,41 @@ from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from lxml import etree
 
-from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_TEXT_WIDTH = 9072
+"""Width of the text area of the reference document in twips (A4 less 2.5 cm margins)."""
+_INDENT = 720
+"""Indent of clause text (and body tables) under the clause number, in twips."""
+_CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
+"""Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
+columns whose longest cell has at most _SHORT_COLUMN characters are kept on one line."""
+_BULLET_NUM, _DECIMAL_ABSTRACT = 1, 1
+"""numbering.xml of the reference: numId 1 is the bullet list, abstractNum 1 the decimal list."""
+STYLES = (
+    "Title",
+    "Subtitle",
+    "Parties",
+    "Heading 1",
+    "Heading 2",
+    "Body Text",
+    "List Bullet",
+    "List Number",
+    "Table Text",
+    "Signature",
+    "Header",
+    "Footer",
+    "SLA Table",
+    "Signature Table",
+)
+"""Styles a reference document must define (by name, as Word shows them)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -43,10 +71,20 @@ def default_reference() -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=4)
+def _style_ids(reference: bytes) -> dict[str, str]:
+    """Style name → style id of a reference document, looked up once per reference."""
+    styles = docx.Document(io.BytesIO(reference)).styles
+    return {name: styles[name].style_id for name in STYLES}
+
+
 def write_docx(document: Document, *, timestamp: dt.datetime, reference: bytes | None = None) -> bytes:
     """The DOCX bytes of ``document``; ``timestamp`` becomes the created/modified date."""
-    target = docx.Document(io.BytesIO(reference or default_reference()))
-    _Writer(target, document).write()
+    reference = reference or default_reference()
+    target = docx.Document(io.BytesIO(reference))
+    body = _BodyWriter(document, _style_ids(reference), _NumberingAllocator(target))
+    _fill_body(target, body.write())
+    _header_footer(target, document, _style_ids(reference))
     props = target.core_properties
     props.title = document.title
     props.subject = document.subtitle
@@ -55,199 +93,261 @@ def write_docx(document: Document, *, timestamp: dt.datetime, reference: bytes |
     props.author = props.last_modified_by = "slagen"
     props.created = props.modified = timestamp
     props.revision = 1
+    return _save(target)
+
+
+class _FixedDateZip:
+    """The physical writer python-docx's PackageWriter expects, with a fixed date on every entry.
+
+    python-docx's own writer stamps each zip entry with the current time, so two saves of
+    the same document differ; writing through this one makes the output reproducible
+    without unzipping and zipping again.
+    """
+
+    def __init__(self, stream: io.BytesIO) -> None:
+        self.archive = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, _ZIP_DATE)
+        self.archive.writestr(entry, blob, zipfile.ZIP_DEFLATED)
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+def _save(target: DocxDocument) -> bytes:
+    """The package's bytes, written as ``OpcPackage.save`` does but through :class:`_FixedDateZip`."""
+    package = target.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     buffer = io.BytesIO()
-    target.save(buffer)
-    return _normalize_zip(buffer.getvalue())
+    writer = _FixedDateZip(buffer)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return buffer.getvalue()
 
 
-def _normalize_zip(data: bytes) -> bytes:
-    """Rewrite the zip with fixed entry dates: python-docx stamps each entry with the current time."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            archive.writestr(zipfile.ZipInfo(info.filename, _ZIP_DATE), source.read(info), zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+def _fill_body(target: DocxDocument, xml: str) -> None:
+    """Replace the reference's empty body with ``xml``, keeping its section properties (page, margins)."""
+    body = target.element.body
+    section = body.sectPr
+    section_xml = etree.tostring(section, encoding="unicode") if section is not None else ""
+    target.element.replace(body, parse_xml(f"<w:body {nsdecls('w', 'r')}>{xml}{section_xml}</w:body>"))
 
 
-class _Writer:
-    def __init__(self, target: DocxDocument, document: Document) -> None:
+class _NumberingAllocator:
+    """Gives each numbered list its own ``w:num`` so that it starts at 1."""
+
+    def __init__(self, target: DocxDocument) -> None:
         self.target = target
-        self.document = document
-        self.labels = document.labels
-        styles = target.styles
-        self.style = {
-            name: styles[name]
-            for name in (
-                "Title",
-                "Subtitle",
-                "Parties",
-                "Heading 1",
-                "Heading 2",
-                "Body Text",
-                "List Bullet",
-                "List Number",
-                "Table Text",
-                "Signature",
-                "Header",
-                "Footer",
-            )
-        }
-        self.table_style = styles["SLA Table"]
-        self.signature_style = styles["Signature Table"]
 
-    def write(self) -> None:
-        doc = self.document
-        self._header_footer()
-        self.target.add_paragraph(doc.title, self.style["Title"])
-        if doc.subtitle and doc.subtitle != doc.title:
-            self.target.add_paragraph(doc.subtitle, self.style["Subtitle"])
-        self.target.add_paragraph(f"{self.labels['reference']}: {doc.reference}", self.style["Parties"])
-        for block in doc.front:
-            self._block(block, self.style["Parties"])
-        for section in doc.sections:
-            self.target.add_paragraph(f"{section.number}.\t{section.title}", self.style["Heading 1"])
-            for clause in section.clauses:
-                heading = self.target.add_paragraph(f"{clause.number}\t", self.style["Heading 2"])
-                self._runs(heading, clause.title)
-                for block in clause.blocks:
-                    self._block(block, self.style["Body Text"])
-        self._signatures()
-
-    def _block(self, block: Block, style: Any, level: int = 0) -> None:
-        if isinstance(block, Paragraph):
-            self._runs(self.target.add_paragraph(style=style), block.runs)
-        elif isinstance(block, ListBlock):
-            self._list(block, level)
-        else:
-            self._table(block)
-
-    def _list(self, block: ListBlock, level: int) -> None:
-        style = self.style["List Number" if block.ordered else "List Bullet"]
-        num_id = self._restart_numbering() if block.ordered and level == 0 else None
-        for item in block.items:
-            for index, sub in enumerate(item):
-                if isinstance(sub, ListBlock):
-                    self._list(sub, level + 1)
-                    continue
-                if not isinstance(sub, Paragraph):
-                    self._block(sub, style)
-                    continue
-                para = self.target.add_paragraph(style=style if index == 0 else self.style["Body Text"])
-                if index == 0 and (level or num_id):
-                    _set_numbering(para, num_id or (2 if block.ordered else 1), level)
-                self._runs(para, sub.runs)
-
-    def _restart_numbering(self) -> int:
+    def restart(self) -> int:
         numbering = self.target.part.numbering_part.element
-        num = numbering.add_num(1)
+        num = numbering.add_num(_DECIMAL_ABSTRACT)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return int(num.numId)
 
-    def _table(self, block: Table) -> None:
-        table = self.target.add_table(rows=1 + len(block.rows), cols=len(block.header))
-        table.style = self.table_style
-        for row_index, cells in enumerate([block.header, *block.rows]):
-            row = table.rows[row_index]
-            for cell, runs in zip(row.cells, cells, strict=False):
-                self._cell(cell, runs, bold=row_index == 0)
-        _repeat_header(table.rows[0]._tr)
-        self.target.add_paragraph(style=self.style["Body Text"]).paragraph_format.space_after = Pt(0)
 
-    def _cell(self, cell: _Cell, runs: list[Inline], *, bold: bool = False) -> None:
-        para = cell.paragraphs[0]
-        para.style = self.style["Table Text"]
-        self._runs(para, runs, bold=bold)
+class _BodyWriter:
+    """Writes the body of the document as WordprocessingML text, block by block."""
 
-    def _runs(self, para: DocxParagraph, runs: list[Inline], *, bold: bool = False) -> None:
+    def __init__(self, document: Document, style_ids: dict[str, str], numbering: _NumberingAllocator) -> None:
+        self.document = document
+        self.labels = document.labels
+        self.ids = style_ids
+        self.numbering = numbering
+        self.out: list[str] = []
+
+    def write(self) -> str:
+        doc = self.document
+        self._paragraph("Title", [Text(doc.title)])
+        if doc.subtitle and doc.subtitle != doc.title:
+            self._paragraph("Subtitle", [Text(doc.subtitle)])
+        self._paragraph("Parties", [Text(f"{self.labels['reference']}: {doc.reference}")])
+        for block in doc.front:
+            self._block(block, "Parties")
+        for section in doc.sections:
+            self._paragraph("Heading 1", [Text(f"{section.number}.\t{section.title}")])
+            for clause in section.clauses:
+                self._paragraph("Heading 2", [Text(f"{clause.number}\t"), *clause.title])
+                for block in clause.blocks:
+                    self._block(block, "Body Text")
+        self._signatures()
+        return "".join(self.out)
+
+    def _block(self, block: Block, style: str) -> None:
+        if isinstance(block, Paragraph):
+            self._paragraph(style, block.runs)
+        elif isinstance(block, ListBlock):
+            self._list(block, 0, self._list_numbering(block))
+        else:
+            self._table(block)
+
+    def _list_numbering(self, block: ListBlock) -> int:
+        return self.numbering.restart() if block.ordered else _BULLET_NUM
+
+    def _list(self, block: ListBlock, level: int, num_id: int) -> None:
+        """A list; a nested list of the same kind continues its numbering one level down."""
+        style = "List Number" if block.ordered else "List Bullet"
+        for item in block.items:
+            for index, sub in enumerate(item):
+                if isinstance(sub, ListBlock):
+                    nested = num_id if sub.ordered == block.ordered else self._list_numbering(sub)
+                    self._list(sub, level + 1, nested)
+                elif isinstance(sub, Paragraph) and index == 0:
+                    self._paragraph(style, sub.runs, numbering=(num_id, level))
+                else:
+                    self._block(sub, "Body Text")
+
+    def _paragraph(
+        self,
+        style: str,
+        runs: list[Inline],
+        *,
+        numbering: tuple[int, int] | None = None,
+        bold: bool = False,
+        extra: str = "",
+    ) -> None:
+        props = f'<w:pStyle w:val="{self.ids[style]}"/>'
+        if numbering is not None:
+            props += f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>'
+        self.out.append(f"<w:p><w:pPr>{props}{extra}</w:pPr>")
+        self._runs(runs, bold)
+        self.out.append("</w:p>")
+
+    def _runs(self, runs: list[Inline], bold: bool) -> None:
         for run in runs:
             if isinstance(run, Text):
-                self._add(para, run.text, run.bold or bold, run.italic)
+                self._run(run.text, run.bold or bold, run.italic)
             elif isinstance(run, Ref):
-                self._add(para, run.label, run.bold or bold, run.italic)
+                self._run(self.document.numbers[run.target], run.bold or bold, run.italic)
             elif isinstance(run, TermUse):
                 if run.defining:
-                    self._add(para, self.labels["quote_open"], bold, False)
-                    self._add(para, run.text, True, False)
-                    self._add(para, self.labels["quote_close"], bold, False)
+                    self._run(self.labels["quote_open"], bold, False)
+                    self._run(run.text, True, False)
+                    self._run(self.labels["quote_close"], bold, False)
                 else:
-                    self._add(para, run.text, bold, False)
+                    self._run(run.text, bold, False)
 
-    @staticmethod
-    def _add(para: DocxParagraph, text: str, bold: bool, italic: bool) -> None:
+    def _run(self, text: str, bold: bool, italic: bool) -> None:
         if not text:
             return
-        run = para.add_run(text)
-        if bold:
-            run.bold = True
-        if italic:
-            run.italic = True
+        props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+        self.out.append(f"<w:r><w:rPr>{props}</w:rPr>" if props else "<w:r>")
+        self.out.append(_text_xml(text))
+        self.out.append("</w:r>")
 
-    def _header_footer(self) -> None:
-        section = self.target.sections[0]
-        header = section.header.paragraphs[0]
-        header.style = self.style["Header"]
-        header.add_run(f"{self.document.title}\t{self.labels['reference']}: {self.document.reference}")
-        footer = section.footer.paragraphs[0]
-        footer.style = self.style["Footer"]
-        before, _, rest = self.labels["page"].partition("{page}")
-        middle, _, after = rest.partition("{pages}")
-        footer.add_run(before)
-        _add_field(footer, "PAGE", "1")
-        footer.add_run(middle)
-        _add_field(footer, "NUMPAGES", "1")
-        if after:
-            footer.add_run(after)
+    def _table(self, table: Table) -> None:
+        widths = _column_widths([table.header, *table.rows], _TEXT_WIDTH - _INDENT)
+        self._table_start("SLA Table", widths)
+        for index, row in enumerate([table.header, *table.rows]):
+            header = index == 0
+            self.out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr>")
+            for width, cell in zip(widths, row, strict=False):
+                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
+                self._paragraph("Table Text", cell, bold=header)
+                self.out.append("</w:tc>")
+            self.out.append("</w:tr>")
+        self.out.append("</w:tbl>")
+        self._paragraph("Body Text", [], extra='<w:spacing w:after="0"/>')
+
+    def _table_start(self, style: str, widths: list[int]) -> None:
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        self.out.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids[style]}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        )
 
     def _signatures(self) -> None:
         labels = self.labels
-        self.target.add_paragraph(labels["signatures"], self.style["Heading 1"])
+        self._paragraph("Heading 1", [Text(labels["signatures"])])
         parties = self.document.signatories
-        table = self.target.add_table(rows=6, cols=len(parties))
-        table.style = self.signature_style
-        for column, party in enumerate(parties):
-            cells = [table.rows[r].cells[column] for r in range(6)]
-            lines = [
-                (labels["for_party"].format(role=party.role), True),
-                (party.name, False),
-                ("", False),
-                (f"{labels['place_date']}: ____________________", False),
-                ("\n\n______________________________", False),
-                (party.represented_by, False),
-            ]
-            for cell, (text, bold) in zip(cells, lines, strict=True):
-                para = cell.paragraphs[0]
-                para.style = self.style["Signature"]
-                self._add(para, text, bold, False)
-        _keep_together(table)
+        width = _TEXT_WIDTH // len(parties)
+        rows = [
+            [(labels["for_party"].format(role=p.role), True) for p in parties],
+            [(p.name, False) for p in parties],
+            [("", False) for _ in parties],
+            [(f"{labels['place_date']}: ____________________", False) for _ in parties],
+            [("\n\n______________________________", False) for _ in parties],
+            [(p.represented_by, False) for p in parties],
+        ]
+        self._table_start("Signature Table", [width] * len(parties))
+        for row in rows:
+            self.out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            for text, bold in row:
+                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
+                self._paragraph("Signature", [Text(text, bold=bold)], extra="<w:keepNext/>")
+                self.out.append("</w:tc>")
+            self.out.append("</w:tr>")
+        self.out.append("</w:tbl>")
 
 
-def _set_numbering(para: DocxParagraph, num_id: int, level: int) -> None:
-    num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = level
-    num_pr.get_or_add_numId().val = num_id
+def _text_xml(text: str) -> str:
+    """Run content for ``text``: escaped ``w:t`` elements, with tabs and line breaks as their own elements."""
+    if "\t" not in text and "\n" not in text:
+        return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
+    parts = []
+    for line_index, line in enumerate(text.split("\n")):
+        if line_index:
+            parts.append("<w:br/>")
+        for tab_index, piece in enumerate(line.split("\t")):
+            if tab_index:
+                parts.append("<w:tab/>")
+            if piece:
+                parts.append(f'<w:t xml:space="preserve">{_escape(piece)}</w:t>')
+    return "".join(parts)
 
 
-def _add_field(para: DocxParagraph, instruction: str, cached: str) -> None:
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), f" {instruction} ")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = cached
-    run.append(text)
-    field.append(run)
-    para._p.append(field)
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _repeat_header(tr: Any) -> None:
-    tr_pr = tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    tr_pr.append(header)
+def _column_widths(rows: list[list[list[Inline]]], total: int) -> list[int]:
+    """Share ``total`` twips between the columns of a table.
+
+    Short columns get what their longest cell needs on one line; long ones share the rest by
+    their length, so that a "Target" column does not wrap.
+    """
+    columns = max(len(row) for row in rows)
+    longest = [0] * columns
+    for row in rows:
+        for index, cell in enumerate(row):
+            longest[index] = max(longest[index], len(plain_text(cell)))
+    needed = [_CELL_PADDING + _CHAR_WIDTH * length for length in longest]
+    short = [index for index, length in enumerate(longest) if length <= _SHORT_COLUMN]
+    if len(short) == columns or sum(needed[i] for i in short) > total // 2:
+        short = []
+    rest = total - sum(needed[i] for i in short)
+    weights = {i: max(longest[i], 1) for i in range(columns) if i not in short}
+    widths = [needed[i] if i in short else rest * weights[i] // sum(weights.values()) for i in range(columns)]
+    widths[-1] += total - sum(widths)
+    return widths
 
 
-def _keep_together(table: Any) -> None:
-    for row in table.rows:
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = True
+def _header_footer(target: DocxDocument, document: Document, ids: dict[str, str]) -> None:
+    labels = document.labels
+    section = target.sections[0]
+    header = section.header.paragraphs[0]
+    header._p.get_or_add_pPr().get_or_add_pStyle().val = ids["Header"]
+    header.add_run(f"{document.title}\t{labels['reference']}: {document.reference}")
+    footer = section.footer.paragraphs[0]
+    footer._p.get_or_add_pPr().get_or_add_pStyle().val = ids["Footer"]
+    before, _, rest = labels["page"].partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    footer.add_run(before)
+    _add_field(footer._p, "PAGE", "1")
+    footer.add_run(middle)
+    _add_field(footer._p, "NUMPAGES", "1")
+    if after:
+        footer.add_run(after)
+
+
+def _add_field(paragraph: Any, instruction: str, cached: str) -> None:
+    field = parse_xml(
+        f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} "><w:r><w:t>{cached}</w:t></w:r></w:fldSimple>'
+    )
+    paragraph.append(field)

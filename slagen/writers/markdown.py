@@ -20,12 +20,12 @@ def write_markdown(document: Document) -> str:
     if document.subtitle and document.subtitle != document.title:
         out += [_escape(document.subtitle), ""]
     out += [f"{_escape(labels['reference'])}: {_escape(document.reference)}", ""]
-    out += _blocks(document.front, labels)
+    out += _blocks(document.front, document)
     for section in document.sections:
         out += [f"## {section.number}. {_escape(section.title)}", ""]
         for clause in section.clauses:
-            out += [f"### {clause.number} {_inlines(clause.title, labels)}", ""]
-            out += _blocks(clause.blocks, labels)
+            out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
+            out += _blocks(clause.blocks, document)
     out += _signatures(document)
     while out and out[-1] == "":
         out.pop()
@@ -46,45 +46,46 @@ def _signatures(document: Document) -> list[str]:
     return [f"## {_escape(labels['signatures'])}", "", *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
-def _blocks(blocks: list[Block], labels: dict[str, str], indent: str = "") -> list[str]:
+def _blocks(blocks: list[Block], doc: Document, indent: str = "") -> list[str]:
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            out += [indent + _inlines(block.runs, labels), ""]
+            out += [indent + _inlines(block.runs, doc), ""]
         elif isinstance(block, ListBlock):
-            out += _list(block, labels, indent)
+            out += _list(block, doc, indent)
             out.append("")
         else:
-            out += _table(block, labels, indent)
+            out += _table(block, doc, indent)
             out.append("")
     return out
 
 
-def _list(block: ListBlock, labels: dict[str, str], indent: str) -> list[str]:
+def _list(block: ListBlock, doc: Document, indent: str) -> list[str]:
     out: list[str] = []
     for index, item in enumerate(block.items, start=1):
         marker = f"{index}. " if block.ordered else "- "
-        lines = [line for line in _blocks(item, labels, indent + " " * len(marker)) if line]
+        lines = [line for line in _blocks(item, doc, indent + " " * len(marker)) if line]
         if lines:
             lines[0] = indent + marker + lines[0][len(indent) + len(marker) :]
         out += lines
     return out
 
 
-def _table(table: Table, labels: dict[str, str], indent: str) -> list[str]:
+def _table(table: Table, doc: Document, indent: str) -> list[str]:
     def row(cells: list[list[Inline]]) -> str:
-        return indent + "| " + " | ".join(_inlines(cell, labels) for cell in cells) + " |"
+        return indent + "| " + " | ".join(_inlines(cell, doc) for cell in cells) + " |"
 
     return [row(table.header), indent + "|" + "|".join("---" for _ in table.header) + "|", *map(row, table.rows)]
 
 
-def _inlines(runs: list[Inline], labels: dict[str, str]) -> str:
+def _inlines(runs: list[Inline], doc: Document) -> str:
+    labels, numbers = doc.labels, doc.numbers
     parts = []
     for run in runs:
         if isinstance(run, Text):
             parts.append(_emphasis(_escape(run.text), run.bold, run.italic))
         elif isinstance(run, Ref):
-            parts.append(_emphasis(run.label, run.bold, run.italic))
+            parts.append(_emphasis(numbers[run.target], run.bold, run.italic))
         elif isinstance(run, TermUse):
             text = _escape(run.text)
             parts.append(f"{labels['quote_open']}**{text}**{labels['quote_close']}" if run.defining else text)
