@@ -18,10 +18,11 @@ import functools
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.phys_pkg import PhysPkgWriter
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -123,9 +124,10 @@ def _save(target: DocxDocument) -> bytes:
         part.before_marshal()
     buffer = io.BytesIO()
     writer = _FixedDateZip(buffer)
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
+    physical = cast(PhysPkgWriter, writer)
+    PackageWriter._write_content_types_stream(physical, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(physical, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(physical, parts)
     writer.close()
     return buffer.getvalue()
 
