@@ -19,8 +19,6 @@ from slagen.model import Document
 from slagen.numbering import number_document
 from slagen.render import render_document
 from slagen.resolve import resolve_service
-from slagen.writers.docx import write_docx
-from slagen.writers.markdown import write_markdown
 
 FORMATS = ("docx", "md")
 
@@ -56,6 +54,10 @@ def generate(
     langs = list(languages or answers.values["languages"])
     wanted = list(formats)
     stamp = dt.datetime.combine(document_date(answers), dt.time(), tzinfo=dt.UTC)
+    # Writers are imported when asked for: python-docx and lxml are a third of the start-up time.
+    from slagen.writers.docx import write_docx
+    from slagen.writers.markdown import write_markdown
+
     outputs = []
     for document in build_documents(answers, library, langs):
         stem = f"{answers.name}.{document.language}"

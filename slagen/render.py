@@ -10,12 +10,20 @@ answers is escaped for the markup, so text a user typed (``**``, ``|``, ``{{ x }
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
+from jinja2 import (
+    BytecodeCache,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+    pass_context,
+)
 from jinja2 import TemplateError as JinjaError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
@@ -64,6 +72,7 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             lstrip_blocks=True,
             auto_reload=False,
             cache_size=-1,
+            bytecode_cache=_bytecode_cache(),
         )
         env.filters.update(
             number=_filter(formatting.format_number),
@@ -76,6 +85,19 @@ def get_environment(library: Library) -> SandboxedEnvironment:
         env.globals.update(ref=_ref, define=_define, term=_term)
         library.cache["jinja"] = env
     return env
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja's per-user cache directory, checked for ownership).
+
+    Compiling the library's templates is most of a cold build; ``SLAGEN_NO_CACHE=1`` turns this off.
+    """
+    if os.environ.get("SLAGEN_NO_CACHE"):
+        return None
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no usable temporary directory: compile every time
+        return None
 
 
 def _filter(function: Any) -> Any:
