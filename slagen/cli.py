@@ -42,6 +42,16 @@ def _reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+output_option = click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Directory for the generated files.",
+)
+force_option = click.option("--force", is_flag=True, help="Overwrite existing output files.")
 library_option = click.option(
     "--library",
     "library_dir",
@@ -65,15 +75,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Directory for the generated files.",
-)
+@output_option
 @click.option(
     "--lang",
     "languages",
@@ -89,7 +91,7 @@ def main() -> None:
     help="Format to write; repeat for several. Default: docx and md.",
 )
 @library_option
-@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@force_option
 @_reports_errors
 def build(
     answers: Path,
@@ -112,16 +114,8 @@ def build(
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Directory for the generated files.",
-)
-@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@output_option
+@force_option
 @_reports_errors
 def demo(output_dir: Path, force: bool) -> None:
     """Write the example telemarketing SLA in German and English, as DOCX and Markdown.
