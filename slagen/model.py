@@ -110,6 +110,8 @@ class Document:
     title: str
     subtitle: str
     reference: str
+    version: str
+    date: str
     front: list[Block]
     sections: list[Section]
     signatories: list[Signatory]

@@ -181,6 +181,8 @@ def render_document(
         title=str(agreement["title"]),
         subtitle=str(labels["document"]["subtitle"]),
         reference=str(agreement["reference"]),
+        version=str(agreement["version"]),
+        date=formatting.format_date(today, locale),
         front=front,
         sections=list(sections.values()),
         signatories=[

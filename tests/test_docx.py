@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import docx
 import pytest
+from lxml import etree
 
 from slagen.answers import load_answers
 from slagen.generate import generate
@@ -14,6 +16,9 @@ from slagen.library import Library
 from slagen.writers.docx import default_reference
 
 from .conftest import DEMO
+from .docx_dump import dump_docx
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +39,7 @@ def test_uses_real_heading_list_and_table_styles(outputs: dict[str, bytes]) -> N
     used = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Body Text", "List Bullet"} <= used
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert headings[:3] == [
-        "1.1\tGegenstand und Zweck",
-        "1.2\tInkrafttreten, Laufzeit und Kündigung",
-        "2.1\tLeistungsbeschreibung",
-    ]
+    assert headings[:3] == ["Gegenstand und Zweck", "Inkrafttreten, Laufzeit und Kündigung", "Leistungsbeschreibung"]
     tables = document.tables
     assert tables[0].style.name == "SLA Table"
     assert [c.text for c in tables[0].rows[0].cells] == ["Kennzahl", "Zielwert", "Messzeitraum"]
@@ -66,3 +67,53 @@ def test_core_properties_come_from_the_agreement(outputs: dict[str, bytes]) -> N
 def test_zip_entries_carry_a_fixed_date(outputs: dict[str, bytes]) -> None:
     with zipfile.ZipFile(io.BytesIO(outputs["telemarketing.de.docx"])) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def _xml(data: bytes, name: str) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return etree.fromstring(archive.read(name))
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_headings_are_numbered_by_a_word_list_bound_to_their_styles(outputs: dict[str, bytes], language: str) -> None:
+    data = outputs[f"telemarketing.{language}.docx"]
+    styles, numbering = _xml(data, "word/styles.xml"), _xml(data, "word/numbering.xml")
+    levels = {}
+    for style_id, level in (("Heading1", "0"), ("Heading2", "1")):
+        (style,) = styles.findall(f"{W}style[@{W}styleId='{style_id}']")
+        num_id = style.find(f"{W}pPr/{W}numPr/{W}numId").get(f"{W}val")
+        (num,) = numbering.findall(f"{W}num[@{W}numId='{num_id}']")
+        abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
+        (abstract,) = numbering.findall(f"{W}abstractNum[@{W}abstractNumId='{abstract_id}']")
+        (lvl,) = abstract.findall(f"{W}lvl[@{W}ilvl='{level}']")
+        assert lvl.find(f"{W}pStyle").get(f"{W}val") == style_id
+        levels[style_id] = lvl.find(f"{W}lvlText").get(f"{W}val")
+    assert levels == {"Heading1": "%1.", "Heading2": "%1.%2"}
+    body_text = "".join(_xml(data, "word/document.xml").itertext())
+    assert "2.2\tLeistungsparameter" not in body_text  # numbers are not typed into the headings
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_reference_is_a_ref_field_to_a_bookmarked_heading_with_its_number(
+    outputs: dict[str, bytes], language: str
+) -> None:
+    dump = dump_docx(outputs[f"telemarketing.{language}.docx"]).splitlines()
+    headings = {}
+    for line in dump:
+        match = re.match(r"Heading [12]: (\S+) ⟦(_Ref_\w+)⟧", line)
+        if match:
+            headings[match.group(2)] = match.group(1).rstrip(".")
+    references = [m.groups() for line in dump for m in re.finditer(r"\{REF (\S+) \\r \\h\}(\d+(?:\.\d+)*)", line)]
+    assert len(references) >= 5
+    for bookmark, cached in references:
+        assert bookmark in headings, f"REF to missing bookmark {bookmark}"
+        assert cached == headings[bookmark]
+
+
+def test_table_of_contents_is_a_field_with_cached_entries(outputs: dict[str, bytes]) -> None:
+    dump = dump_docx(outputs["telemarketing.en.docx"])
+    assert '{TOC \\o "1-2" \\h \\z \\u}1.\tSubject Matter and Term' in dump
+    assert "toc 2: 2.2\tService levels" in dump
+    document = _xml(outputs["telemarketing.en.docx"], "word/document.xml")
+    kinds = [c.get(f"{W}fldCharType") for c in document.iter(f"{W}fldChar")]
+    assert kinds.count("begin") == kinds.count("separate") == kinds.count("end")

@@ -38,7 +38,7 @@ EXPECTED = {
         "1. Januar 2027",
         "Ziffer 2.2",
         "Für den Auftragnehmer",
-        "Seite 1 von",
+        "Seite 2 von",
     ],
     "en": [
         "Service Level Agreement for Outbound",
@@ -50,7 +50,7 @@ EXPECTED = {
         "1 January 2027",
         "clause 2.2",
         "For the Provider",
-        "Page 1 of",
+        "Page 2 of",
     ],
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -44,9 +45,14 @@ _BULLET_NUM, _DECIMAL_ABSTRACT = 1, 1
 STYLES = (
     "Title",
     "Subtitle",
+    "Cover Text",
     "Parties",
     "Heading 1",
     "Heading 2",
+    "Heading Unnumbered",
+    "TOC Heading",
+    "toc 1",
+    "toc 2",
     "Body Text",
     "List Bullet",
     "List Number",
@@ -162,23 +168,83 @@ class _BodyWriter:
         self.ids = style_ids
         self.numbering = numbering
         self.out: list[str] = []
+        self.bookmarks: dict[str, int] = {}
 
     def write(self) -> str:
         doc = self.document
-        self._paragraph("Title", [Text(doc.title)])
-        if doc.subtitle and doc.subtitle != doc.title:
-            self._paragraph("Subtitle", [Text(doc.subtitle)])
-        self._paragraph("Parties", [Text(f"{self.labels['reference']}: {doc.reference}")])
+        self._cover()
+        self._contents()
         for block in doc.front:
             self._block(block, "Parties")
         for section in doc.sections:
-            self._paragraph("Heading 1", [Text(f"{section.number}.\t{section.title}")])
+            self._heading("Heading 1", section.id, [Text(section.title)])
             for clause in section.clauses:
-                self._paragraph("Heading 2", [Text(f"{clause.number}\t"), *clause.title])
+                self._heading("Heading 2", clause.id, clause.title)
                 for block in clause.blocks:
                     self._block(block, "Body Text")
         self._signatures()
         return "".join(self.out)
+
+    def _cover(self) -> None:
+        doc, labels = self.document, self.labels
+        self._paragraph("Title", [Text(doc.title)])
+        if doc.subtitle and doc.subtitle != doc.title:
+            self._paragraph("Subtitle", [Text(doc.subtitle)])
+        first, *others = doc.signatories
+        self._paragraph("Cover Text", [Text(labels["between"])])
+        self._paragraph("Cover Text", [Text(first.name, bold=True)])
+        for party in others:
+            self._paragraph("Cover Text", [Text(labels["and"])])
+            self._paragraph("Cover Text", [Text(party.name, bold=True)])
+        self._paragraph("Cover Text", [], extra='<w:spacing w:before="1440"/>')
+        self._paragraph("Cover Text", [Text(f"{labels['reference']}: {doc.reference}")])
+        self._paragraph("Cover Text", [Text(f"{labels['version']} {doc.version} · {labels['date']}: {doc.date}")])
+        self._page_break()
+
+    def _contents(self) -> None:
+        """A TOC field whose cached entries are the numbered headings, so it reads right before an update."""
+        self._paragraph("TOC Heading", [Text(self.labels["contents"])])
+        entries: list[tuple[str, str, list[Inline]]] = []
+        for section in self.document.sections:
+            entries.append(("toc 1", f"{section.number}.", [Text(section.title)]))
+            entries += [("toc 2", clause.number, clause.title) for clause in section.clauses]
+        last = len(entries) - 1
+        for index, (style, number, title) in enumerate(entries):
+            self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids[style]}"/></w:pPr>')
+            if index == 0:
+                self._field_start('TOC \\o "1-2" \\h \\z \\u')
+            self._run(f"{number}\t", False, False)
+            self._runs(title, False)
+            if index == last:
+                self.out.append('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+            self.out.append("</w:p>")
+        self._page_break()
+
+    def _page_break(self) -> None:
+        self.out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def _heading(self, style: str, target: str, runs: list[Inline]) -> None:
+        """A numbered heading (numbers come from the style's list), bookmarked for cross-references."""
+        bookmark = len(self.bookmarks)
+        self.bookmarks[target] = bookmark
+        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids[style]}"/></w:pPr>')
+        self.out.append(f'<w:bookmarkStart w:id="{bookmark}" w:name="{bookmark_name(target)}"/>')
+        self._runs(runs, False)
+        self.out.append(f'<w:bookmarkEnd w:id="{bookmark}"/></w:p>')
+
+    def _field_start(self, instruction: str, props: str = "") -> None:
+        self.out.append(
+            f'<w:r>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{props}<w:instrText xml:space="preserve"> {_escape(instruction)} </w:instrText></w:r>'
+            f'<w:r>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
+        )
+
+    def _ref(self, run: Ref, bold: bool) -> None:
+        """A REF field to the target's heading number (``\\r``), its cached result the current number."""
+        props = _run_props(run.bold or bold, run.italic)
+        self._field_start(f"REF {bookmark_name(run.target)} \\r \\h", props)
+        self.out.append(f"<w:r>{props}{_text_xml(self.document.numbers[run.target])}</w:r>")
+        self.out.append(f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
 
     def _block(self, block: Block, style: str) -> None:
         if isinstance(block, Paragraph):
@@ -225,7 +291,7 @@ class _BodyWriter:
             if isinstance(run, Text):
                 self._run(run.text, run.bold or bold, run.italic)
             elif isinstance(run, Ref):
-                self._run(self.document.numbers[run.target], run.bold or bold, run.italic)
+                self._ref(run, bold)
             elif isinstance(run, TermUse):
                 if run.defining:
                     self._run(self.labels["quote_open"], bold, False)
@@ -235,12 +301,8 @@ class _BodyWriter:
                     self._run(run.text, bold, False)
 
     def _run(self, text: str, bold: bool, italic: bool) -> None:
-        if not text:
-            return
-        props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
-        self.out.append(f"<w:r><w:rPr>{props}</w:rPr>" if props else "<w:r>")
-        self.out.append(_text_xml(text))
-        self.out.append("</w:r>")
+        if text:
+            self.out.append(f"<w:r>{_run_props(bold, italic)}{_text_xml(text)}</w:r>")
 
     def _table(self, table: Table) -> None:
         widths = _column_widths([table.header, *table.rows], _TEXT_WIDTH - _INDENT)
@@ -266,7 +328,7 @@ class _BodyWriter:
 
     def _signatures(self) -> None:
         labels = self.labels
-        self._paragraph("Heading 1", [Text(labels["signatures"])])
+        self._paragraph("Heading Unnumbered", [Text(labels["signatures"])])
         parties = self.document.signatories
         width = _TEXT_WIDTH // len(parties)
         rows = [
@@ -286,6 +348,19 @@ class _BodyWriter:
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
+
+
+def bookmark_name(target: str) -> str:
+    """Word bookmark name for a clause or section id: hidden (``_Ref``), at most 40 characters."""
+    name = "_Ref_" + "".join(c if c.isascii() and c.isalnum() else "_" for c in target)
+    if len(name) > 40:
+        name = "_Ref_" + hashlib.sha1(target.encode(), usedforsecurity=False).hexdigest()[:20]
+    return name
+
+
+def _run_props(bold: bool, italic: bool) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    return f"<w:rPr>{props}</w:rPr>" if props else ""
 
 
 def _text_xml(text: str) -> str:

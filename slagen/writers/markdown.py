@@ -19,7 +19,11 @@ def write_markdown(document: Document) -> str:
     out: list[str] = [f"# {_escape(document.title)}", ""]
     if document.subtitle and document.subtitle != document.title:
         out += [_escape(document.subtitle), ""]
-    out += [f"{_escape(labels['reference'])}: {_escape(document.reference)}", ""]
+    out += [
+        f"{_escape(labels['reference'])}: {_escape(document.reference)} · "
+        f"{_escape(labels['version'])} {_escape(document.version)} · {_escape(labels['date'])}: {document.date}",
+        "",
+    ]
     out += _blocks(document.front, document)
     for section in document.sections:
         out += [f"## {section.number}. {_escape(section.title)}", ""]
