@@ -16,11 +16,12 @@ from typing import Any, TypeVar
 import click
 
 from slagen import __version__
-from slagen.errors import SlagenError
+from slagen.errors import InputError, SlagenError
 from slagen.generate import FORMATS, check_answers, generate
 from slagen.library import FRONT_SECTION, default_library_path, load_library
 from slagen.output import write_outputs
 from slagen.params import LANGUAGES
+from slagen.provenance import read_provenance
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -145,6 +146,45 @@ def check(answers: Path, library_dir: Path | None) -> None:
         click.echo(str(warning), err=True)
     count = sum(1 for clause in result.clauses if clause.section != FRONT_SECTION)
     click.echo(f"{answers}: ok ({count} clauses, languages: {', '.join(result.values['languages'])})")
+
+
+@main.command()
+@click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--answers", "show_answers", is_flag=True, help="Print the answers file that produced the contract.")
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --answers: write the answers to this file instead of printing them.",
+)
+@force_option
+@_reports_errors
+def inspect(contract: Path, show_answers: bool, output_file: Path | None, force: bool) -> None:
+    """Show where CONTRACT (a DOCX written by slagen) came from.
+
+    Prints the document properties slagen stored: its version, the library's version and
+    hash, the answers digest, catalog, tier and language. With --answers, gives back the
+    answers file that produced the contract, so that it can be built again.
+
+    \b
+    Example:
+      slagen inspect out/telemarketing.de.docx
+      slagen inspect --answers out/telemarketing.de.docx -o again.yaml && slagen build again.yaml
+    """
+    found = read_provenance(contract)
+    if not show_answers:
+        width = max(len(name) for name in found.properties)
+        for name, value in found.properties.items():
+            click.echo(f"{name.ljust(width)}  {value}")
+        return
+    if found.answers is None:
+        raise InputError.single("the answers were not stored in this document", file=contract)
+    if output_file is None:
+        click.echo(found.answers, nl=False)
+    else:
+        write_outputs({output_file: found.answers.encode("utf-8")}, force=force)
+        click.echo(str(output_file))
 
 
 def _build(

@@ -8,11 +8,13 @@ memory; :mod:`slagen.output` puts them on disk.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from slagen import __version__
 from slagen.answers import Answers, load_answers
 from slagen.library import Library, load_library
 from slagen.model import Document
@@ -37,10 +39,26 @@ def check_answers(path: Path, *, library_dir: Path | None = None) -> Answers:
 
 
 def build_documents(answers: Answers, library: Library, languages: Iterable[str]) -> list[Document]:
-    """Render, number and resolve the agreement in each language."""
+    """Render, number and resolve the agreement in each language, with its provenance."""
     service = resolve_service(answers, library)
     today = document_date(answers)
-    return [number_document(render_document(answers, service, library, lang, today=today)) for lang in languages]
+    documents = []
+    for lang in languages:
+        document = number_document(render_document(answers, service, library, lang, today=today))
+        document.properties = {
+            "slagen.version": __version__,
+            "slagen.library.version": library.version,
+            "slagen.library.hash": library.digest,
+            "slagen.answers.digest": hashlib.sha256(answers.source.text.encode("utf-8")).hexdigest()[:16],
+            "slagen.answers.file": Path(answers.source.path).name,
+            "slagen.catalog": service.catalog.id,
+            "slagen.tier": service.tier.id,
+            "slagen.model": str(answers.values["agreement.model"]),
+            "slagen.language": lang,
+        }
+        document.answers_text = answers.source.text
+        documents.append(document)
+    return documents
 
 
 def generate(

@@ -91,6 +91,7 @@ class Library:
     """Everything the pipeline reads from the library, parsed once."""
 
     root: Path
+    version: str
     sections: tuple[str, ...]
     clauses: tuple[Clause, ...]
     params: dict[str, Param]
@@ -129,14 +130,14 @@ def _load_library(root: Path) -> Library:
         raise LibraryError.single("not a slagen library (no clauses/ directory)", file=root)
     problems: list[Problem] = []
     hasher = hashlib.sha256()
-    sections = _load_sections(root, problems, hasher)
+    sections, version = _load_sections(root, problems, hasher)
     clauses, params = _load_clauses(root, sections, problems, hasher)
     catalogs = _load_catalogs(root, problems, hasher)
     labels = _load_labels(root, problems, hasher)
     _check_templates(root, clauses, problems, hasher)
     if problems:
         raise LibraryError(problems)
-    return Library(root, sections, clauses, params, catalogs, labels, hasher.hexdigest()[:16])
+    return Library(root, version, sections, clauses, params, catalogs, labels, hasher.hexdigest()[:16])
 
 
 def _read(path: Path, root: Path, problems: list[Problem], hasher: Any) -> YamlSource | None:
@@ -165,12 +166,13 @@ def _need(source: YamlSource, problems: list[Problem], path: tuple[str, ...], ki
     return node
 
 
-def _load_sections(root: Path, problems: list[Problem], hasher: Any) -> tuple[str, ...]:
+def _load_sections(root: Path, problems: list[Problem], hasher: Any) -> tuple[tuple[str, ...], str]:
     source = _read(root / "clauses" / "sections.yaml", root, problems, hasher)
     if source is None:
-        return ()
+        return (), ""
     ids = _need(source, problems, ("sections",), list, "a list of section ids")
-    return tuple(str(s) for s in ids or ())
+    version = _need(source, problems, ("version",), str, "the library's version (a string)")
+    return tuple(str(s) for s in ids or ()), str(version or "")
 
 
 def _load_clauses(

@@ -117,6 +117,9 @@ class Document:
     signatories: list[Signatory]
     labels: dict[str, str]
     properties: dict[str, str] = field(default_factory=dict)
+    """Provenance written into the DOCX as custom properties (see :mod:`slagen.provenance`)."""
+    answers_text: str | None = None
+    """The answers file that produced the document, embedded in the DOCX."""
     numbers: dict[str, str] = field(default_factory=dict)
     """Number of every section and clause by id, filled by the numbering stage."""
 

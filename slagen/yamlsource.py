@@ -35,6 +35,8 @@ class YamlSource:
     path: str
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    text: str = ""
+    """The file's text as read (kept so a contract can carry the answers that produced it)."""
 
     def line_of(self, keys: KeyPath) -> int | None:
         """Line of ``keys``, or of its nearest parent that has a line."""
@@ -70,7 +72,7 @@ def parse_yaml(raw: bytes, name: str) -> YamlSource:
     try:
         _check_depth(text, name)
         node = loader.get_single_node()
-        source = YamlSource(name, None)
+        source = YamlSource(name, None, text=text)
         if node is not None:
             source.lines[()] = node.start_mark.line + 1
             source.data = _Builder(loader, source).build(node, ())

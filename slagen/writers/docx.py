@@ -30,6 +30,7 @@ from docx.oxml.ns import nsdecls
 from lxml import etree
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
+from slagen.provenance import add_provenance
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -100,6 +101,8 @@ def write_docx(document: Document, *, timestamp: dt.datetime, reference: bytes |
     props.author = props.last_modified_by = "slagen"
     props.created = props.modified = timestamp
     props.revision = 1
+    if document.properties:
+        add_provenance(target.part.package, document.properties, document.answers_text)
     return _save(target)
 
 
