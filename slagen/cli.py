@@ -92,6 +92,11 @@ def main() -> None:
     help="Format to write; repeat for several. Default: docx and md.",
 )
 @library_option
+@click.option(
+    "--review",
+    is_flag=True,
+    help="DOCX for legal review: a comment on each clause (library id, version, review note) and on each deviation.",
+)
 @force_option
 @_reports_errors
 def build(
@@ -100,6 +105,7 @@ def build(
     languages: tuple[str, ...],
     formats: tuple[str, ...],
     library_dir: Path | None,
+    review: bool,
     force: bool,
 ) -> None:
     """Build the agreement described by ANSWERS (a YAML answers file).
@@ -111,7 +117,7 @@ def build(
     Example:
       slagen build examples/telemarketing.yaml -o out/ --lang de --format docx
     """
-    _build(answers, output_dir, languages, formats, library_dir, force)
+    _build(answers, output_dir, languages, formats, library_dir, force, review=review)
 
 
 @main.command()
@@ -194,12 +200,14 @@ def _build(
     formats: tuple[str, ...],
     library_dir: Path | None,
     force: bool,
+    *,
+    review: bool = False,
 ) -> None:
     library = load_library(library_dir)
     result = check_answers(answers, library_dir=library_dir)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    outputs = generate(result, library, languages=languages or None, formats=formats or FORMATS)
+    outputs = generate(result, library, languages=languages or None, formats=formats or FORMATS, review=review)
     written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
     for path in written:
         click.echo(str(path))

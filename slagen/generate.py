@@ -67,8 +67,9 @@ def generate(
     *,
     languages: Iterable[str] | None = None,
     formats: Iterable[str] = FORMATS,
+    review: bool = False,
 ) -> list[Output]:
-    """Every requested language × format of ``answers`` as file contents."""
+    """Every requested language × format of ``answers`` as file contents (``review``: DOCX with comments)."""
     langs = list(languages or answers.values["languages"])
     wanted = list(formats)
     stamp = dt.datetime.combine(document_date(answers), dt.time(), tzinfo=dt.UTC)
@@ -80,7 +81,7 @@ def generate(
     for document in build_documents(answers, library, langs):
         stem = f"{answers.name}.{document.language}"
         if "docx" in wanted:
-            outputs.append(Output(f"{stem}.docx", write_docx(document, timestamp=stamp)))
+            outputs.append(Output(f"{stem}.docx", write_docx(document, timestamp=stamp, review=review)))
         if "md" in wanted:
             outputs.append(Output(f"{stem}.md", write_markdown(document).encode("utf-8")))
     return outputs

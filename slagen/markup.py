@@ -5,13 +5,15 @@ is a strict subset of CommonMark with GFM tables, parsed by markdown-it-py: one 
 heading (the clause title), paragraphs, bullet and numbered lists, ``**strong**`` and
 ``*emphasis*``, tables, and three kinds of links that carry meaning:
 ``[…](ref:clause.id)`` (a cross-reference), ``[term](define:id)`` (a defined term,
-where it is defined) and ``[term](term:id)`` (a use of it). Raw HTML is off, so
+where it is defined), ``[term](term:id)`` (a use of it) and ``[text](note:…)`` (text with a
+percent-encoded note for the legal reviewer). Raw HTML is off, so
 ``<script>`` in an answer stays text.
 """
 
 from __future__ import annotations
 
 import functools
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -157,4 +159,9 @@ def _link(href: str, text: str, bold: bool, italic: bool, line: int | None) -> I
         return Ref(target, bold=bold, italic=italic)
     if scheme in ("define", "term") and target:
         return TermUse(target, text, defining=scheme == "define")
-    raise MarkupError(f"link '{href}' is not a reference (ref:ID), definition (define:ID) or term (term:ID)", line)
+    if scheme == "note" and target:
+        return Text(text, bold, italic, note=unquote(target))
+    raise MarkupError(
+        f"link '{href}' is not a reference (ref:ID), definition (define:ID), term (term:ID) or review note (note:TEXT)",
+        line,
+    )

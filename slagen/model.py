@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A run of text with its emphasis."""
+    """A run of text with its emphasis; ``note`` is a remark for the legal reviewer about this text."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,8 @@ class Clause:
     title: list[Inline]
     blocks: list[Block]
     number: str = ""
+    review: str = ""
+    """The library's note for legal review of this clause (shown as a comment with ``--review``)."""
 
 
 @dataclass(slots=True)

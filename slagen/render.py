@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import (
     BytecodeCache,
@@ -82,7 +83,7 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             money=_money,
             value=_value,
         )
-        env.globals.update(ref=_ref, define=_define, term=_term)
+        env.globals.update(ref=_ref, define=_define, term=_term, target=_target)
         library.cache["jinja"] = env
     return env
 
@@ -134,6 +135,22 @@ def _term(context: Context, term: str) -> Markup:
     return Markup(f"[{escape_markup(_term_text(context, term))}](term:{term})")  # noqa: S704 - escaped
 
 
+@pass_context
+def _target(context: Context, level: dict[str, Any]) -> Markup:
+    """A KPI's agreed target; a deviation from the standard tier carries a review note."""
+    text = escape_markup(level["target_text"])
+    if not level["deviation"]:
+        return text
+    labels = context["labels"]
+    note = labels["document"]["deviation_note"].format(
+        tier=context["tier"]["name"],
+        standard=formatting.format_value(level["standard"], level["unit"], context["locale"]),
+        target=level["target_text"],
+        effect=labels["document"][f"deviation_{level['deviation']}"],
+    )
+    return Markup(f"[{text}](note:{quote(note, safe='')})")  # noqa: S704 - text escaped, note quoted
+
+
 def _term_text(context: Context, term: str) -> str:
     terms = context["labels"]["terms"]
     if term not in terms:
@@ -172,7 +189,7 @@ def render_document(
         section = sections.get(clause.section)
         if section is None:
             section = sections[clause.section] = Section(clause.section, str(labels["sections"][clause.section]), [])
-        section.clauses.append(ClauseNode(clause.id, clause.version, title, blocks))
+        section.clauses.append(ClauseNode(clause.id, clause.version, title, blocks, review=clause.review))
     agreement = context["agreement"]
     parties = context["parties"]
     return Document(

@@ -15,7 +15,7 @@ from slagen.generate import generate
 from slagen.library import Library
 from slagen.writers.docx import default_reference
 
-from .conftest import DEMO
+from .conftest import DEMO, EXAMPLES
 from .docx_dump import dump_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -31,7 +31,7 @@ def test_reference_document_is_slim() -> None:
     assert len(data) < 8_000
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         styles = archive.read("word/styles.xml").decode()
-    assert styles.count("<w:style ") < 25
+    assert styles.count("<w:style ") <= 30
 
 
 def test_uses_real_heading_list_and_table_styles(outputs: dict[str, bytes]) -> None:
@@ -117,3 +117,44 @@ def test_table_of_contents_is_a_field_with_cached_entries(outputs: dict[str, byt
     document = _xml(outputs["telemarketing.en.docx"], "word/document.xml")
     kinds = [c.get(f"{W}fldCharType") for c in document.iter(f"{W}fldChar")]
     assert kinds.count("begin") == kinds.count("separate") == kinds.count("end")
+
+
+def _comments(data: bytes) -> tuple[list[str], str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "word/comments.xml" not in archive.namelist():
+            return [], archive.read("word/document.xml").decode()
+        comments = etree.fromstring(archive.read("word/comments.xml"))
+        texts = ["\n".join("".join(p.itertext()) for p in c.iter(f"{W}p")) for c in comments.iter(f"{W}comment")]
+        return texts, archive.read("word/document.xml").decode()
+
+
+def test_without_review_the_document_is_clean(outputs: dict[str, bytes]) -> None:
+    comments, document = _comments(outputs["telemarketing.de.docx"])
+    assert comments == []
+    assert "commentRangeStart" not in document
+
+
+def test_review_comments_name_each_clause_and_each_deviation(library: Library) -> None:
+    answers = load_answers(EXAMPLES / "telemarketing-custom.yaml", library)
+    (output,) = generate(answers, library, languages=["en"], formats=["docx"], review=True)
+    comments, document = _comments(output.data)
+    clause_ids = [c.id for c in answers.clauses if c.section != "front"]
+    assert [c.split("\n")[0] for c in comments if c.startswith("Clause ")] == [
+        f"Clause {cid}, version 1" for cid in clause_ids
+    ]
+    assert "Clause services.quality, version 1\nCall recording needs prior opt-in consent" in "\n\n".join(comments)
+    deviations = [c for c in comments if c.startswith("deviates")]
+    assert deviations == [
+        "deviates from standard tier Professional: 100 → 120 (better for the Customer)",
+        "deviates from standard tier Professional: 24 hours → 36 hours (worse for the Customer)",
+    ]
+    # each deviation comment is anchored on the agreed value in the service-level table (ids count from 0)
+    for deviation, value in zip(deviations, ["120", "36 hours"], strict=True):
+        index = comments.index(deviation)
+        anchored = re.search(
+            rf'<w:commentRangeStart w:id="{index}"/>(.*?)<w:commentRangeEnd w:id="{index}"/>', document
+        )
+        assert anchored is not None
+        assert "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", anchored.group(1))) == value
+    dated = etree.fromstring(zipfile.ZipFile(io.BytesIO(output.data)).read("word/comments.xml"))
+    assert {c.get(f"{W}date") for c in dated.iter(f"{W}comment")} == {"2027-01-01T00:00:00Z"}

@@ -292,7 +292,9 @@ def test_links_among_text() -> None:
 def test_other_links_are_refused(href: str) -> None:
     with pytest.raises(MarkupError) as exc:
         parse_markup(f"Intro\n\nSee [x]({href}) here.")
-    assert str(exc.value) == (f"link '{href}' is not a reference (ref:ID), definition (define:ID) or term (term:ID)")
+    assert str(exc.value) == (
+        f"link '{href}' is not a reference (ref:ID), definition (define:ID), term (term:ID) or review note (note:TEXT)"
+    )
     assert exc.value.line == 3
 
 

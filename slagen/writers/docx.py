@@ -13,11 +13,13 @@ carry a fixed timestamp and the core properties take the date passed in.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,6 +34,7 @@ from lxml import etree
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
 from slagen.provenance import add_provenance
 
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _TEXT_WIDTH = 9072
@@ -86,11 +89,19 @@ def _style_ids(reference: bytes) -> dict[str, str]:
     return {name: styles[name].style_id for name in STYLES}
 
 
-def write_docx(document: Document, *, timestamp: dt.datetime, reference: bytes | None = None) -> bytes:
-    """The DOCX bytes of ``document``; ``timestamp`` becomes the created/modified date."""
+def write_docx(
+    document: Document, *, timestamp: dt.datetime, reference: bytes | None = None, review: bool = False
+) -> bytes:
+    """The DOCX bytes of ``document``; ``timestamp`` becomes the created/modified date.
+
+    With ``review``, each clause heading carries a Word comment naming its library id and
+    version (and the library's review note), and each value with a note (a deviation from
+    the standard tier) a comment with that note.
+    """
     reference = reference or default_reference()
     target = docx.Document(io.BytesIO(reference))
-    body = _BodyWriter(document, _style_ids(reference), _NumberingAllocator(target))
+    comments = _Comments(target, timestamp) if review else None
+    body = _BodyWriter(document, _style_ids(reference), _NumberingAllocator(target), comments)
     _fill_body(target, body.write())
     _header_footer(target, document, _style_ids(reference))
     props = target.core_properties
@@ -162,14 +173,34 @@ class _NumberingAllocator:
         return int(num.numId)
 
 
+class _Comments:
+    """Adds review comments to the document's comments part; the body marks where they apply."""
+
+    def __init__(self, target: DocxDocument, timestamp: dt.datetime) -> None:
+        self.comments = target.comments
+        self.date = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def add(self, text: str) -> int:
+        comment = self.comments.add_comment(text=text, author="slagen", initials="SG")
+        comment._comment_elm.set(f"{{{_W_NS}}}date", self.date)  # python-docx stamps the current time
+        return int(comment.comment_id)
+
+
 class _BodyWriter:
     """Writes the body of the document as WordprocessingML text, block by block."""
 
-    def __init__(self, document: Document, style_ids: dict[str, str], numbering: _NumberingAllocator) -> None:
+    def __init__(
+        self,
+        document: Document,
+        style_ids: dict[str, str],
+        numbering: _NumberingAllocator,
+        comments: _Comments | None = None,
+    ) -> None:
         self.document = document
         self.labels = document.labels
         self.ids = style_ids
         self.numbering = numbering
+        self.comments = comments
         self.out: list[str] = []
         self.bookmarks: dict[str, int] = {}
 
@@ -182,7 +213,11 @@ class _BodyWriter:
         for section in doc.sections:
             self._heading("Heading 1", section.id, [Text(section.title)])
             for clause in section.clauses:
-                self._heading("Heading 2", clause.id, clause.title)
+                note = ""
+                if self.comments is not None:
+                    note = self.labels["review_clause"].format(id=clause.id, version=clause.version)
+                    note += f"\n{clause.review}" if clause.review else ""
+                self._heading("Heading 2", clause.id, clause.title, note)
                 for block in clause.blocks:
                     self._block(block, "Body Text")
         self._signatures()
@@ -226,14 +261,26 @@ class _BodyWriter:
     def _page_break(self) -> None:
         self.out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
-    def _heading(self, style: str, target: str, runs: list[Inline]) -> None:
+    def _heading(self, style: str, target: str, runs: list[Inline], note: str = "") -> None:
         """A numbered heading (numbers come from the style's list), bookmarked for cross-references."""
         bookmark = len(self.bookmarks)
         self.bookmarks[target] = bookmark
         self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids[style]}"/></w:pPr>')
         self.out.append(f'<w:bookmarkStart w:id="{bookmark}" w:name="{bookmark_name(target)}"/>')
-        self._runs(runs, False)
+        with self._commented(note):
+            self._runs(runs, False)
         self.out.append(f'<w:bookmarkEnd w:id="{bookmark}"/></w:p>')
+
+    @contextlib.contextmanager
+    def _commented(self, note: str) -> Iterator[None]:
+        """Anchor a review comment with ``note`` on what is written inside (nothing without --review)."""
+        if not note or self.comments is None:
+            yield
+            return
+        comment = self.comments.add(note)
+        self.out.append(f'<w:commentRangeStart w:id="{comment}"/>')
+        yield
+        self.out.append(f'<w:commentRangeEnd w:id="{comment}"/><w:r><w:commentReference w:id="{comment}"/></w:r>')
 
     def _field_start(self, instruction: str, props: str = "") -> None:
         self.out.append(
@@ -292,7 +339,8 @@ class _BodyWriter:
     def _runs(self, runs: list[Inline], bold: bool) -> None:
         for run in runs:
             if isinstance(run, Text):
-                self._run(run.text, run.bold or bold, run.italic)
+                with self._commented(run.note):
+                    self._run(run.text, run.bold or bold, run.italic)
             elif isinstance(run, Ref):
                 self._ref(run, bold)
             elif isinstance(run, TermUse):
