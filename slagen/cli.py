@@ -17,11 +17,12 @@ import click
 
 from slagen import __version__
 from slagen.errors import InputError, SlagenError
-from slagen.generate import FORMATS, check_answers, generate
+from slagen.generate import DEFAULT_FORMATS, FORMATS, check_answers, generate
 from slagen.library import FRONT_SECTION, default_library_path, load_library
 from slagen.output import write_outputs
 from slagen.params import LANGUAGES
 from slagen.provenance import read_provenance
+from slagen.reference import load_reference
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,13 +90,18 @@ def main() -> None:
     "formats",
     multiple=True,
     type=click.Choice(FORMATS),
-    help="Format to write; repeat for several. Default: docx and md.",
+    help="Format to write; repeat for several. Default: docx and md. pdf needs LibreOffice.",
 )
 @library_option
 @click.option(
     "--review",
     is_flag=True,
     help="DOCX for legal review: a comment on each clause (library id, version, review note) and on each deviation.",
+)
+@click.option(
+    "--reference-doc",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DOCX whose styles, page setup, header and footer the contract takes (as pandoc's --reference-doc).",
 )
 @force_option
 @_reports_errors
@@ -106,6 +112,7 @@ def build(
     formats: tuple[str, ...],
     library_dir: Path | None,
     review: bool,
+    reference_doc: Path | None,
     force: bool,
 ) -> None:
     """Build the agreement described by ANSWERS (a YAML answers file).
@@ -117,7 +124,7 @@ def build(
     Example:
       slagen build examples/telemarketing.yaml -o out/ --lang de --format docx
     """
-    _build(answers, output_dir, languages, formats, library_dir, force, review=review)
+    _build(answers, output_dir, languages, formats, library_dir, force, review=review, reference_doc=reference_doc)
 
 
 @main.command()
@@ -202,12 +209,20 @@ def _build(
     force: bool,
     *,
     review: bool = False,
+    reference_doc: Path | None = None,
 ) -> None:
     library = load_library(library_dir)
     result = check_answers(answers, library_dir=library_dir)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    outputs = generate(result, library, languages=languages or None, formats=formats or FORMATS, review=review)
+    outputs = generate(
+        result,
+        library,
+        languages=languages or None,
+        formats=formats or DEFAULT_FORMATS,
+        review=review,
+        reference=load_reference(reference_doc) if reference_doc else None,
+    )
     written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
     for path in written:
         click.echo(str(path))

@@ -22,7 +22,8 @@ from slagen.numbering import number_document
 from slagen.render import render_document
 from slagen.resolve import resolve_service
 
-FORMATS = ("docx", "md")
+FORMATS = ("docx", "md", "pdf")
+DEFAULT_FORMATS = ("docx", "md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,24 +67,40 @@ def generate(
     library: Library,
     *,
     languages: Iterable[str] | None = None,
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = DEFAULT_FORMATS,
     review: bool = False,
+    reference: bytes | None = None,
 ) -> list[Output]:
-    """Every requested language × format of ``answers`` as file contents (``review``: DOCX with comments)."""
+    """Every requested language × format of ``answers`` as file contents.
+
+    ``review`` adds review comments to the DOCX; ``reference`` is a reference document whose
+    styles, page setup, header and footer the DOCX takes (see :mod:`slagen.reference`). PDF
+    is the DOCX converted by LibreOffice.
+    """
     langs = list(languages or answers.values["languages"])
     wanted = list(formats)
     stamp = dt.datetime.combine(document_date(answers), dt.time(), tzinfo=dt.UTC)
     # Writers are imported when asked for: python-docx and lxml are a third of the start-up time.
     from slagen.writers.docx import write_docx
     from slagen.writers.markdown import write_markdown
+    from slagen.writers.pdf import convert_to_pdf, find_converter
 
+    if "pdf" in wanted:
+        find_converter()  # fail before the work if LibreOffice is missing
     outputs = []
+    for_pdf: dict[str, bytes] = {}
     for document in build_documents(answers, library, langs):
         stem = f"{answers.name}.{document.language}"
-        if "docx" in wanted:
-            outputs.append(Output(f"{stem}.docx", write_docx(document, timestamp=stamp, review=review)))
+        if "docx" in wanted or "pdf" in wanted:
+            data = write_docx(document, timestamp=stamp, review=review, reference=reference)
+            if "docx" in wanted:
+                outputs.append(Output(f"{stem}.docx", data))
+            if "pdf" in wanted:
+                for_pdf[f"{stem}.docx"] = data
         if "md" in wanted:
             outputs.append(Output(f"{stem}.md", write_markdown(document).encode("utf-8")))
+    if for_pdf:
+        outputs += [Output(name, data) for name, data in convert_to_pdf(for_pdf).items()]
     return outputs
 
 

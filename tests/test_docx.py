@@ -13,7 +13,7 @@ from lxml import etree
 from slagen.answers import load_answers
 from slagen.generate import generate
 from slagen.library import Library
-from slagen.writers.docx import default_reference
+from slagen.reference import default_reference
 
 from .conftest import DEMO, EXAMPLES
 from .docx_dump import dump_docx

@@ -15,78 +15,30 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import io
-import zipfile
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.opc.phys_pkg import PhysPkgWriter
-from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from lxml import etree
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
 from slagen.provenance import add_provenance
+from slagen.reference import ReferenceInfo, default_reference, reference_info
+from slagen.writers.package import save_package
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_TEXT_WIDTH = 9072
-"""Width of the text area of the reference document in twips (A4 less 2.5 cm margins)."""
-_INDENT = 720
-"""Indent of clause text (and body tables) under the clause number, in twips."""
 _CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
 """Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
 columns whose longest cell has at most _SHORT_COLUMN characters are kept on one line."""
-_BULLET_NUM, _DECIMAL_ABSTRACT = 1, 1
-"""numbering.xml of the reference: numId 1 is the bullet list, abstractNum 1 the decimal list."""
-STYLES = (
-    "Title",
-    "Subtitle",
-    "Cover Text",
-    "Parties",
-    "Heading 1",
-    "Heading 2",
-    "Heading Unnumbered",
-    "TOC Heading",
-    "toc 1",
-    "toc 2",
-    "Body Text",
-    "List Bullet",
-    "List Number",
-    "Table Text",
-    "Signature",
-    "Header",
-    "Footer",
-    "SLA Table",
-    "Signature Table",
-)
-"""Styles a reference document must define (by name, as Word shows them)."""
-
-
-@functools.lru_cache(maxsize=1)
-def default_reference() -> bytes:
-    """The bundled reference document, zipped once per process from its XML parts."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(REFERENCE_DIR.rglob("*")):
-            if path.is_file():
-                entry = zipfile.ZipInfo(path.relative_to(REFERENCE_DIR).as_posix(), _ZIP_DATE)
-                archive.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
-@functools.lru_cache(maxsize=4)
-def _style_ids(reference: bytes) -> dict[str, str]:
-    """Style name → style id of a reference document, looked up once per reference."""
-    styles = docx.Document(io.BytesIO(reference)).styles
-    return {name: styles[name].style_id for name in STYLES}
+_NOT_NUMBERED = '<w:numPr><w:numId w:val="0"/></w:numPr>'
+"""Paragraph property that keeps a heading out of the clause numbering, whatever its style is based on."""
+_INDENT = 720
+"""Indent of clause text (and body tables) under the clause number, in twips."""
 
 
 def write_docx(
@@ -99,11 +51,12 @@ def write_docx(
     the standard tier) a comment with that note.
     """
     reference = reference or default_reference()
+    info = reference_info(reference)
     target = docx.Document(io.BytesIO(reference))
     comments = _Comments(target, timestamp) if review else None
-    body = _BodyWriter(document, _style_ids(reference), _NumberingAllocator(target), comments)
+    body = _BodyWriter(document, info, _NumberingAllocator(target, info.decimal_abstract), comments)
     _fill_body(target, body.write())
-    _header_footer(target, document, _style_ids(reference))
+    _header_footer(target, document, info.style_ids)
     props = target.core_properties
     props.title = document.title
     props.subject = document.subtitle
@@ -114,42 +67,7 @@ def write_docx(
     props.revision = 1
     if document.properties:
         add_provenance(target.part.package, document.properties, document.answers_text)
-    return _save(target)
-
-
-class _FixedDateZip:
-    """The physical writer python-docx's PackageWriter expects, with a fixed date on every entry.
-
-    python-docx's own writer stamps each zip entry with the current time, so two saves of
-    the same document differ; writing through this one makes the output reproducible
-    without unzipping and zipping again.
-    """
-
-    def __init__(self, stream: io.BytesIO) -> None:
-        self.archive = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, _ZIP_DATE)
-        self.archive.writestr(entry, blob, zipfile.ZIP_DEFLATED)
-
-    def close(self) -> None:
-        self.archive.close()
-
-
-def _save(target: DocxDocument) -> bytes:
-    """The package's bytes, written as ``OpcPackage.save`` does but through :class:`_FixedDateZip`."""
-    package = target.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    buffer = io.BytesIO()
-    writer = _FixedDateZip(buffer)
-    physical = cast(PhysPkgWriter, writer)
-    PackageWriter._write_content_types_stream(physical, parts)  # type: ignore[no-untyped-call]
-    PackageWriter._write_pkg_rels(physical, package.rels)  # type: ignore[no-untyped-call]
-    PackageWriter._write_parts(physical, parts)
-    writer.close()
-    return buffer.getvalue()
+    return save_package(target)
 
 
 def _fill_body(target: DocxDocument, xml: str) -> None:
@@ -163,12 +81,13 @@ def _fill_body(target: DocxDocument, xml: str) -> None:
 class _NumberingAllocator:
     """Gives each numbered list its own ``w:num`` so that it starts at 1."""
 
-    def __init__(self, target: DocxDocument) -> None:
+    def __init__(self, target: DocxDocument, abstract: int) -> None:
         self.target = target
+        self.abstract = abstract
 
     def restart(self) -> int:
         numbering = self.target.part.numbering_part.element
-        num = numbering.add_num(_DECIMAL_ABSTRACT)
+        num = numbering.add_num(self.abstract)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return int(num.numId)
 
@@ -192,13 +111,14 @@ class _BodyWriter:
     def __init__(
         self,
         document: Document,
-        style_ids: dict[str, str],
+        info: ReferenceInfo,
         numbering: _NumberingAllocator,
         comments: _Comments | None = None,
     ) -> None:
         self.document = document
         self.labels = document.labels
-        self.ids = style_ids
+        self.info = info
+        self.ids = info.style_ids
         self.numbering = numbering
         self.comments = comments
         self.out: list[str] = []
@@ -241,7 +161,7 @@ class _BodyWriter:
 
     def _contents(self) -> None:
         """A TOC field whose cached entries are the numbered headings, so it reads right before an update."""
-        self._paragraph("TOC Heading", [Text(self.labels["contents"])])
+        self._paragraph("TOC Heading", [Text(self.labels["contents"])], extra=_NOT_NUMBERED)
         entries: list[tuple[str, str, list[Inline]]] = []
         for section in self.document.sections:
             entries.append(("toc 1", f"{section.number}.", [Text(section.title)]))
@@ -305,7 +225,7 @@ class _BodyWriter:
             self._table(block)
 
     def _list_numbering(self, block: ListBlock) -> int:
-        return self.numbering.restart() if block.ordered else _BULLET_NUM
+        return self.numbering.restart() if block.ordered else self.info.bullet_num
 
     def _list(self, block: ListBlock, level: int, num_id: int) -> None:
         """A list; a nested list of the same kind continues its numbering one level down."""
@@ -356,7 +276,7 @@ class _BodyWriter:
             self.out.append(f"<w:r>{_run_props(bold, italic)}{_text_xml(text)}</w:r>")
 
     def _table(self, table: Table) -> None:
-        widths = _column_widths([table.header, *table.rows], _TEXT_WIDTH - _INDENT)
+        widths = _column_widths([table.header, *table.rows], self.info.text_width - _INDENT)
         self._table_start("SLA Table", widths)
         for index, row in enumerate([table.header, *table.rows]):
             header = index == 0
@@ -379,9 +299,9 @@ class _BodyWriter:
 
     def _signatures(self) -> None:
         labels = self.labels
-        self._paragraph("Heading Unnumbered", [Text(labels["signatures"])])
+        self._paragraph("Heading Unnumbered", [Text(labels["signatures"])], extra=_NOT_NUMBERED)
         parties = self.document.signatories
-        width = _TEXT_WIDTH // len(parties)
+        width = self.info.text_width // len(parties)
         rows = [
             [(labels["for_party"].format(role=p.role), True) for p in parties],
             [(p.name, False) for p in parties],
@@ -457,11 +377,19 @@ def _column_widths(rows: list[list[list[Inline]]], total: int) -> list[int]:
 
 
 def _header_footer(target: DocxDocument, document: Document, ids: dict[str, str]) -> None:
+    """Title and reference in the header, page X of Y in the footer, none on the cover page.
+
+    A header or footer that the reference document already fills is kept as it is.
+    """
     labels = document.labels
     section = target.sections[0]
-    header = section.header.paragraphs[0]
-    header._p.get_or_add_pPr().get_or_add_pStyle().val = ids["Header"]
-    header.add_run(f"{document.title}\t{labels['reference']}: {document.reference}")
+    section.different_first_page_header_footer = True
+    if not _has_text(section.header):
+        header = section.header.paragraphs[0]
+        header._p.get_or_add_pPr().get_or_add_pStyle().val = ids["Header"]
+        header.add_run(f"{document.title}\t{labels['reference']}: {document.reference}")
+    if _has_text(section.footer):
+        return
     footer = section.footer.paragraphs[0]
     footer._p.get_or_add_pPr().get_or_add_pStyle().val = ids["Footer"]
     before, _, rest = labels["page"].partition("{page}")
@@ -472,6 +400,10 @@ def _header_footer(target: DocxDocument, document: Document, ids: dict[str, str]
     _add_field(footer._p, "NUMPAGES", "1")
     if after:
         footer.add_run(after)
+
+
+def _has_text(part: Any) -> bool:
+    return not part.is_linked_to_previous and any(p.text.strip() for p in part.paragraphs)
 
 
 def _add_field(paragraph: Any, instruction: str, cached: str) -> None:

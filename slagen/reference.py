@@ -1,0 +1,199 @@
+"""The reference document: where the DOCX gets its styles, page setup, header and footer.
+
+slagen ships a slim default (``slagen/resources/reference/``: A4, Arial, only the styles it
+uses). A user's reference document (``--reference-doc``, as in pandoc) is prepared once:
+styles slagen needs but the document lacks are taken from the default, slagen's list
+definitions (clause numbering bound to the heading styles, bullets, numbered lists) are
+added with fresh ids, and the body is emptied, so that every contract looks like the
+reference and still has real numbering.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document as DocxDocument
+
+from slagen.errors import InputError
+from slagen.writers.package import save_package, zip_folder
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "resources" / "reference"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+STYLES = (
+    "Title",
+    "Subtitle",
+    "Cover Text",
+    "Parties",
+    "Heading 1",
+    "Heading 2",
+    "Heading Unnumbered",
+    "TOC Heading",
+    "toc 1",
+    "toc 2",
+    "Body Text",
+    "List Bullet",
+    "List Number",
+    "Table Text",
+    "Signature",
+    "Header",
+    "Footer",
+    "annotation text",
+    "annotation reference",
+    "SLA Table",
+    "Signature Table",
+)
+"""Styles the DOCX writer uses (by name, as Word shows them)."""
+_NUMBERED = ("Heading 1", "Heading 2", "List Bullet", "List Number")
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceInfo:
+    """What the writer needs to know of a reference document."""
+
+    style_ids: dict[str, str]
+    bullet_num: int
+    """``numId`` of the bullet list (from the List Bullet style)."""
+    decimal_abstract: int
+    """``abstractNumId`` of numbered lists (from the List Number style); each list restarts it."""
+    text_width: int
+    """Width between the margins, in twips."""
+
+
+@functools.lru_cache(maxsize=1)
+def default_reference() -> bytes:
+    """The bundled reference document, zipped once per process from its XML parts."""
+    return zip_folder(REFERENCE_DIR)
+
+
+def load_reference(path: Path) -> bytes:
+    """Read a user's reference document and prepare it (see the module docstring)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.single("reference document not found", file=path) from None
+    except OSError as exc:
+        raise InputError.single(f"cannot read the reference document ({exc.strerror})", file=path) from None
+    return _prepare_cached(data, str(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _prepare_cached(data: bytes, name: str) -> bytes:
+    try:
+        user = docx.Document(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds for a file that is not a DOCX
+        raise InputError.single("not a Word document (.docx) that can be used as reference", file=name) from None
+    return prepare_reference(user)
+
+
+def prepare_reference(user: DocxDocument) -> bytes:
+    """Give ``user`` the styles and list definitions slagen needs, empty its body, and save it."""
+    default = docx.Document(io.BytesIO(default_reference()))
+    _copy_missing_styles(user, default)
+    _add_numbering(user, default)
+    body = user.element.body
+    for child in list(body):
+        if child.tag != f"{W}sectPr":
+            body.remove(child)
+    return save_package(user)
+
+
+def _copy_missing_styles(user: DocxDocument, default: DocxDocument) -> None:
+    names = {style.name for style in user.styles}
+    taken = {style.style_id for style in user.styles}
+    for style in default.styles:
+        if style.name in STYLES and style.name not in names:
+            element = copy.deepcopy(style.element)
+            style_id = style.style_id
+            while style_id in taken:
+                style_id += "Slagen"
+            element.set(f"{W}styleId", style_id)
+            taken.add(style_id)
+            user.styles.element.append(element)
+
+
+def _add_numbering(user: DocxDocument, default: DocxDocument) -> None:
+    """Add the default's list definitions under fresh ids and bind the numbered styles to them."""
+    target = user.part.numbering_part.element
+    source = default.part.numbering_part.element
+    ids = {style.name: style.style_id for style in user.styles}
+    default_ids = {style.style_id: style.name for style in default.styles}
+    next_abstract = 1 + max((int(a.get(f"{W}abstractNumId")) for a in target.findall(f"{W}abstractNum")), default=-1)
+    next_num = 1 + max((int(n.get(f"{W}numId")) for n in target.findall(f"{W}num")), default=0)
+    abstract_map: dict[str, str] = {}
+    first_num = target.find(f"{W}num")
+    for abstract in source.findall(f"{W}abstractNum"):
+        element = copy.deepcopy(abstract)
+        abstract_map[abstract.get(f"{W}abstractNumId")] = str(next_abstract)
+        element.set(f"{W}abstractNumId", str(next_abstract))
+        for p_style in element.iter(f"{W}pStyle"):
+            name = default_ids.get(p_style.get(f"{W}val"))
+            p_style.set(f"{W}val", ids.get(name, p_style.get(f"{W}val")) if name else p_style.get(f"{W}val"))
+        if first_num is not None:
+            first_num.addprevious(element)
+        else:
+            target.append(element)
+        next_abstract += 1
+    num_map: dict[str, str] = {}
+    for num in source.findall(f"{W}num"):
+        element = copy.deepcopy(num)
+        num_map[num.get(f"{W}numId")] = str(next_num)
+        element.set(f"{W}numId", str(next_num))
+        abstract_id = element.find(f"{W}abstractNumId")
+        abstract_id.set(f"{W}val", abstract_map[abstract_id.get(f"{W}val")])
+        target.append(element)
+        next_num += 1
+    for name in _NUMBERED:
+        _bind(user.styles[name].element, default.styles[name].element, num_map)
+
+
+def _bind(style: Any, model: Any, num_map: dict[str, str]) -> None:
+    """Give ``style`` the list binding of the default's ``model`` style, with the ids mapped."""
+    num_pr = copy.deepcopy(model.find(f"{W}pPr/{W}numPr"))
+    num_id = num_pr.find(f"{W}numId")
+    num_id.set(f"{W}val", num_map[num_id.get(f"{W}val")])
+    p_pr = style.get_or_add_pPr()
+    old = p_pr.find(f"{W}numPr")
+    if old is not None:
+        p_pr.remove(old)
+    # the schema's order: numPr comes after these and before everything else in pPr
+    before = {f"{W}{tag}" for tag in ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl")}
+    position = 0
+    for index, child in enumerate(p_pr):
+        if child.tag in before:
+            position = index + 1
+    p_pr.insert(position, num_pr)
+
+
+@functools.lru_cache(maxsize=8)
+def reference_info(reference: bytes) -> ReferenceInfo:
+    """Style ids, list ids and text width of a (prepared) reference, read once per reference."""
+    document = docx.Document(io.BytesIO(reference))
+    styles = {style.name: style for style in document.styles}
+    missing = [name for name in STYLES if name not in styles]
+    if missing:
+        raise InputError.single(f"the reference document lacks the styles {', '.join(missing)}")
+    numbering = document.part.numbering_part.element
+
+    def num_id(name: str) -> int:
+        found = styles[name].element.find(f"{W}pPr/{W}numPr/{W}numId")
+        return int(found.get(f"{W}val")) if found is not None else 0
+
+    decimal_num = num_id("List Number")
+    abstract = 0
+    for num in numbering.findall(f"{W}num"):
+        if int(num.get(f"{W}numId")) == decimal_num:
+            abstract = int(num.find(f"{W}abstractNumId").get(f"{W}val"))
+    section = document.sections[0]
+    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    return ReferenceInfo(
+        style_ids={name: styles[name].style_id for name in STYLES},
+        bullet_num=num_id("List Bullet"),
+        decimal_abstract=abstract,
+        text_width=int(width / 635) if width else 9072,  # EMU → twips
+    )
