@@ -17,7 +17,14 @@ import click
 
 from slagen import __version__
 from slagen.errors import InputError, SlagenError
-from slagen.generate import DEFAULT_FORMATS, FORMATS, check_answers, generate
+from slagen.generate import (
+    DEFAULT_FORMATS,
+    FORMATS,
+    check_answers,
+    generate,
+    generate_redline,
+    standard_answers,
+)
 from slagen.library import FRONT_SECTION, default_library_path, load_library
 from slagen.output import write_outputs
 from slagen.params import LANGUAGES
@@ -197,6 +204,68 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
         click.echo(found.answers, nl=False)
     else:
         write_outputs({output_file: found.answers.encode("utf-8")}, force=force)
+        click.echo(str(output_file))
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--against-standard",
+    "against",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Compare a customer-specific ANSWERS file with its standard tier.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (.docx or .md); without it, Markdown is printed.",
+)
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), help="Language (default: the first of NEW).")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md"]), help="Default: from the -o suffix.")
+@library_option
+@force_option
+@_reports_errors
+def redline(
+    old: Path | None,
+    new: Path | None,
+    against: Path | None,
+    output_file: Path | None,
+    language: str | None,
+    fmt: str | None,
+    library_dir: Path | None,
+    force: bool,
+) -> None:
+    """Show what changed between two answers files, as tracked changes in Word or as Markdown.
+
+    Clauses added or removed appear as whole insertions or deletions, changed wording word
+    by word (author "slagen"). Word and LibreOffice let you accept or reject each change.
+
+    \b
+    Example:
+      slagen redline old.yaml new.yaml -o changes.docx
+      slagen redline --against-standard examples/telemarketing-custom.yaml -o deviations.docx
+      slagen redline old.yaml new.yaml            # Markdown with {++inserted++} and {--deleted--}
+    """
+    library = load_library(library_dir)
+    if against is not None and old is None:
+        after = check_answers(against, library_dir=library_dir)
+        before = standard_answers(after, library)
+    elif against is None and old is not None and new is not None:
+        before = check_answers(old, library_dir=library_dir)
+        after = check_answers(new, library_dir=library_dir)
+    else:
+        raise InputError.single("give OLD and NEW answers files, or --against-standard ANSWERS")
+    fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
+    if fmt == "docx" and output_file is None:
+        raise InputError.single("a DOCX redline needs -o FILE.docx")
+    data = generate_redline(before, after, library, language=language, fmt=fmt)
+    if output_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_outputs({output_file: data}, force=force)
         click.echo(str(output_file))
 
 

@@ -7,6 +7,7 @@ memory; :mod:`slagen.output` puts them on disk.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
@@ -15,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from slagen import __version__
-from slagen.answers import Answers, load_answers
+from slagen.answers import Answers, load_answers, validate_answers
 from slagen.library import Library, load_library
 from slagen.model import Document
 from slagen.numbering import number_document
 from slagen.render import render_document
 from slagen.resolve import resolve_service
+from slagen.yamlsource import YamlSource
 
 FORMATS = ("docx", "md", "pdf")
 DEFAULT_FORMATS = ("docx", "md")
@@ -111,3 +113,35 @@ def document_date(answers: Answers) -> dt.date:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     effective: dt.date = answers.values["agreement.effective_date"]
     return effective
+
+
+def standard_answers(answers: Answers, library: Library) -> Answers:
+    """The same agreement as a standard one: the tier as published, without ``service.overrides``."""
+    data = copy.deepcopy(answers.source.data)
+    data.setdefault("agreement", {})["model"] = "standard"
+    data.get("service", {}).pop("overrides", None)
+    source = YamlSource(answers.source.path, data, dict(answers.source.lines), answers.source.text)
+    return validate_answers(source, library)
+
+
+def generate_redline(
+    old: Answers,
+    new: Answers,
+    library: Library,
+    *,
+    language: str | None = None,
+    fmt: str = "docx",
+    reference: bytes | None = None,
+) -> bytes:
+    """The changes from ``old`` to ``new`` in one language: DOCX with tracked changes, or Markdown."""
+    from slagen.redline import compare_documents
+    from slagen.writers.redline import write_redline_docx, write_redline_markdown
+
+    lang = language or new.values["languages"][0]
+    (before,) = build_documents(old, library, [lang])
+    (after,) = build_documents(new, library, [lang])
+    changes = compare_documents(before, after)
+    if fmt == "md":
+        return write_redline_markdown(before, after, changes).encode("utf-8")
+    stamp = dt.datetime.combine(document_date(new), dt.time(), tzinfo=dt.UTC)
+    return write_redline_docx(before, after, changes, timestamp=stamp, reference=reference)

@@ -123,6 +123,10 @@ class _BodyWriter:
         self.comments = comments
         self.out: list[str] = []
         self.bookmarks: dict[str, int] = {}
+        self.tracking: str | None = None
+        """``ins`` or ``del`` while writing a tracked change (see :mod:`slagen.writers.redline`)."""
+        self.change_attributes = ""
+        self.next_change = 10_000  # change ids share one space with bookmarks and comments
 
     def write(self) -> str:
         doc = self.document
@@ -252,9 +256,18 @@ class _BodyWriter:
         props = f'<w:pStyle w:val="{self.ids[style]}"/>'
         if numbering is not None:
             props += f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>'
-        self.out.append(f"<w:p><w:pPr>{props}{extra}</w:pPr>")
+        self.out.append(f"<w:p><w:pPr>{props}{extra}{self._mark()}</w:pPr>")
         self._runs(runs, bold)
         self.out.append("</w:p>")
+
+    def _change(self, kind: str) -> str:
+        """Attributes of a new tracked change: a unique id, the author and the date."""
+        self.next_change += 1
+        return f'<w:{kind} w:id="{self.next_change}" {self.change_attributes}'
+
+    def _mark(self) -> str:
+        """The paragraph mark's change (inserted or deleted with the paragraph), if tracking."""
+        return f"<w:rPr>{self._change(self.tracking)}/></w:rPr>" if self.tracking else ""
 
     def _runs(self, runs: list[Inline], bold: bool) -> None:
         for run in runs:
@@ -272,15 +285,19 @@ class _BodyWriter:
                     self._run(run.text, bold, False)
 
     def _run(self, text: str, bold: bool, italic: bool) -> None:
-        if text:
-            self.out.append(f"<w:r>{_run_props(bold, italic)}{_text_xml(text)}</w:r>")
+        if not text:
+            return
+        run = f"<w:r>{_run_props(bold, italic)}{_text_xml(text, deleted=self.tracking == 'del')}</w:r>"
+        if self.tracking:
+            run = f"{self._change(self.tracking)}>{run}</w:{self.tracking}>"
+        self.out.append(run)
 
     def _table(self, table: Table) -> None:
         widths = _column_widths([table.header, *table.rows], self.info.text_width - _INDENT)
         self._table_start("SLA Table", widths)
         for index, row in enumerate([table.header, *table.rows]):
             header = index == 0
-            self.out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr>")
+            self._row_start(header)
             for width, cell in zip(widths, row, strict=False):
                 self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
                 self._paragraph("Table Text", cell, bold=header)
@@ -288,6 +305,12 @@ class _BodyWriter:
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
         self._paragraph("Body Text", [], extra='<w:spacing w:after="0"/>')
+
+    def _row_start(self, header: bool) -> None:
+        props = ("<w:cantSplit/><w:tblHeader/>" if header else "") + (
+            f"{self._change(self.tracking)}/>" if self.tracking else ""
+        )
+        self.out.append(f"<w:tr><w:trPr>{props}</w:trPr>" if props else "<w:tr>")
 
     def _table_start(self, style: str, widths: list[int]) -> None:
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
@@ -334,10 +357,14 @@ def _run_props(bold: bool, italic: bool) -> str:
     return f"<w:rPr>{props}</w:rPr>" if props else ""
 
 
-def _text_xml(text: str) -> str:
-    """Run content for ``text``: escaped ``w:t`` elements, with tabs and line breaks as their own elements."""
+def _text_xml(text: str, *, deleted: bool = False) -> str:
+    """Run content for ``text``: escaped ``w:t`` elements, with tabs and line breaks as their own elements.
+
+    Deleted text (in a tracked deletion) is ``w:delText``.
+    """
+    tag = "w:delText" if deleted else "w:t"
     if "\t" not in text and "\n" not in text:
-        return f'<w:t xml:space="preserve">{_escape(text)}</w:t>'
+        return f'<{tag} xml:space="preserve">{_escape(text)}</{tag}>'
     parts = []
     for line_index, line in enumerate(text.split("\n")):
         if line_index:
@@ -346,7 +373,7 @@ def _text_xml(text: str) -> str:
             if tab_index:
                 parts.append("<w:tab/>")
             if piece:
-                parts.append(f'<w:t xml:space="preserve">{_escape(piece)}</w:t>')
+                parts.append(f'<{tag} xml:space="preserve">{_escape(piece)}</{tag}>')
     return "".join(parts)
 
 

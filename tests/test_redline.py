@@ -1,0 +1,130 @@
+"""Redlines: changes between two agreements as Word tracked changes and as Markdown."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from slagen.answers import load_answers
+from slagen.cli import main
+from slagen.generate import build_documents
+from slagen.library import Library
+from slagen.redline import compare_documents
+
+from .conftest import DEMO, EXAMPLES
+
+CUSTOM = EXAMPLES / "telemarketing-custom.yaml"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode()
+
+
+def tracked(xml: str) -> tuple[list[str], list[str]]:
+    """Texts inside w:ins and the deleted texts, in order."""
+    inserted = [
+        "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", body))
+        for body in re.findall(r"<w:ins [^>]*>(.*?)</w:ins>", xml, flags=re.S)
+    ]
+    deleted = re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", xml)
+    return [text for text in inserted if text], deleted
+
+
+@pytest.fixture
+def not_merchant(write_answers: Callable[..., Path]) -> Path:
+    text = DEMO.read_text(encoding="utf-8").replace("    merchant: true\n\nservice:", "    merchant: false\n\nservice:")
+    assert "merchant: false" in text
+    return write_answers(text, "telemarketing.yaml")
+
+
+def test_identical_agreements_have_no_changes(library: Library) -> None:
+    (document,) = build_documents(load_answers(DEMO, library), library, ["de"])
+    (again,) = build_documents(load_answers(DEMO, library), library, ["de"])
+    assert {change.op for change in compare_documents(document, again)} == {"equal"}
+
+
+def test_against_standard_shows_the_deviations_word_by_word(tmp_path: Path) -> None:
+    out = tmp_path / "deviations.docx"
+    result = CliRunner().invoke(main, ["redline", "--against-standard", str(CUSTOM), "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    inserted, deleted = tracked(document_xml(out))
+    assert "120" in inserted
+    assert "100" in deleted
+    assert "36" in inserted
+    assert "24" in deleted
+    xml = document_xml(out)
+    assert re.search(r'<w:ins w:id="\d+" w:author="slagen" w:date="2027-01-01T00:00:00Z">', xml)
+
+
+def test_a_clause_removed_whole_is_one_deletion(tmp_path: Path, not_merchant: Path) -> None:
+    out = tmp_path / "changes.docx"
+    result = CliRunner().invoke(main, ["redline", str(DEMO), str(not_merchant), "-o", str(out), "--lang", "de"])
+    assert result.exit_code == 0, result.output
+    xml = document_xml(out)
+    inserted, deleted = tracked(xml)
+    assert inserted == []
+    assert "Gerichtsstand" in deleted
+    assert "ist Mannheim." in " ".join(deleted)
+    # the deleted heading's paragraph mark is deleted too, so accepting removes the paragraph
+    heading = re.search(r"<w:p><w:pPr><w:pStyle w:val=\"Heading2\"/><w:rPr><w:del [^>]*/></w:rPr></w:pPr>", xml)
+    assert heading is not None
+
+
+def test_markdown_redline_uses_criticmarkup(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["redline", "--against-standard", str(CUSTOM), "--lang", "de"])
+    assert result.exit_code == 0
+    assert "| Anrufe je Agent und Arbeitstag | mindestens {--100--}{++120++} |" in result.stdout
+    assert "innerhalb von {--24--}{++36++} Stunden" in result.stdout
+    assert result.stdout.startswith("# Service Level Agreement Telefonakquise\n")
+
+
+def test_markdown_redline_marks_whole_clauses(not_merchant: Path) -> None:
+    result = CliRunner().invoke(main, ["redline", str(DEMO), str(not_merchant), "--lang", "en"])
+    assert result.exit_code == 0
+    assert "### 7.4 {--Place of jurisdiction--}" in result.stdout
+    assert "{--The courts of Mannheim have exclusive jurisdiction" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "error: give OLD and NEW answers files, or --against-standard ANSWERS\n"),
+        ([str(DEMO)], "error: give OLD and NEW answers files, or --against-standard ANSWERS\n"),
+        ([str(DEMO), str(CUSTOM), "--format", "docx"], "error: a DOCX redline needs -o FILE.docx\n"),
+    ],
+)
+def test_redline_usage_errors(arguments: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["redline", *arguments])
+    assert result.exit_code == 2
+    assert result.stderr == message
+
+
+@pytest.mark.skipif(SOFFICE is None and os.environ.get("CI") != "true", reason="LibreOffice is not installed")
+def test_libreoffice_keeps_the_tracked_changes(tmp_path: Path, not_merchant: Path) -> None:
+    assert SOFFICE is not None, "CI=true but LibreOffice is missing"
+    runner = CliRunner()
+    first = tmp_path / "deviations.docx"
+    second = tmp_path / "changes.docx"
+    assert runner.invoke(main, ["redline", "--against-standard", str(CUSTOM), "-o", str(first)]).exit_code == 0
+    assert runner.invoke(main, ["redline", str(DEMO), str(not_merchant), "-o", str(second)]).exit_code == 0
+    out = tmp_path / "roundtrip"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "docx",
+         "--outdir", str(out), str(first), str(second)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    inserted, deleted = tracked(document_xml(out / "deviations.docx"))
+    assert "120" in "".join(inserted)
+    assert "100" in deleted
+    _, deleted = tracked(document_xml(out / "changes.docx"))
+    assert "Gerichtsstand" in "".join(deleted)
