@@ -5,6 +5,7 @@ Locally these tests skip when LibreOffice or pdftotext is missing; under ``CI=tr
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import subprocess
 import pytest
 
 from slagen.answers import load_answers
-from slagen.generate import generate
+from slagen.generate import build_documents, generate
 from slagen.library import Library
 
 from .conftest import EXAMPLES
@@ -90,3 +91,41 @@ def test_every_example_converts(pdf_texts: dict[str, str]) -> None:
     examples = sorted(EXAMPLES.glob("*.yaml"))
     assert len(pdf_texts) == 2 * len(examples)
     assert all(len(text) > 1000 for text in pdf_texts.values())
+
+
+PANDOC = shutil.which("pandoc")
+
+
+def _words(text: str) -> collections.Counter[str]:
+    return collections.Counter(w.strip(".,;:()„“”\"'’") for w in text.split() if any(c.isalnum() for c in w))
+
+
+def _between(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end)]
+
+
+@pytest.mark.skipif(PANDOC is None and os.environ.get("CI") != "true", reason="pandoc is not installed")
+@pytest.mark.parametrize(
+    ("language", "start", "end"), [("de", "Zwischen", "Unterschriften"), ("en", "This agreement", "Signatures")]
+)
+def test_docx_and_markdown_say_the_same(library: Library, language: str, start: str, end: str) -> None:
+    """pandoc reads the DOCX back: the same words and numbers as the Markdown, but the heading numbers,
+    which Word draws from the list bound to the heading styles rather than from the text."""
+    assert PANDOC is not None, "CI=true but pandoc is missing"
+    answers = load_answers(EXAMPLES / "telemarketing.yaml", library)
+    outputs = {o.name: o.data for o in generate(answers, library, languages=[language])}
+
+    def plain(data: bytes, source: str) -> str:
+        result = subprocess.run(
+            [PANDOC, "-f", source, "-t", "plain", "--wrap=none"], input=data, capture_output=True, check=True
+        )
+        return result.stdout.decode("utf-8").replace("\xa0", " ")
+
+    docx_words = _words(_between(plain(outputs[f"telemarketing.{language}.docx"], "docx"), start, end))
+    md_words = _words(_between(plain(outputs[f"telemarketing.{language}.md"], "commonmark"), start, end))
+    (document,) = build_documents(answers, library, [language])
+    heading_numbers = collections.Counter(
+        [s.number for s in document.sections] + [c.number for c in document.clauses()]
+    )
+    assert docx_words - md_words == collections.Counter()
+    assert md_words - docx_words == heading_numbers
