@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 from collections.abc import Iterator
@@ -272,7 +273,10 @@ class _BodyWriter:
     def _runs(self, runs: list[Inline], bold: bool) -> None:
         for run in runs:
             if isinstance(run, Text):
-                with self._commented(run.note):
+                if run.note and self.comments is not None:
+                    with self._commented(run.note):
+                        self._run(run.text, run.bold or bold, run.italic)
+                else:
                     self._run(run.text, run.bold or bold, run.italic)
             elif isinstance(run, Ref):
                 self._ref(run, bold)
@@ -344,6 +348,7 @@ class _BodyWriter:
         self.out.append("</w:tbl>")
 
 
+@functools.lru_cache(maxsize=1024)
 def bookmark_name(target: str) -> str:
     """Word bookmark name for a clause or section id: hidden (``_Ref``), at most 40 characters."""
     name = "_Ref_" + "".join(c if c.isascii() and c.isalnum() else "_" for c in target)
