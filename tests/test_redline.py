@@ -115,7 +115,8 @@ def test_libreoffice_keeps_the_tracked_changes(tmp_path: Path, not_merchant: Pat
     runner = CliRunner()
     first = tmp_path / "deviations.docx"
     second = tmp_path / "changes.docx"
-    assert runner.invoke(main, ["redline", "--against-standard", str(CUSTOM), "-o", str(first)]).exit_code == 0
+    arguments = ["redline", "--against-standard", str(CUSTOM), "-o", str(first), "--lang", "en"]
+    assert runner.invoke(main, arguments).exit_code == 0
     assert runner.invoke(main, ["redline", str(DEMO), str(not_merchant), "-o", str(second)]).exit_code == 0
     out = tmp_path / "roundtrip"
     subprocess.run(
@@ -128,3 +129,14 @@ def test_libreoffice_keeps_the_tracked_changes(tmp_path: Path, not_merchant: Pat
     assert "100" in deleted
     _, deleted = tracked(document_xml(out / "changes.docx"))
     assert "Gerichtsstand" in "".join(deleted)
+    # and it prints: the PDF shows both the deleted and the inserted values
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(out), str(first)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext is not None
+    text = subprocess.run([pdftotext, str(out / "deviations.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert "at least 100120" in text.stdout  # deleted 100 struck through, inserted 120 beside it
+    assert "at most 2436 hours" in text.stdout
