@@ -8,6 +8,7 @@ Each command parses its options and calls one function of the core; every
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,7 @@ from slagen.output import write_outputs
 from slagen.params import LANGUAGES
 from slagen.provenance import read_provenance
 from slagen.reference import load_reference
+from slagen.schema import answers_schema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -266,6 +268,35 @@ def redline(
         click.echo(data.decode("utf-8"), nl=False)
     else:
         write_outputs({output_file: data}, force=force)
+        click.echo(str(output_file))
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (e.g. answers.schema.json); without it, the schema is printed.",
+)
+@library_option
+@force_option
+@_reports_errors
+def schema(output_file: Path | None, library_dir: Path | None, force: bool) -> None:
+    """Write the JSON Schema of the answers file, so editors check and complete it.
+
+    Derived from the library's declarations (the same that `slagen check` uses). Point an
+    answers file at it with a first line `# yaml-language-server: $schema=answers.schema.json`.
+
+    \b
+    Example:
+      slagen schema -o answers.schema.json
+    """
+    text = json.dumps(answers_schema(load_library(library_dir)), indent=2, ensure_ascii=False) + "\n"
+    if output_file is None:
+        click.echo(text, nl=False)
+    else:
+        write_outputs({output_file: text.encode("utf-8")}, force=force)
         click.echo(str(output_file))
 
 
