@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,10 +18,12 @@ from typing import Any, TypeVar
 import click
 
 from slagen import __version__
-from slagen.errors import InputError, SlagenError
+from slagen.batch import BatchJob, RowResult, output_names, read_table, run_batch
+from slagen.errors import EXIT_FINDINGS, InputError, SlagenError
 from slagen.generate import (
     DEFAULT_FORMATS,
     FORMATS,
+    Output,
     check_answers,
     generate,
     generate_redline,
@@ -298,6 +301,81 @@ def schema(output_file: Path | None, library_dir: Path | None, force: bool) -> N
     else:
         write_outputs({output_file: text.encode("utf-8")}, force=force)
         click.echo(str(output_file))
+
+
+@main.command()
+@click.argument("table", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--base",
+    "base_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Answers file that every row starts from.",
+)
+@output_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes.",
+)
+@click.option("--lang", "languages", multiple=True, type=click.Choice(LANGUAGES), help="As for build.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="As for build.")
+@library_option
+@force_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and every row as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; only failures and the summary.")
+@_reports_errors
+def batch(
+    table: Path,
+    base_file: Path,
+    output_dir: Path,
+    jobs: int,
+    languages: tuple[str, ...],
+    formats: tuple[str, ...],
+    library_dir: Path | None,
+    force: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Build one contract per row of TABLE (CSV or XLSX) on top of the --base answers file.
+
+    Column headers are dotted answer keys (parties.customer.name, service.tier,
+    service.overrides.closing_rate); cells are typed as in YAML; an empty cell keeps the
+    base's answer. An optional column `name` names the output files (else the customer's
+    name). A bad row never stops the others; exit code 1 if any row failed.
+
+    \b
+    Example:
+      slagen batch customers.xlsx --base examples/telemarketing.yaml -o out/ --jobs 2
+    """
+    base = check_answers(base_file, library_dir=library_dir)
+    rows = read_table(table)
+    customer = str(base.values.get("parties.customer.name") or "")
+    names = output_names(rows, lambda row: str(row.values.get("parties.customer.name", customer)))
+    work = [
+        BatchJob(row, names[row.number], str(table), base.source, library_dir, languages, formats or DEFAULT_FORMATS)
+        for row in rows
+    ]
+
+    def write(result: RowResult, outputs: list[Output]) -> None:
+        write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
+
+    show = not (quiet or as_json)
+    with click.progressbar(length=len(work), label="Building", file=sys.stderr, hidden=not show) as bar:
+        results = run_batch(work, workers=jobs, write=write, progress=lambda _: bar.update(1))
+    failed = [r for r in results if not r.ok]
+    if as_json:
+        rows_json = [{"row": r.row, "name": r.name, "files": r.files, "problems": r.problems} for r in results]
+        click.echo(json.dumps({"built": len(results) - len(failed), "failed": len(failed), "rows": rows_json}))
+    else:
+        for result in failed:
+            for problem in result.problems:
+                click.echo(f"error: {problem}", err=True)
+        click.echo(f"built {len(results) - len(failed)}, failed {len(failed)} (of {len(results)} rows) in {output_dir}")
+    if failed:
+        sys.exit(EXIT_FINDINGS)
 
 
 def _build(

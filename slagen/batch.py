@@ -1,0 +1,231 @@
+"""Build one contract per row of a table (CSV or XLSX) on top of a base answers file.
+
+Takes a table whose column headers are dotted answer keys (``parties.customer.name``,
+``service.tier``, ``service.overrides.availability``) and a base answers file, and gives a
+:class:`RowResult` per row: the generated files, or the problems of that row, each naming
+the table, the row and the key. Cells are typed as YAML would type them (``120`` is a
+number, ``true`` a boolean, ``2027-01-01`` a date). Rows are built in worker processes
+(the library is parsed once per worker); files are written by the calling process only,
+so two workers never write the same file, and output names never collide.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import copy
+import csv
+import datetime as dt
+import multiprocessing
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from slagen.answers import validate_answers
+from slagen.errors import InputError, Problem, SlagenError
+from slagen.generate import Output, generate
+from slagen.library import load_library
+from slagen.yamlsource import YamlSource
+
+NAME_COLUMN = "name"
+"""Optional column with the output file name of a row (not an answer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One table row: its number as a spreadsheet shows it (the header is row 1) and its answers."""
+
+    number: int
+    values: dict[str, Any]
+    name: str = ""
+
+
+@dataclass(slots=True)
+class RowResult:
+    """What became of one row: the files written, or the problems found."""
+
+    row: int
+    name: str
+    files: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the row's contract was built."""
+        return not self.problems
+
+
+def read_table(path: Path) -> list[Row]:
+    """The rows of a CSV (UTF-8, comma or semicolon) or XLSX table, with cells typed."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        header, rows = _read_xlsx(path)
+    else:
+        header, rows = _read_csv(path)
+    if not header or not any(header):
+        raise InputError.single("the table has no header row of answer keys", file=path)
+    result = []
+    for number, cells in rows:
+        values = {}
+        name = ""
+        for key, cell in zip(header, cells, strict=False):
+            if not key or cell is None or (isinstance(cell, str) and not cell.strip()):
+                continue
+            if key == NAME_COLUMN:
+                name = str(cell).strip()
+            else:
+                values[key] = _typed(cell)
+        if values or name:
+            result.append(Row(number, values, name))
+    return result
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError.single("file not found", file=path) from None
+    except UnicodeDecodeError:
+        raise InputError.single("not UTF-8 text; save the table as CSV UTF-8", file=path) from None
+    try:
+        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(text.splitlines(), dialect)
+    header = [cell.strip() for cell in next(reader, [])]
+    return header, ((index, row) for index, row in enumerate(reader, start=2))
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    import openpyxl  # only for XLSX tables
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise InputError.single("file not found", file=path) from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is no workbook
+        raise InputError.single("not an Excel workbook (.xlsx) that can be read", file=path) from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    return header, ((index, list(row)) for index, row in enumerate(rows, start=2))
+
+
+def _typed(cell: Any) -> Any:
+    """A cell as YAML would read it; spreadsheet dates become dates."""
+    if isinstance(cell, dt.datetime):
+        return cell.date() if cell.time() == dt.time() else cell
+    if not isinstance(cell, str):
+        return cell
+    try:
+        value = yaml.safe_load(cell)
+    except yaml.YAMLError:
+        return cell.strip()
+    return cell.strip() if value is None or isinstance(value, dict) else value
+
+
+def output_names(rows: list[Row], answers_name: Callable[[Row], str]) -> dict[int, str]:
+    """A distinct, file-system-safe base name for every row."""
+    taken: set[str] = set()
+    names = {}
+    for row in rows:
+        base = _slug(row.name or answers_name(row)) or f"row-{row.number}"
+        name, counter = base, 2
+        while name in taken:
+            name, counter = f"{base}-{counter}", counter + 1
+        taken.add(name)
+        names[row.number] = name
+    return names
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
+
+
+def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
+    """The base answers with the row's values set at their dotted keys; every key points at the row."""
+    data = copy.deepcopy(base.data)
+    problems = []
+    for dotted, value in row.values.items():
+        *groups, leaf = dotted.split(".")
+        node = data
+        for group in groups:
+            child = node.setdefault(group, {})
+            if not isinstance(child, dict):
+                problems.append(Problem(f"'{group}' is not a group of answers", table, row.number, dotted))
+                break
+            node = child
+        else:
+            node[leaf] = value
+    if problems:
+        raise InputError(problems)
+    lines = {key: row.number for key in base.lines}
+    lines.update({tuple(dotted.split(".")): row.number for dotted in row.values})
+    # the contract carries the answers of its row, so that `slagen inspect --answers` rebuilds it
+    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n" + yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False
+    )
+    return YamlSource(table, data, lines, text)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchJob:
+    """Everything a worker needs for one row (picklable)."""
+
+    row: Row
+    name: str
+    table: str
+    base: YamlSource
+    library_dir: Path | None
+    languages: tuple[str, ...]
+    formats: tuple[str, ...]
+
+
+def build_row(job: BatchJob) -> tuple[RowResult, list[Output]]:
+    """Validate and build one row's contract in memory (runs in a worker process)."""
+    result = RowResult(job.row.number, job.name)
+    try:
+        library = load_library(job.library_dir)
+        answers = validate_answers(merge_row(job.base, job.row, job.table), library)
+        outputs = generate(answers, library, languages=job.languages or None, formats=job.formats)
+    except SlagenError as exc:
+        result.problems = [str(problem) for problem in exc.problems]
+        return result, []
+    renamed = [Output(job.name + out.name[len(answers.name) :], out.data) for out in outputs]
+    return result, renamed
+
+
+def run_batch(
+    jobs: list[BatchJob],
+    *,
+    workers: int,
+    write: Callable[[RowResult, list[Output]], None],
+    progress: Callable[[RowResult], None] | None = None,
+) -> list[RowResult]:
+    """Build every job, ``workers`` at a time, handing each finished row to ``write`` in this process."""
+    results: list[RowResult] = []
+
+    def finish(result: RowResult, outputs: list[Output]) -> None:
+        if result.ok:
+            try:
+                write(result, outputs)
+                result.files = [output.name for output in outputs]
+            except SlagenError as exc:  # e.g. an output exists: this row fails, the others go on
+                result.problems = [str(problem) for problem in exc.problems]
+        results.append(result)
+        if progress is not None:
+            progress(result)
+
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            finish(*build_row(job))
+    else:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for result, outputs in pool.map(build_row, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 4)))):
+                finish(result, outputs)
+    return sorted(results, key=lambda r: r.row)
