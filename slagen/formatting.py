@@ -12,6 +12,8 @@ Babel's non-breaking spaces (``5\\xa0%``).
 ('1. Januar 2027', '1 January 2027')
 >>> format_duration(Duration(Decimal(24), "hour"), "de_DE")
 '24 Stunden'
+>>> format_timespan(Decimal("2678.4"), "de_DE"), format_timespan(Decimal("2678.4"), "en_GB")
+('44 Min. 38,4 Sek.', '44 mins 38.4 secs')
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError, numbers, units
 from babel import dates as babel_dates
 
+from slagen.arithmetic import split_seconds
 from slagen.params import Duration
 
 
@@ -59,6 +62,25 @@ def format_duration(value: Duration, locale: str) -> str:
     """A duration in the unit it was agreed in, spelled out (``24 hours``)."""
     return units.format_unit(
         value.amount.normalize(), f"duration-{value.unit}", length="long", locale=get_locale(locale)
+    )
+
+
+def format_timespan(value: Decimal | int | Duration, locale: str) -> str:
+    """A computed span of time (seconds, or a duration) in days, hours, minutes and seconds.
+
+    Each part is Babel's short unit; the parts are joined by a space, as CLDR's narrow unit
+    lists do (Babel's German list data lacks the unit patterns). Parts that are zero are left out.
+
+    >>> format_timespan(Decimal("31536"), "de_DE")
+    '8 Std. 45 Min. 36 Sek.'
+    >>> format_timespan(Duration(Decimal(90), "minute"), "en_GB")
+    '1 hr 30 mins'
+    """
+    seconds = value.seconds if isinstance(value, Duration) else Decimal(value)
+    found = get_locale(locale)
+    return " ".join(
+        units.format_unit(amount, f"duration-{unit}", length="short", locale=found)
+        for unit, amount in split_seconds(seconds)
     )
 
 

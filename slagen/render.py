@@ -30,7 +30,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from slagen import formatting
+from slagen import arithmetic, formatting
 from slagen.answers import Answers
 from slagen.errors import Problem, TemplateError
 from slagen.library import FRONT_SECTION, Clause, Library
@@ -80,6 +80,8 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             percent=_filter(formatting.format_percent),
             date=_filter(formatting.format_date),
             duration=_filter(formatting.format_duration),
+            timespan=_filter(formatting.format_timespan),
+            downtime=arithmetic.allowed_downtime,
             money=_money,
             value=_value,
         )
