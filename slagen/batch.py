@@ -31,6 +31,7 @@ from slagen.generate import Output, generate
 from slagen.library import load_library
 from slagen.yamlsource import YamlSource
 
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 NAME_COLUMN = "name"
 """Optional column with the output file name of a row (not an answer)."""
 
@@ -166,9 +167,8 @@ def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
     lines = {key: row.number for key in base.lines}
     lines.update({tuple(dotted.split(".")): row.number for dotted in row.values})
     # the contract carries the answers of its row, so that `slagen inspect --answers` rebuilds it
-    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n" + yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False
-    )
+    dumped = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{dumped}"
     return YamlSource(table, data, lines, text)
 
 

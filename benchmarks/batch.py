@@ -1,0 +1,114 @@
+"""Benchmark `slagen batch`: contracts per second and memory per worker over a large table.
+
+Run from the repository root:
+
+    python benchmarks/batch.py [--rows 1000] [--jobs 2] [--format docx --format md]
+
+Builds a table of ROWS customers on top of examples/telemarketing.yaml, runs the batch
+through slagen's own `run_batch` (worker processes, files written by the parent), and
+prints contracts per second (a contract is every language of the base: de + en), the
+resident memory of each worker after its first and its last rows (the library is parsed
+once per worker; memory must stay flat), and the peak memory of the parent.
+Target of issue 6: >= 200 contracts/s on a 2-core machine, memory flat over the batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from slagen import batch  # noqa: E402
+from slagen.answers import load_answers  # noqa: E402
+from slagen.library import load_library  # noqa: E402
+from slagen.output import write_outputs  # noqa: E402
+
+TIERS = ("basic", "professional", "premium")
+_first_rss: dict[int, int] = {}
+
+
+def _rss_kib() -> int:
+    with open(f"/proc/{os.getpid()}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def measured_build_row(job: batch.BatchJob) -> tuple[batch.RowResult, list, int, int, int]:
+    """build_row, plus the worker's pid and its memory now and after its first row."""
+    result, outputs = batch.build_row(job)
+    rss = _rss_kib()
+    _first_rss.setdefault(os.getpid(), rss)
+    return result, outputs, os.getpid(), _first_rss[os.getpid()], rss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--format", dest="formats", action="append", choices=["docx", "md"])
+    args = parser.parse_args()
+    formats = tuple(args.formats or ("docx", "md"))
+
+    base_path = ROOT / "examples" / "telemarketing.yaml"
+    library = load_library()
+    base = load_answers(base_path, library)
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "customers.csv"
+        with table.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["parties.customer.name", "service.tier", "agreement.reference"])
+            for index in range(args.rows):
+                writer.writerow([f"Kunde {index:05d} GmbH", TIERS[index % 3], f"SLA-2027-{index:05d}"])
+        rows = batch.read_table(table)
+        names = batch.output_names(rows, lambda row: str(row.values["parties.customer.name"]))
+        jobs = [batch.BatchJob(row, names[row.number], str(table), base.source, None, (), formats) for row in rows]
+        out = Path(folder) / "out"
+        workers: dict[int, tuple[int, int]] = {}
+        import concurrent.futures
+        import multiprocessing
+
+        started = time.perf_counter()
+        built = 0
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=args.jobs, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            for result, outputs, pid, first, last in pool.map(measured_build_row, jobs, chunksize=16):
+                if result.ok:
+                    write_outputs({out / o.name: o.data for o in outputs}, force=False)
+                    built += 1
+                workers[pid] = (first, last)
+        elapsed = time.perf_counter() - started
+        files = len(list(out.iterdir()))
+
+    rate = built / elapsed
+    print(
+        f"slagen batch benchmark: {args.rows} rows, {args.jobs} worker(s), formats {', '.join(formats)}, "
+        f"languages {', '.join(base.values['languages'])}"
+    )
+    print(
+        f"  built {built} contracts ({files} files) in {elapsed:.2f} s: {rate:.0f} contracts/s "
+        f"({rate * len(base.values['languages']):.0f} documents/s)   target >= 200 contracts/s: "
+        f"{'PASS' if rate >= 200 else 'MISS'}"
+    )
+    for pid, (first, last) in sorted(workers.items()):
+        print(
+            f"  worker {pid}: RSS {first / 1024:.1f} MiB after its first rows, {last / 1024:.1f} MiB at the end "
+            f"({(last - first) / 1024:+.1f} MiB)"
+        )
+    print(f"  parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
