@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ import click
 
 from slagen import __version__
 from slagen.batch import BatchJob, RowResult, output_names, read_table, run_batch
-from slagen.errors import EXIT_FINDINGS, InputError, SlagenError
+from slagen.errors import EXIT_FINDINGS, InputError, Problem, SlagenError
 from slagen.generate import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -42,7 +43,7 @@ DEMO = "telemarketing"
 
 
 def _reports_errors(command: F) -> F:
-    """Turn slagen errors into messages and exit codes at this one edge."""
+    """Turn slagen errors into messages and exit codes at this one edge; add --quiet and --verbose."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -53,7 +54,34 @@ def _reports_errors(command: F) -> F:
                 click.echo(f"error: {problem}" if problem.severity == "error" else str(problem), err=True)
             sys.exit(exc.exit_code)
 
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.meta[f"slagen.{param.name}"] = True
+
+    wrapper = click.option(
+        "-q", "--quiet", is_flag=True, expose_value=False, callback=remember, help="Print only errors and warnings."
+    )(wrapper)
+    wrapper = click.option(
+        "-v", "--verbose", is_flag=True, expose_value=False, callback=remember, help="Also print what slagen does."
+    )(wrapper)
     return wrapper  # type: ignore[return-value]
+
+
+def _say(message: str) -> None:
+    """Normal output (stdout), silenced by --quiet."""
+    if not click.get_current_context().meta.get("slagen.quiet"):
+        click.echo(message)
+
+
+def _detail(message: str) -> None:
+    """Output of --verbose (stderr)."""
+    if click.get_current_context().meta.get("slagen.verbose"):
+        click.echo(message, err=True)
+
+
+def _warn(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        click.echo(str(warning), err=True)
 
 
 output_option = click.option(
@@ -158,19 +186,43 @@ def demo(output_dir: Path, force: bool) -> None:
 @main.command()
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @library_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (errors, warnings, clauses).")
 @_reports_errors
-def check(answers: Path, library_dir: Path | None) -> None:
-    """Validate ANSWERS and report every problem at once (exit code 2 if any).
+def check(answers: Path, library_dir: Path | None, as_json: bool) -> None:
+    """Validate ANSWERS and report every problem at once.
+
+    Exit code 0 when the answers are fine, 1 when there are only warnings, 2 when there
+    are errors.
 
     \b
     Example:
       slagen check examples/telemarketing.yaml
+      slagen check --json my-sla.yaml | jq .errors
     """
-    result = check_answers(answers, library_dir=library_dir)
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
-    count = sum(1 for clause in result.clauses if clause.section != FRONT_SECTION)
-    click.echo(f"{answers}: ok ({count} clauses, languages: {', '.join(result.values['languages'])})")
+    try:
+        result = check_answers(answers, library_dir=library_dir)
+    except InputError as exc:
+        if not as_json:
+            raise
+        click.echo(json.dumps({"file": str(answers), "ok": False, "errors": _problems_json(exc.problems)}))
+        sys.exit(exc.exit_code)
+    clauses = [clause.id for clause in result.clauses if clause.section != FRONT_SECTION]
+    if as_json:
+        warnings = _problems_json(result.warnings)
+        summary = {"file": str(answers), "ok": True, "errors": [], "warnings": warnings, "clauses": clauses}
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        _warn(result.warnings)
+        _say(f"{answers}: ok ({len(clauses)} clauses, languages: {', '.join(result.values['languages'])})")
+        _detail("clauses: " + ", ".join(clauses))
+    if result.warnings:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [
+        {"file": p.file, "line": p.line, "key": p.key, "message": p.message, "severity": p.severity} for p in problems
+    ]
 
 
 @main.command()
@@ -209,7 +261,7 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
         click.echo(found.answers, nl=False)
     else:
         write_outputs({output_file: found.answers.encode("utf-8")}, force=force)
-        click.echo(str(output_file))
+        _say(str(output_file))
 
 
 @main.command()
@@ -271,7 +323,7 @@ def redline(
         click.echo(data.decode("utf-8"), nl=False)
     else:
         write_outputs({output_file: data}, force=force)
-        click.echo(str(output_file))
+        _say(str(output_file))
 
 
 @main.command()
@@ -300,7 +352,7 @@ def schema(output_file: Path | None, library_dir: Path | None, force: bool) -> N
         click.echo(text, nl=False)
     else:
         write_outputs({output_file: text.encode("utf-8")}, force=force)
-        click.echo(str(output_file))
+        _say(str(output_file))
 
 
 @main.command()
@@ -325,7 +377,6 @@ def schema(output_file: Path | None, library_dir: Path | None, force: bool) -> N
 @library_option
 @force_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every row as JSON.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar; only failures and the summary.")
 @_reports_errors
 def batch(
     table: Path,
@@ -337,7 +388,6 @@ def batch(
     library_dir: Path | None,
     force: bool,
     as_json: bool,
-    quiet: bool,
 ) -> None:
     """Build one contract per row of TABLE (CSV or XLSX) on top of the --base answers file.
 
@@ -362,7 +412,7 @@ def batch(
     def write(result: RowResult, outputs: list[Output]) -> None:
         write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
 
-    show = not (quiet or as_json)
+    show = not (as_json or click.get_current_context().meta.get("slagen.quiet"))
     with click.progressbar(length=len(work), label="Building", file=sys.stderr, hidden=not show) as bar:
         results = run_batch(work, workers=jobs, write=write, progress=lambda _: bar.update(1))
     failed = [r for r in results if not r.ok]
@@ -389,10 +439,12 @@ def _build(
     review: bool = False,
     reference_doc: Path | None = None,
 ) -> None:
+    started = time.perf_counter()
     library = load_library(library_dir)
+    _detail(f"library {library.root} (version {library.version}, hash {library.digest})")
     result = check_answers(answers, library_dir=library_dir)
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
+    _warn(result.warnings)
+    _detail(f"{len(result.clauses) - 1} clauses, tier {result.values['service.tier']}")
     outputs = generate(
         result,
         library,
@@ -403,7 +455,8 @@ def _build(
     )
     written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
     for path in written:
-        click.echo(str(path))
+        _say(str(path))
+    _detail(f"{len(written)} files in {time.perf_counter() - started:.2f} s")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -91,7 +92,7 @@ def test_check_reports_ok_and_warnings(runner: CliRunner, write_answers: Callabl
     )
     path = write_answers(text)
     result = runner.invoke(main, ["check", str(path)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # findings
     assert "agreement.jurisdiction: warning: ignored: clause 'legal.jurisdiction' applies only when both parties" in (
         result.stderr
     )
@@ -124,3 +125,30 @@ def test_python_dash_m_works() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("slagen, version ")
+
+
+def test_check_json(runner: CliRunner, write_answers: Callable[..., Path]) -> None:
+    ok = runner.invoke(main, ["check", "--json", str(DEMO)])
+    assert ok.exit_code == 0
+    report = json.loads(ok.stdout)
+    assert report["ok"] is True
+    assert report["clauses"][:2] == ["scope.purpose", "scope.term"]
+    bad = write_answers(DEMO.read_text(encoding="utf-8").replace("tier: professional", "tier: gold"))
+    failed = runner.invoke(main, ["check", "--json", str(bad)])
+    assert failed.exit_code == 2
+    (error,) = json.loads(failed.stdout)["errors"]
+    assert error["key"] == "service.tier"
+    assert error["message"] == "unknown tier 'gold' in catalog 'telemarketing' (one of: basic, professional, premium)"
+    assert isinstance(error["line"], int)
+
+
+def test_quiet_and_verbose(runner: CliRunner, tmp_path: Path) -> None:
+    quiet = runner.invoke(main, ["build", str(DEMO), "-o", str(tmp_path / "q"), "--format", "md", "--quiet"])
+    assert quiet.exit_code == 0
+    assert quiet.stdout == ""
+    assert len(list((tmp_path / "q").iterdir())) == 2
+    verbose = runner.invoke(main, ["build", str(DEMO), "-o", str(tmp_path / "v"), "--format", "md", "-v"])
+    assert verbose.exit_code == 0
+    assert verbose.stdout.count(str(tmp_path / "v")) == 2
+    assert "library " in verbose.stderr
+    assert "tier professional" in verbose.stderr
