@@ -111,7 +111,9 @@ def test_broken_library_is_reported(runner: CliRunner, tmp_path: Path) -> None:
     assert result.stderr == f"error: {tmp_path}: not a slagen library (no clauses/ directory)\n"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["demo"]])
+@pytest.mark.parametrize(
+    "command", [[], ["build"], ["check"], ["demo"], ["inspect"], ["redline"], ["schema"], ["batch"]]
+)
 def test_help_has_an_example(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
