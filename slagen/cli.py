@@ -36,6 +36,7 @@ from slagen.params import LANGUAGES
 from slagen.provenance import read_provenance
 from slagen.reference import load_reference
 from slagen.schema import answers_schema
+from slagen.tiers import compare_rows, find_catalog, list_rows, scaffold_tier
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -426,6 +427,104 @@ def batch(
         click.echo(f"built {len(results) - len(failed)}, failed {len(failed)} (of {len(results)} rows) in {output_dir}")
     if failed:
         sys.exit(EXIT_FINDINGS)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--catalog", help="Only this catalog.")
+@library_option
+@click.pass_context
+def tiers(ctx: click.Context, catalog: str | None, library_dir: Path | None) -> None:
+    """List the service catalogs and their standard tiers; show, compare and add tiers.
+
+    \b
+    Example:
+      slagen tiers
+      slagen tiers show premium
+      slagen tiers compare basic professional premium
+      slagen tiers new enterprise --from premium --catalog telemarketing
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(catalog=catalog, library_dir=library_dir)
+    if ctx.invoked_subcommand is None:
+        _tiers_list(catalog, library_dir)
+
+
+@_reports_errors
+def _tiers_list(catalog: str | None, library_dir: Path | None) -> None:
+    _say(_table([["catalog", "tier", "rank", "name"], *list_rows(load_library(library_dir), catalog)]))
+
+
+@tiers.command("show")
+@click.argument("name")
+@click.option("--catalog", help="Catalog of the tier, if several have one of that name.")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@library_option
+@click.pass_context
+@_reports_errors
+def tiers_show(ctx: click.Context, name: str, catalog: str | None, language: str, library_dir: Path | None) -> None:
+    """Print the targets of tier NAME.
+
+    \b
+    Example:
+      slagen tiers show professional --lang de
+    """
+    library = load_library(library_dir or ctx.obj.get("library_dir"))
+    found = find_catalog(library, catalog or ctx.obj.get("catalog"), name)
+    _say(_table(compare_rows(found, [name], language)))
+
+
+@tiers.command("compare")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--catalog", help="Catalog of the tiers.")
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@library_option
+@click.pass_context
+@_reports_errors
+def tiers_compare(
+    ctx: click.Context, names: tuple[str, ...], catalog: str | None, language: str, library_dir: Path | None
+) -> None:
+    """Print tiers NAMES side by side: one row per KPI.
+
+    \b
+    Example:
+      slagen tiers compare basic professional premium
+    """
+    library = load_library(library_dir or ctx.obj.get("library_dir"))
+    found = find_catalog(library, catalog or ctx.obj.get("catalog"), names[0])
+    _say(_table(compare_rows(found, list(names), language)))
+
+
+@tiers.command("new")
+@click.argument("name")
+@click.option("--from", "base", required=True, help="Existing tier to start from.")
+@click.option("--catalog", help="Catalog of the new tier.")
+@library_option
+@force_option
+@click.pass_context
+@_reports_errors
+def tiers_new(
+    ctx: click.Context, name: str, base: str, catalog: str | None, library_dir: Path | None, force: bool
+) -> None:
+    """Write a commented scaffold for a new tier NAME into the library, pre-filled from --from.
+
+    The file is tiers/CATALOG/NAME.yaml in the library; fill it in, then `slagen lint`.
+
+    \b
+    Example:
+      slagen tiers new enterprise --from premium --catalog telemarketing --library my-library/
+    """
+    library = load_library(library_dir or ctx.obj.get("library_dir"))
+    found = find_catalog(library, catalog or ctx.obj.get("catalog"), base)
+    target = library.root / "tiers" / found.id / f"{name}.yaml"
+    write_outputs({target: scaffold_tier(found, base, name).encode("utf-8")}, force=force)
+    _say(str(target))
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
 
 
 def _build(
