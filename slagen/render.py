@@ -5,14 +5,29 @@ gives an unnumbered :class:`~slagen.model.Document`. Templates run in a Jinja2
 ``SandboxedEnvironment`` with ``StrictUndefined``; every value that comes from the
 answers is escaped for the markup, so text a user typed (``**``, ``|``, ``{{ x }}``,
 ``<script>``) appears literally. Template errors name the clause, language and line.
+
+Templates are written by people, not programs, so the sandbox is also bounded: includes
+and imports stay inside the library's ``templates/`` directory (symbolic links leading out
+are refused), templates cannot change the values they are given, and a runaway template (a
+huge ``range``, ``'x' * 10**9``, nested loops, endless recursion) stops with a
+:class:`~slagen.errors.TemplateError` instead of hanging or exhausting memory; see
+:data:`MAX_STEPS`, :data:`MAX_SIZE`, :data:`MAX_RANGE` and :data:`MAX_SECONDS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
+import math
 import os
 import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -22,12 +37,19 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    Template,
+    TemplateNotFound,
     TemplateSyntaxError,
+    nodes,
     pass_context,
 )
 from jinja2 import TemplateError as JinjaError
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.environment import Environment
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
 from slagen import arithmetic, formatting
@@ -63,8 +85,8 @@ def get_environment(library: Library) -> SandboxedEnvironment:
     """The library's Jinja2 environment, built once per process; templates compile once."""
     env = library.cache.get("jinja")
     if env is None:
-        env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(library.template_root)),
+        env = _Sandbox(
+            loader=_LibraryLoader(library.template_root),
             undefined=StrictUndefined,
             finalize=escape_markup,
             autoescape=True,
@@ -85,9 +107,319 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             money=_money,
             value=_value,
         )
-        env.globals.update(ref=_ref, define=_define, term=_term, target=_target)
+        for name, function in list(env.filters.items()):
+            env.filters[name] = _bounded_filter(name, function)
+        env.globals.update(ref=_ref, define=_define, term=_term, target=_target, range=_range)
+        env.globals.pop("lipsum", None)  # writes pages of text on request; no clause needs it
         library.cache["jinja"] = env
     return env
+
+
+# --- limits ---------------------------------------------------------------------------
+
+MAX_STEPS = 100_000
+"""Loop iterations, calls, includes and imports one clause may make while it renders."""
+MAX_RANGE = 10_000
+"""Most numbers ``range()`` gives in a template."""
+MAX_SIZE = 1_000_000
+"""Longest text (characters) or list (items) a template may build."""
+MAX_DIGITS = 1_000
+"""Most digits of a number a template may compute."""
+MAX_SECONDS = 10.0
+"""Time one clause may take to render: a backstop behind the counts above."""
+_CODE_VERSION = "1"
+"""Part of the bytecode cache's file names: raise it when :class:`_CodeGenerator` changes."""
+
+
+class LimitError(SecurityError):
+    """A template went beyond one of the render limits."""
+
+
+@dataclass(slots=True)
+class _Budget:
+    steps: int
+    deadline: float
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("slagen_render_budget", default=None)
+
+
+def _step() -> None:
+    """Count one loop iteration, call, include or import of the clause being rendered."""
+    budget = _BUDGET.get()
+    if budget is None:  # not rendering a clause: compiling, or folding constants
+        return
+    budget.steps -= 1
+    if budget.steps < 0:
+        raise LimitError(
+            f"the template takes more than {MAX_STEPS:,} steps (loop iterations, calls, includes); "
+            "does a loop or a macro run away?"
+        )
+    if time.monotonic() > budget.deadline:
+        raise LimitError(f"the template takes longer than {MAX_SECONDS:g} seconds to render")
+
+
+def _limit(size: int, unit: str = "characters") -> None:
+    if size > MAX_SIZE:
+        raise LimitError(f"the template would build a value of {size:,} {unit} (at most {MAX_SIZE:,})")
+
+
+def _limited(value: Any) -> Any:
+    """``value`` if it is not too large a text or list."""
+    if isinstance(value, str):
+        _limit(len(value))
+    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        _limit(len(value), "items")
+    return value
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, (str, list, tuple)) else None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _range(*args: int) -> range:
+    """``range`` for templates: at most :data:`MAX_RANGE` numbers."""
+    numbers = range(*args)
+    try:
+        count = len(numbers)
+    except OverflowError:
+        count = MAX_RANGE + 1
+    if count > MAX_RANGE:
+        shown = ", ".join(f"{arg:,}" for arg in args)
+        raise LimitError(f"range({shown}) is too long for a template (at most {MAX_RANGE:,} numbers)")
+    return numbers
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse ``*``, ``**``, ``+`` and ``%`` whose result would be too large, before computing it."""
+    if operator == "**":
+        if _power_digits(left, right) > MAX_DIGITS:
+            raise LimitError(f"a power of more than {MAX_DIGITS:,} digits is too large for a template")
+    elif operator == "*":
+        if (
+            _is_int(left)
+            and _is_int(right)
+            and (abs(left).bit_length() + abs(right).bit_length()) * 0.30103 > MAX_DIGITS
+        ):
+            raise LimitError(f"a product of more than {MAX_DIGITS:,} digits is too large for a template")
+        for sequence, times in ((left, right), (right, left)):
+            size = _size(sequence)
+            if size is not None and _is_int(times):
+                _limit(size * max(times, 0), "characters" if isinstance(sequence, str) else "items")
+    elif operator == "+":
+        sizes = (_size(left), _size(right))
+        if sizes[0] is not None and sizes[1] is not None:
+            _limit(sizes[0] + sizes[1], "characters" if isinstance(left, str) else "items")
+    elif operator == "%" and isinstance(left, str):
+        _check_printf(left, right if isinstance(right, tuple) else (right,))
+
+
+def _power_digits(base: object, exponent: object) -> float:
+    """About how many digits ``base ** exponent`` has; 0 when it cannot be large."""
+    if not isinstance(base, (int, Decimal)) or not isinstance(exponent, (int, Decimal)):
+        return 0.0
+    size = base if base >= 0 else -base
+    if exponent <= 0 or size <= 1:
+        return 0.0
+    try:
+        return float(exponent) * math.log10(size)
+    except (OverflowError, ValueError):
+        return math.inf
+
+
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
+_FORMAT_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
+_NESTED_SPEC = re.compile(r"\{[^{}]*?:[^{}]*\{")
+
+
+def _check_width(text: str | None) -> None:
+    if text and text.isdigit() and (len(text) > len(str(MAX_SIZE)) or int(text) > MAX_SIZE):
+        raise LimitError(f"a format width of {text} is too large for a template (at most {MAX_SIZE:,})")
+
+
+def _check_int_arguments(values: Iterable[Any]) -> None:
+    for value in values:
+        if _is_int(value) and abs(value) > MAX_SIZE:
+            raise LimitError(f"a width or count of {value:,} is too large for a template (at most {MAX_SIZE:,})")
+
+
+def _check_printf(text: str, args: Iterable[Any]) -> None:
+    """``text % args``: refuse huge widths, also those taken from ``args`` (``%*s``)."""
+    for match in _PRINTF.finditer(text):
+        for part in match.groups():
+            if part == "*":
+                _check_int_arguments(args if not isinstance(args, dict) else args.values())
+            _check_width(part)
+
+
+def _check_format(text: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """``text.format(...)``: refuse huge widths, also nested ones (``{:{width}}``)."""
+    for match in _FORMAT_SPEC.finditer(text):
+        for number in re.findall(r"\d+", match.group(1)):
+            _check_width(number)
+    if _NESTED_SPEC.search(text):
+        _check_int_arguments([*args, *kwargs.values()])
+        for value in args:
+            if isinstance(value, dict):
+                _check_int_arguments(value.values())
+
+
+def _check_replace(text: str, old: Any, new: Any, count: Any) -> None:
+    old, new = str(old), str(new)
+    times = text.count(old) if old else len(text) + 1
+    if _is_int(count) and count >= 0:
+        times = min(times, count)
+    _limit(len(text) + times * max(len(new) - len(old), 0))
+
+
+def _check_join(separator: Any, items: list[Any]) -> None:
+    _limit(sum(len(str(item)) for item in items) + len(str(separator)) * max(len(items) - 1, 0))
+
+
+def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Refuse a call of a ``str`` method whose result would be too large; give the arguments to call with."""
+    if name in ("center", "ljust", "rjust", "zfill"):
+        _check_int_arguments(args[:1])
+    elif name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        if _is_int(size):
+            _limit(len(text) + text.count("\t") * max(size, 0))
+    elif name == "replace" and len(args) >= 2:
+        _check_replace(text, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count", -1))
+    elif name == "join" and args:
+        items = list(args[0])
+        _check_join(text, items)
+        return (items, *args[1:])
+    elif name in ("format", "format_map"):
+        _check_format(text, args, kwargs)
+    return args
+
+
+def _check_filter(name: str, arguments: dict[str, Any]) -> None:
+    """Refuse a call of a built-in filter whose result would be too large (``arguments`` bound by name)."""
+    text = arguments.get("s", arguments.get("value"))
+    size = _size(text) or 0
+    if name == "center":
+        _check_int_arguments([arguments["width"]])
+    elif name == "indent":
+        width = arguments["width"]
+        per_line = len(width) if isinstance(width, str) else width if _is_int(width) else 0
+        _limit(size + (str(text).count("\n") + 1) * max(per_line, 0))
+    elif name == "wordwrap":
+        width = arguments["width"] if _is_int(arguments["width"]) else 1
+        wrap = arguments["wrapstring"] or "\n"
+        _limit(size + (size // max(width, 1) + 1) * len(str(wrap)))
+    elif name == "replace":
+        _check_replace(str(text), arguments["old"], arguments["new"], arguments["count"])
+    elif name == "join" and arguments["attribute"] is None:
+        items = list(arguments["value"])
+        _check_join(arguments["d"], items)
+        arguments["value"] = items
+    elif name == "format":
+        _check_printf(str(text), arguments["kwargs"] or arguments["args"])
+    elif name in ("batch", "slice"):
+        _check_int_arguments([arguments.get("linecount", arguments.get("slices"))])
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` with its result, and for the filters that can blow up its arguments, bounded."""
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if name in _GROWING_FILTERS:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            _check_filter(name, bound.arguments)
+            args, kwargs = bound.args, bound.kwargs
+        return _limited(function(*args, **kwargs))
+
+    return bounded
+
+
+_GROWING_FILTERS = frozenset({"center", "indent", "wordwrap", "replace", "join", "format", "batch", "slice"})
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, with every ``for`` loop counted and every ``~`` concatenation bounded."""
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        guard = nodes.EnvironmentAttribute("slagen_loop")
+        if not (isinstance(node.iter, nodes.Call) and node.iter.node == guard):
+            node.iter = nodes.Call(guard, [node.iter], [], None, None, lineno=node.iter.lineno)
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.slagen_sized(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox with the render limits: templates may read their values, not change them."""
+
+    code_generator_class = _CodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _check_binop(operator, left, right)
+        return _limited(super().call_binop(context, operator, left, right))
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        _step()
+        function = getattr(obj, "__wrapped__", obj)  # str.format comes wrapped by the sandbox
+        owner = getattr(function, "__self__", None)
+        if isinstance(owner, str):
+            args = _check_str_method(owner, getattr(function, "__name__", ""), args, kwargs)
+        return _limited(super().call(context, obj, *args, **kwargs))
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Template:
+        _step()
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> Template:
+        _step()
+        return super().select_template(names, parent, globals)
+
+    def slagen_loop(self, iterable: Iterable[Any]) -> Iterator[Any]:
+        """Every ``for`` loop iterates through this: each item is a step."""
+        for item in iterable:
+            _step()
+            yield item
+
+    def slagen_sized(self, value: Any) -> Any:
+        """Every ``~`` concatenation ends here."""
+        return _limited(value)
+
+
+class _LibraryLoader(FileSystemLoader):
+    """Templates from the library's ``templates/`` directory only.
+
+    Jinja already refuses ``..`` in a name; this loader also refuses a name whose file,
+    after following symbolic links, lies outside the directory, before reading it.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        super().__init__(str(self.root))
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        where = "the library's templates directory"
+        try:
+            path = self.root.joinpath(*split_template_path(template)).resolve()
+        except (TemplateNotFound, OSError, ValueError):
+            message = f"template name {template!r} is not allowed (a path inside {where}, without '..')"
+            raise TemplateNotFound(template, message) from None
+        if not path.is_relative_to(self.root):
+            raise TemplateNotFound(template, f"template {template!r} leads outside {where} (a symbolic link?)")
+        try:
+            return super().get_source(environment, template)
+        except TemplateNotFound:
+            raise TemplateNotFound(template, f"no template {template!r} in {where}") from None
 
 
 def _bytecode_cache() -> BytecodeCache | None:
@@ -98,7 +430,7 @@ def _bytecode_cache() -> BytecodeCache | None:
     if os.environ.get("SLAGEN_NO_CACHE"):
         return None
     try:
-        return FileSystemBytecodeCache()
+        return FileSystemBytecodeCache(pattern=f"__slagen_{_CODE_VERSION}_%s.cache")
     except (OSError, RuntimeError):  # no usable temporary directory: compile every time
         return None
 
@@ -257,11 +589,27 @@ def _render_clause(
         template = env.get_template(name)
     except TemplateSyntaxError as exc:
         raise _error(clause, language, exc.message or "syntax error", exc.lineno) from None
+    except TemplateNotFound as exc:
+        raise _error(clause, language, str(exc.message), None) from None
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+        raise _error(clause, language, message, None) from None
+    except RecursionError:
+        raise _error(clause, language, "nested too deeply to compile", None) from None
+    except Exception as exc:  # noqa: BLE001 - whatever stops a template compiling is the template's error
+        raise _error(clause, language, f"cannot compile: {exc}", None) from None
+    budget = _BUDGET.set(_Budget(MAX_STEPS, time.monotonic() + MAX_SECONDS))
     try:
         text = template.render(context)
-    except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's error
-        message = exc.message if isinstance(exc, JinjaError) and exc.message else str(exc)
+    except RecursionError as exc:
+        message = "recursion too deep: does a macro or an include call itself without end?"
         raise _error(clause, language, message, _template_line(exc.__traceback__, template.filename)) from None
+    except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's error
+        message = exc.message if isinstance(exc, JinjaError) and exc.message else str(exc) or type(exc).__name__
+        message += _included_from(exc.__traceback__, template.filename, env)
+        raise _error(clause, language, message, _template_line(exc.__traceback__, template.filename)) from None
+    finally:
+        _BUDGET.reset(budget)
     try:
         return parse_markup(text)
     except MarkupError as exc:
@@ -275,6 +623,20 @@ def _template_line(tb: TracebackType | None, filename: str | None) -> int | None
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+def _included_from(tb: TracebackType | None, filename: str | None, env: SandboxedEnvironment) -> str:
+    """`` (in de/other.md.j2, line 3)`` when the error arose in a template the clause includes or imports."""
+    loader = env.loader
+    if not isinstance(loader, _LibraryLoader):  # pragma: no cover - the environment is always built above
+        return ""
+    inner = None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name != filename and name.endswith(".j2") and Path(name).is_relative_to(loader.root):
+            inner = (Path(name).relative_to(loader.root).as_posix(), tb.tb_lineno)
+        tb = tb.tb_next
+    return f" (in {inner[0]}, line {inner[1]})" if inner else ""
 
 
 def _error(clause: Clause, language: str, message: str, line: int | None) -> TemplateError:
