@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from slagen.arithmetic import CreditBand, CreditScheme
+
 TYPES = (
     "string",
     "text",
@@ -34,6 +36,7 @@ TYPES = (
     "kpi_values",
     "languages",
     "localized",
+    "credits",
 )
 
 DURATION_UNITS = {
@@ -228,6 +231,8 @@ def coerce_value(param: Param, value: Any) -> Any:
         return _check_bounds(param, _text(value, multiline=False))
     if kind == "records":
         return _records(param, value)
+    if kind == "credits":
+        return _credits(value)
     if kind == "kpi_values":
         if not isinstance(value, dict):
             raise ParamError(f"expected a mapping of KPI to value, got {_show(value)}")
@@ -264,6 +269,52 @@ def _records(param: Param, value: Any) -> list[dict[str, Any]]:
         raise ParamError(str(errors[0]), errors[0].subkey, tuple(errors[1:]))
     _check_bounds(param, out)
     return out
+
+
+def _credits(value: Any) -> CreditScheme:
+    """Service-credit bands and cap, typed; whether the bands fit together is for ``check_credits`` to say."""
+    if not isinstance(value, dict):
+        raise ParamError(f"expected a mapping with bands and cap, got {_show(value)}")
+    errors: list[ParamError] = [
+        ParamError("unknown key (expected: bands, cap)", (str(name),)) for name in value if name not in ("bands", "cap")
+    ]
+    cap = Decimal(0)
+    if "cap" not in value:
+        errors.append(ParamError("missing: the cap on the credits of one period (e.g. 25%)", ("cap",)))
+    else:
+        try:
+            cap = _percent(value["cap"])
+        except ParamError as exc:
+            errors.append(ParamError(str(exc), ("cap",)))
+    bands: list[CreditBand] = []
+    items = value.get("bands")
+    if not isinstance(items, list):
+        errors.append(ParamError(f"expected a list of bands (from, below, credit), got {_show(items)}", ("bands",)))
+        items = []
+    for i, item in enumerate(items):
+        where = ("bands", str(i))
+        if not isinstance(item, dict):
+            errors.append(ParamError(f"expected a mapping with from, below and credit, got {_show(item)}", where))
+            continue
+        for name in item:
+            if name not in ("from", "below", "credit"):
+                errors.append(ParamError("unknown key (expected: from, below, credit)", (*where, str(name))))
+        typed: dict[str, Decimal | None] = {"from": None}
+        for name in ("from", "below", "credit"):
+            if name not in item:
+                if name != "from":
+                    errors.append(ParamError(f"missing: '{name}'", (*where, name)))
+                continue
+            try:
+                typed[name] = _percent(item[name])
+            except ParamError as exc:
+                errors.append(ParamError(str(exc), (*where, name)))
+        upper, credit = typed.get("below"), typed.get("credit")
+        if upper is not None and credit is not None:
+            bands.append(CreditBand(upper, typed["from"], credit))
+    if errors:
+        raise ParamError(str(errors[0]), errors[0].subkey, tuple(errors[1:]))
+    return CreditScheme(tuple(bands), cap)
 
 
 def _list(value: Any) -> list[Any]:

@@ -506,7 +506,8 @@ def render_document(
         "labels": labels,
         "today": today,
         "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
-        "tier": {"id": service.tier.id, "name": service.tier.name},
+        "tier": {"id": service.tier.id, "name": service.tier.name, **service.tier.terms},
+        "credits": service.credits,
         "levels": levels,
         "level": {level["id"]: level for level in levels},
     }
@@ -573,6 +574,7 @@ def _level(level: Any, language: str, locale: str) -> dict[str, Any]:
         "id": kpi.id,
         "unit": kpi.unit,
         "direction": kpi.direction,
+        "group": kpi.group,
         "target": level.target,
         "standard": level.standard,
         "deviation": level.deviation,

@@ -63,7 +63,7 @@ def test_bad_clause_record_is_reported_with_file_line_and_key(library_copy: Path
     assert [str(p) for p in caught.value.problems] == [
         "clauses/legal/final.yaml:2: version: a version number is required",
         "clauses/legal/final.yaml:5: params.x.y: unknown type 'colour' (one of: string, text, integer, decimal, "
-        "percent, duration, date, boolean, enum, list, records, catalog, tier, kpi_values, languages, localized)",
+        "percent, duration, date, boolean, enum, list, records, catalog, tier, kpi_values, languages, localized, credits)",
     ]
 
 
@@ -130,3 +130,88 @@ def test_answers_cannot_inject_markup(library_copy: Path, tmp_path: Path) -> Non
 
     front_text = " ".join(plain_text(block.runs) for block in document.front if hasattr(block, "runs"))
     assert "**Evil** | {{ 7*7 }} <script>x</script> [a](ref:scope.term)" in front_text
+
+
+def test_bundled_catalogs_and_their_tiers(library: Library) -> None:
+    assert sorted(library.catalogs) == ["call-centre-inbound", "it-service", "telemarketing"]
+    it = library.catalogs["it-service"]
+    assert [tier for tier in it.tiers] == ["bronze", "silver", "gold"]
+    assert it.credit_kpi == "availability"
+    assert [k for k, kpi in it.kpis.items() if kpi.group == "incidents"] == [
+        f"p{n}_{what}" for n in range(1, 5) for what in ("response", "restore")
+    ]
+    gold = it.tiers["gold"]
+    assert gold.terms["calendar_clock"] == ["p1", "p2", "p3", "p4"]
+    assert gold.credits is not None
+    assert gold.credits.cap == 50
+    inbound = library.catalogs["call-centre-inbound"]
+    assert list(inbound.tiers) == ["basic", "professional", "premium"]
+    assert str(inbound.tiers["professional"].targets["service_level"]) == "80"
+    assert library.catalogs["telemarketing"].credit_kpi == ""
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "      p1_response: 4h\n",
+            "      p1_response: 9h\n",
+            "tiers/it-service.yaml:184: tiers.bronze.targets.p1_response: 9h exceeds the target of 'p1_restore' (8h)",
+        ),
+        (
+            "        - {from: 99%, below: 99.5%, credit: 5%}\n",
+            "        - {from: 99.1%, below: 99.5%, credit: 5%}\n",
+            "tiers/it-service.yaml:203: tiers.bronze.credits.bands.1.below: band 2 must end where band 1 begins "
+            "(99.1 %): the values from 99 % to under 99.1 % would earn no credit",
+        ),
+        (
+            "      cap: 20%\n",
+            "      cap: 15%\n",
+            "tiers/it-service.yaml:205: tiers.bronze.credits.cap: the cap (15 %) is below the highest credit (20 %)",
+        ),
+        (
+            '      service_from: "09:00"\n',
+            '      service_from: "09:00"\n      lunch: 1h\n',
+            "tiers/it-service.yaml:195: tiers.bronze.terms.lunch: not a term of this catalog (declared: service_days, "
+            "service_from, service_to, calendar_clock, maintenance_window, maintenance_per_month, maintenance_notice)",
+        ),
+        (
+            '      service_days: weekdays\n      service_from: "09:00"',
+            '      service_days: sundays\n      service_from: "09:00"',
+            "tiers/it-service.yaml:193: tiers.bronze.terms.service_days: 'sundays' is not allowed "
+            "(choose one of: weekdays, weekdays_saturday, all_days)",
+        ),
+        (
+            "credits: availability ",
+            "credits: rto ",
+            "tiers/it-service.yaml:11: credits: 'rto' is not a KPI of this catalog measured as a count or percentage, at least",
+        ),
+        (
+            "    bounded_by: p1_restore\n",
+            "    bounded_by: availability\n",
+            "tiers/it-service.yaml:103: kpis.p1_response.bounded_by: 'availability' is not a KPI of this catalog "
+            "with the same unit (duration)",
+        ),
+        (
+            "  maintenance_notice:\n",
+            "  name:\n    type: string\n  maintenance_notice:\n",
+            "tiers/it-service.yaml:39: terms.name: 'name' is reserved (templates see tier.name); choose another name",
+        ),
+        (
+            "    group: incidents\n    bounded_by: p1_restore\n",
+            "    group: incidents\n    bounded_by: p1_restore\n    requires: agreement.title\n",
+            "tiers/it-service.yaml:104: kpis.p1_response.requires: 'agreement.title' is not a yes/no answer declared by a clause",
+        ),
+    ],
+)
+def test_catalog_problems_are_reported(library_copy: Path, old: str, new: str, expected: str) -> None:
+    edit(library_copy / "tiers" / "it-service.yaml", old, new)
+    with pytest.raises(LibraryError) as caught:
+        load_library(library_copy)
+    assert [str(p) for p in caught.value.problems] == [expected]
