@@ -493,23 +493,27 @@ class _Interview:
         return str(Locale.parse(self.wording.lang).languages.get(lang, lang))
 
     def _items(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
-        """Lists and records, one entry at a time, each followed by 'add another?'."""
+        """Lists and records, one entry at a time; beyond the minimum, 'add another?' before each."""
         if param.default:
             shown = ", ".join(_show(item) for item in param.default)
             question = self.words["keep_default"].format(default=shown)
             if self._confirm(key, question, help_text, True, error):
                 return [_item_yaml(param, item) for item in param.default]
             help_text, error = "", None
-        if param.type == "records":
-            self.say(text)
         low = int(param.minimum or 0)
         high = int(param.maximum) if param.maximum is not None else None
         more = self.wording.more.get(key) or str(self.words["more"])
+        if param.type == "records" and low:
+            self.say(text)
         items: list[Any] = []
         while high is None or len(items) < high:
             n = len(items) + 1
-            if len(items) >= low and not self._confirm(f"{key}[{n - 1}]?", more, "", False, None):
-                break
+            # Beyond the minimum each entry is offered first; optional records by their own (yes/no) question,
+            # the first entry of an optional list by leaving it empty.
+            if len(items) >= low and (items or param.type == "records"):
+                if not self._confirm(f"{key}[{n - 1}]?", more if items else text, help_text, False, error):
+                    break
+                help_text, error = "", None
             if param.type == "records":
                 item: Any = self._record(key, param, n, help_text, error)
             else:

@@ -200,7 +200,11 @@ def _library_with_extra_clause(library: Library, tmp_path: Path) -> Library:
         "params:\n"
         "  extra.enabled: {type: boolean, default: false, help: Whether the extra clause applies.}\n"
         "  extra.share: {type: percent, default: 2.5, max: 10, help: Share of the fees.}\n"
-        "  extra.credits: {type: credits, required: false, help: Service credits as one YAML value.}\n",
+        "  extra.credits: {type: credits, required: false, help: Service credits as one YAML value.}\n"
+        "  extra.sites: {type: list, required: false, help: Sites served (one per entry).}\n"
+        "  extra.contacts:\n"
+        "    type: records\n    required: false\n    max: 2\n    help: Contacts for the annex.\n"
+        "    fields: {name: {type: string, help: Name.}, phone: {type: string, required: false, help: Phone.}}\n",
         encoding="utf-8",
     )
     for lang in LANGUAGES:
@@ -226,6 +230,34 @@ def test_answers_without_wording_or_a_known_type_are_still_asked(library: Librar
     assert values["extra.share"] == Decimal("2.5")
     assert values["extra.credits"].cap == 10
     assert "  credits: {bands: [{below: 99%, credit: 5%}], cap: 10%}" in text
+
+
+def test_optional_lists_and_records_are_offered_entry_by_entry(library: Library, tmp_path: Path) -> None:
+    extra = _library_with_extra_clause(library, tmp_path)
+    text, script = interview(extra, {**GERMAN, "extra.sites[0]": "", "extra.contacts[0]?": "n"}, "de")
+    assert "  # sites:  (optional, nicht beantwortet)" in text
+    assert "  # contacts:  (optional, nicht beantwortet)" in text
+    gate = next(q for q in script.asked if q.key == "extra.contacts[0]?")
+    assert (gate.text, gate.help, gate.confirm) == ("Contacts for the annex.", "Contacts for the annex.", True)
+    answers: Answers = {
+        **GERMAN,
+        "extra.sites[0]": "Mannheim",
+        "extra.sites[1]?": "j",
+        "extra.sites[1]": "Hamburg",
+        "extra.contacts[0]?": "j",
+        "extra.contacts[0].name": "Service Desk",
+        "extra.contacts[1]?": "j",
+        "extra.contacts[1].name": "Jana Berger",
+        "extra.contacts[1].phone": "+49 621 1234",
+    }
+    text, script = interview(extra, answers, "de")
+    values = check(extra, text)
+    assert values["extra.sites"] == ["Mannheim", "Hamburg"]
+    assert values["extra.contacts"] == [
+        {"name": "Service Desk", "phone": None},
+        {"name": "Jana Berger", "phone": "+49 621 1234"},
+    ]
+    assert "extra.contacts[2]?" not in script.asked_keys()  # max 2
 
 
 def test_a_condition_on_a_later_answer_does_not_skip_the_question(library: Library, tmp_path: Path) -> None:
