@@ -542,7 +542,7 @@ def tiers_show(ctx: click.Context, name: str, catalog: str | None, language: str
       slagen tiers show professional --lang de
     """
     library = load_library(library_dir or ctx.obj.get("library_dir"))
-    found = find_catalog(library, catalog or ctx.obj.get("catalog"), name)
+    found = find_catalog(library, catalog or ctx.obj.get("catalog"), [name])
     _say(_table(compare_rows(found, [name], language)))
 
 
@@ -563,7 +563,7 @@ def tiers_compare(
       slagen tiers compare basic professional premium
     """
     library = load_library(library_dir or ctx.obj.get("library_dir"))
-    found = find_catalog(library, catalog or ctx.obj.get("catalog"), names[0])
+    found = find_catalog(library, catalog or ctx.obj.get("catalog"), list(names))
     _say(_table(compare_rows(found, list(names), language)))
 
 
@@ -587,7 +587,7 @@ def tiers_new(
       slagen tiers new enterprise --from premium --catalog telemarketing --library my-library/
     """
     library = load_library(library_dir or ctx.obj.get("library_dir"))
-    found = find_catalog(library, catalog or ctx.obj.get("catalog"), base)
+    found = find_catalog(library, catalog or ctx.obj.get("catalog"), [base])
     target = library.root / "tiers" / found.id / f"{name}.yaml"
     write_outputs({target: scaffold_tier(found, base, name).encode("utf-8")}, force=force)
     _say(str(target))

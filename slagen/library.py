@@ -268,6 +268,13 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
     )
 
 
+def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
+    """The tier checks of :mod:`slagen.tiers` (imported here late: it builds on this module)."""
+    from slagen.tiers import check_tiers as check
+
+    return check(catalog, path)
+
+
 def _load_catalogs(root: Path, params: dict[str, Param], problems: list[Problem], hasher: Any) -> dict[str, Catalog]:
     catalogs: dict[str, Catalog] = {}
     for path in sorted((root / "tiers").glob("*.yaml")):
@@ -275,8 +282,34 @@ def _load_catalogs(root: Path, params: dict[str, Param], problems: list[Problem]
         if source is not None:
             catalog = _parse_catalog(source, params, problems)
             if catalog is not None:
+                catalog = _add_tier_files(root, catalog, problems, hasher)
+                problems.extend(check_tiers(catalog, source.path))
                 catalogs[catalog.id] = catalog
     return catalogs
+
+
+def _add_tier_files(root: Path, catalog: Catalog, problems: list[Problem], hasher: Any) -> Catalog:
+    """Tiers kept in files of their own, ``tiers/<catalog>/<tier>.yaml`` (as ``slagen tiers new`` writes them)."""
+    tiers = dict(catalog.tiers)
+    for path in sorted((root / "tiers" / catalog.id).glob("*.yaml")):
+        source = _read(path, root, problems, hasher)
+        if source is None:
+            continue
+        tier_id = path.stem
+        if tier_id in tiers:
+            problems.append(Problem(f"catalog '{catalog.id}' already has a tier '{tier_id}'", source.path, 1))
+            continue
+        # the tier's own file reads as the catalog's `tiers.<id>` entry would
+        nested = YamlSource(
+            source.path,
+            {"tiers": {tier_id: source.data}},
+            {("tiers", tier_id, *key): line for key, line in source.lines.items()},
+            source.text,
+        )
+        tier = _parse_tier(nested, tier_id, source.data, catalog.kpis, catalog.terms, catalog.credit_kpi, problems)
+        if tier is not None:
+            tiers[tier_id] = tier
+    return replace(catalog, tiers=tiers) if len(tiers) != len(catalog.tiers) else catalog
 
 
 _CATALOG_FIELDS = ("catalog", "text", "credits", "terms", "kpis", "tiers")

@@ -10,27 +10,32 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
 from slagen.errors import InputError, Problem
 from slagen.formatting import format_value
-from slagen.library import Catalog, Library, Tier
+
+if TYPE_CHECKING:  # slagen.library runs the tier checks when it loads, so it imports this module
+    from slagen.library import Catalog, Library, Tier
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 _TIER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
-def find_catalog(library: Library, catalog: str | None, tier: str | None = None) -> Catalog:
-    """The catalog named ``catalog``, or the only one that has ``tier``; a clear error otherwise."""
+def find_catalog(library: Library, catalog: str | None, tiers: list[str] | None = None) -> Catalog:
+    """The catalog named ``catalog``, or the only one that has all ``tiers``; a clear error otherwise."""
     if catalog is not None:
         if catalog not in library.catalogs:
             raise InputError.single(f"unknown catalog '{catalog}' (one of: {', '.join(library.catalogs)})")
         return library.catalogs[catalog]
-    having = [c for c in library.catalogs.values() if tier is None or tier in c.tiers]
+    names = tiers or []
+    having = [c for c in library.catalogs.values() if all(name in c.tiers for name in names)]
     if len(having) == 1:
         return having[0]
     if not having:
-        raise InputError.single(f"no catalog has a tier '{tier}'")
-    raise InputError.single(f"several catalogs ({', '.join(c.id for c in having)}): choose one with --catalog")
+        raise InputError.single(f"no catalog has the tiers {', '.join(names)}")
+    several = ", ".join(c.id for c in having)
+    raise InputError.single(f"several catalogs ({several}) have them: choose one with --catalog")
 
 
 def list_rows(library: Library, catalog: str | None = None) -> list[list[str]]:
@@ -63,14 +68,15 @@ def _tier(catalog: Catalog, tier_id: str) -> Tier:
 
 
 def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
-    """Findings of the tier checks for ``catalog`` (whose file is ``path``)."""
+    """Findings of the tier checks for ``catalog`` (whose file is ``path``).
+
+    Every tier is compared with every tier of lower rank; tiers of the same rank are
+    alternatives and are not compared.
+    """
     problems = []
-    ranked = sorted(catalog.tiers.values(), key=lambda t: t.rank)
-    for lower, higher in itertools.pairwise(ranked):
-        if lower.rank == higher.rank:
-            message = f"tiers '{lower.id}' and '{higher.id}' have the same rank {lower.rank}"
-            problems.append(Problem(message, path, None, f"tiers.{higher.id}.rank"))
-            continue
+    tiers = list(catalog.tiers.values())
+    pairs = [(a, b) for a, b in itertools.product(tiers, tiers) if a.rank < b.rank]
+    for lower, higher in sorted(pairs, key=lambda pair: (pair[1].rank, pair[0].rank, pair[1].id, pair[0].id)):
         for kpi_id, kpi in catalog.kpis.items():
             low, high = lower.targets.get(kpi_id), higher.targets.get(kpi_id)
             if low is None or high is None or not kpi.better(low, high):
@@ -102,7 +108,7 @@ def scaffold_tier(catalog: Catalog, base: str, new: str) -> str:
         "# Change the targets to the new offering, then run `slagen lint`: a tier of higher rank",
         "# must never promise less on any KPI than a tier of lower rank.",
         f"name: {new.replace('-', ' ').replace('_', ' ').title()}",
-        f"rank: {source.rank}  # ranks in use: {', '.join(map(str, ranks))}; choose one that orders the tiers",
+        f"rank: {source.rank}  # in use: {', '.join(map(str, ranks))}; the same rank is an alternative to {source.id}",
         "targets:",
     ]
     for kpi_id, kpi in catalog.kpis.items():

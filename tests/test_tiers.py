@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -83,3 +84,66 @@ def test_scaffold_refuses_bad_names(tmp_path: Path, name: str, message: str) -> 
     code, _, stderr = run("new", name, "--from", "basic", "--catalog", "telemarketing")
     assert code == 2
     assert message in stderr
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    from .conftest import ROOT
+
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, tmp_path / "library" / part)
+    return tmp_path / "library"
+
+
+def test_a_filled_in_scaffold_loads_and_builds(library_copy: Path, tmp_path: Path) -> None:
+    from .conftest import DEMO
+
+    code, stdout, stderr = run(
+        "new", "enterprise", "--from", "premium", "--catalog", "telemarketing", "--library", str(library_copy)
+    )
+    assert code == 0, stderr
+    scaffold = library_copy / "tiers" / "telemarketing" / "enterprise.yaml"
+    assert stdout.strip() == str(scaffold)
+    # the library is parsed once per process: go on with a copy, as a new process would read it
+    text = scaffold.read_text(encoding="utf-8")
+    text = text.replace("rank: 3", "rank: 4").replace("calls_per_agent_day: 120", "calls_per_agent_day: 150")
+    scaffold.write_text(text, encoding="utf-8")
+    library_copy = shutil.copytree(library_copy, tmp_path / "edited")
+    code, stdout, _ = run("--library", str(library_copy), "compare", "premium", "enterprise")
+    assert code == 0
+    assert "≥ 150" in stdout
+    answers = tmp_path / "sla.yaml"
+    answers.write_text(
+        DEMO.read_text(encoding="utf-8").replace("tier: professional", "tier: enterprise"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(answers),
+            "-o",
+            str(tmp_path / "out"),
+            "--format",
+            "md",
+            "--lang",
+            "en",
+            "--library",
+            str(library_copy),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "| Calls per agent per working day | at least 150 |" in (tmp_path / "out" / "sla.en.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_tier_that_breaks_monotonicity_stops_the_library(library_copy: Path) -> None:
+    run("new", "cheap", "--from", "basic", "--catalog", "telemarketing", "--library", str(library_copy))
+    scaffold = library_copy / "tiers" / "telemarketing" / "cheap.yaml"
+    scaffold.write_text(scaffold.read_text(encoding="utf-8").replace("rank: 1", "rank: 5"), encoding="utf-8")
+    code, _, stderr = run("--library", str(shutil.copytree(library_copy, library_copy.parent / "edited")))
+    assert code == 2
+    assert (
+        "tiers.cheap.targets.calls_per_agent_day: tier 'cheap' (rank 5) promises less than 'premium' (rank 3) on calls_per_agent_day: 80 vs 120"
+        in stderr
+    )
