@@ -95,6 +95,24 @@ output_option = click.option(
     show_default=True,
     help="Directory for the generated files.",
 )
+
+
+def output_file_option(help_text: str) -> Callable[[F], F]:
+    """``-o FILE`` for commands that print their result unless told where to write it."""
+    return click.option(
+        "-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
+
+
+def _emit(data: bytes, output_file: Path | None, *, force: bool) -> None:
+    """Print ``data`` (text), or write it atomically to ``output_file`` and name the file."""
+    if output_file is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_outputs({output_file: data}, force=force)
+        _say(str(output_file))
+
+
 force_option = click.option("--force", is_flag=True, help="Overwrite existing output files.")
 library_option = click.option(
     "--library",
@@ -230,13 +248,7 @@ def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
 @main.command()
 @click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--answers", "show_answers", is_flag=True, help="Print the answers file that produced the contract.")
-@click.option(
-    "-o",
-    "--output",
-    "output_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="With --answers: write the answers to this file instead of printing them.",
-)
+@output_file_option("With --answers: write the answers to this file instead of printing them.")
 @force_option
 @_reports_errors
 def inspect(contract: Path, show_answers: bool, output_file: Path | None, force: bool) -> None:
@@ -259,11 +271,7 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
         return
     if found.answers is None:
         raise InputError.single("the answers were not stored in this document", file=contract)
-    if output_file is None:
-        click.echo(found.answers, nl=False)
-    else:
-        write_outputs({output_file: found.answers.encode("utf-8")}, force=force)
-        _say(str(output_file))
+    _emit(found.answers.encode("utf-8"), output_file, force=force)
 
 
 @main.command()
@@ -275,13 +283,7 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Compare a customer-specific ANSWERS file with its standard tier.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (.docx or .md); without it, Markdown is printed.",
-)
+@output_file_option("File to write (.docx or .md); without it, Markdown is printed.")
 @click.option("--lang", "language", type=click.Choice(LANGUAGES), help="Language (default: the first of NEW).")
 @click.option("--format", "fmt", type=click.Choice(["docx", "md"]), help="Default: from the -o suffix.")
 @library_option
@@ -320,22 +322,11 @@ def redline(
     fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
     if fmt == "docx" and output_file is None:
         raise InputError.single("a DOCX redline needs -o FILE.docx")
-    data = generate_redline(before, after, library, language=language, fmt=fmt)
-    if output_file is None:
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
-        write_outputs({output_file: data}, force=force)
-        _say(str(output_file))
+    _emit(generate_redline(before, after, library, language=language, fmt=fmt), output_file, force=force)
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    "output_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (e.g. answers.schema.json); without it, the schema is printed.",
-)
+@output_file_option("File to write (e.g. answers.schema.json); without it, the schema is printed.")
 @library_option
 @force_option
 @_reports_errors
@@ -350,11 +341,7 @@ def schema(output_file: Path | None, library_dir: Path | None, force: bool) -> N
       slagen schema -o answers.schema.json
     """
     text = json.dumps(answers_schema(load_library(library_dir)), indent=2, ensure_ascii=False) + "\n"
-    if output_file is None:
-        click.echo(text, nl=False)
-    else:
-        write_outputs({output_file: text.encode("utf-8")}, force=force)
-        _say(str(output_file))
+    _emit(text.encode("utf-8"), output_file, force=force)
 
 
 @main.command()
