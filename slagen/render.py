@@ -63,6 +63,8 @@ from slagen.resolve import ServiceLevels
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&=])")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold: a DOCX with one does not open (answers are checked for them on input)."""
 
 
 def escape_markup(value: Any) -> Markup:
@@ -612,10 +614,24 @@ def _render_clause(
         raise _error(clause, language, message, _template_line(exc.__traceback__, template.filename)) from None
     finally:
         _BUDGET.reset(budget)
+    bad = _XML_INVALID.search(text)
+    if bad:
+        raise _control_character(env, template, clause, language, bad.group())
     try:
         return parse_markup(text)
     except MarkupError as exc:
         raise _error(clause, language, f"{exc} (line {exc.line} of the rendered text)", None) from None
+
+
+def _control_character(
+    env: SandboxedEnvironment, template: Template, clause: Clause, language: str, char: str
+) -> TemplateError:
+    """The error for a character a document cannot hold, at its line when it is in the template itself."""
+    message = f"contains the control character U+{ord(char):04X}, which a document cannot hold"
+    source = env.loader.get_source(env, template.name)[0] if env.loader and template.name else ""
+    if char not in source:
+        return _error(clause, language, f"{message} (from an included template, a label or the catalog)", None)
+    return _error(clause, language, message, source.count("\n", 0, source.index(char)) + 1)
 
 
 def _template_line(tb: TracebackType | None, filename: str | None) -> int | None:

@@ -285,6 +285,20 @@ def test_template_that_cannot_compile(library_copy: Path, raw: bytes, message: s
     assert [str(p) for p in caught.value.problems] == [f"{CLAUSE}: clause 'legal.final' (de): {message}"]
 
 
+def test_control_character_in_a_template_is_an_error_not_a_broken_document(library_copy: Path) -> None:
+    assert template_problem(library_copy, "## Titel\n\nText\n\nmit \x1f Steuerzeichen\n") == (
+        f"{CLAUSE}:5: clause 'legal.final' (de): contains the control character U+001F, which a document cannot hold"
+    )
+
+
+def test_control_character_from_an_included_template(library_copy: Path) -> None:
+    (library_copy / "templates" / "de" / "bell.md.j2").write_text("Glocke \x07\n", encoding="utf-8")
+    assert template_problem(library_copy, "## Titel\n\n{% include 'de/bell.md.j2' %}\n") == (
+        f"{CLAUSE}: clause 'legal.final' (de): contains the control character U+0007, which a document cannot "
+        "hold (from an included template, a label or the catalog)"
+    )
+
+
 # --- symbolic links -----------------------------------------------------------------
 
 
@@ -390,6 +404,25 @@ def test_build_does_not_write_beside_the_answers_file(runner: CliRunner, tmp_pat
     result = runner.invoke(main, ["build", str(answers), "-o", str(tmp_path / "out"), "--format", "md"])
     assert result.exit_code == 0, result.output
     assert snapshot(answers.parent) == before
+
+
+def test_parallel_batch_workers_never_write_the_same_file(runner: CliRunner, tmp_path: Path) -> None:
+    # names that collide, differ only in case or accents, try to leave the directory, or are empty
+    names = ["Acme", "ACME", "acme-2", "../../evil", "", "Ätna GmbH", "Atna GmbH", "acme"]
+    table = tmp_path / "table.csv"
+    lines = ["name,parties.customer.name"] + [f'"{name}",Kunde {i} GmbH' for i, name in enumerate(names)]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    result = runner.invoke(
+        main,
+        ["batch", str(table), "--base", str(DEMO), "-o", str(out), "--jobs", "2", "--lang", "de", "--format", "md"],
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted(out.iterdir())
+    assert len(written) == len(names)  # one file per row: none overwrote another
+    assert sorted(p.name for p in tmp_path.rglob("*.md")) == sorted(p.name for p in written)  # none elsewhere
+    customers = sorted(re.search(r"Kunde \d+ GmbH", p.read_text(encoding="utf-8")).group() for p in written)  # type: ignore[union-attr]
+    assert customers == sorted(f"Kunde {i} GmbH" for i in range(len(names)))
 
 
 # --- what a user types ends up in both outputs, literally ------------------------------
