@@ -43,6 +43,8 @@ class Clause:
     review: str
     path: str
     applies_when: str = ""
+    renders_last: bool = False
+    """Rendered after every other clause, with ``defined_terms`` and ``used_terms`` (see :mod:`slagen.terms`)."""
 
     @property
     def template_name(self) -> str:
@@ -236,7 +238,18 @@ def _signature(param: Param) -> tuple[Any, ...]:
 def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[Problem]) -> Clause | None:
     data = source.data
     before = len(problems)
-    allowed = {"id", "version", "section", "order", "when", "applies_when", "params", "requires", "review"}
+    allowed = {
+        "id",
+        "version",
+        "section",
+        "order",
+        "when",
+        "applies_when",
+        "params",
+        "requires",
+        "review",
+        "renders_last",
+    }
     for key in sorted(set(data) - allowed):
         problems.append(
             Problem(f"unknown field (allowed: {', '.join(sorted(allowed))})", source.path, source.line_of((key,)), key)
@@ -265,6 +278,7 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
         review=str(data.get("review", "")),
         path=source.path,
         applies_when=str(data.get("applies_when", "")),
+        renders_last=data.get("renders_last") is True,
     )
 
 

@@ -3,13 +3,15 @@
 Takes a rendered :class:`~slagen.model.Document` and gives it back numbered: sections
 ``1``, ``2`` …, clauses ``1.1``, ``1.2`` …, and ``document.numbers`` mapping every id to
 its number, which is what each :class:`~slagen.model.Ref` shows. A reference to a clause
-the agreement does not contain is a library error naming the clause that refers to it.
+the agreement does not contain is a library error naming the clause that refers to it, and
+so is a defined term that is defined twice or used without a definition.
 """
 
 from __future__ import annotations
 
 from slagen.errors import Problem, TemplateError
 from slagen.model import Document, Ref, iter_inlines
+from slagen.terms import check_terms
 
 
 def number_document(document: Document) -> Document:
@@ -36,6 +38,7 @@ def number_document(document: Document) -> Document:
         if isinstance(run, Ref) and run.target not in numbers:
             message = f"the front matter refers to '{run.target}', which this agreement does not contain"
             problems.append(Problem(message))
+    problems += check_terms(document)
     if problems:
         raise TemplateError(problems)
     document.numbers = numbers

@@ -60,6 +60,7 @@ from slagen.markup import MarkupError, parse_markup
 from slagen.model import Block, Document, Inline, Section, Signatory
 from slagen.model import Clause as ClauseNode
 from slagen.resolve import ServiceLevels
+from slagen.terms import term_context
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&=])")
@@ -509,15 +510,16 @@ def render_document(
         "today": today,
         "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
         "tier": {"id": service.tier.id, "name": service.tier.name, **service.tier.terms},
-        "credits": service.credits,
+        "service_credits": service.credits,
         "levels": levels,
         "level": {level["id"]: level for level in levels},
     }
     env = get_environment(library)
     front: list[Block] = []
     sections: dict[str, Section] = {}
+    rendered = _render_clauses(env, answers.clauses, language, context)
     for clause in answers.clauses:
-        title, blocks = _render_clause(env, clause, language, context)
+        title, blocks = rendered[clause.id]
         if clause.section == FRONT_SECTION:
             front.extend(blocks)
             continue
@@ -583,6 +585,20 @@ def _level(level: Any, language: str, locale: str) -> dict[str, Any]:
         "target_text": formatting.format_value(level.target, kpi.unit, locale),
         **kpi.text[language],
     }
+
+
+def _render_clauses(
+    env: SandboxedEnvironment, clauses: list[Clause], language: str, context: dict[str, Any]
+) -> dict[str, tuple[list[Inline] | None, list[Block]]]:
+    """Every clause rendered; those marked ``renders_last`` after the others, seeing the defined terms."""
+    rendered = {
+        clause.id: _render_clause(env, clause, language, context) for clause in clauses if not clause.renders_last
+    }
+    late = [clause for clause in clauses if clause.renders_last]
+    if late:
+        context = {**context, **term_context(rendered)}
+        rendered.update((clause.id, _render_clause(env, clause, language, context)) for clause in late)
+    return rendered
 
 
 def _render_clause(

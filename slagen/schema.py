@@ -109,6 +109,20 @@ def _type_schema(param: Param, library: Library) -> dict[str, Any]:
     if kind == "kpi_values":
         kpis = {k: _kpi(kpi.unit) for c in library.catalogs.values() for k, kpi in c.kpis.items()}
         return {"type": "object", "additionalProperties": False, "properties": kpis}
+    if kind == "credits":
+        share = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": _PERCENT}]}
+        band = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"from": share, "below": share, "credit": share},
+            "required": ["below", "credit"],
+        }
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"bands": {"type": "array", "items": band, "minItems": 1}, "cap": share},
+            "required": ["bands", "cap"],
+        }
     raise ValueError(f"no JSON Schema for parameter type {kind!r}")  # pragma: no cover - library lint
 
 

@@ -48,7 +48,7 @@ def test_demo_is_valid(library: Library) -> None:
     assert answers.values["service.tier"] == "professional"
     assert answers.values["agreement.term.months"] == 12
     assert answers.values["escalation.levels"][0]["reaction"] == Duration.parse("4h")
-    assert [c.id for c in answers.clauses][:3] == ["front", "scope.purpose", "scope.term"]
+    assert [c.id for c in answers.clauses][:3] == ["front", "scope.purpose", "scope.definitions"]
     assert "legal.jurisdiction" in [c.id for c in answers.clauses]
     assert answers.warnings == []
 
@@ -120,7 +120,10 @@ def test_demo_is_valid(library: Library) -> None:
             "service.activities.0: 'cold_calling' is not allowed (choose from: lead_generation, appointment_setting, data_qualification)",
         ),
         ({"slagen": 2}, "slagen: answers format 2 is not known (this slagen reads 1)"),
-        ({"reporting": "weekly"}, "reporting: expected a mapping with keys such as due_days, frequency"),
+        (
+            {"reporting": "weekly"},
+            "reporting: expected a mapping with keys such as audit_notice_days, due_days, frequency, retention_months",
+        ),
     ],
     ids=lambda value: str(value)[:40],
 )
@@ -181,7 +184,7 @@ def test_jurisdiction_is_left_out_with_a_warning_unless_both_are_merchants(
     assert "legal.jurisdiction" not in [c.id for c in answers.clauses]
     assert [str(w).split(": ", 1)[1] for w in answers.warnings] == [
         "agreement.jurisdiction: warning: ignored: clause 'legal.jurisdiction' applies only when "
-        "both parties are merchants (§ 38 (1) ZPO)"
+        "the agreement is external and both parties are merchants or public entities (§ 38 (1) ZPO)"
     ]
 
 

@@ -39,11 +39,16 @@ def test_uses_real_heading_list_and_table_styles(outputs: dict[str, bytes]) -> N
     used = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Body Text", "List Bullet"} <= used
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert headings[:3] == ["Gegenstand und Zweck", "Inkrafttreten, Laufzeit und Kündigung", "Leistungsbeschreibung"]
+    assert headings[:3] == [
+        "Gegenstand und Zweck",
+        "Begriffsbestimmungen",
+        "Räumlicher und organisatorischer Geltungsbereich",
+    ]
     tables = document.tables
     assert tables[0].style.name == "SLA Table"
-    assert [c.text for c in tables[0].rows[0].cells] == ["Kennzahl", "Zielwert", "Messzeitraum"]
-    assert [c.text for c in tables[0].rows[2].cells][:2] == ["Abschlussquote je Kampagne", "mindestens 5\xa0%"]
+    assert [c.text for c in tables[0].rows[0].cells] == ["Begriff", "Bestimmt in"]
+    assert [c.text for c in tables[1].rows[0].cells] == ["Kennzahl", "Zielwert", "Messzeitraum"]
+    assert [c.text for c in tables[1].rows[2].cells][:2] == ["Abschlussquote je Kampagne", "mindestens 5\xa0%"]
     assert tables[-1].style.name == "Signature Table"
 
 
@@ -138,11 +143,11 @@ def test_review_comments_name_each_clause_and_each_deviation(library: Library) -
     answers = load_answers(EXAMPLES / "telemarketing-custom.yaml", library)
     (output,) = generate(answers, library, languages=["en"], formats=["docx"], review=True)
     comments, document = _comments(output.data)
-    clause_ids = [c.id for c in answers.clauses if c.section != "front"]
+    clauses = [c for c in answers.clauses if c.section != "front"]
     assert [c.split("\n")[0] for c in comments if c.startswith("Clause ")] == [
-        f"Clause {cid}, version 1" for cid in clause_ids
+        f"Clause {c.id}, version {c.version}" for c in clauses
     ]
-    assert "Clause services.quality, version 1\nCall recording needs prior opt-in consent" in "\n\n".join(comments)
+    assert "Clause services.quality, version 2\nCall recording needs prior opt-in consent" in "\n\n".join(comments)
     deviations = [c for c in comments if c.startswith("deviates")]
     assert deviations == [
         "deviates from standard tier Professional: 100 → 120 (better for the Customer)",

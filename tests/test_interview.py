@@ -371,7 +371,10 @@ def test_an_empty_required_answer_and_a_bad_yes_no_are_asked_again(library: Libr
 def test_jurisdiction_is_not_asked_unless_both_parties_are_merchants(library: Library) -> None:
     text, script = interview(library, {**GERMAN, "parties.customer.merchant": "n"}, "de")
     assert "agreement.jurisdiction" not in script.asked_keys()
-    assert "  # jurisdiction:  (nicht gefragt: gilt nur, wenn both parties are merchants (§ 38 (1) ZPO))" in text
+    assert (
+        "  # jurisdiction:  (nicht gefragt: gilt nur, wenn the agreement is external and both parties are merchants "
+        "or public entities (§ 38 (1) ZPO))"
+    ) in text
     values = check(library, text)
     assert values["agreement.jurisdiction"] is None
     assert "agreement.jurisdiction" in interview(library, GERMAN, "de")[1].asked_keys()

@@ -29,7 +29,7 @@ def render_with(root: Path, language: str = "de") -> None:
 
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
-    assert len(library.clauses) == 15
+    assert len(library.clauses) == 46
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
@@ -106,7 +106,7 @@ def test_tier_without_a_target_is_reported(library_copy: Path) -> None:
         ),
         (
             "## Titel\n\n{{ term('nobody') }}\n",
-            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day)\"",
+            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, processing_agreement)\"",
         ),
     ],
 )

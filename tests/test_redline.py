@@ -72,7 +72,7 @@ def test_a_clause_removed_whole_is_one_deletion(tmp_path: Path, not_merchant: Pa
     assert result.exit_code == 0, result.output
     xml = document_xml(out)
     inserted, deleted = tracked(xml)
-    assert inserted == []
+    assert all(text.isdigit() for text in inserted)  # only the numbers of references to the clauses after it
     assert "Gerichtsstand" in deleted
     assert "ist Mannheim." in " ".join(deleted)
     # the deleted heading's paragraph mark is deleted too, so accepting removes the paragraph
@@ -91,7 +91,7 @@ def test_markdown_redline_uses_criticmarkup(tmp_path: Path) -> None:
 def test_markdown_redline_marks_whole_clauses(not_merchant: Path) -> None:
     result = CliRunner().invoke(main, ["redline", str(DEMO), str(not_merchant), "--lang", "en"])
     assert result.exit_code == 0
-    assert "### 7.4 {--Place of jurisdiction--}" in result.stdout
+    assert "### 7.9 {--Place of jurisdiction--}" in result.stdout
     assert "{--The courts of Mannheim have exclusive jurisdiction" in result.stdout
 
 
