@@ -507,10 +507,14 @@ def test_markup_in_answers_appears_literally_in_both_outputs(runner: CliRunner, 
         assert "<script>" not in page
         assert "<strong>Evil</strong>" not in page
         assert "<a " not in page
-        # the signature table keeps its columns: every row has as many cells as the header
-        rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.DOTALL)
-        assert rows
-        assert {len(re.findall(r"<t[hd]>", row)) for row in rows} == {3}
+        # every table keeps its columns (the signature table too): each row has as many cells as its header
+        tables = re.findall(r"<table>(.*?)</table>", page, flags=re.DOTALL)
+        assert tables
+        for table in tables:
+            rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.DOTALL)
+            assert len({len(re.findall(r"<t[hd]>", row)) for row in rows}) == 1
+        signature = re.findall(r"<tr>(.*?)</tr>", tables[-1], flags=re.DOTALL)
+        assert {len(re.findall(r"<t[hd]>", row)) for row in signature} == {3}
 
 
 def test_long_text_without_a_bound_gives_a_working_document(runner: CliRunner, tmp_path: Path) -> None:
