@@ -1,9 +1,10 @@
 """Load and validate an answers file (the questionnaire of one agreement).
 
 Takes the answers YAML and the library and gives :class:`Answers`: every declared
-parameter typed, defaults applied, the clauses selected, and warnings. Every problem is
-collected and raised together as an :class:`~slagen.errors.InputError`, each with file,
-line and key path, in words a sales person understands.
+parameter typed, defaults applied, the clauses selected, the rules of :mod:`slagen.rules`
+applied, and warnings. Every problem is collected and raised together as an
+:class:`~slagen.errors.InputError`, each with file, line and key path, in words a sales
+person understands.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import Any
 from slagen.errors import InputError, Problem
 from slagen.library import Catalog, Clause, Library
 from slagen.params import Param, ParamError, coerce_value
+from slagen.rules import Agreement, check_rules
 from slagen.select import select_clauses
 from slagen.yamlsource import KeyPath, YamlSource, load_yaml
 
 FORMAT_VERSION = 1
+IGNORED = "ignored: clause "
+"""How the warning about an answer given only for clauses that are left out begins."""
 
 
 @dataclass(slots=True)
@@ -50,6 +54,8 @@ def validate_answers(source: YamlSource, library: Library) -> Answers:
     tree = _nest(library.params, values)
     clauses = select_clauses(library, tree)
     checker.check_selected(clauses, values)
+    check_rules(Agreement(values, frozenset(c.id for c in clauses), library), checker.rule)
+    checker.drop_ignored_where_ruled()
     if checker.problems:
         raise InputError(sorted(checker.problems, key=lambda p: p.line or 0))
     return Answers(source, values, tree, clauses, sorted(checker.warnings, key=lambda p: p.line or 0))
@@ -64,6 +70,17 @@ class _Checker:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.given: set[str] = set()
+        self.ruled: set[str] = set()
+        """Keys a rule reported on: its finding replaces the general 'ignored' warning."""
+
+    def rule(self, path: KeyPath, message: str, *, warning: bool = False) -> None:
+        """Report a finding of :mod:`slagen.rules`."""
+        self.ruled.add(".".join(path))
+        self.problem(path, message, warning=warning)
+
+    def drop_ignored_where_ruled(self) -> None:
+        """Leave out the general 'ignored' warning on a key a rule has said something more precise about."""
+        self.warnings = [w for w in self.warnings if not (w.key in self.ruled and w.message.startswith(IGNORED))]
 
     def problem(self, path: KeyPath, message: str, *, warning: bool = False) -> None:
         found = Problem(
@@ -192,7 +209,7 @@ class _Checker:
             owners = [c for c in self.library.clauses if c.id not in selected and any(p.key == key for p in c.params)]
             if owners:
                 why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
-                self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)
+                self.problem(tuple(key.split(".")), f"{IGNORED}{why}", warning=True)
 
 
 def _unknown_choice(what: str, value: Any, choices: list[str], where: str) -> str:

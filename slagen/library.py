@@ -465,6 +465,11 @@ def _parse_tier(
     return Tier(tier_id, str(spec.get("name", tier_id)), int(spec.get("rank", 0)), targets, tier_terms, credits)
 
 
+def agreed_targets(tier: Tier, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """The target of every KPI: the tier's, or the override agreed for it."""
+    return {**tier.targets, **(overrides or {})}
+
+
 def check_bounds(kpis: dict[str, Kpi], targets: dict[str, Any]) -> list[tuple[str, str]]:
     """KPIs whose target exceeds the target of the KPI that bounds it (``bounded_by``), with a message."""
     found = []

@@ -13,7 +13,7 @@ from typing import Any
 
 from slagen.answers import Answers
 from slagen.arithmetic import CreditScheme
-from slagen.library import Catalog, Kpi, Library, Tier
+from slagen.library import Catalog, Kpi, Library, Tier, agreed_targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,6 @@ class ServiceLevels:
     def deviations(self) -> tuple[Level, ...]:
         """Levels whose target differs from the standard tier."""
         return tuple(level for level in self.levels if level.deviation)
-
-
-def agreed_targets(tier: Tier, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    """The target of every KPI: the tier's, or the override agreed for it."""
-    return {**tier.targets, **(overrides or {})}
 
 
 def resolve_service(answers: Answers, library: Library) -> ServiceLevels:

@@ -183,8 +183,8 @@ def test_jurisdiction_is_left_out_with_a_warning_unless_both_are_merchants(
     answers = load_answers(path, library)
     assert "legal.jurisdiction" not in [c.id for c in answers.clauses]
     assert [str(w).split(": ", 1)[1] for w in answers.warnings] == [
-        "agreement.jurisdiction: warning: ignored: clause 'legal.jurisdiction' applies only when "
-        "the agreement is external and both parties are merchants or public entities (§ 38 (1) ZPO)"
+        "agreement.jurisdiction: warning: ignored: a place of jurisdiction can be agreed in advance only if both "
+        "parties are merchants or public entities (§ 38 (1) ZPO), and the customer is neither"
     ]
 
 

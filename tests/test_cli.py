@@ -94,7 +94,7 @@ def test_check_reports_ok_and_warnings(runner: CliRunner, write_answers: Callabl
     result = runner.invoke(main, ["check", str(path)])
     assert result.exit_code == 1  # findings
     assert (
-        "agreement.jurisdiction: warning: ignored: clause 'legal.jurisdiction' applies only when the agreement is external"
+        "agreement.jurisdiction: warning: ignored: a place of jurisdiction can be agreed in advance only if both parties"
         in result.stderr
     )
     assert "ok (32 clauses" in result.stdout

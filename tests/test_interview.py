@@ -67,6 +67,7 @@ GERMAN: Answers = {
     "escalation.levels[2].role": "management",
     "escalation.levels[2].name": "Jana Berger",
     "escalation.levels[2].reaction": "2d",
+    "data_protection.call_recording": "j",  # the telemarketing catalog reviews recordings
     "agreement.jurisdiction": "Mannheim",
 }
 
@@ -100,6 +101,7 @@ ENGLISH: Answers = {
     "reporting.frequency": "monthly",
     "escalation.levels[0].role": "account_manager",
     "escalation.levels[0].reaction": "1d",
+    "data_protection.call_recording": "y",  # the telemarketing catalog reviews recordings
     "agreement.governing_law": "en-gb",
 }
 

@@ -1,0 +1,264 @@
+"""Validation rules: what an agreement must satisfy beyond each answer's own declaration.
+
+Takes the typed answers, the selected clauses and the library, and reports every breach
+through the answers checker (file, line, key), as errors or warnings: a place of
+jurisdiction only under § 38 ZPO, liability that never limits the mandatory cases, credit
+bands that fit together, a contractual penalty that is graded and moderate, call recording
+only with a processing agreement, complete KPI wording, response within restore time, and
+an internal agreement without jurisdiction or penalty. Each rule is one function in
+:data:`RULES`; ``slagen check`` runs them all, ``slagen build`` refuses errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from slagen.arithmetic import CreditScheme, check_credits
+from slagen.library import KPI_WORDING, Catalog, Library, Tier, agreed_targets, check_bounds
+
+PENALTY_CAP_WARNING = Decimal(5)
+"""Percent of the order value above which standard terms' contractual penalties are likely invalid."""
+
+MANDATORY_UNLIMITED = {
+    "de": {
+        "intent": "liability for intent cannot be limited (§ 276 (3) BGB)",
+        "gross_negligence": "liability for gross negligence cannot be limited in standard terms "
+        "(§ 309 Nr. 7 b BGB via § 307)",
+        "life_body_health": "liability for injury to life, body or health cannot be limited in standard terms "
+        "(§ 309 Nr. 7 a BGB via § 307)",
+        "product_liability": "liability under the Product Liability Act cannot be limited (§ 14 ProdHaftG)",
+        "guarantee": "a guarantee cannot be limited by the terms that give it (§ 444 BGB)",
+        "fraud": "liability for fraudulent concealment cannot be limited (§ 444 BGB)",
+    },
+    "en-gb": {
+        "life_body_health": "liability for death or personal injury caused by negligence cannot be excluded "
+        "(Unfair Contract Terms Act 1977, s. 2(1))",
+        "fraud": "liability for fraud cannot be excluded",
+        "product_liability": "liability under the Consumer Protection Act 1987 cannot be limited (s. 7)",
+    },
+}
+"""Cases of unlimited liability that ``liability.unlimited`` must keep, by governing law, with the reason."""
+
+
+class Report(Protocol):
+    """How a rule reports: the key path of the answer concerned, the message, and whether it only warns."""
+
+    def __call__(self, path: tuple[str, ...], message: str, *, warning: bool = False) -> None:
+        """Report ``message`` about the answer at ``path``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """What the rules read: typed answers by key, the selected clause ids, and the catalog and tier chosen."""
+
+    values: dict[str, Any]
+    clauses: frozenset[str]
+    library: Library
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """The service catalog chosen, if it is known."""
+        return self.library.catalogs.get(self.values.get("service.catalog") or "")
+
+    @property
+    def tier(self) -> Tier | None:
+        """The standard tier chosen, if it is known."""
+        catalog = self.catalog
+        return catalog.tiers.get(self.values.get("service.tier") or "") if catalog else None
+
+    def targets(self) -> dict[str, Any]:
+        """Every KPI's agreed target (the tier's, or the override)."""
+        tier = self.tier
+        return agreed_targets(tier, self.values.get("service.overrides")) if tier else {}
+
+    def given(self, key: str) -> bool:
+        """Whether the answers give ``key`` a value (defaults count)."""
+        return self.values.get(key) not in (None, "", [], {})
+
+
+Rule = Callable[[Agreement, Report], None]
+
+
+def _path(key: str, *more: str) -> tuple[str, ...]:
+    return (*key.split("."), *more)
+
+
+def _lacking_court_choice(values: dict[str, Any]) -> Iterator[str]:
+    """The parties that are neither merchant nor public entity, who cannot agree a court in advance."""
+    for role in ("provider", "customer"):
+        if not (values.get(f"parties.{role}.merchant") or values.get(f"parties.{role}.public_entity")):
+            yield role
+
+
+def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
+    """A place of jurisdiction: only external agreements, and only between merchants or public entities."""
+    values = agreement.values
+    if not agreement.given("agreement.jurisdiction"):
+        return
+    where = _path("agreement.jurisdiction")
+    if values.get("agreement.kind") == "internal":
+        report(where, "an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out")
+        return
+    lacking = list(_lacking_court_choice(values))
+    if lacking:
+        who = f"the {lacking[0]} is neither" if len(lacking) == 1 else "neither party is either"
+        report(
+            where,
+            "ignored: a place of jurisdiction can be agreed in advance only if both parties are merchants or "
+            f"public entities (§ 38 (1) ZPO), and {who}",
+            warning=True,
+        )
+
+
+def rule_liability(agreement: Agreement, report: Report) -> None:
+    """The liability clause never limits what the governing law keeps unlimited."""
+    if not agreement.clauses & {"legal.liability", "legal.liability_ew"}:
+        return
+    law = str(agreement.values.get("agreement.governing_law"))
+    kept = set(agreement.values.get("liability.unlimited") or ())
+    for case, reason in MANDATORY_UNLIMITED.get(law, {}).items():
+        if case not in kept:
+            report(_path("liability.unlimited"), f"{reason}: keep '{case}' in the list")
+
+
+def rule_credits(agreement: Agreement, report: Report) -> None:
+    """Credit bands: agreed only in a customer-specific agreement, contiguous from the agreed target down."""
+    catalog, tier = agreement.catalog, agreement.tier
+    if "organisation.credits" not in agreement.clauses or catalog is None or tier is None or not catalog.credit_kpi:
+        return
+    agreed: CreditScheme | None = agreement.values.get("credits.scheme")
+    kpi = catalog.kpis[catalog.credit_kpi]
+    target = agreement.targets().get(kpi.id)
+    show = "{} %" if kpi.unit == "percent" else "{}"
+    if agreed is not None:
+        if agreement.values.get("agreement.model") != "customer-specific":
+            report(
+                _path("credits.scheme"),
+                "a standard agreement takes the tier's service credits; "
+                "set agreement.model: customer-specific to agree other bands",
+            )
+        for subkey, message in check_credits(agreed, _decimal(target), show=show):
+            report(_path("credits.scheme", *subkey), message)
+    elif tier.credits is not None and target != tier.targets.get(kpi.id):
+        found = check_credits(tier.credits, _decimal(target), show=show)
+        if found:
+            report(
+                _path("service.overrides", kpi.id),
+                f"the service credits of tier '{tier.id}' start at its target ({show.format(tier.targets[kpi.id])}); "
+                "agree bands for the new target in credits.scheme",
+            )
+
+
+def rule_penalty(agreement: Agreement, report: Report) -> None:
+    """A contractual penalty: German law, external, graded by severity, and warned about above 5 %."""
+    values = agreement.values
+    if "organisation.credits" not in agreement.clauses or values.get("credits.legal_nature") != "penalty":
+        return
+    where = _path("credits.legal_nature")
+    if values.get("agreement.kind") == "internal":
+        report(where, "an internal agreement carries no penalty; choose fee_adjustment")
+        return
+    if values.get("agreement.governing_law") == "en-gb":
+        report(
+            where,
+            "a penalty is unenforceable under the laws of England and Wales; choose lump_sum_damages "
+            "(liquidated damages) or fee_adjustment",
+        )
+        return
+    scheme: CreditScheme | None = values.get("credits.scheme") or (agreement.tier.credits if agreement.tier else None)
+    if scheme is None:
+        return
+    if len(scheme.bands) < 2:
+        report(
+            where,
+            "a contractual penalty must be graded by how serious the failure is (BGH VII ZR 308/16): "
+            "give at least two bands in credits.scheme",
+        )
+    if scheme.cap > PENALTY_CAP_WARNING:
+        report(
+            where,
+            f"a contractual penalty of up to {scheme.cap} % of the monthly fee exceeds 5 % of the order value, "
+            "which standard terms are unlikely to survive (BGH VII ZR 210/01); lower the cap in credits.scheme",
+            warning=True,
+        )
+
+
+def rule_call_recording(agreement: Agreement, report: Report) -> None:
+    """Recording calls needs the processing agreement (Art. 28 GDPR) and the opt-in consent clause."""
+    values = agreement.values
+    if values.get("data_protection.call_recording"):
+        if not values.get("data_protection.processing"):
+            report(
+                _path("data_protection.processing"),
+                "call recordings are personal data the provider processes for the customer: "
+                "set data_protection.processing: true (processing agreement under Art. 28 GDPR)",
+            )
+        if "legal.call_recording" not in agreement.clauses:  # pragma: no cover - the clause's condition is the answer
+            report(_path("data_protection.call_recording"), "calls are recorded, but the consent clause is missing")
+    catalog = agreement.catalog
+    if catalog is None:
+        return
+    targets = agreement.targets()
+    for kpi in catalog.kpis.values():
+        if kpi.requires and not values.get(kpi.requires) and _positive(targets.get(kpi.id)):
+            report(
+                _path(kpi.requires),
+                f"the KPI '{kpi.id}' of catalog '{catalog.id}' has a target above zero and needs {kpi.requires}: true",
+            )
+
+
+def rule_kpi_wording(agreement: Agreement, report: Report) -> None:
+    """Every KPI the contract promises has a formula, a measurement period and a data source in each language."""
+    catalog = agreement.catalog
+    if catalog is None:
+        return
+    for language in agreement.values.get("languages") or ():
+        for kpi in catalog.kpis.values():
+            missing = [part for part in KPI_WORDING if not str(kpi.text.get(language, {}).get(part) or "").strip()]
+            if missing:
+                report(
+                    _path("service.catalog"),
+                    f"KPI '{kpi.id}' of catalog '{catalog.id}' has no {', '.join(missing)} in '{language}'; "
+                    "the contract must define how it is measured",
+                )
+
+
+def rule_response_within_restore(agreement: Agreement, report: Report) -> None:
+    """An agreed target may not exceed the target that bounds it (a response time within its restore time)."""
+    catalog, tier = agreement.catalog, agreement.tier
+    overrides = agreement.values.get("service.overrides") or {}
+    if catalog is None or tier is None or not overrides:
+        return
+    for kpi_id, message in check_bounds(catalog.kpis, agreed_targets(tier, overrides)):
+        key = kpi_id if kpi_id in overrides else catalog.kpis[kpi_id].bounded_by
+        report(_path("service.overrides", key), f"{kpi_id}: {message}")
+
+
+RULES: tuple[Rule, ...] = (
+    rule_jurisdiction,
+    rule_liability,
+    rule_credits,
+    rule_penalty,
+    rule_call_recording,
+    rule_kpi_wording,
+    rule_response_within_restore,
+)
+
+
+def check_rules(agreement: Agreement, report: Report) -> None:
+    """Run every rule on ``agreement``; each finding goes to ``report``."""
+    for rule in RULES:
+        rule(agreement, report)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _positive(value: Any) -> bool:
+    if value is None:
+        return False
+    return bool(getattr(value, "seconds", value) > 0)

@@ -1,0 +1,349 @@
+"""Validation rules (slagen/rules.py): each rule with answers that break it and answers that keep it."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from slagen.answers import load_answers
+from slagen.errors import InputError
+from slagen.library import Library, load_library
+
+from .conftest import EXAMPLES, ROOT
+
+TELEMARKETING = EXAMPLES / "telemarketing.yaml"
+IT = EXAMPLES / "it-service.yaml"
+CALL_CENTRE = EXAMPLES / "call-centre.yaml"
+
+SCHEME_GOOD = {
+    "bands": [{"from": "99.5%", "below": "99.95%", "credit": "5%"}, {"below": "99.5%", "credit": "10%"}],
+    "cap": "10%",
+}
+SCHEME_GAP = {
+    "bands": [{"from": "99.5%", "below": "99.9%", "credit": "5%"}, {"below": "99.4%", "credit": "10%"}],
+    "cap": "10%",
+}
+PENALTY_ONE_BAND = {"bands": [{"below": "80%", "credit": "3%"}], "cap": "3%"}
+PENALTY_GRADED = {
+    "bands": [{"from": "70%", "below": "80%", "credit": "2%"}, {"below": "70%", "credit": "4%"}],
+    "cap": "4%",
+}
+
+
+def changed(example: Path, changes: dict[str, Any]) -> dict[str, Any]:
+    """The example's answers with dotted keys set (value ``...`` deletes the key)."""
+    data = copy.deepcopy(yaml.safe_load(example.read_text(encoding="utf-8")))
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        if value is ...:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    return data
+
+
+def findings(path: Path, library: Library) -> tuple[list[str], list[str]]:
+    """Errors and warnings, each as 'key: message' without file and line."""
+    try:
+        answers = load_answers(path, library)
+    except InputError as exc:
+        return [f"{p.key}: {p.message}" for p in exc.problems], []
+    return [], [f"{w.key}: {w.message}" for w in answers.warnings]
+
+
+CASES = [
+    # --- jurisdiction only under § 38 ZPO; none in an internal agreement
+    pytest.param(
+        TELEMARKETING,
+        {"parties.customer.merchant": False},
+        (
+            [],
+            [
+                "agreement.jurisdiction: ignored: a place of jurisdiction can be agreed in advance only if both parties "
+                "are merchants or public entities (§ 38 (1) ZPO), and the customer is neither"
+            ],
+        ),
+        id="jurisdiction-customer-no-merchant",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {"parties.customer.merchant": False, "parties.provider.merchant": False},
+        (
+            [],
+            [
+                "agreement.jurisdiction: ignored: a place of jurisdiction can be agreed in advance only if both parties "
+                "are merchants or public entities (§ 38 (1) ZPO), and neither party is either"
+            ],
+        ),
+        id="jurisdiction-no-merchants",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {"agreement.kind": "internal"},
+        (
+            [
+                "agreement.jurisdiction: an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out"
+            ],
+            [],
+        ),
+        id="jurisdiction-internal",
+    ),
+    pytest.param(TELEMARKETING, {}, ([], []), id="jurisdiction-merchants-ok"),
+    pytest.param(
+        TELEMARKETING,
+        {"parties.customer.merchant": False, "parties.customer.public_entity": True},
+        ([], []),
+        id="jurisdiction-public-entity-ok",
+    ),
+    # --- liability never limits the mandatory cases
+    pytest.param(
+        TELEMARKETING,
+        {"liability.unlimited": ["intent", "life_body_health", "product_liability", "guarantee", "fraud"]},
+        (
+            [
+                "liability.unlimited: liability for gross negligence cannot be limited in standard terms "
+                "(§ 309 Nr. 7 b BGB via § 307): keep 'gross_negligence' in the list"
+            ],
+            [],
+        ),
+        id="liability-de-gross-negligence",
+    ),
+    pytest.param(
+        IT,
+        {"liability.unlimited": ["intent", "life_body_health", "product_liability"]},
+        (["liability.unlimited: liability for fraud cannot be excluded: keep 'fraud' in the list"], []),
+        id="liability-ew-fraud",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {
+            "liability.unlimited": [
+                "intent",
+                "gross_negligence",
+                "life_body_health",
+                "product_liability",
+                "guarantee",
+                "fraud",
+                "confidentiality",
+                "data_protection",
+            ]
+        },
+        ([], []),
+        id="liability-de-more-ok",
+    ),
+    pytest.param(
+        IT, {"liability.unlimited": ["life_body_health", "fraud", "product_liability"]}, ([], []), id="liability-ew-ok"
+    ),
+    # --- credit bands: contiguous, half-open, monotone, cap >= highest band; agreed only when customer-specific
+    pytest.param(
+        IT,
+        {"credits.scheme": SCHEME_GOOD},
+        (
+            [
+                "credits.scheme: a standard agreement takes the tier's service credits; set agreement.model: "
+                "customer-specific to agree other bands",
+                "credits.scheme.bands.0.below: band 1 must end at the target (99.9 %): values that meet the target earn "
+                "no credit",
+            ],
+            [],
+        ),
+        id="credits-standard",
+    ),
+    pytest.param(
+        IT,
+        {
+            "agreement.model": "customer-specific",
+            "service.overrides": {"availability": "99.95%"},
+            "credits.scheme": SCHEME_GAP,
+        },
+        (
+            [
+                "credits.scheme.bands.0.below: band 1 must end at the target (99.95 %): the values from 99.9 % to under "
+                "99.95 % would earn no credit",
+                "credits.scheme.bands.1.below: band 2 must end where band 1 begins (99.5 %): the values from 99.4 % to "
+                "under 99.5 % would earn no credit",
+            ],
+            [],
+        ),
+        id="credits-gap",
+    ),
+    pytest.param(
+        IT,
+        {"agreement.model": "customer-specific", "service.overrides": {"availability": "99.95%"}},
+        (
+            [
+                "service.overrides.availability: the service credits of tier 'silver' start at its target (99.9 %); "
+                "agree bands for the new target in credits.scheme"
+            ],
+            [],
+        ),
+        id="credits-target-moved",
+    ),
+    pytest.param(
+        IT,
+        {
+            "agreement.model": "customer-specific",
+            "service.overrides": {"availability": "99.95%"},
+            "credits.scheme": SCHEME_GOOD,
+        },
+        ([], []),
+        id="credits-agreed-ok",
+    ),
+    # --- a contractual penalty is graded and capped (warning above 5 %), German law, external
+    pytest.param(
+        CALL_CENTRE,
+        {"credits.legal_nature": "penalty", "agreement.model": "customer-specific", "credits.scheme": PENALTY_ONE_BAND},
+        (
+            [
+                "credits.legal_nature: a contractual penalty must be graded by how serious the failure is "
+                "(BGH VII ZR 308/16): give at least two bands in credits.scheme"
+            ],
+            [],
+        ),
+        id="penalty-not-graded",
+    ),
+    pytest.param(
+        CALL_CENTRE,
+        {"credits.legal_nature": "penalty"},
+        (
+            [],
+            [
+                "credits.legal_nature: a contractual penalty of up to 10 % of the monthly fee exceeds 5 % of the order "
+                "value, which standard terms are unlikely to survive (BGH VII ZR 210/01); lower the cap in credits.scheme"
+            ],
+        ),
+        id="penalty-cap-warning",
+    ),
+    pytest.param(
+        IT,
+        {"credits.legal_nature": "penalty"},
+        (
+            [
+                "credits.legal_nature: a penalty is unenforceable under the laws of England and Wales; choose "
+                "lump_sum_damages (liquidated damages) or fee_adjustment"
+            ],
+            [],
+        ),
+        id="penalty-english-law",
+    ),
+    pytest.param(
+        CALL_CENTRE,
+        {"credits.legal_nature": "penalty", "agreement.kind": "internal", "agreement.jurisdiction": ...},
+        (["credits.legal_nature: an internal agreement carries no penalty; choose fee_adjustment"], []),
+        id="penalty-internal",
+    ),
+    pytest.param(
+        CALL_CENTRE,
+        {"credits.legal_nature": "penalty", "agreement.model": "customer-specific", "credits.scheme": PENALTY_GRADED},
+        ([], []),
+        id="penalty-ok",
+    ),
+    # --- call recording needs the processing agreement and the consent clause
+    pytest.param(
+        CALL_CENTRE,
+        {"data_protection.processing": False},
+        (
+            [
+                "data_protection.processing: call recordings are personal data the provider processes for the customer: "
+                "set data_protection.processing: true (processing agreement under Art. 28 GDPR)"
+            ],
+            [],
+        ),
+        id="recording-without-processing",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {"data_protection.call_recording": False},
+        (
+            [
+                "data_protection.call_recording: the KPI 'recording_reviews' of catalog 'telemarketing' has a target above "
+                "zero and needs data_protection.call_recording: true"
+            ],
+            [],
+        ),
+        id="recording-reviews-without-recording",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {
+            "data_protection.call_recording": False,
+            "agreement.model": "customer-specific",
+            "service.overrides": {"recording_reviews": 0},
+        },
+        ([], []),
+        id="recording-reviews-zero-ok",
+    ),
+    pytest.param(CALL_CENTRE, {}, ([], []), id="recording-ok"),
+    # --- response time within restore time, per priority
+    pytest.param(
+        IT,
+        {"agreement.model": "customer-specific", "service.overrides": {"p1_response": "5h"}},
+        (["service.overrides.p1_response: p1_response: 5h exceeds the target of 'p1_restore' (4h)"], []),
+        id="response-after-restore",
+    ),
+    pytest.param(
+        IT,
+        {"agreement.model": "customer-specific", "service.overrides": {"p2_restore": "1h"}},
+        (["service.overrides.p2_restore: p2_response: 2h exceeds the target of 'p2_restore' (1h)"], []),
+        id="restore-before-response",
+    ),
+    pytest.param(
+        IT,
+        {"agreement.model": "customer-specific", "service.overrides": {"p1_response": "30min", "p1_restore": "2h"}},
+        ([], []),
+        id="response-within-restore-ok",
+    ),
+]
+
+
+@pytest.mark.parametrize(("example", "changes", "expected"), CASES)
+def test_rule(
+    example: Path,
+    changes: dict[str, Any],
+    expected: tuple[list[str], list[str]],
+    write_answers: Callable[..., Path],
+    library: Library,
+) -> None:
+    path = write_answers(yaml.safe_dump(changed(example, changes), allow_unicode=True))
+    assert findings(path, library) == expected
+
+
+def test_findings_name_file_and_line(write_answers: Callable[..., Path], library: Library) -> None:
+    text = IT.read_text(encoding="utf-8").replace("  legal_nature: fee_adjustment", "  legal_nature: penalty")
+    path = write_answers(text)
+    with pytest.raises(InputError) as caught:
+        load_answers(path, library)
+    (problem,) = caught.value.problems
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "legal_nature: penalty" in row)
+    assert (problem.file, problem.line, problem.key) == (str(path), line, "credits.legal_nature")
+
+
+@pytest.fixture
+def library_without_a_formula(tmp_path: Path) -> Library:
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    catalog = tmp_path / "tiers" / "call-centre-inbound.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    formula = "        formula: number of enquiries that callers report as fully resolved on first contact"
+    assert formula in text
+    catalog.write_text(text.replace(formula, "        formulas: none"), encoding="utf-8")
+    return load_library(tmp_path)
+
+
+def test_every_kpi_needs_formula_period_and_source(library_without_a_formula: Library, library: Library) -> None:
+    with pytest.raises(InputError) as caught:
+        load_answers(CALL_CENTRE, library_without_a_formula)
+    assert [f"{p.key}: {p.message}" for p in caught.value.problems] == [
+        "service.catalog: KPI 'fcr' of catalog 'call-centre-inbound' has no formula in 'en'; "
+        "the contract must define how it is measured"
+    ]
+    assert load_answers(CALL_CENTRE, library).warnings == []
