@@ -63,3 +63,14 @@ def test_source_date_epoch_sets_the_document_date(library: Library, monkeypatch:
     dated = {o.name: o.data for o in generate(answers, library, formats=["docx"])}
     assert plain.keys() == dated.keys()
     assert all(plain[name] != dated[name] for name in plain)
+
+
+def test_customer_specific_agreement_lists_its_deviations_in_an_annex(library: Library) -> None:
+    custom = load_answers(EXAMPLES / "telemarketing-custom.yaml", library)
+    standard = load_answers(EXAMPLES / "telemarketing.yaml", library)
+    assert "annexes.deviations" in [c.id for c in custom.clauses]
+    assert "annexes.deviations" not in [c.id for c in standard.clauses]
+    (md,) = generate(custom, library, languages=["en"], formats=["md"])
+    text = md.data.decode("utf-8")
+    assert "| Calls per agent per working day | at least 100 | at least 120 | better for the Customer |" in text
+    assert "| Resolution of complaints | at most 24 hours | at most 36 hours | worse for the Customer |" in text
