@@ -587,6 +587,33 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+@main.command()
+@library_option
+@_reports_errors
+def lint(library_dir: Path | None) -> None:
+    """Check the clause library for its writers; exit code 1 with a list of findings.
+
+    Every clause in every language, every template variable declared and every declared
+    parameter used, every defined term defined once and used, conditions that parse, every
+    KPI worded in both languages, clause versions present. Each finding names file, line
+    and rule.
+
+    \b
+    Example:
+      slagen lint
+      slagen lint --library ../our-library
+    """
+    from slagen.lint import lint_library
+
+    findings = lint_library(library_dir or default_library_path())
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        click.echo(f"{len(findings)} finding{'s' if len(findings) != 1 else ''}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo("library ok")
+
+
 def _build(
     answers: Path,
     output_dir: Path,

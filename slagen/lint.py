@@ -1,0 +1,388 @@
+"""Check a clause library as its writers need: ``slagen lint [--library DIR]``.
+
+Takes a library directory and gives findings, each with file, line and rule:
+
+- ``languages``: every clause has its wording in every language, every template belongs to a
+  clause, and the languages' labels have the same section titles and defined terms;
+- ``versions``: every clause record has a version (a whole number from 1);
+- ``library``: anything else that stops the library from loading;
+- ``conditions``: every ``when`` condition parses;
+- ``variables``: every variable a template reads is a declared answer (or a group of them), a
+  label of its language, a KPI, a tier term or one of the values slagen gives every template;
+- ``parameters``: every declared parameter is read by a template, a condition or slagen itself;
+- ``terms``: every defined term is defined by exactly one clause and used, and every term
+  named in a template is one the labels define;
+- ``kpis``: every KPI of every catalog has name, period, formula and source in every language.
+
+Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
+variable built at run time (``level[p ~ '_response']``) is checked as far as it is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from slagen.errors import LibraryError, Problem
+from slagen.library import FRONT_SECTION, KPI_WORDING, TEMPLATE_SUFFIX, Library, load_library
+from slagen.params import LANGUAGES
+from slagen.render import get_environment
+from slagen.yamlsource import load_yaml
+
+CONTEXT = frozenset(
+    {"lang", "locale", "labels", "today", "catalog", "tier", "service_credits", "levels", "level"}
+    | {"defined_terms", "used_terms"}
+)
+"""What render gives every template besides the answers (``defined_terms``, ``used_terms``: ``renders_last``)."""
+LEVEL_FIELDS = frozenset(
+    {"id", "unit", "direction", "target", "standard", "deviation", "target_text", "group", *KPI_WORDING}
+)
+CREDITS_FIELDS = frozenset({"kpi", "scheme", "agreed"})
+READ_BY_SLAGEN = frozenset(
+    {
+        "slagen",
+        "languages",
+        "agreement.model",
+        "agreement.title",
+        "agreement.reference",
+        "agreement.version",
+        "agreement.effective_date",
+        "service.catalog",
+        "service.tier",
+        "service.overrides",
+        "credits.scheme",
+    }
+)
+"""Answers the program itself reads (answers, resolve, the render frame), not only templates."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One thing a clause writer should fix."""
+
+    file: str
+    line: int
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.rule}: {self.message}"
+
+
+def lint_library(root: Path) -> list[Finding]:
+    """Every finding in the library at ``root``, sorted by file and line."""
+    root = root.resolve()
+    found = _check_files(root)
+    try:
+        library = load_library(root)
+    except LibraryError as exc:
+        found += [
+            Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
+            for p in exc.problems
+            if not _checked_already(p)
+        ]
+        return sorted(set(found))
+    found += _check_conditions(library)
+    found += _Templates(library).check()
+    found += _check_kpis(library)
+    return sorted(set(found))
+
+
+def _checked_already(problem: Problem) -> bool:
+    """Whether :func:`_check_files` reports ``problem`` under its own rule (a missing translation or version)."""
+    return problem.key == "version" or problem.message.endswith("wording")
+
+
+def _check_files(root: Path) -> list[Finding]:
+    """Versions and translations, from the files alone (so that they are found even if the library does not load)."""
+    found: list[Finding] = []
+    clauses = root / "clauses"
+    expected: set[str] = set()
+    for path in sorted(clauses.rglob("*.yaml")) if clauses.is_dir() else ():
+        if path.name == "sections.yaml":
+            continue
+        name = path.relative_to(root).as_posix()
+        try:
+            source = load_yaml(path, display=name)
+        except LibraryError:
+            continue  # the library check reports it
+        data = source.data if isinstance(source.data, dict) else {}
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            line = source.line_of(("version",)) or 1
+            found.append(Finding(name, line, "versions", "the clause needs a version: a whole number from 1"))
+        template = path.relative_to(clauses).with_suffix("").as_posix() + TEMPLATE_SUFFIX
+        expected.add(template)
+        for lang in LANGUAGES:
+            if not (root / "templates" / lang / template).is_file():
+                message = f"no '{lang}' wording (templates/{lang}/{template})"
+                found.append(Finding(name, 1, "languages", message))
+    for lang in LANGUAGES:
+        folder = root / "templates" / lang
+        for path in sorted(folder.rglob("*" + TEMPLATE_SUFFIX)) if folder.is_dir() else ():
+            relative = path.relative_to(folder).as_posix()
+            if relative not in expected and relative != f"{FRONT_SECTION}{TEMPLATE_SUFFIX}":
+                message = "no clause record for this template (clauses/" + relative.removesuffix(TEMPLATE_SUFFIX)
+                found.append(Finding(f"templates/{lang}/{relative}", 1, "languages", message + ".yaml)"))
+    return found
+
+
+def _check_conditions(library: Library) -> list[Finding]:
+    env = SandboxedEnvironment()
+    found = []
+    for clause in library.clauses:
+        if clause.when:
+            try:
+                env.compile_expression(clause.when)
+            except TemplateSyntaxError as exc:
+                line = load_yaml(library.root / clause.path, display=clause.path).line_of(("when",)) or 1
+                found.append(Finding(clause.path, line, "conditions", f"the condition does not parse: {exc.message}"))
+    return found
+
+
+def _check_kpis(library: Library) -> list[Finding]:
+    found = []
+    for path, catalog in _catalog_files(library):
+        for kpi in catalog.kpis.values():
+            for lang in LANGUAGES:
+                missing = [part for part in KPI_WORDING if not str(kpi.text.get(lang, {}).get(part) or "").strip()]
+                if missing:
+                    message = f"KPI '{kpi.id}' has no {', '.join(missing)} in '{lang}'"
+                    found.append(Finding(path, _line_of_kpi(library.root / path, kpi.id), "kpis", message))
+    return found
+
+
+def _catalog_files(library: Library) -> Iterator[tuple[str, Any]]:
+    for path in sorted((library.root / "tiers").glob("*.yaml")):
+        source = load_yaml(path, display=f"tiers/{path.name}")
+        catalog = library.catalogs.get(str((source.data or {}).get("catalog")))
+        if catalog is not None:
+            yield source.path, catalog
+
+
+def _line_of_kpi(path: Path, kpi_id: str) -> int:
+    return load_yaml(path, display=path.name).line_of(("kpis", kpi_id)) or 1
+
+
+@dataclass
+class _Chain:
+    """A variable a template reads: its root name and the attribute or item names after it, as far as written."""
+
+    root: str
+    parts: tuple[str, ...]
+    line: int
+    open: bool = False
+    """Whether an index computed at run time follows ``parts`` (what comes after it is not checked)."""
+
+
+@dataclass
+class _Templates:
+    """The template checks: variables, parameters and terms, over every template of every language."""
+
+    library: Library
+    findings: list[Finding] = field(default_factory=list)
+    used_keys: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.env = get_environment(self.library)
+        self.keys = set(self.library.params)
+        self.groups = {".".join(k.split(".")[:i]) for k in self.keys for i in range(1, k.count(".") + 1)}
+        self.roots = {k.split(".")[0] for k in self.keys}
+        self.kpis = {kpi for catalog in self.library.catalogs.values() for kpi in catalog.kpis}
+        self.tier_fields = {"id", "name"} | {t for c in self.library.catalogs.values() for t in c.terms}
+
+    def check(self) -> list[Finding]:
+        defines: dict[str, dict[str, list[tuple[str, int]]]] = {lang: {} for lang in LANGUAGES}
+        uses: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        for clause in self.library.clauses:
+            if clause.when:
+                try:
+                    condition = self.env.parse(f"{{{{ {clause.when} }}}}")
+                except TemplateSyntaxError:
+                    pass  # reported by the conditions rule
+                else:
+                    self._read(condition, clause.path, LANGUAGES[0], condition=True)
+            for lang in LANGUAGES:
+                name = f"templates/{lang}/{clause.template_name}"
+                source = (self.library.root / name).read_text(encoding="utf-8")
+                try:
+                    tree = self.env.parse(source, name=f"{lang}/{clause.template_name}")
+                except TemplateSyntaxError as exc:
+                    self._add(name, exc.lineno, "variables", f"the template does not parse: {exc.message}")
+                    continue
+                self._read(tree, name, lang)
+                for term, line, defining in _term_calls(tree):
+                    if defining:
+                        defines[lang].setdefault(term, []).append((name, line))
+                    else:
+                        uses[lang].add(term)
+                    if term not in self.library.labels[lang].get("terms", {}):
+                        self._add(name, line, "terms", f"'{term}' is not a defined term of labels.yaml ({lang})")
+        self._check_terms(defines, uses)
+        self._check_parameters()
+        self._check_labels()
+        return self.findings
+
+    def _add(self, file: str, line: int | None, rule: str, message: str) -> None:
+        self.findings.append(Finding(file, line or 0, rule, message))
+
+    def _read(self, tree: nodes.Template, file: str, lang: str, *, condition: bool = False) -> None:
+        declared = meta.find_undeclared_variables(tree)
+        aliases = _aliases(tree, declared)
+        for chain in _chains(tree):
+            if chain.root in aliases:
+                chain = _extend(aliases[chain.root], chain)
+            elif chain.root not in declared:
+                continue
+            self._check_chain(chain, file, lang, condition=condition)
+
+    def _check_chain(self, chain: _Chain, file: str, lang: str, *, condition: bool) -> None:
+        root, parts = chain.root, chain.parts
+        if root in self.roots:
+            self._check_answer(root, parts, file, chain.line)
+        elif condition:
+            self._add(file, chain.line, "variables", f"'{root}' is not an answer (conditions read answers only)")
+        elif root == "labels":
+            self._check_label(parts, file, chain.line, lang)
+        elif root == "level":
+            if parts and parts[0] not in self.kpis:
+                self._add(file, chain.line, "variables", f"'{parts[0]}' is not a KPI of any catalog")
+            elif len(parts) > 1 and parts[1] not in LEVEL_FIELDS:
+                self._add(file, chain.line, "variables", f"a KPI level has no '{parts[1]}'")
+        elif root == "tier" and parts and parts[0] not in self.tier_fields:
+            self._add(file, chain.line, "variables", f"'{parts[0]}' is not a term of any catalog's tiers")
+        elif root == "service_credits" and parts and parts[0] not in CREDITS_FIELDS:
+            self._add(file, chain.line, "variables", f"service credits have no '{parts[0]}'")
+        elif root not in CONTEXT and root not in self.env.globals and root not in self.roots:
+            self._add(file, chain.line, "variables", f"'{root}' is not an answer, a label or a template value")
+
+    def _check_answer(self, root: str, parts: tuple[str, ...], file: str, line: int) -> None:
+        path = [root]
+        for part in parts:
+            key = ".".join(path)
+            if key in self.keys:
+                break
+            path.append(part)
+        key = ".".join(path)
+        if key in self.keys:
+            self.used_keys.add(key)
+        elif key in self.groups:
+            self.used_keys.update(k for k in self.keys if k.startswith(key + "."))
+        else:
+            self._add(file, line, "variables", f"'{key}' is not a declared answer (no clause declares it in params)")
+
+    def _check_label(self, parts: tuple[str, ...], file: str, line: int, lang: str) -> None:
+        node: Any = self.library.labels[lang]
+        for depth, part in enumerate(parts[:2]):
+            if not isinstance(node, dict):
+                return
+            if part not in node:
+                where = ".".join(parts[: depth + 1])
+                self._add(file, line, "variables", f"templates/{lang}/labels.yaml has no '{where}'")
+                return
+            node = node[part]
+
+    def _check_terms(self, defines: dict[str, dict[str, list[tuple[str, int]]]], uses: dict[str, set[str]]) -> None:
+        for lang in LANGUAGES:
+            labels_file = f"templates/{lang}/labels.yaml"
+            for term in self.library.labels[lang].get("terms", {}):
+                places = defines[lang].get(term, [])
+                files = sorted({file for file, _ in places})
+                if not files:
+                    self._add(labels_file, 0, "terms", f"'{term}' is defined by no clause (write define('{term}'))")
+                elif len(files) > 1:
+                    file, line = places[0]
+                    self._add(file, line, "terms", f"'{term}' is defined by more than one clause: {', '.join(files)}")
+                if term not in uses[lang]:
+                    self._add(labels_file, 0, "terms", f"'{term}' is defined but never used (write term('{term}'))")
+
+    def _check_parameters(self) -> None:
+        for catalog in self.library.catalogs.values():
+            self.used_keys.update(kpi.requires for kpi in catalog.kpis.values() if kpi.requires)
+        for clause in self.library.clauses:
+            for param in clause.params:
+                if param.key not in self.used_keys and param.key not in READ_BY_SLAGEN:
+                    message = f"'{param.key}' is declared but no template or condition reads it"
+                    self._add(clause.path, 0, "parameters", message)
+
+    def _check_labels(self) -> None:
+        first, *others = LANGUAGES
+        for lang in others:
+            for part in ("sections", "terms"):
+                a, b = set(self.library.labels[first].get(part, {})), set(self.library.labels[lang].get(part, {}))
+                for missing, where in ((a - b, lang), (b - a, first)):
+                    for key in sorted(missing):
+                        self._add(f"templates/{where}/labels.yaml", 0, "languages", f"no {part}.{key}")
+
+
+def _chains(tree: nodes.Node) -> Iterator[_Chain]:
+    """Every variable read in ``tree``, as long as written: ``a.b['c'].d`` is ``a`` with ``(b, c, d)``."""
+    inner = {
+        id(node.node)
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem))
+        if isinstance(node, (nodes.Getattr, nodes.Getitem))
+    }
+    called = {id(node.node) for node in tree.find_all(nodes.Call) if isinstance(node, nodes.Call)}
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in inner or (isinstance(node, nodes.Name) and node.ctx != "load"):
+            continue
+        chain = _chain_of(node)
+        if chain is not None:
+            if id(node) in called and chain.parts:
+                chain.parts = chain.parts[:-1]  # a method call such as .items()
+            yield chain
+
+
+def _chain_of(node: nodes.Node) -> _Chain | None:
+    """The variable ``node`` reads, or None if it does not start at a name."""
+    parts: list[str] = []
+    open_ = False
+    current = node
+    while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(current, nodes.Getattr):
+            parts.append(current.attr)
+        elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
+            parts.append(current.arg.value)
+        else:  # an index computed at run time: only what comes before it is known
+            parts.clear()
+            open_ = True
+        current = current.node
+    if not isinstance(current, nodes.Name):
+        return None
+    return _Chain(current.name, tuple(reversed(parts)), node.lineno, open_)
+
+
+def _aliases(tree: nodes.Node, declared: Iterable[str]) -> dict[str, _Chain]:
+    """``{% set t = agreement.term %}``: ``t`` stands for ``agreement.term``."""
+    roots = set(declared)
+    found: dict[str, _Chain] = {}
+    for assign in tree.find_all(nodes.Assign):
+        if isinstance(assign.target, nodes.Name):
+            chain = _chain_of(assign.node)
+            if chain is not None and (chain.root in roots or chain.root in found):
+                base = found.get(chain.root)
+                found[assign.target.name] = _extend(base, chain) if base else chain
+    return found
+
+
+def _extend(base: _Chain, chain: _Chain) -> _Chain:
+    """``chain`` read through the alias ``base`` (``t.months`` with ``t = agreement.term``)."""
+    if base.open:
+        return _Chain(base.root, base.parts, chain.line, open=True)
+    return _Chain(base.root, base.parts + chain.parts, chain.line, chain.open)
+
+
+def _term_calls(tree: nodes.Node) -> Iterator[tuple[str, int, bool]]:
+    """``define('x')`` and ``term('x')`` written with a constant term: (term, line, defining)."""
+    for call in tree.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name in ("define", "term") and call.args:
+            argument = call.args[0]
+            if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
+                yield argument.value, call.lineno, call.node.name == "define"
+
