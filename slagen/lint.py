@@ -385,4 +385,3 @@ def _term_calls(tree: nodes.Node) -> Iterator[tuple[str, int, bool]]:
             argument = call.args[0]
             if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
                 yield argument.value, call.lineno, call.node.name == "define"
-
