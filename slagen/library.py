@@ -67,6 +67,11 @@ class Kpi:
     requires: str = ""
     """A yes/no answer that must be true when this KPI's target is above zero (reviewing recordings needs them)."""
 
+    def missing_wording(self, language: str) -> list[str]:
+        """The parts of :data:`KPI_WORDING` this KPI does not say in ``language``."""
+        text = self.text.get(language) or {}
+        return [part for part in KPI_WORDING if not str(text.get(part) or "").strip()]
+
     def coerce(self, value: Any) -> Any:
         """Type a target for this KPI (count, percent or duration)."""
         return coerce_value(Param(self.id, KPI_UNITS[self.unit], minimum=Decimal(0)), value)
@@ -138,9 +143,14 @@ def default_library_path() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load_library(root: Path | None = None) -> Library:
-    """Read and check the library at ``root`` (default: the bundled one); parsed once per process."""
-    return _load_library((root or default_library_path()).resolve())
+def load_library(root: Path | None = None, *, fresh: bool = False) -> Library:
+    """Read and check the library at ``root`` (default: the bundled one); parsed once per process.
+
+    ``fresh`` reads it again without the per-process cache (and leaves the cache as it was), for a
+    one-off look such as ``slagen lint``.
+    """
+    path = (root or default_library_path()).resolve()
+    return _load_library.__wrapped__(path) if fresh else _load_library(path)
 
 
 @functools.lru_cache(maxsize=8)

@@ -80,7 +80,7 @@ def lint_library(root: Path) -> list[Finding]:
     root = root.resolve()
     found = _check_files(root)
     try:
-        library = load_library(root)
+        library = load_library(root, fresh=True)
     except LibraryError as exc:
         found += [
             Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
@@ -151,7 +151,7 @@ def _check_kpis(library: Library) -> list[Finding]:
     for path, catalog in _catalog_files(library):
         for kpi in catalog.kpis.values():
             for lang in LANGUAGES:
-                missing = [part for part in KPI_WORDING if not str(kpi.text.get(lang, {}).get(part) or "").strip()]
+                missing = kpi.missing_wording(lang)
                 if missing:
                     message = f"KPI '{kpi.id}' has no {', '.join(missing)} in '{lang}'"
                     found.append(Finding(path, _line_of_kpi(library.root / path, kpi.id), "kpis", message))

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from slagen.arithmetic import CreditScheme, check_credits
-from slagen.library import KPI_WORDING, Catalog, Library, Tier, agreed_targets, check_bounds
+from slagen.library import Catalog, Library, Tier, agreed_targets, check_bounds
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -217,7 +217,7 @@ def rule_kpi_wording(agreement: Agreement, report: Report) -> None:
         return
     for language in agreement.values.get("languages") or ():
         for kpi in catalog.kpis.values():
-            missing = [part for part in KPI_WORDING if not str(kpi.text.get(language, {}).get(part) or "").strip()]
+            missing = kpi.missing_wording(language)
             if missing:
                 report(
                     _path("service.catalog"),
