@@ -209,7 +209,7 @@ class _Checker:
             owners = [c for c in self.library.clauses if c.id not in selected and any(p.key == key for p in c.params)]
             if owners:
                 why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
-                self.problem(tuple(key.split(".")), f"{IGNORED}{why}", warning=True)
+                self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)
 
 
 def _unknown_choice(what: str, value: Any, choices: list[str], where: str) -> str:

@@ -188,6 +188,17 @@ def test_jurisdiction_is_left_out_with_a_warning_unless_both_are_merchants(
     ]
 
 
+def test_an_answer_for_a_clause_left_out_is_ignored_with_a_warning(
+    write_answers: Callable[..., Path], library: Library
+) -> None:
+    path = write_answers(yaml.safe_dump(with_changes({"liability": {"cap_percent": 150}}), allow_unicode=True))
+    answers = load_answers(path, library)
+    assert [str(w).split(": ", 1)[1] for w in answers.warnings] == [
+        "liability.cap_percent: warning: ignored: clause 'legal.liability_ew' applies only when the agreement is "
+        "external and governed by the laws of England and Wales"
+    ]
+
+
 def test_defaults_fill_what_is_not_given(write_answers: Callable[..., Path], library: Library) -> None:
     data = with_changes({"agreement.term": ..., "review": ..., "legal": ..., "reporting": ..., "organisation": ...})
     answers = load_answers(write_answers(yaml.safe_dump(data, allow_unicode=True)), library)

@@ -1,0 +1,161 @@
+"""The clauses' branches: variants of the examples build in both languages and say what their answers mean."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from slagen.answers import load_answers
+from slagen.generate import build_documents
+from slagen.library import Library
+from slagen.writers.markdown import write_markdown
+
+from .conftest import EXAMPLES
+
+GRADED = {"bands": [{"from": "70%", "below": "80%", "credit": "2%"}, {"below": "70%", "credit": "4%"}], "cap": "4%"}
+
+VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]] = [
+    # (id, example, changes, phrases per language, clauses that must be left out)
+    (
+        "internal",
+        "it-service.yaml",
+        {"agreement.kind": "internal", "agreement.jurisdiction": ..., "liability": ..., "price": ..., "payment": ...},
+        {"en": ["The Service Credits are a price adjustment"]},
+        ["legal.liability_ew", "legal.jurisdiction", "services.price", "organisation.payment", "legal.warranty"],
+    ),
+    (
+        "german-law-rental",
+        "it-service.yaml",
+        {
+            "agreement.governing_law": "de",
+            "agreement.contract_type": "rental",
+            "liability": ...,
+            "service.holidays": "DE-BY",
+        },
+        {
+            "de": ["(§ 536a Abs. 1 BGB), ist ausgeschlossen", "gesetzlichen Feiertage im Freistaat Bayern"],
+            "en": ["section 536a(1) BGB"],
+        },
+        ["legal.liability_ew"],
+    ),
+    (
+        "gold-around-the-clock",
+        "it-service.yaml",
+        {"service.tier": "gold", "monitoring.source": "third_party"},
+        {
+            "en": [
+                "The “**Service Hours**” are every day, around the clock.",
+                "| 31 days | 22 mins 19.2 secs |",
+                "an independent third party appointed jointly",
+            ],
+            "de": ["| 31 Tagen | 22 Min. 19,2 Sek. |", "sonntags von 0:00 bis 6:00 Uhr"],
+        },
+        [],
+    ),
+    (
+        "english-law-call-centre",
+        "call-centre.yaml",
+        {
+            "agreement.governing_law": "en-gb",
+            "credits.legal_nature": "fee_adjustment",
+            "service.abandoned_calls": "count_all",
+            "data_protection.call_recording": False,
+            "data_protection.recording_retention_days": ...,
+        },
+        {
+            "en": [
+                "are a price adjustment reflecting the quality",
+                "÷ (answered calls + abandoned calls) × 100",
+                "Contracts (Rights of Third Parties) Act 1999",
+            ]
+        },
+        ["legal.call_recording", "legal.liability"],
+    ),
+    (
+        "abandoned-calls-excluded",
+        "call-centre.yaml",
+        {"service.abandoned_calls": "exclude_all", "price.monthly_fee": 12000},
+        {
+            "de": ["÷ angenommene Anrufe × 100", "**Monatsvergütung**“: die Vergütung", "12.000,00 €"],
+            "en": ["÷ answered calls × 100", "€12,000.00"],
+        },
+        [],
+    ),
+    (
+        "penalty",
+        "call-centre.yaml",
+        {"credits.legal_nature": "penalty", "agreement.model": "customer-specific", "credits.scheme": GRADED},
+        {
+            "de": [
+                "Die Gutschriften sind eine Vertragsstrafe",
+                "(§ 341 Abs. 3 BGB); es genügt",
+                "von 70 % bis unter 80 %",
+                "abweichend vom Service Level Professional vereinbart",
+            ],
+            "en": ["contractual penalty (*Vertragsstrafe*)", "from 70% to below 80%"],
+        },
+        [],
+    ),
+    (
+        "consumers-called",
+        "telemarketing.yaml",
+        {"telemarketing.audience": "consumers", "telemarketing.consent_by": "provider"},
+        {
+            "de": [
+                "vorher ausdrücklich in den Werbeanruf eingewilligt hat",
+                "(§ 7a UWG)",
+                "Die Einwilligungen holt der Auftragnehmer ein",
+            ],
+            "en": ["(section 7a UWG)", "The Provider shall obtain the consents"],
+        },
+        [],
+    ),
+    (
+        "no-merchant-english-law",
+        "telemarketing.yaml",
+        {"agreement.governing_law": "en-gb", "parties.customer.merchant": False, "agreement.jurisdiction": ...},
+        {"en": ["for repudiatory breach remains unaffected", "Nothing in this Agreement limits or excludes"]},
+        ["legal.jurisdiction", "legal.liability"],
+    ),
+]
+
+
+def variant(example: str, changes: dict[str, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8")))
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        if value is ...:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("example", "changes", "phrases", "left_out"),
+    [case[1:] for case in VARIANTS],
+    ids=[case[0] for case in VARIANTS],
+)
+def test_variant_builds_and_says_what_it_means(
+    example: str,
+    changes: dict[str, Any],
+    phrases: dict[str, list[str]],
+    left_out: list[str],
+    write_answers: Callable[..., Path],
+    library: Library,
+) -> None:
+    answers = load_answers(write_answers(yaml.safe_dump(variant(example, changes), allow_unicode=True)), library)
+    assert answers.warnings == []
+    assert not {c.id for c in answers.clauses} & set(left_out)
+    for document in build_documents(answers, library, ["de", "en"]):
+        text = write_markdown(document).replace("\xa0", " ")
+        missing = [p for p in phrases.get(document.language, []) if p.replace("\xa0", " ") not in text]
+        assert missing == [], document.language
