@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from slagen.library import Library, load_library
 
@@ -13,9 +18,40 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DEMO = EXAMPLES / "telemarketing.yaml"
 
+# Property-based tests (tests/test_fuzz.py): a bounded, reproducible run by default (CI), a longer random
+# one with `pytest tests/test_fuzz.py --hypothesis-profile=long` (or SLAGEN_FUZZ_PROFILE=long).
+_FUZZ_SETTINGS = {"deadline": None, "database": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", max_examples=50, derandomize=True, **_FUZZ_SETTINGS)
+settings.register_profile("long", max_examples=1500, print_blob=True, **_FUZZ_SETTINGS)
+settings.load_profile(os.environ.get("SLAGEN_FUZZ_PROFILE", "ci"))
+
+with warnings.catch_warnings():  # hypothesis reports failing examples with libcst when installed; an old
+    warnings.simplefilter("ignore")  # libcst warns on import, which would hide the failure under -W error
+    with contextlib.suppress(ImportError):
+        import hypothesis.extra._patching  # noqa: F401
+
+FUZZ_CASES: Counter[str] = Counter()
+"""Cases run by the property-based tests, by kind and outcome; reported at the end of the run."""
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files from the current output.")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line with the number of fuzz cases run, so that a CI log shows how much was tried."""
+    if not FUZZ_CASES:
+        return
+    kinds = sorted({kind.split(":")[0] for kind in FUZZ_CASES})
+    parts = []
+    for kind in kinds:
+        outcomes = {key.split(":")[1]: n for key, n in FUZZ_CASES.items() if key.startswith(kind + ":")}
+        details = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        parts.append(f"{kind} {sum(outcomes.values())} ({details})")
+    total = sum(FUZZ_CASES.values())
+    profile = settings.get_current_profile_name()
+    terminalreporter.write_sep("-", f"fuzz: {total} cases, hypothesis profile '{profile}'")
+    terminalreporter.write_line("; ".join(parts))
 
 
 @pytest.fixture(scope="session")
