@@ -13,7 +13,7 @@ Babel's non-breaking spaces (``5\\xa0%``).
 >>> format_duration(Duration(Decimal(24), "hour"), "de_DE")
 '24 Stunden'
 >>> format_timespan(Decimal("2678.4"), "de_DE"), format_timespan(Decimal("2678.4"), "en_GB")
-('44 Min. 38,4 Sek.', '44 mins 38.4 secs')
+('44 Minuten und 38,4 Sekunden', '44 minutes and 38.4 seconds')
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import functools
 from decimal import Decimal
 from typing import Any
 
-from babel import Locale, UnknownLocaleError, numbers, units
+from babel import Locale, UnknownLocaleError, lists, numbers, units
 from babel import dates as babel_dates
 
 from slagen.arithmetic import split_seconds
@@ -68,20 +68,22 @@ def format_duration(value: Duration, locale: str) -> str:
 def format_timespan(value: Decimal | int | Duration, locale: str) -> str:
     """A computed span of time (seconds, or a duration) in days, hours, minutes and seconds.
 
-    Each part is Babel's short unit; the parts are joined by a space, as CLDR's narrow unit
-    lists do (Babel's German list data lacks the unit patterns). Parts that are zero are left out.
+    Each part is spelled out (a contract reads "43 Minuten und 12 Sekunden", not "43 Min.
+    12 Sek."), and the parts are joined as the language lists things. Parts that are zero
+    are left out.
 
     >>> format_timespan(Decimal("31536"), "de_DE")
-    '8 Std. 45 Min. 36 Sek.'
+    '8 Stunden, 45 Minuten und 36 Sekunden'
     >>> format_timespan(Duration(Decimal(90), "minute"), "en_GB")
-    '1 hr 30 mins'
+    '1 hour and 30 minutes'
     """
     seconds = value.seconds if isinstance(value, Duration) else Decimal(value)
     found = get_locale(locale)
-    return " ".join(
-        units.format_unit(amount, f"duration-{unit}", length="short", locale=found)
+    parts = [
+        units.format_unit(amount, f"duration-{unit}", length="long", locale=found)
         for unit, amount in split_seconds(seconds)
-    )
+    ]
+    return lists.format_list(parts, locale=found) if parts else units.format_unit(0, "duration-second", locale=found)
 
 
 def format_money(amount: Decimal | int, currency: str, locale: str) -> str:

@@ -25,20 +25,20 @@ D = Decimal
 @pytest.mark.parametrize(
     ("availability", "days", "seconds", "de", "en"),
     [
-        ("99.9", 30, "2592", "43 Min. 12 Sek.", "43 mins 12 secs"),
-        ("99.9", 31, "2678.4", "44 Min. 38,4 Sek.", "44 mins 38.4 secs"),
-        ("99.9", 28, "2419.2", "40 Min. 19,2 Sek.", "40 mins 19.2 secs"),
-        ("99.9", 29, "2505.6", "41 Min. 45,6 Sek.", "41 mins 45.6 secs"),
-        ("99.9", 365, "31536", "8 Std. 45 Min. 36 Sek.", "8 hrs 45 mins 36 secs"),
-        ("99.9", 366, "31622.4", "8 Std. 47 Min. 2,4 Sek.", "8 hrs 47 mins 2.4 secs"),
-        ("99.5", 30, "12960", "3 Std. 36 Min.", "3 hrs 36 mins"),
-        ("99.95", 30, "1296", "21 Min. 36 Sek.", "21 mins 36 secs"),
-        ("99.99", 30, "259.2", "4 Min. 19,2 Sek.", "4 mins 19.2 secs"),
-        ("99.99", 31, "267.84", "4 Min. 27,84 Sek.", "4 mins 27.84 secs"),
-        ("99.5", 365, "157680", "1 Tg. 19 Std. 48 Min.", "1 day 19 hrs 48 mins"),
-        ("99", 30, "25920", "7 Std. 12 Min.", "7 hrs 12 mins"),
-        ("100", 31, "0", "0 Sek.", "0 secs"),
-        ("0", 1, "86400", "1 Tg.", "1 day"),
+        ("99.9", 30, "2592", "43 Minuten und 12 Sekunden", "43 minutes and 12 seconds"),
+        ("99.9", 31, "2678.4", "44 Minuten und 38,4 Sekunden", "44 minutes and 38.4 seconds"),
+        ("99.9", 28, "2419.2", "40 Minuten und 19,2 Sekunden", "40 minutes and 19.2 seconds"),
+        ("99.9", 29, "2505.6", "41 Minuten und 45,6 Sekunden", "41 minutes and 45.6 seconds"),
+        ("99.9", 365, "31536", "8 Stunden, 45 Minuten und 36 Sekunden", "8 hours, 45 minutes and 36 seconds"),
+        ("99.9", 366, "31622.4", "8 Stunden, 47 Minuten und 2,4 Sekunden", "8 hours, 47 minutes and 2.4 seconds"),
+        ("99.5", 30, "12960", "3 Stunden und 36 Minuten", "3 hours and 36 minutes"),
+        ("99.95", 30, "1296", "21 Minuten und 36 Sekunden", "21 minutes and 36 seconds"),
+        ("99.99", 30, "259.2", "4 Minuten und 19,2 Sekunden", "4 minutes and 19.2 seconds"),
+        ("99.99", 31, "267.84", "4 Minuten und 27,84 Sekunden", "4 minutes and 27.84 seconds"),
+        ("99.5", 365, "157680", "1 Tag, 19 Stunden und 48 Minuten", "1 day, 19 hours and 48 minutes"),
+        ("99", 30, "25920", "7 Stunden und 12 Minuten", "7 hours and 12 minutes"),
+        ("100", 31, "0", "0 Sekunden", "0 seconds"),
+        ("0", 1, "86400", "1 Tag", "1 day"),
     ],
 )
 def test_allowed_downtime(availability: str, days: int, seconds: str, de: str, en: str) -> None:
@@ -226,5 +226,5 @@ def test_credit_bands_are_checked(
 def test_templates_compute_and_format_downtime(library: Library) -> None:
     template = get_environment(library).from_string("{{ availability|downtime(31)|timespan }}")
     # what a template prints is escaped for the clause markup
-    assert template.render(availability=D("99.9"), locale="de_DE") == "44 Min\\. 38,4 Sek\\."
-    assert template.render(availability=D("99.9"), locale="en_GB") == "44 mins 38\\.4 secs"
+    assert template.render(availability=D("99.9"), locale="de_DE") == "44 Minuten und 38,4 Sekunden"
+    assert template.render(availability=D("99.9"), locale="en_GB") == "44 minutes and 38\\.4 seconds"

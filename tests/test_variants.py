@@ -50,10 +50,10 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {
             "en": [
                 "The “**Service Hours**” are every day, around the clock.",
-                "| 31 days | 22 mins 19.2 secs |",
+                "| 31 days | 22 minutes and 19.2 seconds |",
                 "an independent third party appointed jointly",
             ],
-            "de": ["| 31 Tagen | 22 Min. 19,2 Sek. |", "sonntags von 0:00 bis 6:00 Uhr"],
+            "de": ["| 31 Tagen | 22 Minuten und 19,2 Sekunden |", "sonntags von 0:00 bis 6:00 Uhr"],
         },
         [],
     ),
