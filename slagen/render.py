@@ -110,6 +110,12 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             money=_money,
             value=_value,
         )
+        # Jinja's escape filters escape for HTML and mark the result safe, which would let an answer's
+        # markup (**, [..](ref:..)) through: here escaping means escaping for the clause markup. Filters
+        # that write HTML and mark it safe have no place in a clause.
+        env.filters.update(e=escape_markup, escape=escape_markup, forceescape=escape_markup)
+        for name in ("tojson", "urlize", "xmlattr"):
+            del env.filters[name]
         for name, function in list(env.filters.items()):
             env.filters[name] = _bounded_filter(name, function)
         env.globals.update(ref=_ref, define=_define, term=_term, target=_target, range=_range)

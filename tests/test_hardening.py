@@ -517,6 +517,30 @@ def test_markup_in_answers_appears_literally_in_both_outputs(runner: CliRunner, 
         assert {len(re.findall(r"<t[hd]>", row)) for row in signature} == {3}
 
 
+def test_escape_filters_escape_for_the_clause_markup(library_copy: Path, tmp_path: Path) -> None:
+    # Jinja's |e escapes for HTML and marks the result safe: an answer's ** or [..](ref:..) would get through
+    clause = library_copy / "templates" / "en" / "legal" / "jurisdiction.md.j2"
+    clause.write_text(
+        clause.read_text(encoding="utf-8")
+        + "\nName: {{ parties.customer.name|e }} / {{ parties.customer.name|escape }}.\n",
+        encoding="utf-8",
+    )
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["parties"]["customer"]["name"] = "**Bold** [a](ref:scope.term) <b>"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    library = load_library(library_copy)
+    (document,) = build_documents(load_answers(answers, library), library, ["en"])
+    text = write_markdown(document)
+    assert "Name: \\*\\*Bold\\*\\* \\[a\\](ref:scope.term) \\<b\\> / \\*\\*Bold\\*\\*" in text
+
+
+@pytest.mark.parametrize("name", ["tojson", "urlize", "xmlattr"])
+def test_filters_that_write_html_are_not_available(library_copy: Path, name: str) -> None:
+    problem = template_problem(library_copy, f"## Titel\n\n{{{{ parties|{name} }}}}\n")
+    assert problem == PREFIX + f"No filter named '{name}'."
+
+
 def test_long_text_without_a_bound_gives_a_working_document(runner: CliRunner, tmp_path: Path) -> None:
     long = "Felix " * 16_666 + "Hansen"  # 100 002 characters; represented_by declares no maximum
     started = time.perf_counter()
