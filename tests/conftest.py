@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import warnings
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, settings
 
 from slagen.library import Library, load_library
@@ -69,3 +72,18 @@ def write_answers(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+def example_with(example: Path, changes: dict[str, Any]) -> dict[str, Any]:
+    """An example's answers with dotted keys set (value ``...`` deletes the key)."""
+    data = copy.deepcopy(yaml.safe_load(example.read_text(encoding="utf-8")))
+    for dotted, value in changes.items():
+        *parents, leaf = dotted.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        if value is ...:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    return data

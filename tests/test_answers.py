@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from slagen.errors import InputError
 from slagen.library import Library
 from slagen.params import Duration
 
-from .conftest import DEMO
+from .conftest import DEMO, example_with
 
 
 def demo_data() -> dict[str, Any]:
@@ -24,17 +23,7 @@ def demo_data() -> dict[str, Any]:
 
 def with_changes(changes: dict[str, Any]) -> dict[str, Any]:
     """The demo answers with dotted keys set (value ``...`` deletes the key)."""
-    data = copy.deepcopy(demo_data())
-    for dotted, value in changes.items():
-        *parents, leaf = dotted.split(".")
-        node = data
-        for part in parents:
-            node = node.setdefault(part, {})
-        if value is ...:
-            node.pop(leaf, None)
-        else:
-            node[leaf] = value
-    return data
+    return example_with(DEMO, changes)
 
 
 def problems_of(path: Path, library: Library) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ from slagen.answers import load_answers
 from slagen.errors import InputError
 from slagen.library import Library, load_library
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, example_with
 
 TELEMARKETING = EXAMPLES / "telemarketing.yaml"
 IT = EXAMPLES / "it-service.yaml"
@@ -38,17 +37,7 @@ PENALTY_GRADED = {
 
 def changed(example: Path, changes: dict[str, Any]) -> dict[str, Any]:
     """The example's answers with dotted keys set (value ``...`` deletes the key)."""
-    data = copy.deepcopy(yaml.safe_load(example.read_text(encoding="utf-8")))
-    for dotted, value in changes.items():
-        *parents, leaf = dotted.split(".")
-        node = data
-        for part in parents:
-            node = node.setdefault(part, {})
-        if value is ...:
-            node.pop(leaf, None)
-        else:
-            node[leaf] = value
-    return data
+    return example_with(example, changes)
 
 
 def findings(path: Path, library: Library) -> tuple[list[str], list[str]]:

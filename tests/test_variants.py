@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from slagen.generate import build_documents
 from slagen.library import Library
 from slagen.writers.markdown import write_markdown
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, example_with
 
 GRADED = {"bands": [{"from": "70%", "below": "80%", "credit": "2%"}, {"below": "70%", "credit": "4%"}], "cap": "4%"}
 
@@ -126,17 +125,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
 
 
 def variant(example: str, changes: dict[str, Any]) -> dict[str, Any]:
-    data = copy.deepcopy(yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8")))
-    for dotted, value in changes.items():
-        *parents, leaf = dotted.split(".")
-        node = data
-        for part in parents:
-            node = node.setdefault(part, {})
-        if value is ...:
-            node.pop(leaf, None)
-        else:
-            node[leaf] = value
-    return data
+    return example_with(EXAMPLES / example, changes)
 
 
 @pytest.mark.parametrize(
