@@ -94,6 +94,8 @@ class Tier:
     """The catalog's other tier attributes (service hours, maintenance …), typed by their declarations."""
     credits: CreditScheme | None = None
     """Service-credit bands and cap, when the catalog has a credit KPI."""
+    source: str = ""
+    """The library file the tier is written in (the catalog's, or a tier file of its own)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +474,8 @@ def _parse_tier(
     elif "credits" in spec and not source.data.get("credits"):
         message = "the catalog has no credit KPI (catalog field 'credits')"
         problems.append(Problem(message, source.path, source.line_of((*where, "credits")), f"tiers.{tier_id}.credits"))
-    return Tier(tier_id, str(spec.get("name", tier_id)), int(spec.get("rank", 0)), targets, tier_terms, credits)
+    name, rank = str(spec.get("name", tier_id)), int(spec.get("rank", 0))
+    return Tier(tier_id, name, rank, targets, tier_terms, credits, source.path)
 
 
 def agreed_targets(tier: Tier, overrides: dict[str, Any] | None) -> dict[str, Any]:

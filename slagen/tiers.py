@@ -83,13 +83,14 @@ def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
                 continue
             word = "less" if kpi.direction == "at_least" else "more"
             unit = kpi.unit
+            own_file = higher.source and higher.source != path  # a tier file of its own
             problems.append(
                 Problem(
                     f"tier '{higher.id}' (rank {higher.rank}) promises {word} than '{lower.id}' (rank {lower.rank}) "
                     f"on {kpi_id}: {format_value(high, unit, 'en_GB')} vs {format_value(low, unit, 'en_GB')}",
-                    path,
+                    higher.source or path,
                     None,
-                    f"tiers.{higher.id}.targets.{kpi_id}",
+                    f"targets.{kpi_id}" if own_file else f"tiers.{higher.id}.targets.{kpi_id}",
                 )
             )
     return problems

@@ -144,6 +144,6 @@ def test_a_tier_that_breaks_monotonicity_stops_the_library(library_copy: Path) -
     code, _, stderr = run("--library", str(shutil.copytree(library_copy, library_copy.parent / "edited")))
     assert code == 2
     assert (
-        "tiers.cheap.targets.calls_per_agent_day: tier 'cheap' (rank 5) promises less than 'premium' (rank 3) on calls_per_agent_day: 80 vs 120"
-        in stderr
+        "error: tiers/telemarketing/cheap.yaml: targets.calls_per_agent_day: tier 'cheap' (rank 5) promises less than "
+        "'premium' (rank 3) on calls_per_agent_day: 80 vs 120" in stderr
     )
