@@ -62,6 +62,8 @@ DURATION_UNITS = {
 }
 _DURATION_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629746}
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+_LARGEST = 10**15
+"""Numbers from this size on are no contract value (and overflow Babel's formatting)."""
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PERCENT_RE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
 # Characters that XML 1.0 cannot hold: a DOCX with them does not open.
@@ -170,6 +172,8 @@ def coerce_value(param: Param, value: Any) -> Any:
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ParamError(f"expected a whole number, got {_show(value)}")
+        if abs(value) >= _LARGEST:
+            raise ParamError(f"{_show(value)} is too large for a contract (at most {_LARGEST - 1:,})")
         return _check_bounds(param, value)
     if kind == "decimal":
         return _check_bounds(param, _decimal(value))
@@ -179,9 +183,12 @@ def coerce_value(param: Param, value: Any) -> Any:
         if not isinstance(value, str):
             raise ParamError(f"expected a duration such as 24h or 30min, got {_show(value)}")
         try:
-            return _check_bounds(param, Duration.parse(value))
+            duration = Duration.parse(value)
         except ValueError as exc:
             raise ParamError(str(exc)) from None
+        if duration.amount >= _LARGEST:
+            raise ParamError(f"{_show(value)} is too long for a contract")
+        return _check_bounds(param, duration)
     if kind == "date":
         if isinstance(value, dt.datetime):
             return value.date()
@@ -204,6 +211,8 @@ def coerce_value(param: Param, value: Any) -> Any:
                 raise ParamError(f"unknown language {_show(item)} (slagen writes: {', '.join(LANGUAGES)})", (str(i),))
         if len(set(items)) != len(items):
             raise ParamError("a language is listed twice")
+        if not items:
+            raise ParamError(f"name at least one language ({', '.join(LANGUAGES)})")
         return items
     if kind == "list":
         items = _list(value)
@@ -330,7 +339,7 @@ def _text(value: Any, *, multiline: bool) -> str:
     bad = _XML_INVALID.search(text)
     if bad:
         raise ParamError(f"contains the control character U+{ord(bad.group()):04X}, which a document cannot hold")
-    if not multiline and "\n" in text.strip():
+    if not multiline and ("\n" in text.strip() or "\r" in text.strip()):
         raise ParamError("must be a single line")
     return text.strip()
 
@@ -348,6 +357,8 @@ def _decimal(value: Any) -> Decimal:
             number = Decimal(value.strip())
     if number is None or not number.is_finite():
         raise ParamError(f"expected a number, got {_show(value)}")
+    if abs(number) >= _LARGEST:
+        raise ParamError(f"{_show(value)} is too large for a contract (at most {_LARGEST - 1:,})")
     return number
 
 

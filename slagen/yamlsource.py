@@ -64,8 +64,9 @@ def parse_yaml(raw: bytes, name: str) -> YamlSource:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
         raise InputError.single(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+            f"not UTF-8 text (byte 0x{raw[offset]:02x} at offset {offset}); save the file as UTF-8",
             file=name,
         ) from None
     loader = _Loader(text)

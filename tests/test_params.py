@@ -809,3 +809,28 @@ def test_parse_param_lists_allowed_fields() -> None:
 def test_parse_param_malformed_is_value_error(spec: dict[str, Any]) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - any ValueError is what the loader catches
         parse_param("k", spec, "d.yaml")
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "message"),
+    [
+        (
+            Param("x", "integer"),
+            10**26,
+            "100000000000000000000000000 is too large for a contract (at most 999,999,999,999,999)",
+        ),
+        (Param("x", "decimal"), "1e30", "'1e30' is too large for a contract (at most 999,999,999,999,999)"),
+        (
+            Param("x", "percent"),
+            10**20,
+            "100000000000000000000 is too large for a contract (at most 999,999,999,999,999)",
+        ),
+        (Param("x", "duration"), "10000000000000000h", "'10000000000000000h' is too long for a contract"),
+        (Param("x", "languages"), [], "name at least one language (de, en)"),
+        (Param("x", "string"), "Nord\rlicht", "must be a single line"),
+    ],
+)
+def test_values_no_contract_can_hold_are_refused(param: Param, value: object, message: str) -> None:
+    with pytest.raises(ParamError) as caught:
+        coerce_value(param, value)
+    assert str(caught.value) == message

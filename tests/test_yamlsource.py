@@ -467,3 +467,9 @@ def test_directory_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_yaml(tmp_path)
     assert only_problem(exc).message.startswith("cannot read file: ")
+
+
+def test_non_utf8_after_a_bom_names_the_right_byte() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_yaml(b"\xef\xbb\xbfa: \xff\n", "bom.yaml")
+    assert str(caught.value) == "bom.yaml: not UTF-8 text (byte 0xff at offset 6); save the file as UTF-8"
