@@ -51,21 +51,11 @@ def write_docx(
     version (and the library's review note), and each value with a note (a deviation from
     the standard tier) a comment with that note.
     """
-    reference = reference or default_reference()
-    info = reference_info(reference)
-    target = docx.Document(io.BytesIO(reference))
+    target, info = open_reference(reference)
     comments = _Comments(target, timestamp) if review else None
     body = _BodyWriter(document, info, _NumberingAllocator(target, info.decimal_abstract), comments)
     _fill_body(target, body.write())
-    _header_footer(target, document, info.style_ids)
-    props = target.core_properties
-    props.title = document.title
-    props.subject = document.subtitle
-    props.identifier = document.reference
-    props.language = document.locale.replace("_", "-")
-    props.author = props.last_modified_by = "slagen"
-    props.created = props.modified = timestamp
-    props.revision = 1
+    set_frame(target, document, info, timestamp=timestamp, title=document.title)
     if document.properties:
         add_provenance(target.part.package, document.properties, document.answers_text)
     return save_package(target)
@@ -93,12 +83,38 @@ class _NumberingAllocator:
         return int(num.numId)
 
 
+def open_reference(reference: bytes | None) -> tuple[DocxDocument, ReferenceInfo]:
+    """A new document on ``reference`` (default: the bundled one) and what the writer needs to know of it."""
+    reference = reference or default_reference()
+    return docx.Document(io.BytesIO(reference)), reference_info(reference)
+
+
+def set_frame(
+    target: DocxDocument, document: Document, info: ReferenceInfo, *, timestamp: dt.datetime, title: str
+) -> None:
+    """Header, footer and core properties (dated ``timestamp``, so the bytes are reproducible)."""
+    _header_footer(target, document, info.style_ids)
+    props = target.core_properties
+    props.title = title
+    props.subject = document.subtitle
+    props.identifier = document.reference
+    props.language = document.locale.replace("_", "-")
+    props.author = props.last_modified_by = "slagen"
+    props.created = props.modified = timestamp
+    props.revision = 1
+
+
+def w_date(timestamp: dt.datetime) -> str:
+    """A date as WordprocessingML writes it on comments and revisions."""
+    return timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class _Comments:
     """Adds review comments to the document's comments part; the body marks where they apply."""
 
     def __init__(self, target: DocxDocument, timestamp: dt.datetime) -> None:
         self.comments = target.comments
-        self.date = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.date = w_date(timestamp)
 
     def add(self, text: str) -> int:
         comment = self.comments.add_comment(text=text, author="slagen", initials="SG")

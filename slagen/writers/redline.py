@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 from collections.abc import Iterator
-
-import docx
 
 from slagen.model import Document, Inline, Text
 from slagen.redline import Change, Token, Unit, row_changes, word_changes
-from slagen.reference import default_reference, reference_info
-from slagen.writers.docx import _INDENT, _BodyWriter, _column_widths, _fill_body, _header_footer, _NumberingAllocator
+from slagen.writers.docx import (
+    _INDENT,
+    _BodyWriter,
+    _column_widths,
+    _fill_body,
+    _NumberingAllocator,
+    open_reference,
+    set_frame,
+    w_date,
+)
 from slagen.writers.package import save_package
 
 _STYLE = {"heading1": "Heading 1", "heading2": "Heading 2", "paragraph": "Body Text"}
@@ -28,18 +33,11 @@ def write_redline_docx(
     old: Document, new: Document, changes: list[Change], *, timestamp: dt.datetime, reference: bytes | None = None
 ) -> bytes:
     """A DOCX of ``new`` with every change from ``old`` as a tracked revision."""
-    reference = reference or default_reference()
-    info = reference_info(reference)
-    target = docx.Document(io.BytesIO(reference))
+    target, info = open_reference(reference)
     writer = _RedlineWriter(new, info, _NumberingAllocator(target, info.decimal_abstract))
-    writer.change_attributes = f'w:author="slagen" w:date="{timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")}"'
+    writer.change_attributes = f'w:author="slagen" w:date="{w_date(timestamp)}"'
     _fill_body(target, writer.write_changes(old, changes))
-    _header_footer(target, new, info.style_ids)
-    props = target.core_properties
-    props.title = f"{new.title} ({new.labels['redline']})"
-    props.author = props.last_modified_by = "slagen"
-    props.created = props.modified = timestamp
-    props.revision = 1
+    set_frame(target, new, info, timestamp=timestamp, title=f"{new.title} ({new.labels['redline']})")
     return save_package(target)
 
 
