@@ -45,20 +45,20 @@ def build_documents(answers: Answers, library: Library, languages: Iterable[str]
     """Render, number and resolve the agreement in each language, with its provenance."""
     service = resolve_service(answers, library)
     today = document_date(answers)
+    provenance = {  # the same for every language
+        "slagen.version": __version__,
+        "slagen.library.version": library.version,
+        "slagen.library.hash": library.digest,
+        "slagen.answers.digest": hashlib.sha256(answers.source.text.encode("utf-8")).hexdigest()[:16],
+        "slagen.answers.file": Path(answers.source.path).name,
+        "slagen.catalog": service.catalog.id,
+        "slagen.tier": service.tier.id,
+        "slagen.model": str(answers.values["agreement.model"]),
+    }
     documents = []
     for lang in languages:
         document = number_document(render_document(answers, service, library, lang, today=today))
-        document.properties = {
-            "slagen.version": __version__,
-            "slagen.library.version": library.version,
-            "slagen.library.hash": library.digest,
-            "slagen.answers.digest": hashlib.sha256(answers.source.text.encode("utf-8")).hexdigest()[:16],
-            "slagen.answers.file": Path(answers.source.path).name,
-            "slagen.catalog": service.catalog.id,
-            "slagen.tier": service.tier.id,
-            "slagen.model": str(answers.values["agreement.model"]),
-            "slagen.language": lang,
-        }
+        document.properties = {**provenance, "slagen.language": lang}
         document.answers_text = answers.source.text
         documents.append(document)
     return documents
