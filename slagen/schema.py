@@ -69,11 +69,11 @@ def _leaf(param: Param, library: Library) -> dict[str, Any]:
 
 def _type_schema(param: Param, library: Library) -> dict[str, Any]:
     kind = param.type
-    bounds = _bounds(param)
+    bounds = _limits(param, "minimum", "maximum")
     if kind in ("string", "text"):
-        return {"type": "string", **_lengths(param)}
+        return {"type": "string", **_limits(param, "minLength", "maxLength")}
     if kind == "localized":
-        text = {"type": "string", **_lengths(param)}
+        text = {"type": "string", **_limits(param, "minLength", "maxLength")}
         per_language = {"type": "object", "additionalProperties": False, "properties": dict.fromkeys(LANGUAGES, text)}
         return {"anyOf": [text, per_language]}
     if kind == "integer":
@@ -96,12 +96,12 @@ def _type_schema(param: Param, library: Library) -> dict[str, Any]:
         items: dict[str, Any] = {"type": "string"}
         if param.choices:
             items["enum"] = list(param.choices)
-        return {"type": "array", "items": items, **_counts(param)}
+        return {"type": "array", "items": items, **_limits(param, "minItems", "maxItems")}
     if kind == "records":
         fields = {name: _leaf(field, library) for name, field in param.fields.items()}
         required = [name for name, field in param.fields.items() if field.required and field.default is None]
         item = {"type": "object", "additionalProperties": False, "properties": fields, "required": required}
-        return {"type": "array", "items": item, **_counts(param)}
+        return {"type": "array", "items": item, **_limits(param, "minItems", "maxItems")}
     if kind == "catalog":
         return {"type": "string", "enum": sorted(library.catalogs)}
     if kind == "tier":
@@ -163,30 +163,14 @@ def _nested(node: dict[str, Any], key: str, leaf: dict[str, Any]) -> dict[str, A
     return node
 
 
-def _bounds(param: Param) -> dict[str, Any]:
+def _limits(param: Param, low: str, high: str) -> dict[str, Any]:
+    """The declaration's min and max under the JSON Schema keywords ``low`` and ``high``."""
+    convert = _number if low == "minimum" else int  # lengths and item counts are whole numbers
     out: dict[str, Any] = {}
     if param.minimum is not None:
-        out["minimum"] = _number(param.minimum)
+        out[low] = convert(param.minimum)
     if param.maximum is not None:
-        out["maximum"] = _number(param.maximum)
-    return out
-
-
-def _lengths(param: Param) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if param.minimum is not None:
-        out["minLength"] = int(param.minimum)
-    if param.maximum is not None:
-        out["maxLength"] = int(param.maximum)
-    return out
-
-
-def _counts(param: Param) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if param.minimum is not None:
-        out["minItems"] = int(param.minimum)
-    if param.maximum is not None:
-        out["maxItems"] = int(param.maximum)
+        out[high] = convert(param.maximum)
     return out
 
 
