@@ -49,6 +49,11 @@ def load_answers(path: Path, library: Library) -> Answers:
 
 def validate_answers(source: YamlSource, library: Library) -> Answers:
     """Type every answer, fill defaults, select clauses and check that each selected clause has its answers."""
+    if not isinstance(source.data, dict):  # one message: every answer would be reported missing after it
+        message = "the file is empty; start from examples/telemarketing.yaml"
+        if source.data is not None:
+            message = "expected a mapping of answers (key: value) at the top level"
+        raise InputError([Problem(message, source.path, source.line_of(()))])
     checker = _Checker(source, library)
     values = checker.run()
     tree = _nest(library.params, values)
@@ -93,15 +98,8 @@ class _Checker:
         (self.warnings if warning else self.problems).append(found)
 
     def run(self) -> dict[str, Any]:
-        data = self.source.data
-        if data is None:
-            self.problem((), "the file is empty; start from examples/telemarketing.yaml")
-            return {}
-        if not isinstance(data, dict):
-            self.problem((), "expected a mapping of answers (key: value) at the top level")
-            return {}
         values: dict[str, Any] = {}
-        self._walk(data, (), values)
+        self._walk(self.source.data, (), values)
         if "slagen" in values and values["slagen"] != FORMAT_VERSION:
             self.problem(
                 ("slagen",), f"answers format {values['slagen']} is not known (this slagen reads {FORMAT_VERSION})"

@@ -106,6 +106,29 @@ def test_missing_answers_file(runner: CliRunner, tmp_path: Path) -> None:
     assert result.stderr == f"error: {tmp_path / 'nope.yaml'}: file not found\n"
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty; start from examples/telemarketing.yaml"),
+        ("# nothing yet\n", "the file is empty; start from examples/telemarketing.yaml"),
+        ("- a\n- b\n", "expected a mapping of answers (key: value) at the top level"),
+    ],
+    ids=["empty", "comment only", "a list"],
+)
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_unusable_answers_file_gives_one_message_only(
+    runner: CliRunner, tmp_path: Path, write_answers: Callable[..., Path], command: str, text: str, message: str
+) -> None:
+    # no "missing" line for every required answer after it: they would all say the same
+    path = write_answers(text)
+    result = runner.invoke(main, [command, str(path), *(["-o", str(tmp_path / "out")] if command == "build" else [])])
+    assert result.exit_code == 2
+    where = f"{path}:1" if text.startswith("-") else str(path)
+    assert result.stderr == f"error: {where}: {message}\n"
+    assert result.stdout == ""
+    assert not (tmp_path / "out").exists()
+
+
 def test_broken_library_is_reported(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["check", str(DEMO), "--library", str(tmp_path)])
     assert result.exit_code == 2
