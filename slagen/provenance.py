@@ -1,10 +1,12 @@
 """Where a contract came from: document properties and the answers, stored inside the DOCX.
 
 Takes the facts of a build (slagen and library version, library hash, answers digest,
-tier, language) and the answers text, and puts them into a python-docx package as custom
-document properties (``docProps/custom.xml``, shown by Word under File → Properties) and a
-custom XML part holding the answers file, so that ``slagen inspect`` can print them and
-give back the answers that regenerate the contract. Also reads them back.
+tier, language) and the answers text, and gives the custom document properties
+(``docProps/custom.xml``, shown by Word under File → Properties) and a custom XML part
+holding the answers file, so that ``slagen inspect`` can print them and give back the
+answers that regenerate the contract. The DOCX frame (:mod:`slagen.writers.frame`) adds
+both parts to the package once per reference; each document fills in their contents.
+Also reads them back.
 """
 
 from __future__ import annotations
@@ -60,15 +62,15 @@ def answers_xml(text: str) -> bytes:
     ).encode()
 
 
-def add_provenance(package: Any, properties: dict[str, str], answers: str | None) -> None:
-    """Add the properties part (and the answers part, if given) to a python-docx package."""
+def add_provenance_parts(package: Any, properties: bytes, answers: bytes | None) -> None:
+    """Add the custom properties part (and the answers part, if given) with these contents to a python-docx package."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    props = Part(PackURI(f"/{CUSTOM_PROPERTIES}"), _CT_CUSTOM_PROPERTIES, custom_properties_xml(properties), package)
+    props = Part(PackURI(f"/{CUSTOM_PROPERTIES}"), _CT_CUSTOM_PROPERTIES, properties, package)
     package.relate_to(props, _RT_CUSTOM_PROPERTIES)
     if answers is not None:
-        part = Part(PackURI(f"/{ANSWERS_PART}"), "application/xml", answers_xml(answers), package)
+        part = Part(PackURI(f"/{ANSWERS_PART}"), "application/xml", answers, package)
         package.main_document_part.relate_to(part, _RT_CUSTOM_XML)
 
 

@@ -1,14 +1,16 @@
 """Write a numbered document model as DOCX for legal review and signature.
 
-Takes a :class:`~slagen.model.Document` and gives the bytes of a .docx. python-docx opens
-the slim reference document (``slagen/resources/reference/``: A4, Arial, only the styles
-slagen uses) and handles the package, header, footer and properties; the body is
-WordprocessingML written here in one pass and parsed once, because going through
-python-docx's proxy objects paragraph by paragraph costs about ten times as much
-(a style lookup scans every style, each run is cleared by XPath before its text is set).
-Headings, lists and tables use real Word styles; the header names the agreement, the
-footer counts pages with PAGE/NUMPAGES fields. The output is reproducible: zip entries
-carry a fixed timestamp and the core properties take the date passed in.
+Takes a :class:`~slagen.model.Document` and gives the bytes of a .docx. The body is
+WordprocessingML written here as text in one pass; everything around it (styles, page
+setup, numbering definitions, header, footer, properties) comes from the frame of the
+reference document (``slagen/resources/reference/``: A4, Arial, only the styles slagen
+uses; or ``--reference-doc``), which :mod:`slagen.writers.frame` prepares once per process
+with python-docx. Per document nothing is parsed: the body, the list restarts, the review
+comments, the header and footer text and the properties are filled into the frame's parts,
+which are zipped in one pass. Headings, lists and tables use real Word styles; the header
+names the agreement, the footer counts pages with PAGE/NUMPAGES fields. The output is
+reproducible: zip entries carry a fixed timestamp and the core properties take the date
+passed in.
 """
 
 from __future__ import annotations
@@ -17,22 +19,13 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import io
 from collections.abc import Iterator
-from typing import Any
-
-import docx
-from docx.document import Document as DocxDocument
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from lxml import etree
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
-from slagen.provenance import add_provenance
-from slagen.reference import ReferenceInfo, default_reference, reference_info
-from slagen.writers.package import save_package
+from slagen.provenance import answers_xml, custom_properties_xml
+from slagen.reference import ReferenceInfo, default_reference
+from slagen.writers.frame import Comments, ListNumbering, frame, frame_values
 
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
 """Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
 columns whose longest cell has at most _SHORT_COLUMN characters are kept on one line."""
@@ -51,75 +44,19 @@ def write_docx(
     version (and the library's review note), and each value with a note (a deviation from
     the standard tier) a comment with that note.
     """
-    target, info = open_reference(reference)
-    comments = _Comments(target, timestamp) if review else None
-    body = _BodyWriter(document, info, _NumberingAllocator(target, info.decimal_abstract), comments)
-    _fill_body(target, body.write())
-    set_frame(target, document, info, timestamp=timestamp, title=document.title)
-    if document.properties:
-        add_provenance(target.part.package, document.properties, document.answers_text)
-    return save_package(target)
-
-
-def _fill_body(target: DocxDocument, xml: str) -> None:
-    """Replace the reference's empty body with ``xml``, keeping its section properties (page, margins)."""
-    body = target.element.body
-    section = body.sectPr
-    section_xml = etree.tostring(section, encoding="unicode") if section is not None else ""
-    target.element.replace(body, parse_xml(f"<w:body {nsdecls('w', 'r')}>{xml}{section_xml}</w:body>"))
-
-
-class _NumberingAllocator:
-    """Gives each numbered list its own ``w:num`` so that it starts at 1."""
-
-    def __init__(self, target: DocxDocument, abstract: int) -> None:
-        self.target = target
-        self.abstract = abstract
-
-    def restart(self) -> int:
-        numbering = self.target.part.numbering_part.element
-        num = numbering.add_num(self.abstract)
-        num.add_lvlOverride(ilvl=0).add_startOverride(1)
-        return int(num.numId)
-
-
-def open_reference(reference: bytes | None) -> tuple[DocxDocument, ReferenceInfo]:
-    """A new document on ``reference`` (default: the bundled one) and what the writer needs to know of it."""
-    reference = reference or default_reference()
-    return docx.Document(io.BytesIO(reference)), reference_info(reference)
-
-
-def set_frame(
-    target: DocxDocument, document: Document, info: ReferenceInfo, *, timestamp: dt.datetime, title: str
-) -> None:
-    """Header, footer and core properties (dated ``timestamp``, so the bytes are reproducible)."""
-    _header_footer(target, document, info.style_ids)
-    props = target.core_properties
-    props.title = title
-    props.subject = document.subtitle
-    props.identifier = document.reference
-    props.language = document.locale.replace("_", "-")
-    props.author = props.last_modified_by = "slagen"
-    props.created = props.modified = timestamp
-    props.revision = 1
-
-
-def w_date(timestamp: dt.datetime) -> str:
-    """A date as WordprocessingML writes it on comments and revisions."""
-    return timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class _Comments:
-    """Adds review comments to the document's comments part; the body marks where they apply."""
-
-    def __init__(self, target: DocxDocument, timestamp: dt.datetime) -> None:
-        self.comments = target.comments
-        self.date = w_date(timestamp)
-
-    def add(self, text: str) -> int:
-        comment = self.comments.add_comment(text=text, author="slagen", initials="SG")
-        comment._comment_elm.set(f"{{{_W_NS}}}date", self.date)  # python-docx stamps the current time
-        return int(comment.comment_id)
+    properties = bool(document.properties)
+    answers = properties and document.answers_text is not None
+    parts = frame(reference or default_reference(), review=review, properties=properties, answers=answers)
+    numbering = ListNumbering(parts)
+    comments = Comments(parts, timestamp) if review else None
+    body = _BodyWriter(document, parts.info, numbering, comments).write()
+    values = frame_values(document, title=document.title, timestamp=timestamp)
+    values.update(body=body.encode(), numbering=numbering.xml(), comments=comments.xml() if comments else b"")
+    if properties:
+        values["properties"] = custom_properties_xml(document.properties)
+    if answers and document.answers_text is not None:
+        values["answers"] = answers_xml(document.answers_text)
+    return parts.fill(values)
 
 
 class _BodyWriter:
@@ -129,8 +66,8 @@ class _BodyWriter:
         self,
         document: Document,
         info: ReferenceInfo,
-        numbering: _NumberingAllocator,
-        comments: _Comments | None = None,
+        numbering: ListNumbering,
+        comments: Comments | None = None,
     ) -> None:
         self.document = document
         self.labels = document.labels
@@ -422,40 +359,3 @@ def _column_widths(rows: list[list[list[Inline]]], total: int) -> list[int]:
     widths = [needed[i] if i in short else rest * weights[i] // sum(weights.values()) for i in range(columns)]
     widths[-1] += total - sum(widths)
     return widths
-
-
-def _header_footer(target: DocxDocument, document: Document, ids: dict[str, str]) -> None:
-    """Title and reference in the header, page X of Y in the footer, none on the cover page.
-
-    A header or footer that the reference document already fills is kept as it is.
-    """
-    labels = document.labels
-    section = target.sections[0]
-    section.different_first_page_header_footer = True
-    if not _has_text(section.header):
-        header = section.header.paragraphs[0]
-        header._p.get_or_add_pPr().get_or_add_pStyle().val = ids["Header"]
-        header.add_run(f"{document.title}\t{labels['reference']}: {document.reference}")
-    if _has_text(section.footer):
-        return
-    footer = section.footer.paragraphs[0]
-    footer._p.get_or_add_pPr().get_or_add_pStyle().val = ids["Footer"]
-    before, _, rest = labels["page"].partition("{page}")
-    middle, _, after = rest.partition("{pages}")
-    footer.add_run(before)
-    _add_field(footer._p, "PAGE", "1")
-    footer.add_run(middle)
-    _add_field(footer._p, "NUMPAGES", "1")
-    if after:
-        footer.add_run(after)
-
-
-def _has_text(part: Any) -> bool:
-    return not part.is_linked_to_previous and any(p.text.strip() for p in part.paragraphs)
-
-
-def _add_field(paragraph: Any, instruction: str, cached: str) -> None:
-    field = parse_xml(
-        f'<w:fldSimple {nsdecls("w")} w:instr=" {instruction} "><w:r><w:t>{cached}</w:t></w:r></w:fldSimple>'
-    )
-    paragraph.append(field)

@@ -14,17 +14,9 @@ from collections.abc import Iterator
 
 from slagen.model import Document, Inline, Text
 from slagen.redline import Change, Token, Unit, row_changes, word_changes
-from slagen.writers.docx import (
-    _INDENT,
-    _BodyWriter,
-    _column_widths,
-    _fill_body,
-    _NumberingAllocator,
-    open_reference,
-    set_frame,
-    w_date,
-)
-from slagen.writers.package import save_package
+from slagen.reference import default_reference
+from slagen.writers.docx import _INDENT, _BodyWriter, _column_widths
+from slagen.writers.frame import ListNumbering, frame, frame_values, w_date
 
 _STYLE = {"heading1": "Heading 1", "heading2": "Heading 2", "paragraph": "Body Text"}
 
@@ -33,12 +25,14 @@ def write_redline_docx(
     old: Document, new: Document, changes: list[Change], *, timestamp: dt.datetime, reference: bytes | None = None
 ) -> bytes:
     """A DOCX of ``new`` with every change from ``old`` as a tracked revision."""
-    target, info = open_reference(reference)
-    writer = _RedlineWriter(new, info, _NumberingAllocator(target, info.decimal_abstract))
+    parts = frame(reference or default_reference(), review=False, properties=False, answers=False)
+    numbering = ListNumbering(parts)
+    writer = _RedlineWriter(new, parts.info, numbering)
     writer.change_attributes = f'w:author="slagen" w:date="{w_date(timestamp)}"'
-    _fill_body(target, writer.write_changes(old, changes))
-    set_frame(target, new, info, timestamp=timestamp, title=f"{new.title} ({new.labels['redline']})")
-    return save_package(target)
+    body = writer.write_changes(old, changes)
+    values = frame_values(new, title=f"{new.title} ({new.labels['redline']})", timestamp=timestamp)
+    values.update(body=body.encode(), numbering=numbering.xml())
+    return parts.fill(values)
 
 
 class _RedlineWriter(_BodyWriter):
