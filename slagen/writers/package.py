@@ -19,8 +19,9 @@ from docx.opc.pkgwriter import PackageWriter
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """The date of every zip entry slagen writes (the earliest a zip can hold)."""
-ZIP_LEVEL = 6
-"""zlib level of every entry (6: zlib's default)."""
+ZIP_LEVEL = 1
+"""zlib level of every entry. Level 1 packs the demo's document.xml (94 KB) in 0.5 ms instead of
+1.8 ms at zlib's default level 6, into 16 instead of 13 KB."""
 
 
 class _Recorder:
