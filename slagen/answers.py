@@ -108,6 +108,7 @@ class _Checker:
             if key not in values:
                 values[key] = param.default
         self._check_service(values)
+        self._check_tier_choice(values)
         self._check_localized(values)
         return values
 
@@ -167,19 +168,49 @@ class _Checker:
             )
             values[catalog_key] = None
             return
+        where = f" in catalog '{catalog.id}'"
+        model = values.get("agreement.model")
         for key, param in self.params.items():
             if param.type == "tier" and values.get(key) is not None and values[key] not in catalog.tiers:
-                where = f" in catalog '{catalog.id}'"
                 self.problem(tuple(key.split(".")), _unknown_choice("tier", values[key], list(catalog.tiers), where))
                 values[key] = None
+            if param.type == "tiers" and values.get(key):
+                for i, tier in enumerate(values[key]):
+                    if tier not in catalog.tiers:
+                        path = (*key.split("."), str(i))
+                        self.problem(path, _unknown_choice("tier", tier, list(catalog.tiers), where))
+                values[key] = [tier for tier in values[key] if tier in catalog.tiers]
             if param.type == "kpi_values" and values.get(key):
                 values[key] = self._kpi_values(key, values[key], catalog)
-                if values.get("agreement.model") == "standard":
+                if model != "customer-specific":
                     self.problem(
                         tuple(key.split(".")),
-                        "a standard agreement takes the tier as published; "
+                        f"a {model} agreement takes the {'tiers' if model == 'multi-level' else 'tier'} as published; "
                         "set agreement.model: customer-specific to agree other targets",
                     )
+
+    def _check_tier_choice(self, values: dict[str, Any]) -> None:
+        """A tier is required except in a multi-level agreement, where it must be one of the offered tiers."""
+        tier_key = next((k for k, p in self.params.items() if p.type == "tier"), None)
+        offered_key = next((k for k, p in self.params.items() if p.type == "tiers"), None)
+        if tier_key is None:
+            return
+        chosen, offered = values.get(tier_key), values.get(offered_key) if offered_key else None
+        model = values.get("agreement.model")
+        if model != "multi-level":
+            if chosen is None and tier_key not in self.given:
+                catalog_key = next((k for k, p in self.params.items() if p.type == "catalog"), "")
+                catalog = self.library.catalogs.get(values.get(catalog_key) or "")
+                choices = f" (one of: {', '.join(catalog.tiers)})" if catalog else ""
+                self.problem(
+                    tuple(tier_key.split(".")), f"missing: the standard tier the agreement starts from{choices}"
+                )
+        elif chosen is not None and offered and chosen not in offered:
+            self.problem(
+                tuple(tier_key.split(".")),
+                f"tier '{chosen}' is not one of the offered tiers ({', '.join(offered)}); "
+                f"add it to {offered_key} or leave {tier_key} out",
+            )
 
     def _kpi_values(self, key: str, given: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
         typed: dict[str, Any] = {}

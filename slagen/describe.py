@@ -62,7 +62,7 @@ def _bound(param: Param, value: Any) -> str:
         return str(readable_duration(value))
     if param.type in ("string", "localized"):
         return f"{value} characters"
-    if param.type in ("list", "records"):
+    if param.type in ("list", "records", "tiers"):
         return f"{value} entries"
     return str(value)
 

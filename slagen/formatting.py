@@ -86,6 +86,20 @@ def format_timespan(value: Decimal | int | Duration, locale: str) -> str:
     return lists.format_list(parts, locale=found) if parts else units.format_unit(0, "duration-second", locale=found)
 
 
+def format_listing(items: list[Any], locale: str, *, alternatives: bool = False) -> str:
+    """Items joined as the language lists them: ``a, b and c`` (``a, b or c`` with ``alternatives``).
+
+    >>> format_listing(["Bronze", "Silver", "Gold"], "de_DE")
+    'Bronze, Silver und Gold'
+    >>> format_listing(["4 hours", "2 hours"], "en_GB", alternatives=True)
+    '4 hours or 2 hours'
+    """
+    texts = [str(item) for item in items]
+    return (
+        lists.format_list(texts, style="or" if alternatives else "standard", locale=get_locale(locale)) if texts else ""
+    )
+
+
 def format_money(amount: Decimal | int, currency: str, locale: str) -> str:
     """An amount of money with the locale's currency format.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from slagen import __version__
 from slagen.answers import Answers, load_answers, validate_answers
+from slagen.errors import InputError
 from slagen.library import Library, load_library
 from slagen.model import Document
 from slagen.numbering import number_document
@@ -52,9 +53,11 @@ def build_documents(answers: Answers, library: Library, languages: Iterable[str]
         "slagen.answers.digest": hashlib.sha256(answers.source.text.encode("utf-8")).hexdigest()[:16],
         "slagen.answers.file": Path(answers.source.path).name,
         "slagen.catalog": service.catalog.id,
-        "slagen.tier": service.tier.id,
+        "slagen.tier": service.tier.id if service.tier else "",
         "slagen.model": str(answers.values["agreement.model"]),
     }
+    if service.multi_level:
+        provenance["slagen.tiers"] = ",".join(tier.id for tier in service.offered)
     documents = []
     for lang in languages:
         document = number_document(render_document(answers, service, library, lang, today=today))
@@ -116,7 +119,19 @@ def document_date(answers: Answers) -> dt.date:
 
 
 def standard_answers(answers: Answers, library: Library) -> Answers:
-    """The same agreement as a standard one: the tier as published, without ``service.overrides``."""
+    """The same agreement as a standard one: the tier as published, without ``service.overrides``.
+
+    A multi-level agreement has no one standard tier to compare with: that is an :class:`InputError`.
+    """
+    if answers.values.get("agreement.model") == "multi-level":
+        source = answers.source
+        raise InputError.single(
+            "a multi-level agreement sets out its tiers as published; only a customer-specific agreement "
+            "deviates from a standard tier",
+            file=source.path,
+            line=source.line_of(("agreement", "model")),
+            key="agreement.model",
+        )
     data = copy.deepcopy(answers.source.data)
     data.setdefault("agreement", {})["model"] = "standard"
     data.get("service", {}).pop("overrides", None)

@@ -405,7 +405,7 @@ class _Interview:
             return self._confirm(key, text, help_text, param.default, error)
         if param.type == "localized":
             return self._localized(key, param, text, help_text, error)
-        if param.type in ("list", "records"):
+        if param.type in ("list", "records", "tiers"):
             return self._items(key, param, text, help_text, error)
         if param.type == "kpi_values":
             return self._kpi_values(key, param, text, help_text, error)
@@ -517,13 +517,20 @@ class _Interview:
             if param.type == "records":
                 item: Any = self._record(key, param, n, help_text, error)
             else:
+                choices = self._choices(param) if param.type == "tiers" else tuple(Choice(c) for c in param.choices)
                 value = self._value(
                     f"{key}[{n - 1}]",
-                    replace(param, type="enum" if param.choices else "string", minimum=None, maximum=None),
+                    replace(
+                        param,
+                        type="enum" if choices else "string",
+                        choices=tuple(c.value for c in choices),
+                        minimum=None,
+                        maximum=None,
+                    ),
                     _numbered(text, n),
                     help_text,
                     None,
-                    tuple(Choice(c) for c in param.choices),
+                    choices,
                     error,
                     optional=len(items) >= low,
                 )
@@ -543,7 +550,7 @@ class _Interview:
             if help_text:
                 field_help = f"{help_text}\n{field_help}" if field_help else help_text
             here = f"{key}[{n - 1}].{name}"
-            choices = tuple(Choice(c) for c in spec.choices)
+            choices = self._choices(spec) or tuple(Choice(c) for c in spec.choices)
             if spec.type == "boolean":
                 value: Any = self._confirm(here, question, field_help, spec.default, error)
             else:
@@ -624,14 +631,23 @@ class _Interview:
                 Choice(c.id, str((c.text.get(self.wording.lang) or {}).get("name", "")))
                 for c in self.library.catalogs.values()
             )
-        if param.type == "tier":
+        if param.type in ("tier", "tiers"):
             catalog, _ = self._chosen_catalog_and_tier()
+            offered = self._offered_tiers() if param.type == "tier" else []
             choices = []
             for cat in [catalog] if catalog else self.library.catalogs.values():
                 for tier in sorted(cat.tiers.values(), key=lambda t: t.rank):
-                    choices.append(Choice(tier.id, f"{tier.name}: {self._targets(cat, tier)}"))
+                    if not offered or tier.id in offered:
+                        choices.append(Choice(tier.id, f"{tier.name}: {self._targets(cat, tier)}"))
             return tuple(choices)
         return ()
+
+    def _offered_tiers(self) -> list[str]:
+        """The tiers a multi-level agreement offers, once answered: a tier is then chosen among them."""
+        for key, param in self.library.params.items():
+            if param.type == "tiers" and self._not_applying(key) is None:
+                return [str(t) for t in self.state.typed.get(key) or ()]
+        return []
 
     # -- checking and writing ---------------------------------------------------------------------------
 

@@ -341,7 +341,7 @@ def _add_tier_files(root: Path, catalog: Catalog, problems: list[Problem], hashe
 _CATALOG_FIELDS = ("catalog", "text", "credits", "terms", "kpis", "tiers")
 _KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires")
 _TIER_FIELDS = ("name", "rank", "targets", "terms", "credits")
-_RESERVED_TERMS = ("id", "name", "rank", "targets", "credits")
+_RESERVED_TERMS = ("id", "name", "rank", "targets", "credits", "chosen")
 """Names a tier term may not take: templates see the terms beside these in ``tier``."""
 
 

@@ -35,14 +35,14 @@ from slagen.render import get_environment
 from slagen.yamlsource import load_yaml
 
 CONTEXT = frozenset(
-    {"lang", "locale", "labels", "today", "catalog", "tier", "service_credits", "levels", "level"}
+    {"lang", "locale", "labels", "today", "catalog", "tier", "tiers", "service_credits", "levels", "level"}
     | {"defined_terms", "used_terms"}
 )
 """What render gives every template besides the answers (``defined_terms``, ``used_terms``: ``renders_last``)."""
 LEVEL_FIELDS = frozenset(
-    {"id", "unit", "direction", "target", "standard", "deviation", "target_text", "group", *KPI_WORDING}
+    {"id", "unit", "direction", "target", "standard", "deviation", "target_text", "per_tier", "group", *KPI_WORDING}
 )
-CREDITS_FIELDS = frozenset({"kpi", "scheme", "agreed"})
+CREDITS_FIELDS = frozenset({"kpi", "scheme", "agreed", "per_tier"})
 READ_BY_SLAGEN = frozenset(
     {
         "slagen",
@@ -54,6 +54,7 @@ READ_BY_SLAGEN = frozenset(
         "agreement.effective_date",
         "service.catalog",
         "service.tier",
+        "service.offered_tiers",
         "service.overrides",
         "credits.scheme",
     }
@@ -195,7 +196,9 @@ class _Templates:
         self.groups = {".".join(k.split(".")[:i]) for k in self.keys for i in range(1, k.count(".") + 1)}
         self.roots = {k.split(".")[0] for k in self.keys}
         self.kpis = {kpi for catalog in self.library.catalogs.values() for kpi in catalog.kpis}
-        self.tier_fields = {"id", "name"} | {t for c in self.library.catalogs.values() for t in c.terms}
+        self.tier_fields = {"id", "name", "rank", "chosen", "credits"} | {
+            t for c in self.library.catalogs.values() for t in c.terms
+        }
 
     def check(self) -> list[Finding]:
         defines: dict[str, dict[str, list[tuple[str, int]]]] = {lang: {} for lang in LANGUAGES}

@@ -33,6 +33,7 @@ TYPES = (
     "records",
     "catalog",
     "tier",
+    "tiers",
     "kpi_values",
     "languages",
     "localized",
@@ -226,6 +227,18 @@ def coerce_value(param: Param, value: Any) -> Any:
                 raise ParamError(f"'{text}' is not allowed (choose from: {', '.join(param.choices)})", (str(i),))
             out.append(text)
         return _check_bounds(param, out)
+    if kind == "tiers":
+        items = _list(value)
+        out = []
+        for i, item in enumerate(items):
+            try:
+                text = _text(item, multiline=False)
+            except ParamError as exc:
+                raise ParamError(str(exc), (str(i),)) from None
+            if text in out:
+                raise ParamError(f"tier '{text}' is listed twice", (str(i),))
+            out.append(text)
+        return _check_bounds(param, out)  # the catalog's tiers are checked by the answers stage
     if kind == "localized":
         if isinstance(value, dict):
             texts = {}

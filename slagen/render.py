@@ -59,7 +59,7 @@ from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.markup import MarkupError, parse_markup
 from slagen.model import Block, Document, Inline, Section, Signatory
 from slagen.model import Clause as ClauseNode
-from slagen.resolve import ServiceLevels
+from slagen.resolve import Level, ServiceLevels
 from slagen.terms import term_context
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -109,6 +109,8 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             downtime=arithmetic.allowed_downtime,
             money=_money,
             value=_value,
+            listing=_filter(formatting.format_listing),
+            alternatives=_filter(functools.partial(formatting.format_listing, alternatives=True)),
         )
         # Jinja's escape filters escape for HTML and mark the result safe, which would let an answer's
         # markup (**, [..](ref:..)) through: here escaping means escaping for the clause markup. Filters
@@ -507,7 +509,18 @@ def render_document(
     """Render every selected clause of ``answers`` in ``language`` into an unnumbered document."""
     labels = library.labels[language]
     locale = str(labels["locale"])
-    levels = [_level(level, language, locale) for level in service.levels]
+    tiers = [
+        {
+            "id": tier.id,
+            "name": tier.name,
+            "rank": tier.rank,
+            "chosen": tier is service.tier,
+            "credits": tier.credits,
+            **tier.terms,
+        }
+        for tier in service.offered
+    ]
+    levels = [_level(level, service, language, locale) for level in service.levels]
     context = {
         **localize_tree(answers.tree, library, language),
         "lang": language,
@@ -515,7 +528,8 @@ def render_document(
         "labels": labels,
         "today": today,
         "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
-        "tier": {"id": service.tier.id, "name": service.tier.name, **service.tier.terms},
+        "tier": next((tier for tier in tiers if tier["chosen"]), None),
+        "tiers": tiers,
         "service_credits": service.credits,
         "levels": levels,
         "level": {level["id"]: level for level in levels},
@@ -578,8 +592,37 @@ def localize_tree(tree: dict[str, Any], library: Library, language: str) -> dict
     return result
 
 
-def _level(level: Any, language: str, locale: str) -> dict[str, Any]:
+def _level(level: Level, service: ServiceLevels, language: str, locale: str) -> dict[str, Any]:
+    """One KPI for the templates.
+
+    In a multi-level agreement ``target_text`` names each offered tier's value ("99.5% (Bronze),
+    99.9% (Silver) or 99.95% (Gold)") and ``per_tier`` holds them one by one.
+    """
     kpi = level.kpi
+    if service.multi_level:
+        per_tier = [
+            {
+                "tier": tier.id,
+                "name": tier.name,
+                "chosen": tier is service.tier,
+                "target": target,
+                "text": formatting.format_value(target, kpi.unit, locale),
+            }
+            for tier, target in zip(service.offered, level.per_tier, strict=True)
+        ]
+        texts = [f"{entry['text']} ({entry['name']})" for entry in per_tier]
+        target_text = formatting.format_listing(texts, locale, alternatives=True)
+    else:
+        target_text = formatting.format_value(level.target, kpi.unit, locale)
+        per_tier = [
+            {
+                "tier": service.offered[0].id,
+                "name": service.offered[0].name,
+                "chosen": True,
+                "target": level.target,
+                "text": target_text,
+            }
+        ]
     return {
         "id": kpi.id,
         "unit": kpi.unit,
@@ -588,7 +631,8 @@ def _level(level: Any, language: str, locale: str) -> dict[str, Any]:
         "target": level.target,
         "standard": level.standard,
         "deviation": level.deviation,
-        "target_text": formatting.format_value(level.target, kpi.unit, locale),
+        "target_text": target_text,
+        "per_tier": per_tier,
         **kpi.text[language],
     }
 

@@ -18,32 +18,53 @@ from slagen.library import Catalog, Kpi, Library, Tier, agreed_targets
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """One KPI's agreed target; ``deviation`` is ``better``/``worse`` when it differs from the tier."""
+    """One KPI's agreed target; ``deviation`` is ``better``/``worse`` when it differs from the tier.
+
+    In a multi-level agreement ``target`` and ``standard`` are None (no one target applies):
+    ``per_tier`` holds each offered tier's target, in the order of ``ServiceLevels.offered``.
+    """
 
     kpi: Kpi
     target: Any
     standard: Any
     deviation: str | None
+    per_tier: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Credits:
-    """The service credits of an agreement: bands and cap on the measured value of KPI ``kpi``."""
+    """The service credits of an agreement: bands and cap on the measured value of KPI ``kpi``.
+
+    In a multi-level agreement ``scheme`` is None and ``per_tier`` holds each offered tier's
+    bands (None for a tier without credits), in the order of ``ServiceLevels.offered``.
+    """
 
     kpi: str
-    scheme: CreditScheme
+    scheme: CreditScheme | None
     agreed: bool
     """Whether the parties agreed these bands instead of the tier's."""
+    per_tier: tuple[CreditScheme | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceLevels:
-    """The catalog and tier an agreement starts from, and what it finally promises."""
+    """The catalog and tier an agreement starts from, and what it finally promises.
+
+    ``offered`` are the tiers the contract sets out side by side, by rank: several in a
+    multi-level agreement (``tier`` is then the chosen one, or None before the customer
+    chooses), else just ``tier``.
+    """
 
     catalog: Catalog
-    tier: Tier
+    tier: Tier | None
     levels: tuple[Level, ...]
     credits: Credits | None = None
+    offered: tuple[Tier, ...] = ()
+
+    @property
+    def multi_level(self) -> bool:
+        """Whether several tiers are offered side by side."""
+        return len(self.offered) > 1
 
     @property
     def deviations(self) -> tuple[Level, ...]:
@@ -52,13 +73,21 @@ class ServiceLevels:
 
 
 def resolve_service(answers: Answers, library: Library) -> ServiceLevels:
-    """Apply ``service.overrides`` to the chosen tier of ``service.catalog``, and pick the credits."""
-    catalog = library.catalogs[answers.values["service.catalog"]]
-    tier = catalog.tiers[answers.values["service.tier"]]
-    targets = agreed_targets(tier, answers.values.get("service.overrides"))
+    """Apply ``service.overrides`` to the chosen tier of ``service.catalog``, and pick the credits.
+
+    A multi-level agreement (``service.offered_tiers``) gives every offered tier's targets
+    and credits instead, with the chosen tier (``service.tier``) if there is one.
+    """
+    values = answers.values
+    catalog = library.catalogs[values["service.catalog"]]
+    chosen = catalog.tiers.get(values.get("service.tier") or "")
+    if values.get("agreement.model") == "multi-level":
+        return _multi_level(catalog, chosen, values.get("service.offered_tiers") or [])
+    assert chosen is not None, "validation requires a tier outside multi-level agreements"
+    targets = agreed_targets(chosen, values.get("service.overrides"))
     levels = []
     for kpi_id, kpi in catalog.kpis.items():
-        standard = tier.targets[kpi_id]
+        standard = chosen.targets[kpi_id]
         target = targets[kpi_id]
         deviation = None
         if kpi.better(target, standard):
@@ -67,8 +96,22 @@ def resolve_service(answers: Answers, library: Library) -> ServiceLevels:
             deviation = "worse"
         levels.append(Level(kpi, target, standard, deviation))
     credits = None
-    agreed: CreditScheme | None = answers.values.get("credits.scheme")
-    scheme = agreed or tier.credits
+    agreed: CreditScheme | None = values.get("credits.scheme")
+    scheme = agreed or chosen.credits
     if catalog.credit_kpi and scheme is not None:
         credits = Credits(catalog.credit_kpi, scheme, agreed is not None)
-    return ServiceLevels(catalog, tier, tuple(levels), credits)
+    return ServiceLevels(catalog, chosen, tuple(levels), credits, (chosen,))
+
+
+def _multi_level(catalog: Catalog, chosen: Tier | None, offered_ids: list[str]) -> ServiceLevels:
+    order = {tier_id: i for i, tier_id in enumerate(offered_ids)}
+    offered = tuple(sorted((catalog.tiers[t] for t in offered_ids), key=lambda t: (t.rank, order[t.id])))
+    levels = tuple(
+        Level(kpi, None, None, None, tuple(tier.targets[kpi_id] for tier in offered))
+        for kpi_id, kpi in catalog.kpis.items()
+    )
+    credits = None
+    schemes = tuple(tier.credits for tier in offered)
+    if catalog.credit_kpi and any(schemes):
+        credits = Credits(catalog.credit_kpi, None, False, schemes)
+    return ServiceLevels(catalog, chosen, levels, credits, offered)

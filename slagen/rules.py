@@ -11,6 +11,7 @@ an internal agreement without jurisdiction or penalty. Each rule is one function
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -69,10 +70,26 @@ class Agreement:
         catalog = self.catalog
         return catalog.tiers.get(self.values.get("service.tier") or "") if catalog else None
 
+    @property
+    def offered(self) -> list[Tier]:
+        """The tiers the contract sets out: the offered ones of a multi-level agreement, else the tier chosen."""
+        catalog = self.catalog
+        if catalog is None:
+            return []
+        if self.values.get("agreement.model") == "multi-level":
+            return [catalog.tiers[t] for t in self.values.get("service.offered_tiers") or () if t in catalog.tiers]
+        return [self.tier] if self.tier else []
+
     def targets(self) -> dict[str, Any]:
         """Every KPI's agreed target (the tier's, or the override)."""
         tier = self.tier
         return agreed_targets(tier, self.values.get("service.overrides")) if tier else {}
+
+    def all_targets(self) -> list[dict[str, Any]]:
+        """The targets of every tier the contract sets out (one per offered tier in a multi-level agreement)."""
+        if self.values.get("agreement.model") == "multi-level":
+            return [dict(tier.targets) for tier in self.offered]
+        return [self.targets()]
 
     def given(self, key: str) -> bool:
         """Whether the answers give ``key`` a value (defaults count)."""
@@ -134,12 +151,16 @@ def rule_credits(agreement: Agreement, report: Report) -> None:
     target = agreement.targets().get(kpi.id)
     show = "{} %" if kpi.unit == "percent" else "{}"
     if agreed is not None:
-        if agreement.values.get("agreement.model") != "customer-specific":
+        model = agreement.values.get("agreement.model")
+        if model != "customer-specific":
+            whose = "its tiers'" if model == "multi-level" else "the tier's"
             report(
                 _path("credits.scheme"),
-                "a standard agreement takes the tier's service credits; "
+                f"a {model} agreement takes {whose} service credits; "
                 "set agreement.model: customer-specific to agree other bands",
             )
+            if model == "multi-level":
+                return
         for subkey, message in check_credits(agreed, _decimal(target), show=show):
             report(_path("credits.scheme", *subkey), message)
     elif tier.credits is not None and target != tier.targets.get(kpi.id):
@@ -168,19 +189,19 @@ def rule_penalty(agreement: Agreement, report: Report) -> None:
             "(liquidated damages) or fee_adjustment",
         )
         return
-    scheme: CreditScheme | None = values.get("credits.scheme") or (agreement.tier.credits if agreement.tier else None)
-    if scheme is None:
-        return
-    if len(scheme.bands) < 2:
+    agreed: CreditScheme | None = values.get("credits.scheme")
+    schemes = [agreed] if agreed else [tier.credits for tier in agreement.offered if tier.credits]
+    if any(len(scheme.bands) < 2 for scheme in schemes):
         report(
             where,
             "a contractual penalty must be graded by how serious the failure is (BGH VII ZR 308/16): "
             "give at least two bands in credits.scheme",
         )
-    if scheme.cap > PENALTY_CAP_WARNING:
+    cap = max((scheme.cap for scheme in schemes), default=Decimal(0))
+    if cap > PENALTY_CAP_WARNING:
         report(
             where,
-            f"a contractual penalty of up to {scheme.cap} % of the monthly fee exceeds 5 % of the order value, "
+            f"a contractual penalty of up to {cap} % of the monthly fee exceeds 5 % of the order value, "
             "which standard terms are unlikely to survive (BGH VII ZR 210/01); lower the cap in credits.scheme",
             warning=True,
         )
@@ -201,9 +222,9 @@ def rule_call_recording(agreement: Agreement, report: Report) -> None:
     catalog = agreement.catalog
     if catalog is None:
         return
-    targets = agreement.targets()
+    every = agreement.all_targets()
     for kpi in catalog.kpis.values():
-        if kpi.requires and not values.get(kpi.requires) and _positive(targets.get(kpi.id)):
+        if kpi.requires and not values.get(kpi.requires) and any(_positive(t.get(kpi.id)) for t in every):
             report(
                 _path(kpi.requires),
                 f"the KPI '{kpi.id}' of catalog '{catalog.id}' has a target above zero and needs {kpi.requires}: true",
@@ -237,7 +258,35 @@ def rule_response_within_restore(agreement: Agreement, report: Report) -> None:
         report(_path("service.overrides", key), f"{kpi_id}: {message}")
 
 
+def rule_tier_fees(agreement: Agreement, report: Report) -> None:
+    """Fees per tier: only in a multi-level agreement, one for each offered tier, not beside one monthly fee."""
+    fees = agreement.values.get("price.tier_fees")
+    if not fees or "services.price" not in agreement.clauses:
+        return
+    where = _path("price.tier_fees")
+    if agreement.values.get("agreement.model") != "multi-level":
+        report(where, "only a multi-level agreement has a fee per tier; give price.monthly_fee")
+        return
+    if agreement.given("price.monthly_fee"):
+        report(_path("price.monthly_fee"), "give either price.monthly_fee or price.tier_fees, not both")
+    offered = [tier.id for tier in agreement.offered]
+    seen: set[str] = set()
+    for i, entry in enumerate(fees):
+        tier = entry.get("tier")
+        if tier not in offered:
+            close = difflib.get_close_matches(str(tier), offered, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"offered: {', '.join(offered)}"
+            report(_path("price.tier_fees", str(i), "tier"), f"'{tier}' is not an offered tier ({hint})")
+        elif tier in seen:
+            report(_path("price.tier_fees", str(i), "tier"), f"tier '{tier}' has a fee already")
+        seen.add(str(tier))
+    missing = [tier for tier in offered if tier not in seen]
+    if missing:
+        report(where, f"no fee for the offered tier(s) {', '.join(missing)}")
+
+
 RULES: tuple[Rule, ...] = (
+    rule_tier_fees,
     rule_jurisdiction,
     rule_liability,
     rule_credits,

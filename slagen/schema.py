@@ -39,7 +39,7 @@ def answers_schema(library: Library) -> dict[str, Any]:
         node["properties"][leaf] = _leaf(param, library)
         if key in always and param.required and param.default is None:
             _require(root, key.split("."))
-    conditions = _per_catalog(library)
+    conditions = _per_catalog(library) + _per_model(library)
     if conditions:
         root["allOf"] = conditions
     return root
@@ -106,6 +106,9 @@ def _type_schema(param: Param, library: Library) -> dict[str, Any]:
         return {"type": "string", "enum": sorted(library.catalogs)}
     if kind == "tier":
         return {"type": "string", "enum": sorted({t for c in library.catalogs.values() for t in c.tiers})}
+    if kind == "tiers":
+        tiers = {"enum": sorted({t for c in library.catalogs.values() for t in c.tiers})}
+        return {"type": "array", "items": tiers, "uniqueItems": True, **_limits(param, "minItems", "maxItems")}
     if kind == "kpi_values":
         kpis = {k: _kpi(kpi.unit) for c in library.catalogs.values() for k, kpi in c.kpis.items()}
         return {"type": "object", "additionalProperties": False, "properties": kpis}
@@ -138,6 +141,7 @@ def _per_catalog(library: Library) -> list[dict[str, Any]]:
     """Tiers and overridable KPIs of the chosen catalog only."""
     catalog_key = next((k for k, p in library.params.items() if p.type == "catalog"), None)
     tier_key = next((k for k, p in library.params.items() if p.type == "tier"), None)
+    tiers_key = next((k for k, p in library.params.items() if p.type == "tiers"), None)
     kpi_key = next((k for k, p in library.params.items() if p.type == "kpi_values"), None)
     if catalog_key is None:
         return []
@@ -146,12 +150,26 @@ def _per_catalog(library: Library) -> list[dict[str, Any]]:
         then: dict[str, Any] = {}
         if tier_key:
             _nested(then, tier_key, {"enum": sorted(catalog.tiers)})
+        if tiers_key:
+            _nested(then, tiers_key, {"items": {"enum": sorted(catalog.tiers)}})
         if kpi_key:
             _nested(then, kpi_key, {"propertyNames": {"enum": list(catalog.kpis)}})
         condition = _nested({}, catalog_key, {"const": catalog.id})
         _require(condition, catalog_key.split("."))
         conditions.append({"if": condition, "then": then})
     return conditions
+
+
+def _per_model(library: Library) -> list[dict[str, Any]]:
+    """A tier is required unless the agreement is multi-level (as ``slagen check`` requires it)."""
+    tier_key = next((k for k, p in library.params.items() if p.type == "tier"), None)
+    if tier_key is None or "agreement.model" not in library.params:
+        return []
+    multi = _nested({}, "agreement.model", {"const": "multi-level"})
+    _require(multi, ["agreement", "model"])
+    required: dict[str, Any] = _nested({}, tier_key, {})
+    _require(required, tier_key.split("."))
+    return [{"if": multi, "else": required}]
 
 
 def _nested(node: dict[str, Any], key: str, leaf: dict[str, Any]) -> dict[str, Any]:

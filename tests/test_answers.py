@@ -62,8 +62,44 @@ def test_demo_is_valid(library: Library) -> None:
             "agreement.effective_date: expected a date written as YYYY-MM-DD, got '1.1.2027'",
         ),
         (
+            {"agreement.model": "multi-tier"},
+            "agreement.model: 'multi-tier' is not allowed (choose one of: standard, customer-specific, multi-level)",
+        ),
+        (
             {"agreement.model": "multi-level"},
-            "agreement.model: 'multi-level' is not allowed (choose one of: standard, customer-specific)",
+            "service.offered_tiers: missing: Tiers of the catalog the agreement offers side by side "
+            "(multi-level only; at least two), e.g. [bronze, silver, gold].",
+        ),
+        (
+            {"agreement.model": "multi-level", "service.offered_tiers": ["basic", "premum"]},
+            "service.offered_tiers.1: unknown tier 'premum' in catalog 'telemarketing' (did you mean 'premium'?)",
+        ),
+        (
+            {"agreement.model": "multi-level", "service.offered_tiers": ["basic", "basic"]},
+            "service.offered_tiers.1: tier 'basic' is listed twice",
+        ),
+        (
+            {"agreement.model": "multi-level", "service.offered_tiers": ["basic"]},
+            "service.offered_tiers: needs at least 2 entries, got 1",
+        ),
+        (
+            {"agreement.model": "multi-level", "service.offered_tiers": ["basic", "premium"]},
+            "service.tier: tier 'professional' is not one of the offered tiers (basic, premium); "
+            "add it to service.offered_tiers or leave service.tier out",
+        ),
+        (
+            {
+                "agreement.model": "multi-level",
+                "service.offered_tiers": ["basic", "premium"],
+                "service.tier": ...,
+                "service.overrides": {"calls_per_agent_day": 120},
+            },
+            "service.overrides: a multi-level agreement takes the tiers as published; "
+            "set agreement.model: customer-specific to agree other targets",
+        ),
+        (
+            {"service.tier": ...},
+            "service.tier: missing: the standard tier the agreement starts from (one of: basic, professional, premium)",
         ),
         ({"parties.customer.merchant": "yes"}, "parties.customer.merchant: expected true or false, got 'yes'"),
         (

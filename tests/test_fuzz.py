@@ -230,6 +230,10 @@ def value(param: Param, catalog: Catalog, languages: list[str]) -> st.SearchStra
         return st.just(catalog.id)
     if kind == "tier":
         return st.sampled_from(sorted(catalog.tiers))
+    if kind == "tiers":
+        low = max(int(param.minimum or 1), 1)
+        high = min(int(param.maximum or len(catalog.tiers)), len(catalog.tiers))
+        return st.lists(st.sampled_from(sorted(catalog.tiers)), min_size=low, max_size=high, unique=True)
     if kind == "kpi_values":
         return st.fixed_dictionaries({}, optional={kpi.id: kpi_value(kpi.unit) for kpi in catalog.kpis.values()})
     if kind == "languages":
@@ -264,10 +268,25 @@ def declared_answers(draw: st.DrawFn, library: Library = LIBRARY) -> dict[str, A
             if param.type == "languages":
                 languages = list(param.default)
             continue
-        if param.type == "kpi_values" and values.get("agreement.model", param.default) != "customer-specific":
+        model = values.get("agreement.model", library.params["agreement.model"].default)
+        if param.type == "kpi_values" and model != "customer-specific":
+            continue
+        if (param.type == "tiers" or key == "price.tier_fees") and model != "multi-level":
+            continue
+        if key == "price.tier_fees":  # one fee per offered tier (slagen/rules.py)
+            offered = values.get("service.offered_tiers") or []
+            values["price.monthly_fee"] = None
+            fee = number(Param("fee", "decimal", minimum=Decimal(0), maximum=Decimal(10**6)), places=2)
+            values[key] = [{"tier": tier, "monthly_fee": draw(fee)} for tier in offered]
             continue
         values[key] = draw(value(param, catalog, languages))
-    return nest(values)
+    if values.get("agreement.model") == "multi-level":
+        offered = values.get("service.offered_tiers") or []
+        if values.get("service.tier") not in offered:
+            values["service.tier"] = draw(st.sampled_from([None, *offered]))
+    elif "service.tier" not in values:
+        values["service.tier"] = draw(value(library.params["service.tier"], catalog, languages))
+    return nest({key: leaf for key, leaf in values.items() if leaf is not None})
 
 
 TEXT_TYPES = ("string", "text", "localized")

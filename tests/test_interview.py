@@ -348,6 +348,44 @@ def test_a_standard_agreement_is_not_offered_overrides(library: Library) -> None
     assert "  # overrides:  (not offered: a standard agreement takes the tier as published;" in text
 
 
+def test_a_multi_level_agreement_asks_for_the_offered_tiers_and_a_tier_among_them(library: Library) -> None:
+    answers: Answers = {
+        **ENGLISH,
+        "agreement.model": "multi-level",
+        "service.offered_tiers[0]": "basic",
+        "service.offered_tiers[1]": "premium",
+        "service.offered_tiers[2]?": "n",
+        "service.tier": "",  # no tier chosen yet: the customer chooses later
+    }
+    del answers["service.overrides"], answers["service.overrides.closing_rate"]
+    text, script = interview(library, answers)
+    values = check(library, text)
+    assert values["service.offered_tiers"] == ["basic", "premium"]
+    assert values["service.tier"] is None
+    keys = script.asked_keys()
+    assert keys.index("service.offered_tiers[0]") < keys.index("service.tier")
+    assert "service.overrides" not in keys
+    tier = next(q for q in script.asked if q.key == "service.tier")
+    assert [c.value for c in tier.choices] == ["basic", "premium"]
+
+
+def test_offered_tiers_are_not_asked_in_a_standard_agreement(library: Library) -> None:
+    text, script = interview(library, {**ENGLISH, "agreement.model": "standard"})
+    assert not [k for k in script.asked_keys() if k.startswith("service.offered_tiers")]
+    assert check(library, text)["service.tier"] == "premium"
+
+
+def test_a_standard_agreement_asks_again_for_a_skipped_tier(library: Library) -> None:
+    answers = {**ENGLISH, "agreement.model": "standard", "service.tier": ["", "premium"]}
+    text, script = interview(library, answers)
+    asked = [q for q in script.asked if q.key == "service.tier"]
+    assert len(asked) == 2
+    assert (
+        asked[1].error == "missing: the standard tier the agreement starts from (one of: basic, professional, premium)"
+    )
+    assert check(library, text)["service.tier"] == "premium"
+
+
 def test_a_bad_value_is_asked_again_with_the_message(library: Library) -> None:
     answers = {
         **ENGLISH,

@@ -29,7 +29,7 @@ def render_with(root: Path, language: str = "de") -> None:
 
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
-    assert len(library.clauses) == 47
+    assert len(library.clauses) == 48
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
@@ -63,7 +63,7 @@ def test_bad_clause_record_is_reported_with_file_line_and_key(library_copy: Path
     assert [str(p) for p in caught.value.problems] == [
         "clauses/legal/final.yaml:2: version: a version number is required",
         "clauses/legal/final.yaml:5: params.x.y: unknown type 'colour' (one of: string, text, integer, decimal, "
-        "percent, duration, date, boolean, enum, list, records, catalog, tier, kpi_values, languages, localized, credits)",
+        "percent, duration, date, boolean, enum, list, records, catalog, tier, tiers, kpi_values, languages, localized, credits)",
     ]
 
 
@@ -106,7 +106,7 @@ def test_tier_without_a_target_is_reported(library_copy: Path) -> None:
         ),
         (
             "## Titel\n\n{{ term('nobody') }}\n",
-            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, processing_agreement)\"",
+            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, applicable_level, processing_agreement)\"",
         ),
     ],
 )

@@ -89,7 +89,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
     (
         "variables-label",
         lambda root: edit(root / "templates/en/services/hours.md.j2", "labels.time_zones[", "labels.time_zone["),
-        ["templates/en/services/hours.md.j2:11: variables: templates/en/labels.yaml has no 'time_zone'"],
+        ["templates/en/services/hours.md.j2:20: variables: templates/en/labels.yaml has no 'time_zone'"],
     ),
     (
         "variables-kpi",
@@ -106,7 +106,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
     (
         "variables-tier-term",
         lambda root: edit(root / "templates/de/services/maintenance.md.j2", "tier.maintenance_notice", "tier.notice"),
-        ["templates/de/services/maintenance.md.j2:8: variables: 'notice' is not a term of any catalog's tiers"],
+        ["templates/de/services/maintenance.md.j2:22: variables: 'notice' is not a term of any catalog's tiers"],
     ),
     (
         "parameters",

@@ -22,6 +22,7 @@ from slagen.redline import compare_documents
 from .conftest import DEMO, EXAMPLES
 
 CUSTOM = EXAMPLES / "telemarketing-custom.yaml"
+MULTI = EXAMPLES / "it-service-multi-level.yaml"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -101,6 +102,11 @@ def test_markdown_redline_marks_whole_clauses(not_merchant: Path) -> None:
         ([], "error: give OLD and NEW answers files, or --against-standard ANSWERS\n"),
         ([str(DEMO)], "error: give OLD and NEW answers files, or --against-standard ANSWERS\n"),
         ([str(DEMO), str(CUSTOM), "--format", "docx"], "error: a DOCX redline needs -o FILE.docx\n"),
+        (
+            ["--against-standard", str(MULTI)],
+            f"error: {MULTI}:9: agreement.model: a multi-level agreement sets out its "
+            "tiers as published; only a customer-specific agreement deviates from a standard tier\n",
+        ),
     ],
 )
 def test_redline_usage_errors(arguments: list[str], message: str) -> None:

@@ -291,6 +291,85 @@ CASES = [
         ([], []),
         id="response-within-restore-ok",
     ),
+    # --- multi-level: fees per offered tier, the tiers' credits and targets are checked like one tier's
+    pytest.param(
+        EXAMPLES / "it-service-multi-level.yaml",
+        {"price.tier_fees": [{"tier": "bronze", "monthly_fee": 1}, {"tier": "silvr", "monthly_fee": 2}]},
+        (
+            [
+                "price.tier_fees: no fee for the offered tier(s) silver, gold",
+                "price.tier_fees.1.tier: 'silvr' is not an offered tier (did you mean 'silver'?)",
+            ],
+            [],
+        ),
+        id="tier-fees-not-offered",
+    ),
+    pytest.param(
+        EXAMPLES / "it-service-multi-level.yaml",
+        {"price.monthly_fee": 9000},
+        (["price.monthly_fee: give either price.monthly_fee or price.tier_fees, not both"], []),
+        id="tier-fees-and-monthly-fee",
+    ),
+    pytest.param(
+        IT,
+        {"price.tier_fees": [{"tier": "silver", "monthly_fee": 1}]},
+        (["price.tier_fees: only a multi-level agreement has a fee per tier; give price.monthly_fee"], []),
+        id="tier-fees-standard",
+    ),
+    pytest.param(
+        EXAMPLES / "it-service-multi-level.yaml",
+        {"credits.scheme": SCHEME_GOOD},
+        (
+            [
+                "credits.scheme: a multi-level agreement takes its tiers' service credits; set agreement.model: "
+                "customer-specific to agree other bands",
+            ],
+            [],
+        ),
+        id="multi-level-no-own-bands",
+    ),
+    pytest.param(
+        EXAMPLES / "it-service-multi-level.yaml",
+        {"credits.legal_nature": "penalty", "service.tier": ...},
+        (
+            [],
+            [
+                "credits.legal_nature: a contractual penalty of up to 50 % of the monthly fee exceeds 5 % of the order "
+                "value, which standard terms are unlikely to survive (BGH VII ZR 210/01); lower the cap in "
+                "credits.scheme"
+            ],
+        ),
+        id="multi-level-penalty-highest-cap",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {
+            "agreement.model": "multi-level",
+            "service.offered_tiers": ["basic", "premium"],
+            "service.tier": ...,
+            "data_protection.call_recording": False,
+        },
+        (
+            [
+                "data_protection.call_recording: the KPI 'recording_reviews' of catalog 'telemarketing' has a target "
+                "above zero and needs data_protection.call_recording: true"
+            ],
+            [],
+        ),
+        id="multi-level-recording-any-tier",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {"service.offered_tiers": ["basic", "premium"]},
+        (
+            [],
+            [
+                "service.offered_tiers: ignored: clause 'services.tier_choice' applies only when the agreement is "
+                "multi-level (agreement.model)"
+            ],
+        ),
+        id="offered-tiers-ignored-in-standard",
+    ),
 ]
 
 

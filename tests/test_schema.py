@@ -57,6 +57,9 @@ def test_every_example_is_valid(validator: jsonschema.Draft202012Validator, exam
         (lambda d: d["escalation"]["levels"].append({"role": "management", "reaction": "soon"}), "does not match"),
         (lambda d: d["agreement"].update(effective_date="1.1.2027"), "is not a 'date'"),
         (lambda d: d["service"].update(overrides={"speed": 3}), "'speed' is not one of"),
+        (lambda d: d["service"].pop("tier"), "'tier' is a required property"),
+        (lambda d: d["service"].update(offered_tiers=["basic", "basic"]), "has non-unique elements"),
+        (lambda d: d["service"].update(offered_tiers=["basic", "gold"]), "'gold' is not one of ['basic', 'premium'"),
     ],
 )
 def test_a_wrong_file_fails(validator: jsonschema.Draft202012Validator, change: Any, expected: str) -> None:
@@ -87,3 +90,9 @@ def test_schema_command_writes_the_file(tmp_path: Path, library: Library) -> Non
     assert json.loads(target.read_text(encoding="utf-8")) == answers_schema(library)
     again = CliRunner().invoke(main, ["schema", "-o", str(target)])
     assert again.exit_code == 2
+
+
+def test_a_multi_level_agreement_needs_no_chosen_tier(validator: jsonschema.Draft202012Validator) -> None:
+    data = as_editor_sees_it(EXAMPLES / "it-service-multi-level.yaml")
+    del data["service"]["tier"]
+    assert [error.message for error in validator.iter_errors(data)] == []
