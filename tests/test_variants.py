@@ -121,6 +121,55 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {"en": ["for repudiatory breach remains unaffected", "Nothing in this Agreement limits or excludes"]},
         ["legal.jurisdiction", "legal.liability"],
     ),
+    (
+        "multi-level-no-tier-chosen",
+        "it-service-multi-level.yaml",
+        {"service.tier": ...},
+        {
+            "en": [
+                "The Customer shall choose one of these service levels in text form before the services begin.",
+                "Until the Customer has chosen, the Bronze service level applies.",
+                "| Indicator | Bronze | Silver | Gold | Measurement period |",
+            ],
+            "de": [
+                "Bis zur Wahl gilt der Service Level Bronze.",
+                "| Kennzahl | Bronze | Silver | Gold | Messzeitraum |",
+            ],
+        },
+        ["annexes.deviations"],
+    ),
+    (
+        "multi-level-call-centre",
+        "call-centre.yaml",
+        {"agreement.model": "multi-level", "service.offered_tiers": ["premium", "basic"], "service.tier": "premium"},
+        {
+            "en": [
+                "| Indicator | Basic | Premium (agreed) | Measurement period |",
+                "For each service level, these are: 70% within 30 seconds (Basic); 90% within 20 seconds (Premium).",
+                "shall not exceed 10% (Basic) or 10% (Premium) of the Monthly Fee",
+            ],
+            "de": ["- Premium: täglich von 07:00 bis 22:00 Uhr."],
+        },
+        ["annexes.deviations"],
+    ),
+    (
+        "multi-level-telemarketing",
+        "telemarketing.yaml",
+        {
+            "agreement.model": "multi-level",
+            "service.offered_tiers": ["basic", "professional", "premium"],
+            "service.tier": ...,
+        },
+        {
+            "de": [
+                "innerhalb von 48 Stunden (Basic), 24 Stunden (Professional) oder 12 Stunden (Premium) einen "
+                "Lösungsvorschlag mit",
+                "mindestens 2 (Basic), 4 (Professional) oder 8 (Premium) Aufzeichnungen aus",
+            ],
+            "en": ["Until the Customer has chosen, the Basic service level applies."],
+        },
+        ["organisation.credits"],
+    ),
 ]
 
 
