@@ -2,7 +2,8 @@
 
 Takes the library's catalogs and gives tables of targets (for the terminal), the findings
 of the tier checks (every KPI has a target in every tier; a tier of higher rank never
-promises less on any KPI, in the KPI's direction), and the text of a commented YAML
+promises less on any KPI, in the KPI's direction; service hours are clock times, start
+before end, and never shorter in a higher tier), and the text of a commented YAML
 scaffold for a new tier that starts from an existing one.
 """
 
@@ -93,7 +94,71 @@ def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
                     f"targets.{kpi_id}" if own_file else f"tiers.{higher.id}.targets.{kpi_id}",
                 )
             )
+    problems.extend(_check_service_hours(catalog, path, pairs))
     return problems
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_DAYS = ("weekdays", "weekdays_saturday", "all_days")
+"""Service days from fewest to most (the ``service_days`` choices of the catalogs)."""
+
+
+def _check_service_hours(catalog: Catalog, path: str, pairs: list[tuple[Tier, Tier]]) -> list[Problem]:
+    """Service hours (tier terms ``service_from``/``service_to``/``service_days``) are sane and monotone.
+
+    Each tier's hours are clock times ``HH:MM`` from 00:00 to 24:00 with the start before the end;
+    a tier of higher rank never offers fewer service days or a shorter window than one of lower rank.
+    """
+    if not {"service_from", "service_to"} <= set(catalog.terms):
+        return []
+    problems = []
+
+    def report(tier: Tier, term: str, message: str) -> None:
+        own_file = tier.source and tier.source != path
+        key = f"terms.{term}" if own_file else f"tiers.{tier.id}.terms.{term}"
+        problems.append(Problem(message, tier.source or path, None, key))
+
+    minutes: dict[str, tuple[int, int]] = {}
+    for tier in catalog.tiers.values():
+        start, end = (str(tier.terms.get(term, "")) for term in ("service_from", "service_to"))
+        times = [_minutes(start), _minutes(end)]
+        for term, text, value in zip(("service_from", "service_to"), (start, end), times, strict=True):
+            if value is None:
+                report(tier, term, f"tier '{tier.id}': '{text}' is not a time of day (write HH:MM, 00:00 to 24:00)")
+        if times[0] is None or times[1] is None:
+            continue
+        if times[0] >= times[1]:
+            report(tier, "service_to", f"tier '{tier.id}': the service hours end ({end}) before they start ({start})")
+            continue
+        minutes[tier.id] = (times[0], times[1])
+    for lower, higher in pairs:
+        if lower.id in minutes and higher.id in minutes:
+            (low_start, low_end), (high_start, high_end) = minutes[lower.id], minutes[higher.id]
+            if high_start > low_start or high_end < low_end:
+                report(
+                    higher,
+                    "service_from" if high_start > low_start else "service_to",
+                    f"tier '{higher.id}' (rank {higher.rank}) offers shorter service hours than '{lower.id}' "
+                    f"(rank {lower.rank}): {higher.terms['service_from']}–{higher.terms['service_to']} vs "
+                    f"{lower.terms['service_from']}–{lower.terms['service_to']}",
+                )
+        days = [str(tier.terms.get("service_days", "")) for tier in (lower, higher)]
+        if all(d in _DAYS for d in days) and _DAYS.index(days[1]) < _DAYS.index(days[0]):
+            report(
+                higher,
+                "service_days",
+                f"tier '{higher.id}' (rank {higher.rank}) offers fewer service days than '{lower.id}' "
+                f"(rank {lower.rank}): {days[1]} vs {days[0]}",
+            )
+    return problems
+
+
+def _minutes(text: str) -> int | None:
+    """Minutes after midnight of ``HH:MM`` (24:00 is the end of the day), or None."""
+    match = _CLOCK.match(text)
+    if not match or (match.group(1) == "24" and match.group(2) != "00"):
+        return None
+    return int(match.group(1)) * 60 + int(match.group(2))
 
 
 def scaffold_tier(catalog: Catalog, base: str, new: str) -> str:

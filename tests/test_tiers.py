@@ -68,6 +68,52 @@ def test_monotonicity_finding_names_tier_kpi_and_values(library: Library) -> Non
     assert check_tiers(library.catalogs["telemarketing"], "x") == []
 
 
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [
+        (
+            {"service_from": "7:00"},
+            "tiers.gold.terms.service_from: tier 'gold': '7:00' is not a time of day (write HH:MM, 00:00 to 24:00)",
+        ),
+        (
+            {"service_to": "24:30"},
+            "tiers.gold.terms.service_to: tier 'gold': '24:30' is not a time of day (write HH:MM, 00:00 to 24:00)",
+        ),
+        (
+            {"service_from": "19:00", "service_to": "07:00"},
+            "tiers.gold.terms.service_to: tier 'gold': the service hours end (07:00) before they start (19:00)",
+        ),
+        (
+            {"service_from": "08:00", "service_to": "18:00"},
+            "tiers.gold.terms.service_from: tier 'gold' (rank 3) offers shorter service hours than 'silver' "
+            "(rank 2): 08:00–18:00 vs 07:00–19:00",
+        ),
+        (
+            {"service_days": "weekdays_saturday", "service_from": "00:00", "service_to": "24:00"},
+            None,
+        ),
+    ],
+)
+def test_service_hours_are_checked(library: Library, terms: dict[str, str], expected: str | None) -> None:
+    catalog = library.catalogs["it-service"]
+    gold = catalog.tiers["gold"]
+    broken = dataclasses.replace(gold, terms={**gold.terms, **terms})
+    catalog = dataclasses.replace(catalog, tiers={**catalog.tiers, "gold": broken})
+    found = [f"{p.key}: {p.message}" for p in check_tiers(catalog, "tiers/it-service.yaml")]
+    assert found == ([expected] if expected else [])
+
+
+def test_fewer_service_days_in_a_higher_tier_is_a_finding(library: Library) -> None:
+    catalog = library.catalogs["call-centre-inbound"]
+    premium = catalog.tiers["premium"]
+    broken = dataclasses.replace(premium, terms={**premium.terms, "service_days": "weekdays"})
+    catalog = dataclasses.replace(catalog, tiers={**catalog.tiers, "premium": broken})
+    assert [f"{p.key}: {p.message}" for p in check_tiers(catalog, "tiers/call-centre-inbound.yaml")] == [
+        "tiers.premium.terms.service_days: tier 'premium' (rank 3) offers fewer service days than 'professional' "
+        "(rank 2): weekdays vs weekdays_saturday"
+    ]
+
+
 def test_scaffold_is_commented_and_prefilled(library: Library) -> None:
     text = scaffold_tier(library.catalogs["telemarketing"], "premium", "enterprise")
     assert text.startswith("# New tier 'enterprise' of catalog 'telemarketing', started from 'premium' (Premium).")
