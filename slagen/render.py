@@ -28,7 +28,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
+from types import FunctionType, TracebackType
 from typing import Any
 from urllib.parse import quote
 
@@ -80,8 +80,19 @@ def escape_markup(value: Any) -> Markup:
     """
     if isinstance(value, Markup):
         return value
-    text = _MARKUP_SPECIAL.sub(r"\\\1", str(value))
-    return Markup(" ".join(text.split("\n")))  # noqa: S704 - every markup character is escaped above
+    text = str(value)
+    return _escaped(text) if len(text) <= _CACHED_TEXT else _escape_text(text)
+
+
+_CACHED_TEXT = 500
+"""Longest text whose escaped form is kept: values and terms repeat in every document of a batch."""
+
+
+def _escape_text(text: str) -> Markup:
+    return Markup(_MARKUP_SPECIAL.sub(r"\\\1", text).replace("\n", " "))  # noqa: S704 - every markup character escaped
+
+
+_escaped = functools.lru_cache(maxsize=4096)(_escape_text)
 
 
 def get_environment(library: Library) -> SandboxedEnvironment:
@@ -382,6 +393,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         _step()
+        takes_context = _HELPERS.get(obj) if type(obj) is FunctionType else None
+        if takes_context is not None:  # slagen's own ref/define/term/target: safe, their results small
+            return _call_helper(context, obj, takes_context, args, kwargs)
         function = getattr(obj, "__wrapped__", obj)  # str.format comes wrapped by the sandbox
         owner = getattr(function, "__self__", None)
         if isinstance(owner, str):
@@ -494,6 +508,22 @@ def _target(context: Context, level: dict[str, Any]) -> Markup:
         effect=labels["document"][f"deviation_{level['deviation']}"],
     )
     return Markup(f"[{text}](note:{quote(note, safe='')})")  # noqa: S704 - text escaped, note quoted
+
+
+_HELPERS: dict[Any, bool] = {_ref: False, _define: True, _term: True, _target: True}
+"""The template helpers the sandbox calls directly, and whether each takes the context."""
+
+
+def _call_helper(context: Context, helper: Any, takes_context: bool, args: tuple[Any, ...], kwargs: Any) -> Any:
+    """``helper(*args, **kwargs)`` as Jinja's ``Context.call`` makes it, without the sandbox's checks."""
+    loop_vars, block_vars = kwargs.pop("_loop_vars", None), kwargs.pop("_block_vars", None)
+    if not takes_context:
+        return helper(*args, **kwargs)
+    if loop_vars:  # what the template set inside a loop or block is seen, as by Context.call
+        context = context.derived(loop_vars)
+    if block_vars:
+        context = context.derived(block_vars)
+    return helper(context, *args, **kwargs)
 
 
 def _term_text(context: Context, term: str) -> str:
