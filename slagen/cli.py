@@ -630,7 +630,9 @@ def _build(
     _detail(f"library {library.root} (version {library.version}, hash {library.digest})")
     result = check_answers(answers, library_dir=library_dir)
     _warn(result.warnings)
-    _detail(f"{len(result.clauses) - 1} clauses, tier {result.values['service.tier']}")
+    offered = result.values.get("service.offered_tiers") if result.values["agreement.model"] == "multi-level" else None
+    tiers = f"tiers {', '.join(offered)} (chosen: {result.values['service.tier'] or 'none'})" if offered else None
+    _detail(f"{len(result.clauses) - 1} clauses, {tiers or 'tier ' + str(result.values['service.tier'])}")
     outputs = generate(
         result,
         library,

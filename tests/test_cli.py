@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from slagen.cli import main
 
-from .conftest import DEMO, ROOT
+from .conftest import DEMO, EXAMPLES, ROOT
 
 
 @pytest.fixture
@@ -178,3 +178,6 @@ def test_quiet_and_verbose(runner: CliRunner, tmp_path: Path) -> None:
     assert verbose.stdout.count(str(tmp_path / "v")) == 2
     assert "library " in verbose.stderr
     assert "tier professional" in verbose.stderr
+    multi = EXAMPLES / "it-service-multi-level.yaml"
+    verbose = runner.invoke(main, ["build", str(multi), "-o", str(tmp_path / "m"), "--format", "md", "-v"])
+    assert "37 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr
