@@ -589,8 +589,9 @@ def _table(rows: list[list[str]]) -> str:
 
 @main.command()
 @library_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON (file, line, rule, message).")
 @_reports_errors
-def lint(library_dir: Path | None) -> None:
+def lint(library_dir: Path | None, as_json: bool) -> None:
     """Check the clause library for its writers; exit code 1 with a list of findings.
 
     Every clause in every language, every template variable declared and every declared
@@ -602,10 +603,18 @@ def lint(library_dir: Path | None) -> None:
     Example:
       slagen lint
       slagen lint --library ../our-library
+      slagen lint --json | jq '.findings[] | select(.rule == "languages")'
     """
     from slagen.lint import lint_library
 
-    findings = lint_library(library_dir or default_library_path())
+    root = library_dir or default_library_path()
+    findings = lint_library(root)
+    if as_json:
+        rows = [{"file": f.file, "line": f.line or None, "rule": f.rule, "message": f.message} for f in findings]
+        click.echo(json.dumps({"library": str(root), "ok": not findings, "findings": rows}, ensure_ascii=False))
+        if findings:
+            sys.exit(EXIT_FINDINGS)
+        return
     for finding in findings:
         click.echo(str(finding))
     if findings:

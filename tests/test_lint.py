@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -176,6 +177,27 @@ def test_lint_command_lists_findings_and_exits_1(copy: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == "clauses/legal/final.yaml:2: versions: the clause needs a version: a whole number from 1\n"
     assert result.stderr == "1 finding\n"
+
+
+def test_lint_json_lists_findings_and_exits_1(copy: Path) -> None:
+    edit(copy / "clauses/legal/final.yaml", "version: 2", "version: 0")
+    result = CliRunner().invoke(main, ["lint", "--library", str(copy), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "library": str(copy),
+        "ok": False,
+        "findings": [
+            {
+                "file": "clauses/legal/final.yaml",
+                "line": 2,
+                "rule": "versions",
+                "message": "the clause needs a version: a whole number from 1",
+            }
+        ],
+    }
+    clean = CliRunner().invoke(main, ["lint", "--json"])
+    assert clean.exit_code == 0
+    assert json.loads(clean.stdout)["ok"] is True
 
 
 def test_a_library_that_does_not_load_is_reported_as_findings(copy: Path) -> None:
