@@ -244,10 +244,13 @@ class _BodyWriter:
     def _run(self, text: str, bold: bool, italic: bool) -> None:
         if not text:
             return
-        run = f"<w:r>{_run_props(bold, italic)}{_text_xml(text, deleted=self.tracking == 'del')}</w:r>"
-        if self.tracking:
-            run = f"{self._change(self.tracking)}>{run}</w:{self.tracking}>"
-        self.out.append(run)
+        if not self.tracking:
+            self.out.append(
+                _plain_run(text, bold, italic) if len(text) <= _CACHED_RUN else _run_xml(text, bold, italic)
+            )
+            return
+        run = _run_xml(text, bold, italic, deleted=self.tracking == "del")
+        self.out.append(f"{self._change(self.tracking)}>{run}</w:{self.tracking}>")
 
     def _table(self, table: Table) -> None:
         widths = _column_widths([table.header, *table.rows], self.info.text_width - _INDENT)
@@ -308,6 +311,19 @@ def bookmark_name(target: str) -> str:
     if len(name) > 40:
         name = "_Ref_" + hashlib.sha1(target.encode(), usedforsecurity=False).hexdigest()[:20]
     return name
+
+
+_CACHED_RUN = 1000
+"""Longest text whose run is kept: most runs repeat in every document of a batch."""
+
+
+def _run_xml(text: str, bold: bool, italic: bool, *, deleted: bool = False) -> str:
+    return f"<w:r>{_run_props(bold, italic)}{_text_xml(text, deleted=deleted)}</w:r>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_run(text: str, bold: bool, italic: bool) -> str:
+    return _run_xml(text, bold, italic)
 
 
 def _run_props(bold: bool, italic: bool) -> str:

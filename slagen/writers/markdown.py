@@ -6,6 +6,7 @@ the DOCX, readable and diffable. Cross-references are plain numbers.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
@@ -107,4 +108,13 @@ def _emphasis(text: str, bold: bool, italic: bool) -> str:
 
 
 def _escape(text: str) -> str:
+    return _escaped(text) if len(text) <= _CACHED_TEXT else _SPECIAL.sub(r"\\\1", text)
+
+
+_CACHED_TEXT = 1000
+"""Longest text whose escaped form is kept: most texts repeat in every document of a batch."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
