@@ -76,6 +76,8 @@ def parse_yaml(raw: bytes, name: str) -> YamlSource:
         source = YamlSource(name, None, text=text)
         if node is not None:
             source.lines[()] = node.start_mark.line + 1
+            if _expanded_size(node, {}, set(), 0) > MAX_NODES:
+                raise _too_many(name)
             source.data = _Builder(loader, source).build(node, ())
         return source
     except RecursionError:
@@ -107,6 +109,30 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
 
 
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int], depth: int) -> int:
+    """How many values building ``node`` makes, each alias counted as often as it expands.
+
+    An alias is the very node it refers to, composed once, so each collection's size is computed
+    once (``sizes``): a billion-laughs file is measured in a few hundred steps, never expanded.
+    A merge key (``<<``) counts the values it brings; other keys are plain words (the builder
+    refuses any other). Cycles and nesting beyond :data:`MAX_DEPTH` are left to the builder,
+    which reports them with their key.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return 1
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if id(node) in open_ or depth > MAX_DEPTH:
+        return 1
+    open_.add(id(node))
+    children = node.value if isinstance(node, yaml.SequenceNode) else [value for _, value in node.value]
+    size = 1 + sum(_expanded_size(child, sizes, open_, depth + 1) for child in children)
+    open_.discard(id(node))
+    sizes[id(node)] = size
+    return size
+
+
 class _Builder:
     """Turns a composed node tree into Python data, recording key lines on the way."""
 
@@ -119,8 +145,8 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise _problem(self.source, node, path[:3], f"nested too deeply (more than {MAX_DEPTH} levels)")
         self.count += 1
-        if self.count > MAX_NODES:
-            raise InputError([Problem(f"too many values (more than {MAX_NODES:,}; an alias bomb?)", self.source.path)])
+        if self.count > MAX_NODES:  # only a cycle gets here (`&x [*big, *x]`): its size is not counted before
+            raise _too_many(self.source.path)
         if isinstance(node, yaml.MappingNode):
             self._plain(node, "tag:yaml.org,2002:map", path)
             return self._mapping(node, path)
@@ -170,6 +196,10 @@ class _Builder:
             raise _problem(self.source, node, path, message) from None
         except ValueError as exc:  # e.g. 2027-13-01 matches the date pattern but is no date
             raise _problem(self.source, node, path, f"'{node.value}' is not a valid value ({exc})") from None
+
+
+def _too_many(name: str) -> InputError:
+    return InputError([Problem(f"too many values (more than {MAX_NODES:,}; an alias bomb?)", name)])
 
 
 def _problem(source: YamlSource, node: yaml.Node, path: KeyPath, message: str) -> InputError:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from slagen.errors import InputError, Problem
-from slagen.yamlsource import MAX_DEPTH, MAX_NODES, YamlSource, load_yaml, parse_yaml
+from slagen.yamlsource import MAX_DEPTH, MAX_NODES, YamlSource, _Builder, load_yaml, parse_yaml
 
 
 def only_problem(exc: pytest.ExceptionInfo[InputError]) -> Problem:
@@ -372,6 +373,39 @@ def test_alias_bomb_is_rejected_quickly() -> None:
     assert f"{MAX_NODES:,}" in problem.message
     assert problem.file == "bomb.yaml"
     assert elapsed < 5, f"alias bomb took {elapsed:.1f}s"
+
+
+def _merge_bomb(levels: int = 9, refs: int = 9) -> bytes:
+    lines = ["a0: &a0 {" + ", ".join(f"k{i}: lol" for i in range(refs)) + "}"]
+    for level in range(1, levels):
+        lines.append(f"a{level}: &a{level} {{<<: [" + ", ".join([f"*a{level - 1}"] * refs) + "]}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("bomb", [_billion_laughs(), _merge_bomb()], ids=["aliases", "merge keys"])
+def test_alias_bomb_is_refused_before_any_value_is_built(bomb: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the size is counted on the composed nodes, where an alias is the node it refers to: the bomb
+    # is measured, never expanded (memory and time stay those of the tiny file)
+    built = []
+    build = _Builder.build
+
+    def counted(self: _Builder, node: Any, path: Any) -> Any:
+        built.append(1)
+        return build(self, node, path)
+
+    monkeypatch.setattr(_Builder, "build", counted)
+    with pytest.raises(InputError) as exc:
+        parse_yaml(bomb, "bomb.yaml")
+    assert str(exc.value) == f"bomb.yaml: too many values (more than {MAX_NODES:,}; an alias bomb?)"
+    assert len(built) == 0
+
+
+def test_a_cycle_beside_a_large_list_is_refused() -> None:
+    # a cycle is not counted ahead (the builder reports it); values built on the way are still counted
+    big = "b: &b [" + ", ".join(["1"] * (MAX_NODES // 2)) + "]\n"
+    with pytest.raises(InputError) as exc:
+        parse_yaml((big + "a: &x [*b, *x]\n").encode(), "cycle.yaml")
+    assert "too many values" in only_problem(exc).message
 
 
 def test_moderate_aliasing_is_fine() -> None:
