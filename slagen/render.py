@@ -463,9 +463,21 @@ def _bytecode_cache() -> BytecodeCache | None:
 def _filter(function: Any) -> Any:
     @pass_context
     def apply(context: Context, value: Any) -> str:
+        kind = type(value)
+        if kind in _SCALARS:  # numbers and dates repeat in every document of a batch
+            return _formatted(function, f"{kind.__name__}:{value}", value, context["locale"])
         return function(value, context["locale"])  # type: ignore[no-any-return]
 
     return apply
+
+
+_SCALARS = frozenset({int, float, Decimal, dt.date})
+
+
+@functools.lru_cache(maxsize=2048)
+def _formatted(function: Any, key: str, value: Any, locale: str) -> str:
+    """``function(value, locale)``, kept; ``key`` (type and text) tells equal values apart (1, 1.0, 1.00)."""
+    return function(value, locale)  # type: ignore[no-any-return]
 
 
 @pass_context
