@@ -6,8 +6,9 @@ header and footer parts, a different first page, the core properties, the commen
 provenance parts. Each place whose content differs between documents gets a marker: the
 body, the text of the header and footer, the list restarts in ``numbering.xml``, the
 comments, the values of the core properties and the provenance parts. The package is then
-serialized and split at the markers. A document is these parts with its values filled in,
-zipped in one pass, with no XML parsed and no python-docx object made per document.
+serialized and split at the markers (the parts without one are deflated there and then). A
+document is these parts with its values filled in, zipped in one pass, with no XML parsed and
+no python-docx object made per document.
 
 Each marker is found by the exact XML this module writes for its content (a run, a list
 restart, a comment), so the documents are byte for byte what python-docx would save, and a
@@ -34,7 +35,7 @@ from slagen.errors import InputError
 from slagen.model import Document
 from slagen.provenance import add_provenance_parts
 from slagen.reference import ReferenceInfo, reference_info
-from slagen.writers.package import package_parts, zip_parts
+from slagen.writers.package import Entry, deflate, package_parts, zip_entries
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 """Stands for the document's date in the core properties and comments while the frame is made."""
@@ -102,7 +103,8 @@ class Frame:
     """A reference's parts, split at the markers, and what the body writer needs to know of it."""
 
     info: ReferenceInfo
-    parts: tuple[tuple[str, Pieces], ...]
+    parts: tuple[Entry | tuple[str, Pieces], ...]
+    """The parts in order: deflated once when they are the same in every document, else split at their markers."""
     num_ids: frozenset[int]
     """The ``numId`` values the reference's numbering already has."""
     first_comment: int
@@ -110,9 +112,8 @@ class Frame:
 
     def fill(self, values: Mapping[str, bytes]) -> bytes:
         """The DOCX with ``values`` (by marker name) in place of the markers."""
-        return zip_parts(
-            (name, b"".join(piece if isinstance(piece, bytes) else values[piece] for piece in pieces))
-            for name, pieces in self.parts
+        return zip_entries(
+            part if isinstance(part, Entry) else deflate(part[0], _join(part[1], values)) for part in self.parts
         )
 
 
@@ -215,11 +216,17 @@ def frame(reference: bytes, *, review: bool, properties: bool, answers: bool) ->
     return Frame(info, parts, num_ids, first_comment)
 
 
-def _split(parts: list[tuple[str, bytes]], markers: dict[str, str]) -> tuple[tuple[tuple[str, Pieces], ...], set[str]]:
-    """Every part as pieces, split at the markers (longest first), and the names of the markers found."""
+def _join(pieces: Pieces, values: Mapping[str, bytes]) -> bytes:
+    return b"".join(piece if isinstance(piece, bytes) else values[piece] for piece in pieces)
+
+
+def _split(
+    parts: list[tuple[str, bytes]], markers: dict[str, str]
+) -> tuple[tuple[Entry | tuple[str, Pieces], ...], set[str]]:
+    """Every part split at the markers (longest first), or deflated if it has none; and the markers found."""
     pattern = re.compile(b"|".join(re.escape(marker.encode()) for marker in sorted(markers, key=len, reverse=True)))
     found: set[str] = set()
-    result = []
+    result: list[Entry | tuple[str, Pieces]] = []
     for name, blob in parts:
         pieces: list[bytes | str] = []
         position = 0
@@ -232,7 +239,7 @@ def _split(parts: list[tuple[str, bytes]], markers: dict[str, str]) -> tuple[tup
             position = match.end()
         if position < len(blob):
             pieces.append(blob[position:])
-        result.append((name, tuple(pieces)))
+        result.append((name, tuple(pieces)) if position else deflate(name, blob))
     return tuple(result), found
 
 

@@ -3,14 +3,18 @@
 python-docx's own writer stamps each zip entry with the current time, so two saves of the
 same document differ. :func:`package_parts` gives the parts of a python-docx package in the
 order ``OpcPackage.save`` writes them (through python-docx's PackageWriter, without saving),
-and :func:`zip_parts` zips parts in one pass with a fixed date on every entry.
+and :func:`zip_parts` zips parts in one pass with a fixed date on every entry. A part that
+is the same in every document is deflated once (:func:`deflate`) and packed as it is
+(:func:`zip_entries`).
 """
 
 from __future__ import annotations
 
-import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from docx.document import Document as DocxDocument
@@ -48,13 +52,54 @@ def package_parts(target: DocxDocument) -> list[tuple[str, bytes]]:
     return recorder.parts
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One zip entry, deflated: what a part costs to pack is paid once for parts that never change."""
+
+    name: bytes
+    crc: int
+    size: int
+    packed: bytes
+
+
+def deflate(name: str, data: bytes) -> Entry:
+    """``data`` deflated at :data:`ZIP_LEVEL` as the zip entry ``name``."""
+    packer = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    return Entry(name.encode("ascii"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+
+def zip_entries(entries: Iterable[Entry]) -> bytes:
+    """A zip of ``entries`` in their order, byte for byte what :mod:`zipfile` writes for them, in one pass.
+
+    Every entry is dated :data:`ZIP_DATE`; names are ASCII; no entry reaches zip64 sizes (4 GB).
+    """
+    out: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for entry in entries:
+        common = (0, zipfile.ZIP_DEFLATED, *_DOS_DATE, entry.crc, len(entry.packed), entry.size, len(entry.name))
+        header = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *common, 0)
+        directory.append(_CENTRAL.pack(b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *common, 0, 0, 0, 0, _MODE, offset))
+        directory.append(entry.name)
+        out += (header, entry.name, entry.packed)
+        offset += len(header) + len(entry.name) + len(entry.packed)
+    central = b"".join(directory)
+    count = len(directory) // 2
+    return b"".join(out) + central + _END.pack(b"PK\x05\x06", 0, 0, count, count, len(central), offset, 0)
+
+
+_VERSION, _UNIX, _MODE = 20, 3, 0o600 << 16
+"""Zip version 2.0 (deflate) needed and made by, made on Unix, file mode rw------- (what zipfile writes on Linux)."""
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DOS_DATE = (0, (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2])
+"""Time and date of :data:`ZIP_DATE` as a zip stores them (midnight, 1 January 1980)."""
+
+
 def zip_parts(parts: Iterable[tuple[str, bytes]]) -> bytes:
     """A zip of ``parts`` (name, bytes) in their order, every entry dated :data:`ZIP_DATE`."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
-        for name, data in parts:
-            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), data, zipfile.ZIP_DEFLATED, ZIP_LEVEL)
-    return buffer.getvalue()
+    return zip_entries(deflate(name, data) for name, data in parts)
 
 
 def save_package(target: DocxDocument) -> bytes:
