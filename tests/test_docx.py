@@ -14,6 +14,7 @@ from slagen.answers import load_answers
 from slagen.generate import generate
 from slagen.library import Library
 from slagen.reference import default_reference
+from slagen.writers.package import ZIP_DATE, ZIP_LEVEL, zip_parts
 
 from .conftest import DEMO, EXAMPLES
 from .docx_dump import dump_docx
@@ -72,6 +73,18 @@ def test_core_properties_come_from_the_agreement(outputs: dict[str, bytes]) -> N
 def test_zip_entries_carry_a_fixed_date(outputs: dict[str, bytes]) -> None:
     with zipfile.ZipFile(io.BytesIO(outputs["telemarketing.de.docx"])) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_zip_is_what_zipfile_writes_for_the_same_parts(outputs: dict[str, bytes]) -> None:
+    """slagen packs the DOCX with its own zip writer (fixed parts deflated once); zipfile must agree."""
+    data = outputs["telemarketing.de.docx"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as archive:
+        for name, content in parts:
+            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), content, zipfile.ZIP_DEFLATED, ZIP_LEVEL)
+    assert zip_parts(parts) == expected.getvalue() == data
 
 
 def _xml(data: bytes, name: str) -> etree._Element:
