@@ -10,8 +10,9 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``variables``: every variable a template reads is a declared answer (or a group of them), a
   label of its language, a KPI, a tier term or one of the values slagen gives every template;
 - ``parameters``: every declared parameter is read by a template, a condition or slagen itself;
-- ``terms``: every defined term is defined by exactly one clause and used, and every term
-  named in a template is one the labels define;
+- ``terms``: every defined term is defined by exactly one clause and used, every term
+  named in a template is one the labels define, and the wording of a kind of agreement
+  (``kinds.<kind>`` in labels.yaml) rewords only labels that exist, for a kind that exists;
 - ``kpis``: every KPI of every catalog has name, period, formula and source in every language.
 
 Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
@@ -322,6 +323,32 @@ class _Templates:
                 for missing, where in ((a - b, lang), (b - a, first)):
                     for key in sorted(missing):
                         self._add(f"templates/{where}/labels.yaml", 0, "languages", f"no {part}.{key}")
+        overrides = {lang: set(self._kind_overrides(lang)) for lang in LANGUAGES}
+        for lang in others:
+            a, b = overrides[first], overrides[lang]
+            for missing, where in ((a - b, lang), (b - a, first)):
+                for path in sorted(missing):
+                    self._add(f"templates/{where}/labels.yaml", 0, "languages", f"no {path}")
+
+    def _kind_overrides(self, lang: str) -> Iterator[str]:
+        """``kinds.<kind>.<part>.<key>`` of every kind's wording, each checked against the kinds and the labels."""
+        file = f"templates/{lang}/labels.yaml"
+        labels = self.library.labels[lang]
+        kinds = labels.get("kinds") or {}
+        declared = self.library.params.get("agreement.kind")
+        choices = declared.choices if declared is not None and declared.choices else []
+        for kind, parts in kinds.items() if isinstance(kinds, dict) else ():
+            if kind not in choices:
+                self._add(file, 0, "terms", f"kinds.{kind}: not a choice of agreement.kind ({', '.join(choices)})")
+            for part, words in (parts or {}).items():
+                base = labels.get(part)
+                if part == "kinds" or not isinstance(base, dict) or not isinstance(words, dict):
+                    self._add(file, 0, "terms", f"kinds.{kind}.{part}: not a group of labels that a kind can reword")
+                    continue
+                for key in words:
+                    if key not in base:
+                        self._add(file, 0, "terms", f"kinds.{kind}.{part}.{key}: no such label in {part}")
+                    yield f"kinds.{kind}.{part}.{key}"
 
 
 def _chains(tree: nodes.Node) -> Iterator[_Chain]:

@@ -549,7 +549,7 @@ def render_document(
     answers: Answers, service: ServiceLevels, library: Library, language: str, *, today: dt.date
 ) -> Document:
     """Render every selected clause of ``answers`` in ``language`` into an unnumbered document."""
-    labels = library.labels[language]
+    labels = kind_labels(library, language, str(answers.values.get("agreement.kind") or "external"))
     locale = str(labels["locale"])
     tiers = [
         {
@@ -562,7 +562,7 @@ def render_document(
         }
         for tier in service.offered
     ]
-    levels = [_level(level, service, language, locale) for level in service.levels]
+    levels = [_level(level, service, language, locale, labels["terms"]) for level in service.levels]
     context = {
         **localize_tree(answers.tree, library, language),
         "lang": language,
@@ -615,6 +615,23 @@ def render_document(
     )
 
 
+def kind_labels(library: Library, language: str, kind: str) -> dict[str, Any]:
+    """The labels of ``language`` for an agreement of ``kind``, made once per process.
+
+    ``labels.yaml`` may hold ``kinds: {<kind>: {<part>: {<key>: text}}}``: each part's keys replace the
+    base labels' in an agreement of that kind (an internal agreement's terms and subtitle).
+    """
+    key = f"labels:{language}:{kind}"
+    labels: dict[str, Any] | None = library.cache.get(key)
+    if labels is None:
+        base = library.labels[language]
+        labels = {part: words for part, words in base.items() if part != "kinds"}
+        for part, words in ((base.get("kinds") or {}).get(kind) or {}).items():
+            labels[part] = {**labels[part], **words}
+        library.cache[key] = labels
+    return labels
+
+
 def localize_tree(tree: dict[str, Any], library: Library, language: str) -> dict[str, Any]:
     """A copy of the answers ``tree`` with every localized answer reduced to ``language``'s text."""
     localized = library.cache.get("localized_keys")
@@ -634,11 +651,12 @@ def localize_tree(tree: dict[str, Any], library: Library, language: str) -> dict
     return result
 
 
-def _level(level: Level, service: ServiceLevels, language: str, locale: str) -> dict[str, Any]:
+def _level(level: Level, service: ServiceLevels, language: str, locale: str, terms: dict[str, Any]) -> dict[str, Any]:
     """One KPI for the templates.
 
     In a multi-level agreement ``target_text`` names each offered tier's value ("99.5% (Bronze),
-    99.9% (Silver) or 99.95% (Gold)") and ``per_tier`` holds them one by one.
+    99.9% (Silver) or 99.95% (Gold)") and ``per_tier`` holds them one by one. The catalog's wording
+    names the parties as ``{provider}`` and ``{customer}``: they become the agreement's terms.
     """
     kpi = level.kpi
     if service.multi_level:
@@ -675,7 +693,10 @@ def _level(level: Level, service: ServiceLevels, language: str, locale: str) -> 
         "deviation": level.deviation,
         "target_text": target_text,
         "per_tier": per_tier,
-        **kpi.text[language],
+        **{
+            field: text.replace("{provider}", str(terms["provider"])).replace("{customer}", str(terms["customer"]))
+            for field, text in kpi.text[language].items()
+        },
     }
 
 

@@ -72,17 +72,23 @@ class ServiceLevels:
         return tuple(level for level in self.levels if level.deviation)
 
 
+CREDITS_CLAUSE = "organisation.credits"
+"""The clause that grants service credits: without it (an internal agreement) the agreement has none."""
+
+
 def resolve_service(answers: Answers, library: Library) -> ServiceLevels:
     """Apply ``service.overrides`` to the chosen tier of ``service.catalog``, and pick the credits.
 
     A multi-level agreement (``service.offered_tiers``) gives every offered tier's targets
-    and credits instead, with the chosen tier (``service.tier``) if there is one.
+    and credits instead, with the chosen tier (``service.tier``) if there is one. Credits apply
+    only when the agreement contains the credits clause.
     """
     values = answers.values
     catalog = library.catalogs[values["service.catalog"]]
     chosen = catalog.tiers.get(values.get("service.tier") or "")
+    with_credits = any(clause.id == CREDITS_CLAUSE for clause in answers.clauses)
     if values.get("agreement.model") == "multi-level":
-        return _multi_level(catalog, chosen, values.get("service.offered_tiers") or [])
+        return _multi_level(catalog, chosen, values.get("service.offered_tiers") or [], with_credits)
     assert chosen is not None, "validation requires a tier outside multi-level agreements"
     targets = agreed_targets(chosen, values.get("service.overrides"))
     levels = []
@@ -98,12 +104,12 @@ def resolve_service(answers: Answers, library: Library) -> ServiceLevels:
     credits = None
     agreed: CreditScheme | None = values.get("credits.scheme")
     scheme = agreed or chosen.credits
-    if catalog.credit_kpi and scheme is not None:
+    if with_credits and catalog.credit_kpi and scheme is not None:
         credits = Credits(catalog.credit_kpi, scheme, agreed is not None)
     return ServiceLevels(catalog, chosen, tuple(levels), credits, (chosen,))
 
 
-def _multi_level(catalog: Catalog, chosen: Tier | None, offered_ids: list[str]) -> ServiceLevels:
+def _multi_level(catalog: Catalog, chosen: Tier | None, offered_ids: list[str], with_credits: bool) -> ServiceLevels:
     order = {tier_id: i for i, tier_id in enumerate(offered_ids)}
     offered = tuple(sorted((catalog.tiers[t] for t in offered_ids), key=lambda t: (t.rank, order[t.id])))
     levels = tuple(
@@ -112,6 +118,6 @@ def _multi_level(catalog: Catalog, chosen: Tier | None, offered_ids: list[str]) 
     )
     credits = None
     schemes = tuple(tier.credits for tier in offered)
-    if catalog.credit_kpi and any(schemes):
+    if with_credits and catalog.credit_kpi and any(schemes):
         credits = Credits(catalog.credit_kpi, None, False, schemes)
     return ServiceLevels(catalog, chosen, levels, credits, offered)

@@ -5,7 +5,7 @@ through the answers checker (file, line, key), as errors or warnings: a place of
 jurisdiction only under § 38 ZPO, liability that never limits the mandatory cases, credit
 bands that fit together, a contractual penalty that is graded and moderate, call recording
 only with a processing agreement, complete KPI wording, response within restore time, and
-an internal agreement without jurisdiction or penalty. Each rule is one function in
+an internal agreement without jurisdiction, penalty, processing on behalf or main contract. Each rule is one function in
 :data:`RULES`; ``slagen check`` runs them all, ``slagen build`` refuses errors.
 """
 
@@ -176,11 +176,13 @@ def rule_credits(agreement: Agreement, report: Report) -> None:
 def rule_penalty(agreement: Agreement, report: Report) -> None:
     """A contractual penalty: German law, external, graded by severity, and warned about above 5 %."""
     values = agreement.values
-    if "organisation.credits" not in agreement.clauses or values.get("credits.legal_nature") != "penalty":
+    if values.get("credits.legal_nature") != "penalty":
         return
     where = _path("credits.legal_nature")
     if values.get("agreement.kind") == "internal":
-        report(where, "an internal agreement carries no penalty; choose fee_adjustment")
+        report(where, "an internal agreement carries no penalty, nor any service credits; leave credits out")
+        return
+    if "organisation.credits" not in agreement.clauses:
         return
     if values.get("agreement.governing_law") == "en-gb":
         report(
@@ -208,10 +210,10 @@ def rule_penalty(agreement: Agreement, report: Report) -> None:
 
 
 def rule_call_recording(agreement: Agreement, report: Report) -> None:
-    """Recording calls needs the processing agreement (Art. 28 GDPR) and the opt-in consent clause."""
+    """Recording calls needs the processing agreement (Art. 28 GDPR; not within one company) and the consent clause."""
     values = agreement.values
     if values.get("data_protection.call_recording"):
-        if not values.get("data_protection.processing"):
+        if not values.get("data_protection.processing") and values.get("agreement.kind") != "internal":
             report(
                 _path("data_protection.processing"),
                 "call recordings are personal data the provider processes for the customer: "
@@ -285,12 +287,31 @@ def rule_tier_fees(agreement: Agreement, report: Report) -> None:
         report(where, f"no fee for the offered tier(s) {', '.join(missing)}")
 
 
+def rule_internal(agreement: Agreement, report: Report) -> None:
+    """An internal agreement: one controller, so no processing on behalf (Art. 28 GDPR), and no main contract."""
+    values = agreement.values
+    if values.get("agreement.kind") != "internal":
+        return
+    if values.get("data_protection.processing"):
+        report(
+            _path("data_protection.processing"),
+            "units of one company are one controller under the GDPR: there is no processing on behalf of another "
+            "(Art. 28 GDPR) between them; set data_protection.processing: false (its default is true)",
+        )
+    if agreement.given("agreement.main_contract_date"):
+        report(
+            _path("agreement.main_contract_date"),
+            "an internal agreement supplements no services contract; leave agreement.main_contract_date out",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     rule_tier_fees,
     rule_jurisdiction,
     rule_liability,
     rule_credits,
     rule_penalty,
+    rule_internal,
     rule_call_recording,
     rule_kpi_wording,
     rule_response_within_restore,

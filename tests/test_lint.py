@@ -60,12 +60,12 @@ CASES: list[tuple[str, Change, list[str]]] = [
     ),
     (
         "versions-zero",
-        lambda root: edit(root / "clauses/legal/final.yaml", "version: 2", "version: 0"),
+        lambda root: edit(root / "clauses/legal/final.yaml", "version: 3", "version: 0"),
         ["clauses/legal/final.yaml:2: versions: the clause needs a version: a whole number from 1"],
     ),
     (
         "versions-missing",
-        lambda root: edit(root / "clauses/legal/final.yaml", "version: 2\n", ""),
+        lambda root: edit(root / "clauses/legal/final.yaml", "version: 3\n", ""),
         ["clauses/legal/final.yaml:1: versions: the clause needs a version: a whole number from 1"],
     ),
     (
@@ -154,10 +154,31 @@ CASES: list[tuple[str, Change, list[str]]] = [
         ],
     ),
     (
+        "terms-kind-unknown-label",
+        lambda root: edit(
+            root / "templates/en/labels.yaml", "      customer: Receiving Unit\n", "      client: Receiving Unit\n"
+        ),
+        [
+            "templates/de/labels.yaml: languages: no kinds.internal.terms.client",
+            "templates/en/labels.yaml: languages: no kinds.internal.terms.customer",
+            "templates/en/labels.yaml: terms: kinds.internal.terms.client: no such label in terms",
+        ],
+    ),
+    (
+        "terms-kind-unknown-kind",
+        lambda root: [
+            edit(root / f"templates/{lang}/labels.yaml", "  internal:\n", "  intern:\n") for lang in ("de", "en")
+        ],
+        [
+            "templates/de/labels.yaml: terms: kinds.intern: not a choice of agreement.kind (external, internal)",
+            "templates/en/labels.yaml: terms: kinds.intern: not a choice of agreement.kind (external, internal)",
+        ],
+    ),
+    (
         "kpis",
         lambda root: edit(
             root / "tiers/call-centre-inbound.yaml",
-            "        source: follow-up survey of callers and the Provider's CRM system\n",
+            "        source: follow-up survey of callers and the {provider}'s CRM system\n",
             "",
         ),
         ["tiers/call-centre-inbound.yaml:84: kpis: KPI 'fcr' has no source in 'en'"],
@@ -172,7 +193,7 @@ def test_lint_rule_finds(copy: Path, change: Change, expected: list[str]) -> Non
 
 
 def test_lint_command_lists_findings_and_exits_1(copy: Path) -> None:
-    edit(copy / "clauses/legal/final.yaml", "version: 2", "version: 0")
+    edit(copy / "clauses/legal/final.yaml", "version: 3", "version: 0")
     result = CliRunner().invoke(main, ["lint", "--library", str(copy)])
     assert result.exit_code == 1
     assert result.stdout == "clauses/legal/final.yaml:2: versions: the clause needs a version: a whole number from 1\n"
@@ -180,7 +201,7 @@ def test_lint_command_lists_findings_and_exits_1(copy: Path) -> None:
 
 
 def test_lint_json_lists_findings_and_exits_1(copy: Path) -> None:
-    edit(copy / "clauses/legal/final.yaml", "version: 2", "version: 0")
+    edit(copy / "clauses/legal/final.yaml", "version: 3", "version: 0")
     result = CliRunner().invoke(main, ["lint", "--library", str(copy), "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {

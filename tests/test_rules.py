@@ -49,6 +49,16 @@ def findings(path: Path, library: Library) -> tuple[list[str], list[str]]:
     return [], [f"{w.key}: {w.message}" for w in answers.warnings]
 
 
+INTERNAL = {
+    "agreement.kind": "internal",
+    "agreement.company": "Rheinwerk Maschinenbau GmbH",
+    "parties.provider.cost_centre": "4100",
+    "parties.customer.cost_centre": "2200",
+    "data_protection.processing": False,
+}
+"""What makes an example an internal agreement (besides leaving out the answers only external ones take)."""
+EXTERNAL_ONLY = {key: ... for key in ("price", "payment", "liability", "credits", "agreement.governing_law")}
+
 CASES = [
     # --- jurisdiction only under § 38 ZPO; none in an internal agreement
     pytest.param(
@@ -77,7 +87,7 @@ CASES = [
     ),
     pytest.param(
         TELEMARKETING,
-        {"agreement.kind": "internal"},
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.main_contract_date": ...},
         (
             [
                 "agreement.jurisdiction: an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out"
@@ -226,9 +236,68 @@ CASES = [
     ),
     pytest.param(
         CALL_CENTRE,
-        {"credits.legal_nature": "penalty", "agreement.kind": "internal", "agreement.jurisdiction": ...},
-        (["credits.legal_nature: an internal agreement carries no penalty; choose fee_adjustment"], []),
+        {
+            **INTERNAL,
+            **EXTERNAL_ONLY,
+            "credits.legal_nature": "penalty",
+            "agreement.jurisdiction": ...,
+            "agreement.main_contract_date": ...,
+        },
+        (
+            [
+                "credits.legal_nature: an internal agreement carries no penalty, nor any service credits; leave credits out"
+            ],
+            [],
+        ),
         id="penalty-internal",
+    ),
+    # --- an internal agreement: one controller, no main contract
+    pytest.param(
+        IT,
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ...},
+        ([], []),
+        id="internal-ok",
+    ),
+    pytest.param(
+        IT,
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "data_protection.processing": True},
+        (
+            [
+                "data_protection.processing: units of one company are one controller under the GDPR: there is no "
+                "processing on behalf of another (Art. 28 GDPR) between them; set data_protection.processing: false "
+                "(its default is true)"
+            ],
+            [],
+        ),
+        id="internal-processing",
+    ),
+    pytest.param(
+        IT,
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract_date": "2027-01-01"},
+        (
+            [
+                "agreement.main_contract_date: an internal agreement supplements no services contract; "
+                "leave agreement.main_contract_date out"
+            ],
+            [],
+        ),
+        id="internal-main-contract",
+    ),
+    pytest.param(
+        IT,
+        {**INTERNAL, "agreement.jurisdiction": ..., "liability": ..., "price": ..., "payment": ...},
+        (
+            [],
+            [
+                "agreement.governing_law: ignored: clause 'legal.law' applies only when the agreement is external "
+                "(units of one company share its law)",
+                "credits.claim_days: ignored: clause 'organisation.credits' applies only when the agreement is "
+                "external and its service catalog has service credits (it-service, call-centre-inbound)",
+                "credits.legal_nature: ignored: clause 'organisation.credits' applies only when the agreement is "
+                "external and its service catalog has service credits (it-service, call-centre-inbound)",
+            ],
+        ),
+        id="internal-external-answers-ignored",
     ),
     pytest.param(
         CALL_CENTRE,
@@ -272,6 +341,12 @@ CASES = [
         id="recording-reviews-zero-ok",
     ),
     pytest.param(CALL_CENTRE, {}, ([], []), id="recording-ok"),
+    pytest.param(
+        CALL_CENTRE,
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract_date": ...},
+        ([], []),
+        id="recording-internal-without-processing-ok",
+    ),
     # --- response time within restore time, per priority
     pytest.param(
         IT,

@@ -16,6 +16,16 @@ from slagen.writers.markdown import write_markdown
 
 from .conftest import EXAMPLES, example_with
 
+INTERNAL: dict[str, Any] = {
+    "agreement.kind": "internal",
+    "agreement.company": "Rheinwerk Maschinenbau GmbH",
+    "parties.provider.cost_centre": "4100",
+    "parties.customer.cost_centre": "2200",
+    "data_protection.processing": False,
+    **{key: ... for key in ("price", "payment", "liability", "credits", "agreement.governing_law")},
+}
+"""An example made internal: the answers internal agreements need, without those only external ones take."""
+
 GRADED = {"bands": [{"from": "70%", "below": "80%", "credit": "2%"}, {"below": "70%", "credit": "4%"}], "cap": "4%"}
 
 VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]] = [
@@ -23,9 +33,65 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
     (
         "internal",
         "it-service.yaml",
-        {"agreement.kind": "internal", "agreement.jurisdiction": ..., "liability": ..., "price": ..., "payment": ...},
-        {"en": ["The Service Credits are a price adjustment"]},
-        ["legal.liability_ew", "legal.jurisdiction", "services.price", "organisation.payment", "legal.warranty"],
+        {**INTERNAL, "agreement.jurisdiction": ...},
+        {
+            "de": [
+                "– nachstehend „**Leistungserbringer**“ –",
+                "**Harbour Lane Logistics Ltd** (Kostenstelle 2200) (Registered in England and Wales",
+                "Die Leistungen werden im Rahmen der innerbetrieblichen Leistungsverrechnung des Unternehmens zu dessen "
+                "geltenden Verrechnungssätzen auf die Kostenstelle des Leistungsempfängers verrechnet.",
+                "Einigen sie sich auch auf der letzten Stufe nicht, entscheidet die Geschäftsführung des Unternehmens "
+                "Rheinwerk Maschinenbau GmbH abschließend.",
+                "Datenquelle: Überwachungssystem des Leistungserbringers",
+                "| Stufe | Zuständig | Reaktionszeit |",
+                "| Leistungsempfänger | Service-Level-Verantwortlicher |",
+                "## 7. Allgemeine Bestimmungen",
+            ],
+            "en": [
+                "(the “**Providing Unit**”)",
+                "does not create any rights or obligations enforceable in court",
+                "the management of Rheinwerk Maschinenbau GmbH decides finally",
+                "## 3.2 Receiving Unit obligations",
+                "the Providing Unit's monitoring system",
+                "## 7. General Provisions",
+            ],
+        },
+        [
+            "legal.liability_ew",
+            "legal.jurisdiction",
+            "legal.law",
+            "services.price",
+            "organisation.payment",
+            "organisation.credits",
+            "legal.warranty",
+        ],
+    ),
+    (
+        "internal-call-centre",
+        "call-centre.yaml",
+        {
+            **INTERNAL,
+            "agreement.jurisdiction": ...,
+            "agreement.main_contract_date": ...,
+            "allocation.monthly_amount": 9800,
+        },
+        {
+            "de": [
+                "## 3.2 Mitwirkung des Leistungsempfängers",
+                "mit monatlich 9.800,00 € auf die Kostenstelle des Leistungsempfängers verrechnet",
+                "Datenquelle: Statistik der Telefonanlage (ACD) des Leistungserbringers",
+                "die Rechte des Betriebsrats bleiben unberührt",
+                "## 3.4 Wiederholte Verfehlung",
+                "1. die Richtlinien und Weisungen der Geschäftsführung des Unternehmens;",
+            ],
+            "en": [
+                "at €9,800.00 per month",
+                "the rights of the works council remain unaffected",
+                "no contract under Article 28 GDPR is concluded",
+                "either Party may ask the company’s management to decide",
+            ],
+        },
+        ["organisation.credits", "legal.law", "legal.liability", "legal.jurisdiction", "services.price"],
     ),
     (
         "german-law-rental",
