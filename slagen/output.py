@@ -2,7 +2,7 @@
 
 Takes finished file contents and a target directory and gives files on disk: every file
 is first written to a temporary file beside its target, and only when all of them are
-complete are they renamed into place. An existing output is an error unless ``force``.
+complete and on disk (fsync) are they renamed into place. An existing output is an error unless ``force``.
 """
 
 from __future__ import annotations
@@ -29,9 +29,14 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> list[Path]:
         except OSError as exc:
             raise OutputError(f"{directory}: cannot create the output directory ({exc.strerror})") from None
     temporary: list[tuple[Path, Path]] = []
+    handles: list[int] = []
     try:
         for path, data in files.items():
-            temporary.append((_write_temporary(path, data), path))
+            temp, handle = _write_temporary(path, data)
+            temporary.append((temp, path))
+            handles.append(handle)
+        for handle in handles:  # all written first, then flushed: each is on disk before any takes its name
+            os.fsync(handle)
         for temp, path in temporary:
             os.replace(temp, path)
     except OSError as exc:
@@ -39,20 +44,24 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> list[Path]:
             with contextlib.suppress(OSError):
                 temp.unlink()
         raise OutputError(f"{exc.filename or 'output'}: cannot write ({exc.strerror})") from None
+    finally:
+        for handle in handles:
+            with contextlib.suppress(OSError):
+                os.close(handle)
     return list(files)
 
 
-def _write_temporary(path: Path, data: bytes) -> Path:
+def _write_temporary(path: Path, data: bytes) -> tuple[Path, int]:
+    """A temporary file beside ``path`` holding ``data`` (not yet on disk), and its open descriptor."""
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with open(handle, "wb", closefd=False) as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
+        os.fchmod(handle, 0o644)
     except BaseException:
+        os.close(handle)
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    return temp
+    return temp, handle
