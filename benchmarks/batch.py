@@ -29,11 +29,13 @@ if str(ROOT) not in sys.path:
 
 from slagen import batch  # noqa: E402
 from slagen.answers import load_answers  # noqa: E402
+from slagen.generate import Output  # noqa: E402
 from slagen.library import load_library  # noqa: E402
 from slagen.output import write_outputs  # noqa: E402
 
 TIERS = ("basic", "professional", "premium")
 _first_rss: dict[int, int] = {}
+_NOTE = "#worker "
 
 
 def _rss_kib() -> int:
@@ -44,12 +46,18 @@ def _rss_kib() -> int:
     return 0
 
 
-def measured_build_row(job: batch.BatchJob) -> tuple[batch.RowResult, list, int, int, int]:
-    """build_row, plus the worker's pid and its memory now and after its first row."""
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of this process and of its finished children (the workers, once joined)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def measured_build_row(job: batch.BatchJob) -> tuple[batch.RowResult, list[Output]]:
+    """build_row, plus a note (not a file) of the worker's pid and its memory now and after its first row."""
     result, outputs = batch.build_row(job)
     rss = _rss_kib()
-    _first_rss.setdefault(os.getpid(), rss)
-    return result, outputs, os.getpid(), _first_rss[os.getpid()], rss
+    first = _first_rss.setdefault(os.getpid(), rss)
+    return result, [*outputs, Output(f"{_NOTE}{os.getpid()} {first} {rss}", b"")]
 
 
 def main() -> int:
@@ -75,20 +83,17 @@ def main() -> int:
         jobs = [batch.BatchJob(row, names[row.number], str(table), base.source, None, (), formats) for row in rows]
         out = Path(folder) / "out"
         workers: dict[int, tuple[int, int]] = {}
-        import concurrent.futures
-        import multiprocessing
 
-        started = time.perf_counter()
-        built = 0
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=args.jobs, mp_context=multiprocessing.get_context("fork")
-        ) as pool:
-            for result, outputs, pid, first, last in pool.map(measured_build_row, jobs, chunksize=16):
-                if result.ok:
-                    write_outputs({out / o.name: o.data for o in outputs}, force=False)
-                    built += 1
-                workers[pid] = (first, last)
+        def write(result: batch.RowResult, outputs: list[Output]) -> None:
+            pid, first, last = (int(n) for n in outputs[-1].name.removeprefix(_NOTE).split())
+            workers[pid] = (first, last)
+            write_outputs({out / o.name: o.data for o in outputs[:-1]}, force=False)
+
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        results = batch.run_batch(jobs, workers=args.jobs, write=write, build=measured_build_row)
+        built = sum(result.ok for result in results)
         elapsed = time.perf_counter() - started
+        parent_cpu, workers_cpu = (now - before for now, before in zip(_cpu_seconds(), cpu, strict=True))
         files = len(list(out.iterdir()))
 
     rate = built / elapsed
@@ -100,6 +105,12 @@ def main() -> int:
         f"  built {built} contracts ({files} files) in {elapsed:.2f} s: {rate:.0f} contracts/s "
         f"({rate * len(base.values['languages']):.0f} documents/s)   target >= 200 contracts/s: "
         f"{'PASS' if rate >= 200 else 'MISS'}"
+    )
+    per_contract = (parent_cpu + workers_cpu) / max(built, 1)
+    print(
+        f"  CPU per contract: {workers_cpu / max(built, 1) * 1000:.1f} ms in workers, "
+        f"{parent_cpu / max(built, 1) * 1000:.1f} ms in the parent; on {args.jobs} free core(s) that is at most "
+        f"{args.jobs / per_contract:.0f} contracts/s (the wall-clock rate above is lower when other programs run)"
     )
     for pid, (first, last) in sorted(workers.items()):
         print(

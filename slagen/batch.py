@@ -5,12 +5,14 @@ Takes a table whose column headers are dotted answer keys (``parties.customer.na
 :class:`RowResult` per row: the generated files, or the problems of that row, each naming
 the table, the row and the key. Cells are typed as YAML would type them (``120`` is a
 number, ``true`` a boolean, ``2027-01-01`` a date). Rows are built in worker processes
-(the library is parsed once per worker); files are written by the calling process only,
-so two workers never write the same file, and output names never collide.
+(the library is parsed once per worker); files are written by the calling process only
+(by a few threads, so that waits for the disk overlap), so two workers never write the
+same file, and output names never collide.
 """
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import copy
 import csv
@@ -205,14 +207,23 @@ def run_batch(
     workers: int,
     write: Callable[[RowResult, list[Output]], None],
     progress: Callable[[RowResult], None] | None = None,
+    build: Callable[[BatchJob], tuple[RowResult, list[Output]]] = build_row,
 ) -> list[RowResult]:
-    """Build every job, ``workers`` at a time, handing each finished row to ``write`` in this process."""
-    results: list[RowResult] = []
+    """Build every job, ``workers`` at a time, handing each finished row to ``write`` in this process.
 
-    def finish(result: RowResult, outputs: list[Output]) -> None:
-        if result.ok:
+    Rows are written by a few threads of this process, so that one row's wait for the disk (fsync)
+    does not hold up the next; ``write`` must accept being called for different rows at once.
+    ``progress`` is called in this thread, once per row. ``build`` is :func:`build_row` unless a
+    benchmark measures it.
+    """
+    results: list[RowResult] = []
+    pending: collections.deque[tuple[RowResult, list[Output], concurrent.futures.Future[None] | None]]
+    pending = collections.deque()
+
+    def finish(result: RowResult, outputs: list[Output], written: concurrent.futures.Future[None] | None) -> None:
+        if written is not None:
             try:
-                write(result, outputs)
+                written.result()
                 result.files = [output.name for output in outputs]
             except SlagenError as exc:  # e.g. an output exists: this row fails, the others go on
                 result.problems = [str(problem) for problem in exc.problems]
@@ -220,12 +231,32 @@ def run_batch(
         if progress is not None:
             progress(result)
 
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            finish(*build_row(job))
-    else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for result, outputs in pool.map(build_row, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 4)))):
-                finish(result, outputs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=_WRITERS) as writers:
+
+        def hand_over(result: RowResult, outputs: list[Output]) -> None:
+            pending.append((result, outputs, writers.submit(write, result, outputs) if result.ok else None))
+            while pending and (len(pending) > _WRITTEN_AHEAD or _done(pending[0][2])):
+                finish(*pending.popleft())
+
+        if workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                hand_over(*build(job))
+        else:
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                chunk = max(1, min(16, len(jobs) // (workers * 4)))
+                for result, outputs in pool.map(build, jobs, chunksize=chunk):
+                    hand_over(result, outputs)
+        while pending:
+            finish(*pending.popleft())
     return sorted(results, key=lambda r: r.row)
+
+
+_WRITERS = 4
+"""Threads writing rows: their waits for the disk overlap, and the file system commits them together."""
+_WRITTEN_AHEAD = 32
+"""Most rows built but not yet written (their files are held in memory meanwhile)."""
+
+
+def _done(future: concurrent.futures.Future[None] | None) -> bool:
+    return future is None or future.done()
