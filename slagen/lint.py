@@ -22,7 +22,7 @@ variable built at run time (``level[p ~ '_response']``) is checked as far as it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from slagen.errors import LibraryError, Problem
-from slagen.library import FRONT_SECTION, KPI_WORDING, TEMPLATE_SUFFIX, Library, load_library
+from slagen.library import FRONT_SECTION, KPI_WORDING, TEMPLATE_SUFFIX, Clause, Library, load_library
 from slagen.params import LANGUAGES
 from slagen.render import get_environment
 from slagen.yamlsource import load_yaml
@@ -143,9 +143,26 @@ def _check_conditions(library: Library) -> list[Finding]:
             try:
                 env.compile_expression(clause.when)
             except TemplateSyntaxError as exc:
-                line = load_yaml(library.root / clause.path, display=clause.path).line_of(("when",)) or 1
+                line = line_of_when(library, clause)
                 found.append(Finding(clause.path, line, "conditions", f"the condition does not parse: {exc.message}"))
     return found
+
+
+def condition_findings(library: Library) -> list[Finding]:
+    """The ``variables`` rule on the ``when`` conditions alone: every name one reads that is not a declared answer.
+
+    :mod:`slagen.select` refuses a library with any, since a misspelt answer would leave its clause
+    out of every agreement without a word.
+    """
+    templates = _Templates(library)
+    for clause in library.clauses:
+        templates.read_condition(clause)
+    return templates.findings
+
+
+def line_of_when(library: Library, clause: Clause) -> int:
+    """The line of ``when:`` in ``clause``'s record (read again: only a finding needs it)."""
+    return load_yaml(library.root / clause.path, display=clause.path).line_of(("when",)) or 1
 
 
 def _check_kpis(library: Library) -> list[Finding]:
@@ -205,13 +222,7 @@ class _Templates:
         defines: dict[str, dict[str, list[tuple[str, int]]]] = {lang: {} for lang in LANGUAGES}
         uses: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         for clause in self.library.clauses:
-            if clause.when:
-                try:
-                    condition = self.env.parse(f"{{{{ {clause.when} }}}}")
-                except TemplateSyntaxError:
-                    pass  # reported by the conditions rule
-                else:
-                    self._read(condition, clause.path, LANGUAGES[0], condition=True)
+            self.read_condition(clause)
             for lang in LANGUAGES:
                 name = f"templates/{lang}/{clause.template_name}"
                 source = (self.library.root / name).read_text(encoding="utf-8")
@@ -233,11 +244,28 @@ class _Templates:
         self._check_labels()
         return self.findings
 
+    def read_condition(self, clause: Clause) -> None:
+        """Check the names ``clause``'s ``when`` reads: declared answers only (findings at the ``when:`` line)."""
+        if not clause.when:
+            return
+        try:
+            condition = self.env.parse(f"{{{{ {clause.when} }}}}")
+        except TemplateSyntaxError:
+            return  # reported by the conditions rule
+        before = len(self.findings)
+        self._read(condition, clause.path, LANGUAGES[0], condition=True)
+        if len(self.findings) > before:  # the line is the record's, not the expression's
+            line = line_of_when(self.library, clause)
+            self.findings[before:] = [replace(finding, line=line) for finding in self.findings[before:]]
+
     def _add(self, file: str, line: int | None, rule: str, message: str) -> None:
         self.findings.append(Finding(file, line or 0, rule, message))
 
     def _read(self, tree: nodes.Template, file: str, lang: str, *, condition: bool = False) -> None:
-        declared = meta.find_undeclared_variables(tree)
+        if condition:  # an expression assigns nothing: every name it reads comes from outside
+            declared = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
+        else:
+            declared = meta.find_undeclared_variables(tree)
         aliases = _aliases(tree, declared)
         for chain in _chains(tree):
             if chain.root in aliases:

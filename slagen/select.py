@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 
 from slagen.errors import LibraryError, Problem
 from slagen.library import Clause, Library
@@ -21,11 +20,21 @@ Condition = Callable[..., Any]
 
 
 def compile_conditions(library: Library) -> dict[str, Condition]:
-    """Compile every clause condition of ``library`` once; broken ones are library errors."""
+    """Compile every clause condition of ``library`` once, in the library's sandbox (the templates').
+
+    A condition that does not parse, or that reads a name no clause declares (a misspelt answer
+    would leave its clause out of every agreement without a word), is a library error naming the
+    clause record and the line of its ``when``. Declared answers that are not given are ``None``
+    in the answers tree, so a condition may read optional answers.
+    """
     cached = library.cache.get("conditions")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    env = SandboxedEnvironment()
+    # imported here: render and lint build on answers, which builds on this module
+    from slagen.lint import condition_findings, line_of_when
+    from slagen.render import get_environment
+
+    env = get_environment(library)
     compiled: dict[str, Condition] = {}
     problems = []
     for clause in library.clauses:
@@ -33,7 +42,9 @@ def compile_conditions(library: Library) -> dict[str, Condition]:
             try:
                 compiled[clause.id] = env.compile_expression(clause.when, undefined_to_none=False)
             except TemplateSyntaxError as exc:
-                problems.append(Problem(f"condition does not parse: {exc.message}", clause.path, None, "when"))
+                line = line_of_when(library, clause)
+                problems.append(Problem(f"condition does not parse: {exc.message}", clause.path, line, "when"))
+    problems += [Problem(found.message, found.file, found.line, "when") for found in condition_findings(library)]
     if problems:
         raise LibraryError(problems)
     library.cache["conditions"] = compiled

@@ -688,6 +688,18 @@ def _record(text: str) -> Callable[[Path], list[str]]:
     return setup
 
 
+def _library_edit(name: str, old: str, new: str) -> Callable[[Path], list[str]]:
+    def setup(folder: Path) -> list[str]:
+        for part in ("clauses", "templates", "tiers"):
+            shutil.copytree(ROOT / part, folder / "library" / part)
+        path = folder / "library" / name
+        path.write_text(_replace(old, new)(path.read_text(encoding="utf-8")), encoding="utf-8")
+        shutil.copy(DEMO, folder / "my-sla.yaml")
+        return ["build", "my-sla.yaml", "-o", "out", "--library", "library"]
+
+    return setup
+
+
 def _existing(folder: Path) -> list[str]:
     shutil.copy(DEMO, folder / "my-sla.yaml")
     (folder / "out").mkdir()
@@ -727,6 +739,9 @@ ERROR_EXAMPLES: dict[str, Callable[[Path], list[str]]] = {
     "missing": _answers(_replace("    represented_by: Dr. Felix Hansen\n", "")),
     "file not found": lambda folder: ["build", "my-sla.yaml", "-o", "out"],
     "library record": _record("id: legal.jurisdiction\nversion: one\nsection: legal\n"),
+    "library condition": _library_edit(
+        "clauses/services/description_it.yaml", "when: service.catalog ==", "when: service.catalgo =="
+    ),
     "template error": _template("Gerichtsstand ist {{ agreement.juristiction }}."),
     "template syntax": _template("{% if agreement.jurisdiction %}Gerichtsstand ist {{ agreement.jurisdiction }}."),
     "sandbox": _template("{{ agreement.__class__.__mro__ }}"),

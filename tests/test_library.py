@@ -6,13 +6,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from slagen.answers import load_answers
+from slagen.cli import main
 from slagen.errors import LibraryError, TemplateError
 from slagen.generate import build_documents
 from slagen.library import Library, load_library
 
-from .conftest import DEMO, ROOT
+from .conftest import DEMO, EXAMPLES, ROOT
 
 
 @pytest.fixture
@@ -75,6 +77,31 @@ def test_tier_without_a_target_is_reported(library_copy: Path) -> None:
         load_library(library_copy)
     (problem,) = caught.value.problems
     assert str(problem).endswith("tiers.premium.targets: no target for KPI 'recording_reviews'")
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        (
+            "service.catalgo == 'it-service'",
+            "'service.catalgo' is not a declared answer (no clause declares it in params)",
+        ),
+        ("servcie.catalog == 'it-service'", "'servcie' is not an answer (conditions read answers only)"),
+    ],
+    ids=["misspelt key", "misspelt group"],
+)
+def test_a_condition_reading_an_unknown_name_stops_the_build(library_copy: Path, when: str, message: str) -> None:
+    # the condition would be false for every agreement: the clause would be left out without a word
+    record = library_copy / "clauses" / "services" / "description_it.yaml"
+    text = record.read_text(encoding="utf-8")
+    assert "\nwhen: service.catalog == 'it-service'\n" in text
+    record.write_text(text.replace("service.catalog == 'it-service'", when, 1), encoding="utf-8")
+    out = library_copy / "out"
+    arguments = ["build", str(EXAMPLES / "it-service.yaml"), "-o", str(out), "--library", str(library_copy)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: clauses/services/description_it.yaml:5: when: {message}\n"
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,16 @@ CASES: list[tuple[str, Change, list[str]]] = [
         ["clauses/services/backup.yaml:5: conditions: the condition does not parse: unexpected 'end of template'"],
     ),
     (
+        "variables-condition",
+        lambda root: edit(
+            root / "clauses/services/backup.yaml", "when: service.catalog ==", "when: service.catalgo =="
+        ),
+        [
+            "clauses/services/backup.yaml:5: variables: 'service.catalgo' is not a declared answer "
+            "(no clause declares it in params)"
+        ],
+    ),
+    (
         "variables-answer",
         lambda root: edit(
             root / "templates/de/legal/final.md.j2",
