@@ -88,13 +88,21 @@ def _inlines(runs: list[Inline], doc: Document) -> str:
     parts = []
     for run in runs:
         if isinstance(run, Text):
-            parts.append(_emphasis(_escape(run.text), run.bold, run.italic))
+            text, bold, italic = run.text, run.bold, run.italic
+            parts.append(
+                _text(text, bold, italic) if len(text) <= _CACHED_TEXT else _emphasis(_escape(text), bold, italic)
+            )
         elif isinstance(run, Ref):
             parts.append(_emphasis(numbers[run.target], run.bold, run.italic))
         elif isinstance(run, TermUse):
             text = _escape(run.text)
             parts.append(f"{labels['quote_open']}**{text}**{labels['quote_close']}" if run.defining else text)
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(text: str, bold: bool, italic: bool) -> str:
+    return _emphasis(_escape(text), bold, italic)
 
 
 def _emphasis(text: str, bold: bool, italic: bool) -> str:
