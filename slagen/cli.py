@@ -2,7 +2,8 @@
 
 Each command parses its options and calls one function of the core; every
 :class:`~slagen.errors.SlagenError` becomes its messages on stderr and its exit code
-(2 for bad input), never a traceback.
+(2 for bad input), never a traceback. Any other exception is a bug: a short message asking
+for a report and exit code 3; the traceback only with ``--verbose``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +22,7 @@ import click
 
 from slagen import __version__
 from slagen.batch import BatchJob, RowResult, output_names, read_table, run_batch
-from slagen.errors import EXIT_FINDINGS, InputError, Problem, SlagenError
+from slagen.errors import EXIT_FINDINGS, EXIT_INTERNAL, InputError, Problem, SlagenError
 from slagen.generate import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -55,6 +57,11 @@ def _reports_errors(command: F) -> F:
             for problem in exc.problems:
                 click.echo(f"error: {problem}" if problem.severity == "error" else str(problem), err=True)
             sys.exit(exc.exit_code)
+        except (click.ClickException, click.Abort, click.exceptions.Exit):
+            raise  # click's own: usage errors, Ctrl-C, --help
+        except Exception as exc:  # noqa: BLE001 - anything else is a bug: said as one, the traceback on request
+            _report_bug(exc)
+            sys.exit(EXIT_INTERNAL)
 
     def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
         if value:
@@ -67,6 +74,20 @@ def _reports_errors(command: F) -> F:
         "-v", "--verbose", is_flag=True, expose_value=False, callback=remember, help="Also print what slagen does."
     )(wrapper)
     return wrapper  # type: ignore[return-value]
+
+
+def _report_bug(exc: Exception) -> None:
+    """An unexpected exception: what it was and whom to tell; the traceback only with --verbose."""
+    verbose = click.get_current_context().meta.get("slagen.verbose")
+    if verbose:
+        click.echo(traceback.format_exc(), err=True, nl=False)
+    click.echo(f"error: internal error: {traceback.format_exception_only(exc)[-1].strip()}", err=True)
+    hint = "" if verbose else "; --verbose shows the traceback"
+    click.echo(
+        f"This is a bug in slagen {__version__}, not a problem in your input. Please report it with the command "
+        f"and the files it read{hint}.",
+        err=True,
+    )
 
 
 def _say(message: str) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+"""An exception that is not a :class:`SlagenError`: a bug in slagen, not the user's input (as pytest's 3)."""
 
 
 @dataclass(frozen=True, slots=True)

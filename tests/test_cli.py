@@ -8,9 +8,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from slagen import __version__
 from slagen.cli import main
 
 from .conftest import DEMO, EXAMPLES, ROOT
@@ -127,6 +129,49 @@ def test_unusable_answers_file_gives_one_message_only(
     assert result.stderr == f"error: {where}: {message}\n"
     assert result.stdout == ""
     assert not (tmp_path / "out").exists()
+
+
+def _crash(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("boom")
+
+
+CRASH = "error: internal error: RuntimeError: boom\n"
+REPORT = (
+    f"This is a bug in slagen {__version__}, not a problem in your input. "
+    "Please report it with the command and the files it read"
+)
+
+
+def test_a_bug_exits_3_with_a_short_message_and_no_traceback(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("slagen.cli.check_answers", _crash)
+    result = runner.invoke(main, ["check", str(DEMO)])
+    assert result.exit_code == 3  # not 1 (findings) or 2 (bad input)
+    assert result.stdout == ""
+    assert result.stderr == f"{CRASH}{REPORT}; --verbose shows the traceback.\n"
+    errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert result.stderr.replace(__version__, "0.1.0") in errors_md  # quoted as of that version
+
+
+def test_a_bug_shows_its_traceback_with_verbose(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("slagen.cli.check_answers", _crash)
+    result = runner.invoke(main, ["check", "--verbose", str(DEMO)])
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Traceback (most recent call last):\n")
+    traceback, message = result.stderr.rsplit(CRASH, 1)
+    assert traceback.endswith('    raise RuntimeError("boom")\nRuntimeError: boom\n')
+    assert message == f"{REPORT}.\n"
+
+
+def test_ctrl_c_is_not_taken_for_a_bug(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise click.Abort
+
+    monkeypatch.setattr("slagen.cli.check_answers", interrupted)
+    result = runner.invoke(main, ["check", str(DEMO)])
+    assert result.exit_code == 1
+    assert result.stderr == "Aborted!\n"
 
 
 def test_broken_library_is_reported(runner: CliRunner, tmp_path: Path) -> None:
