@@ -8,7 +8,9 @@ for a report and exit code 3; the traceback only with ``--verbose``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import json
 import os
 import sys
@@ -22,7 +24,7 @@ import click
 
 from slagen import __version__
 from slagen.batch import BatchJob, RowResult, output_names, read_table, run_batch
-from slagen.errors import EXIT_FINDINGS, EXIT_INTERNAL, InputError, Problem, SlagenError
+from slagen.errors import EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INTERNAL, InputError, Problem, SlagenError
 from slagen.generate import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -59,6 +61,9 @@ def _reports_errors(command: F) -> F:
             sys.exit(exc.exit_code)
         except (click.ClickException, click.Abort, click.exceptions.Exit):
             raise  # click's own: usage errors, Ctrl-C, --help
+        except BrokenPipeError:  # the reader left early (`slagen schema | head`): no error, like a killed pipe
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # noqa: BLE001 - anything else is a bug: said as one, the traceback on request
             _report_bug(exc)
             sys.exit(EXIT_INTERNAL)
@@ -74,6 +79,13 @@ def _reports_errors(command: F) -> F:
         "-v", "--verbose", is_flag=True, expose_value=False, callback=remember, help="Also print what slagen does."
     )(wrapper)
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail once more."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _report_bug(exc: Exception) -> None:

@@ -16,6 +16,8 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 """An exception that is not a :class:`SlagenError`: a bug in slagen, not the user's input (as pytest's 3)."""
+EXIT_BROKEN_PIPE = 141
+"""The reader of the output went away early (``slagen schema | head``): what a shell reports for SIGPIPE."""
 
 
 @dataclass(frozen=True, slots=True)

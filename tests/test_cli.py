@@ -174,6 +174,23 @@ def test_ctrl_c_is_not_taken_for_a_bug(runner: CliRunner, monkeypatch: pytest.Mo
     assert result.stderr == "Aborted!\n"
 
 
+def test_a_reader_that_leaves_early_is_no_error() -> None:
+    """`slagen tiers compare … | head -0`: the pipe closes before slagen writes; it stops quietly with 141."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "slagen", "tiers", "compare", "bronze", "silver", "gold"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()
+    with process.stderr:
+        stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert stderr == b""
+
+
 def test_broken_library_is_reported(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["check", str(DEMO), "--library", str(tmp_path)])
     assert result.exit_code == 2
