@@ -216,29 +216,9 @@ def coerce_value(param: Param, value: Any) -> Any:
             raise ParamError(f"name at least one language ({', '.join(LANGUAGES)})")
         return items
     if kind == "list":
-        items = _list(value)
-        out = []
-        for i, item in enumerate(items):
-            try:
-                text = _text(item, multiline=False)
-            except ParamError as exc:
-                raise ParamError(str(exc), (str(i),)) from None
-            if param.choices and text not in param.choices:
-                raise ParamError(f"'{text}' is not allowed (choose from: {', '.join(param.choices)})", (str(i),))
-            out.append(text)
-        return _check_bounds(param, out)
-    if kind == "tiers":
-        items = _list(value)
-        out = []
-        for i, item in enumerate(items):
-            try:
-                text = _text(item, multiline=False)
-            except ParamError as exc:
-                raise ParamError(str(exc), (str(i),)) from None
-            if text in out:
-                raise ParamError(f"tier '{text}' is listed twice", (str(i),))
-            out.append(text)
-        return _check_bounds(param, out)  # the catalog's tiers are checked by the answers stage
+        return _check_bounds(param, _texts(value, param.choices, unique=False))
+    if kind == "tiers":  # whether each is a tier of the chosen catalog is checked by the answers stage
+        return _check_bounds(param, _texts(value, (), unique=True))
     if kind == "localized":
         if isinstance(value, dict):
             texts = {}
@@ -337,6 +317,22 @@ def _credits(value: Any) -> CreditScheme:
     if errors:
         raise ParamError(str(errors[0]), errors[0].subkey, tuple(errors[1:]))
     return CreditScheme(tuple(bands), cap)
+
+
+def _texts(value: Any, choices: tuple[str, ...], *, unique: bool) -> list[str]:
+    """A list of single-line texts, each one of ``choices`` if there are any, each once if ``unique``."""
+    out: list[str] = []
+    for i, item in enumerate(_list(value)):
+        try:
+            text = _text(item, multiline=False)
+        except ParamError as exc:
+            raise ParamError(str(exc), (str(i),)) from None
+        if choices and text not in choices:
+            raise ParamError(f"'{text}' is not allowed (choose from: {', '.join(choices)})", (str(i),))
+        if unique and text in out:
+            raise ParamError(f"'{text}' is listed twice", (str(i),))
+        out.append(text)
+    return out
 
 
 def _list(value: Any) -> list[Any]:

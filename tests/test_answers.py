@@ -76,7 +76,7 @@ def test_demo_is_valid(library: Library) -> None:
         ),
         (
             {"agreement.model": "multi-level", "service.offered_tiers": ["basic", "basic"]},
-            "service.offered_tiers.1: tier 'basic' is listed twice",
+            "service.offered_tiers.1: 'basic' is listed twice",
         ),
         (
             {"agreement.model": "multi-level", "service.offered_tiers": ["basic"]},
