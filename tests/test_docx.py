@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 
@@ -90,6 +91,24 @@ def test_zip_is_what_zipfile_writes_for_the_same_parts(outputs: dict[str, bytes]
 def _xml(data: bytes, name: str) -> etree._Element:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return etree.fromstring(archive.read(name))
+
+
+def test_a_paragraph_that_introduces_a_table_or_list_stays_with_it(outputs: dict[str, bytes]) -> None:
+    body = _xml(outputs["telemarketing.en.docx"], "word/document.xml").find(f"{W}body")
+    assert body is not None
+    elements = list(body)
+    kept, loose = [], []
+    for element, following in itertools.pairwise(elements):
+        if element.tag != f"{W}p" or element.find(f"{W}pPr/{W}numPr") is not None:
+            continue
+        introduces = following.tag == f"{W}tbl" or following.find(f"{W}pPr/{W}numPr") is not None
+        text = "".join(element.itertext())
+        if introduces and text.endswith(":"):
+            (kept if element.find(f"{W}pPr/{W}keepNext") is not None else loose).append(text)
+    assert loose == []
+    assert any(
+        text.endswith("shall meet the following service levels of the Professional service level:") for text in kept
+    )
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

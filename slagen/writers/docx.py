@@ -96,8 +96,9 @@ class _BodyWriter:
                     note = self.labels["review_clause"].format(id=clause.id, version=clause.version)
                     note += f"\n{clause.review}" if clause.review else ""
                 self._heading("Heading 2", clause.id, clause.title, note)
-                for block in clause.blocks:
-                    self._block(block, "Body Text")
+                for block, following in zip(clause.blocks, [*clause.blocks[1:], None], strict=True):
+                    # a paragraph that introduces a table or list stays on its page
+                    self._block(block, "Body Text", keep_next=isinstance(following, (Table, ListBlock)))
         self._signatures()
         return "".join(self.out)
 
@@ -174,9 +175,9 @@ class _BodyWriter:
         self.out.append(f"<w:r>{props}{_text_xml(self.document.numbers[run.target])}</w:r>")
         self.out.append(f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
 
-    def _block(self, block: Block, style: str) -> None:
+    def _block(self, block: Block, style: str, *, keep_next: bool = False) -> None:
         if isinstance(block, Paragraph):
-            self._paragraph(style, block.runs)
+            self._paragraph(style, block.runs, keep_next=keep_next)
         elif isinstance(block, ListBlock):
             self._list(block, 0, self._list_numbering(block))
         else:
@@ -206,8 +207,9 @@ class _BodyWriter:
         numbering: tuple[int, int] | None = None,
         bold: bool = False,
         extra: str = "",
+        keep_next: bool = False,
     ) -> None:
-        props = f'<w:pStyle w:val="{self.ids[style]}"/>'
+        props = f'<w:pStyle w:val="{self.ids[style]}"/>' + ("<w:keepNext/>" if keep_next else "")
         if numbering is not None:
             props += f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>'
         self.out.append(f"<w:p><w:pPr>{props}{extra}{self._mark()}</w:pPr>")
