@@ -280,6 +280,9 @@ def declared_answers(draw: st.DrawFn, library: Library = LIBRARY) -> dict[str, A
             values[key] = [{"tier": tier, "monthly_fee": draw(fee)} for tier in offered]
             continue
         values[key] = draw(value(param, catalog, languages))
+    if values.get("agreement.kind") == "internal":  # one controller, no court (slagen/rules.py)
+        values["data_protection.processing"] = False
+        values.pop("agreement.jurisdiction", None)
     if values.get("agreement.model") == "multi-level":
         offered = values.get("service.offered_tiers") or []
         if values.get("service.tier") not in offered:
