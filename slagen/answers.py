@@ -157,7 +157,7 @@ class _Checker:
         return f"unknown key '{name}'{hint}"
 
     def _check_service(self, values: dict[str, Any]) -> None:
-        catalog_key = next((k for k, p in self.params.items() if p.type == "catalog"), None)
+        catalog_key = self.library.key_of("catalog")
         if catalog_key is None or values.get(catalog_key) is None:
             return
         catalog = self.library.catalogs.get(values[catalog_key])
@@ -191,16 +191,15 @@ class _Checker:
 
     def _check_tier_choice(self, values: dict[str, Any]) -> None:
         """A tier is required except in a multi-level agreement, where it must be one of the offered tiers."""
-        tier_key = next((k for k, p in self.params.items() if p.type == "tier"), None)
-        offered_key = next((k for k, p in self.params.items() if p.type == "tiers"), None)
+        tier_key, offered_key = self.library.key_of("tier"), self.library.key_of("tiers")
         if tier_key is None:
             return
         chosen, offered = values.get(tier_key), values.get(offered_key) if offered_key else None
         model = values.get("agreement.model")
         if model != "multi-level":
             if chosen is None and tier_key not in self.given:
-                catalog_key = next((k for k, p in self.params.items() if p.type == "catalog"), "")
-                catalog = self.library.catalogs.get(values.get(catalog_key) or "")
+                catalog_key = self.library.key_of("catalog")
+                catalog = self.library.catalogs.get(values.get(catalog_key) or "") if catalog_key else None
                 choices = f" (one of: {', '.join(catalog.tiers)})" if catalog else ""
                 self.problem(
                     tuple(tier_key.split(".")), f"missing: the standard tier the agreement starts from{choices}"

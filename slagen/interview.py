@@ -323,7 +323,7 @@ class _Interview:
         for kind, value in presets.items():
             if value is None:
                 continue
-            key = next((k for k, p in self.library.params.items() if p.type == kind), None)
+            key = self.library.key_of(kind)
             if key is None:
                 raise InputError.single(f"this library asks for no {kind}", key=kind)
             if kind == "catalog":
@@ -485,7 +485,7 @@ class _Interview:
         return texts
 
     def _languages(self) -> list[str]:
-        key = next((k for k, p in self.library.params.items() if p.type == "languages"), None)
+        key = self.library.key_of("languages")
         chosen = self.state.typed.get(key) if key else None
         return list(chosen) if isinstance(chosen, list) and chosen else list(LANGUAGES)
 

@@ -132,6 +132,16 @@ class Library:
         """Directory holding ``de/``, ``en/`` with the wording."""
         return self.root / "templates"
 
+    def key_of(self, kind: str) -> str | None:
+        """The answer key of the first parameter of type ``kind`` (``catalog``, ``tier``, …), if one is declared."""
+        keys: dict[str, str] | None = self.cache.get("key_of")
+        if keys is None:
+            keys = {}
+            for key, param in self.params.items():
+                keys.setdefault(param.type, key)
+            self.cache["key_of"] = keys
+        return keys.get(kind)
+
 
 def _measure(value: Any) -> Decimal:
     return value.seconds if isinstance(value, Duration) else Decimal(value)

@@ -139,10 +139,8 @@ def _kpi(unit: str) -> dict[str, Any]:
 
 def _per_catalog(library: Library) -> list[dict[str, Any]]:
     """Tiers and overridable KPIs of the chosen catalog only."""
-    catalog_key = next((k for k, p in library.params.items() if p.type == "catalog"), None)
-    tier_key = next((k for k, p in library.params.items() if p.type == "tier"), None)
-    tiers_key = next((k for k, p in library.params.items() if p.type == "tiers"), None)
-    kpi_key = next((k for k, p in library.params.items() if p.type == "kpi_values"), None)
+    catalog_key, tier_key = library.key_of("catalog"), library.key_of("tier")
+    tiers_key, kpi_key = library.key_of("tiers"), library.key_of("kpi_values")
     if catalog_key is None:
         return []
     conditions = []
@@ -162,7 +160,7 @@ def _per_catalog(library: Library) -> list[dict[str, Any]]:
 
 def _per_model(library: Library) -> list[dict[str, Any]]:
     """A tier is required unless the agreement is multi-level (as ``slagen check`` requires it)."""
-    tier_key = next((k for k, p in library.params.items() if p.type == "tier"), None)
+    tier_key = library.key_of("tier")
     if tier_key is None or "agreement.model" not in library.params:
         return []
     multi = _nested({}, "agreement.model", {"const": "multi-level"})
