@@ -659,30 +659,21 @@ def _level(level: Level, service: ServiceLevels, language: str, locale: str, ter
     names the parties as ``{provider}`` and ``{customer}``: they become the agreement's terms.
     """
     kpi = level.kpi
+    per_tier = [
+        {
+            "tier": tier.id,
+            "name": tier.name,
+            "chosen": tier is service.tier,
+            "target": target,
+            "text": formatting.format_value(target, kpi.unit, locale),
+        }
+        for tier, target in zip(service.offered, level.per_tier or (level.target,), strict=True)
+    ]
     if service.multi_level:
-        per_tier = [
-            {
-                "tier": tier.id,
-                "name": tier.name,
-                "chosen": tier is service.tier,
-                "target": target,
-                "text": formatting.format_value(target, kpi.unit, locale),
-            }
-            for tier, target in zip(service.offered, level.per_tier, strict=True)
-        ]
         texts = [f"{entry['text']} ({entry['name']})" for entry in per_tier]
         target_text = formatting.format_listing(texts, locale, alternatives=True)
     else:
-        target_text = formatting.format_value(level.target, kpi.unit, locale)
-        per_tier = [
-            {
-                "tier": service.offered[0].id,
-                "name": service.offered[0].name,
-                "chosen": True,
-                "target": level.target,
-                "text": target_text,
-            }
-        ]
+        target_text = per_tier[0]["text"]
     return {
         "id": kpi.id,
         "unit": kpi.unit,
