@@ -99,15 +99,14 @@ def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
 
 
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
-_DAYS = ("weekdays", "weekdays_saturday", "all_days")
-"""Service days from fewest to most (the ``service_days`` choices of the catalogs)."""
 
 
 def _check_service_hours(catalog: Catalog, path: str, pairs: list[tuple[Tier, Tier]]) -> list[Problem]:
     """Service hours (tier terms ``service_from``/``service_to``/``service_days``) are sane and monotone.
 
     Each tier's hours are clock times ``HH:MM`` from 00:00 to 24:00 with the start before the end;
-    a tier of higher rank never offers fewer service days or a shorter window than one of lower rank.
+    a tier of higher rank never offers fewer service days (the catalog declares the ``service_days``
+    choices from fewest to most) or a shorter window than one of lower rank.
     """
     if not {"service_from", "service_to"} <= set(catalog.terms):
         return []
@@ -118,6 +117,8 @@ def _check_service_hours(catalog: Catalog, path: str, pairs: list[tuple[Tier, Ti
         key = f"terms.{term}" if own_file else f"tiers.{tier.id}.terms.{term}"
         problems.append(Problem(message, tier.source or path, None, key))
 
+    declared = catalog.terms.get("service_days")
+    order = declared.choices if declared is not None else ()  # declared from fewest days to most
     minutes: dict[str, tuple[int, int]] = {}
     for tier in catalog.tiers.values():
         start, end = (str(tier.terms.get(term, "")) for term in ("service_from", "service_to"))
@@ -143,7 +144,7 @@ def _check_service_hours(catalog: Catalog, path: str, pairs: list[tuple[Tier, Ti
                     f"{lower.terms['service_from']}–{lower.terms['service_to']}",
                 )
         days = [str(tier.terms.get("service_days", "")) for tier in (lower, higher)]
-        if all(d in _DAYS for d in days) and _DAYS.index(days[1]) < _DAYS.index(days[0]):
+        if all(d in order for d in days) and order.index(days[1]) < order.index(days[0]):
             report(
                 higher,
                 "service_days",
