@@ -644,10 +644,10 @@ class _Interview:
 
     def _offered_tiers(self) -> list[str]:
         """The tiers a multi-level agreement offers, once answered: a tier is then chosen among them."""
-        for key, param in self.library.params.items():
-            if param.type == "tiers" and self._not_applying(key) is None:
-                return [str(t) for t in self.state.typed.get(key) or ()]
-        return []
+        key = self.library.key_of("tiers")
+        if key is None or self._not_applying(key) is not None:
+            return []
+        return [str(t) for t in self.state.typed.get(key) or ()]
 
     # -- checking and writing ---------------------------------------------------------------------------
 
