@@ -242,10 +242,13 @@ def run_batch(
             for job in jobs:
                 hand_over(*build(job))
         else:
+            # The first row is built here: the library is parsed, the templates compiled and the DOCX frame
+            # prepared once, before the workers are forked with all of it (else each worker does it again).
+            hand_over(*build(jobs[0]))
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
             with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 chunk = max(1, min(16, len(jobs) // (workers * 4)))
-                for result, outputs in pool.map(build, jobs, chunksize=chunk):
+                for result, outputs in pool.map(build, jobs[1:], chunksize=chunk):
                     hand_over(result, outputs)
         while pending:
             finish(*pending.popleft())

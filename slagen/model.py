@@ -12,6 +12,7 @@ cached and shared between documents (see :mod:`slagen.markup`).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 
@@ -147,6 +148,28 @@ def iter_inlines(blocks: list[Block]) -> list[Inline]:
                 for cell in row:
                     out.extend(cell)
     return out
+
+
+_MARKED: OrderedDict[int, tuple[list[Block], tuple[Ref | TermUse, ...]]] = OrderedDict()
+_MARKED_KEPT = 4096
+
+
+def marked_runs(blocks: list[Block]) -> tuple[Ref | TermUse, ...]:
+    """The cross-references and term uses inside ``blocks``, in document order.
+
+    Kept per block list: a clause's blocks come from :func:`slagen.markup.parse_markup`, whose
+    results are shared by every document that renders the same text and never change, so each
+    is searched once (the list itself is held while kept, so its identity stays its key).
+    """
+    kept = _MARKED.get(id(blocks))
+    if kept is not None and kept[0] is blocks:
+        _MARKED.move_to_end(id(blocks))
+        return kept[1]
+    marked = tuple(run for run in iter_inlines(blocks) if isinstance(run, (Ref, TermUse)))
+    _MARKED[id(blocks)] = (blocks, marked)
+    if len(_MARKED) > _MARKED_KEPT:
+        _MARKED.popitem(last=False)
+    return marked
 
 
 def plain_text(runs: list[Inline], numbers: dict[str, str] | None = None) -> str:

@@ -52,7 +52,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
-from slagen import arithmetic, formatting
+from slagen import arithmetic, formatting, reuse
 from slagen.answers import Answers
 from slagen.errors import Problem, TemplateError
 from slagen.library import FRONT_SECTION, Clause, Library
@@ -133,6 +133,7 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             env.filters[name] = _bounded_filter(name, function)
         env.globals.update(ref=_ref, define=_define, term=_term, target=_target, range=_range)
         env.globals.pop("lipsum", None)  # writes pages of text on request; no clause needs it
+        env.slagen_renderings = reuse.Renderings()  # type: ignore[attr-defined]
         library.cache["jinja"] = env
     return env
 
@@ -695,14 +696,31 @@ def _render_clauses(
     env: SandboxedEnvironment, clauses: list[Clause], language: str, context: dict[str, Any]
 ) -> dict[str, tuple[list[Inline] | None, list[Block]]]:
     """Every clause rendered; those marked ``renders_last`` after the others, seeing the defined terms."""
-    rendered = {
-        clause.id: _render_clause(env, clause, language, context) for clause in clauses if not clause.renders_last
-    }
+    keys = reuse.Keys(context)
+    rendered = {clause.id: _reused_clause(env, clause, language, keys) for clause in clauses if not clause.renders_last}
     late = [clause for clause in clauses if clause.renders_last]
     if late:
-        context = {**context, **term_context(rendered)}
-        rendered.update((clause.id, _render_clause(env, clause, language, context)) for clause in late)
+        keys = reuse.Keys({**context, **term_context(rendered)})
+        rendered.update((clause.id, _reused_clause(env, clause, language, keys)) for clause in late)
     return rendered
+
+
+def _reused_clause(
+    env: SandboxedEnvironment, clause: Clause, language: str, keys: reuse.Keys
+) -> tuple[list[Inline] | None, list[Block]]:
+    """The clause rendered, or its rendering kept from a clause that read the very same values."""
+    renderings: reuse.Renderings | None = getattr(env, "slagen_renderings", None)
+    if renderings is None or not reuse.enabled():
+        return _render_clause(env, clause, language, keys.context)
+    name = f"{language}/{clause.template_name}"
+    paths = renderings.paths(env, name)
+    key = keys.key(name, paths) if paths is not None else None
+    result: tuple[list[Inline] | None, list[Block]] | None = renderings.get(key) if key is not None else None
+    if result is None:
+        result = _render_clause(env, clause, language, keys.context)
+        if key is not None:
+            renderings.put(key, result)
+    return result
 
 
 def _render_clause(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from slagen.errors import Problem
-from slagen.model import Block, Document, Inline, TermUse, iter_inlines
+from slagen.model import Block, Document, Inline, TermUse, iter_inlines, marked_runs
 
 FRONT = "front"
 """Where the front matter's terms are defined (it has no number to refer to)."""
@@ -37,7 +37,7 @@ def term_context(rendered: Mapping[str, Rendered]) -> dict[str, Any]:
     defined: dict[str, dict[str, str]] = {}
     used: set[str] = set()
     for clause_id, (title, blocks) in rendered.items():
-        for use in _term_uses([*(title or []), *iter_inlines(blocks)]):
+        for use in _term_uses([*(title or []), *marked_runs(blocks)]):
             if use.defining:
                 defined.setdefault(use.term, {"id": use.term, "text": use.text, "clause": clause_id})
             else:
@@ -57,7 +57,7 @@ def _sort_key(text: str) -> str:
 def check_terms(document: Document) -> list[Problem]:
     """Terms ``document`` defines more than once or uses without defining, one problem each."""
     places: list[tuple[str, list[Inline]]] = [(FRONT, iter_inlines(document.front))]
-    places += [(clause.id, [*clause.title, *iter_inlines(clause.blocks)]) for clause in document.clauses()]
+    places += [(clause.id, [*clause.title, *marked_runs(clause.blocks)]) for clause in document.clauses()]
     defined: dict[str, str] = {}
     problems: list[Problem] = []
     for where, runs in places:

@@ -21,10 +21,12 @@ import functools
 import hashlib
 from collections.abc import Iterator
 
+from slagen import reuse
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
 from slagen.provenance import answers_xml, custom_properties_xml
 from slagen.reference import ReferenceInfo, default_reference
 from slagen.writers.frame import Comments, ListNumbering, frame, frame_values
+from slagen.writers.written import WrittenClauses
 
 _CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
 """Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
@@ -49,7 +51,7 @@ def write_docx(
     parts = frame(reference or default_reference(), review=review, properties=properties, answers=answers)
     numbering = ListNumbering(parts)
     comments = Comments(parts, timestamp) if review else None
-    body = _BodyWriter(document, parts.info, numbering, comments).write()
+    body = _BodyWriter(document, parts.info, numbering, comments, parts.written).write()
     values = frame_values(document, title=document.title, timestamp=timestamp)
     values.update(body=body.encode(), numbering=numbering.xml(), comments=comments.xml() if comments else b"")
     if properties:
@@ -68,8 +70,10 @@ class _BodyWriter:
         info: ReferenceInfo,
         numbering: ListNumbering,
         comments: Comments | None = None,
+        written: WrittenClauses | None = None,
     ) -> None:
         self.document = document
+        self.written = written
         self.labels = document.labels
         self.info = info
         self.ids = info.style_ids
@@ -96,11 +100,32 @@ class _BodyWriter:
                     note = self.labels["review_clause"].format(id=clause.id, version=clause.version)
                     note += f"\n{clause.review}" if clause.review else ""
                 self._heading("Heading 2", clause.id, clause.title, note)
-                for block, following in zip(clause.blocks, [*clause.blocks[1:], None], strict=True):
-                    # a paragraph that introduces a table or list stays on its page
-                    self._block(block, "Body Text", keep_next=isinstance(following, (Table, ListBlock)))
+                self._clause_body(clause.blocks)
         self._signatures()
         return "".join(self.out)
+
+    def _clause_body(self, blocks: list[Block]) -> None:
+        """A clause's blocks; written once per frame when they come again with the same numbers and lists."""
+        if self.written is None or self.comments is not None or self.tracking or not reuse.enabled():
+            self._body_blocks(blocks)
+            return
+        state = (self.numbering.next, self.labels["quote_open"], self.labels["quote_close"])
+        entry, key = self.written.key(blocks, self.document.numbers, state)
+        kept: tuple[str, int] | None = entry.written.get(key)
+        if kept is None:
+            start, lists = len(self.out), len(self.numbering.out)
+            self._body_blocks(blocks)
+            entry.written[key] = ("".join(self.out[start:]), len(self.numbering.out) - lists)
+            return
+        text, lists = kept
+        self.out.append(text)
+        for _ in range(lists):  # the same lists restart their numbering, with the same ids, as when written
+            self.numbering.restart()
+
+    def _body_blocks(self, blocks: list[Block]) -> None:
+        for block, following in zip(blocks, [*blocks[1:], None], strict=True):
+            # a paragraph that introduces a table or list stays on its page
+            self._block(block, "Body Text", keep_next=isinstance(following, (Table, ListBlock)))
 
     def _cover(self) -> None:
         doc, labels = self.document, self.labels

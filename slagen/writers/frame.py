@@ -22,7 +22,7 @@ import functools
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import docx
@@ -36,6 +36,7 @@ from slagen.model import Document
 from slagen.provenance import add_provenance_parts
 from slagen.reference import ReferenceInfo, reference_info
 from slagen.writers.package import Entry, deflate, package_parts, zip_entries
+from slagen.writers.written import WrittenClauses
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 """Stands for the document's date in the core properties and comments while the frame is made."""
@@ -109,6 +110,8 @@ class Frame:
     """The ``numId`` values the reference's numbering already has."""
     first_comment: int
     """The id of the first review comment."""
+    written: WrittenClauses = field(default_factory=WrittenClauses, compare=False)
+    """Clause bodies written on this frame, kept for the documents that bring them again."""
 
     def fill(self, values: Mapping[str, bytes]) -> bytes:
         """The DOCX with ``values`` (by marker name) in place of the markers."""

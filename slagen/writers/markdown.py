@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import re
 
+from slagen import reuse
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+from slagen.writers.written import WrittenClauses
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 
@@ -30,7 +32,7 @@ def write_markdown(document: Document) -> str:
         out += [f"## {section.number}. {_escape(section.title)}", ""]
         for clause in section.clauses:
             out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
-            out += _blocks(clause.blocks, document)
+            out += _clause_body(clause.blocks, document)
     out += _signatures(document)
     while out and out[-1] == "":
         out.pop()
@@ -49,6 +51,20 @@ def _signatures(document: Document) -> list[str]:
         [_escape(labels["name_function"]), *(_escape(p.represented_by) for p in parties)],
     ]
     return [f"## {_escape(labels['signatures'])}", "", *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
+_WRITTEN = WrittenClauses()
+
+
+def _clause_body(blocks: list[Block], doc: Document) -> list[str]:
+    """A clause's blocks; written once when they come again with the same numbers and quotation marks."""
+    if not reuse.enabled():
+        return _blocks(blocks, doc)
+    entry, key = _WRITTEN.key(blocks, doc.numbers, (doc.labels["quote_open"], doc.labels["quote_close"]))
+    lines: list[str] | None = entry.written.get(key)
+    if lines is None:
+        lines = entry.written[key] = _blocks(blocks, doc)
+    return lines
 
 
 def _blocks(blocks: list[Block], doc: Document, indent: str = "") -> list[str]:

@@ -1,0 +1,259 @@
+"""Reuse a clause's rendering when every value it can read is the same as before.
+
+A batch renders the same clause for hundreds of customers, and most clauses never read
+what differs between them (the customer's name, the reference): their text is the same
+for every contract of a tier and language. Rendering them again is half of a contract's
+time, so a clause's rendering is kept and reused, under a key made of **every value the
+template could possibly read**:
+
+- Which values a template can read is found once per process from its syntax tree
+  (:func:`read_paths`): every variable it names, followed as far as the constant attribute
+  and item lookups after it go (``parties.customer.name``, ``levels[0]``). A variable used
+  any other way (looped over, passed to a filter or macro, assigned to another name, looked
+  up with a computed key) counts with its whole value, so what is read through it is covered
+  too. Templates it includes, imports or extends are followed; a template that names one
+  by a computed name, or uses the ``random`` filter, is never reused.
+- What slagen's own helpers and filters read from the context (the locale, the labels'
+  terms and document texts, the chosen tier) is part of every key (:data:`HELPER_PATHS`).
+- Each value is written out with its type (:func:`fingerprint`): ``1``, ``1.0`` and
+  ``Decimal('1.00')``, or ``60min`` and ``1h``, are different keys. A value of a type not
+  known here (anything but plain data and slagen's frozen dataclasses) makes the clause
+  render afresh.
+
+The reused result is the parsed clause (title and blocks), which nothing after rendering
+changes. ``SLAGEN_NO_REUSE=1`` turns reuse off (here and in the writers, see
+:mod:`slagen.writers.written`); tests compare documents built with and without it byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import reprlib
+from collections import OrderedDict
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.environment import Environment
+
+Path = tuple[str | int, ...]
+
+HELPER_PATHS: tuple[Path, ...] = (("locale",), ("labels", "terms"), ("labels", "document"), ("tier",))
+"""What ``ref``/``define``/``term``/``target`` and the formatting filters read from the context."""
+
+MAX_ENTRIES = 2048
+"""Renderings kept per process (least recently used go first), so memory stays flat in a batch."""
+
+_NONDETERMINISTIC_FILTERS = frozenset({"random"})
+_MISSING = object()
+"""What a path leads to when the context has no value there (not a value a template could be given)."""
+
+
+class NotReusable(Exception):
+    """A template, or a value it reads, that cannot be part of a key."""
+
+
+_enabled = not os.environ.get("SLAGEN_NO_REUSE")
+
+
+def enabled() -> bool:
+    """Whether renderings and written clauses are reused (``SLAGEN_NO_REUSE`` unset when slagen started)."""
+    return _enabled
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """Everything rendered and written afresh inside (tests compare the two ways byte for byte)."""
+    global _enabled
+    before, _enabled = _enabled, False
+    try:
+        yield
+    finally:
+        _enabled = before
+
+
+def read_paths(env: Environment, name: str) -> tuple[Path, ...]:
+    """Every context path template ``name`` (and what it includes) may read, sorted; raise :class:`NotReusable`."""
+    paths: set[Path] = set(HELPER_PATHS)
+    _collect_template(env, name, paths, set())
+    return tuple(sorted(paths, key=lambda path: tuple(map(str, path))))
+
+
+def _collect_template(env: Environment, name: str, paths: set[Path], seen: set[str]) -> None:
+    if name in seen:
+        return
+    seen.add(name)
+    if env.loader is None:
+        raise NotReusable("no loader")
+    source = env.loader.get_source(env, name)[0]
+    _collect(env.parse(source, name), env, paths, seen)
+
+
+def _collect(node: nodes.Node, env: Environment, paths: set[Path], seen: set[str]) -> None:
+    if isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        path = _chain(node)
+        if path is not None:
+            paths.add(path)
+            return
+    elif isinstance(node, nodes.Name):
+        if node.ctx == "load":
+            paths.add((node.name,))
+        return
+    elif isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        for template in _template_names(node.template):
+            _collect_template(env, template, paths, seen)
+    elif isinstance(node, nodes.Filter) and node.name in _NONDETERMINISTIC_FILTERS:
+        raise NotReusable(f"filter {node.name}")
+    for child in node.iter_child_nodes():
+        _collect(child, env, paths, seen)
+
+
+def _chain(node: nodes.Node) -> Path | None:
+    """``a.b[0].c`` as ``("a", "b", 0, "c")``; None unless it is a variable followed by constant lookups."""
+    segments: list[str | int] = []
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            segments.append(node.attr)
+        elif isinstance(node.arg, nodes.Const) and type(node.arg.value) in (str, int):
+            segments.append(node.arg.value)
+        else:
+            return None
+        node = node.node
+    if not isinstance(node, nodes.Name) or node.ctx != "load":
+        return None
+    return (node.name, *reversed(segments))
+
+
+def _template_names(expr: nodes.Expr) -> list[str]:
+    if isinstance(expr, nodes.Const) and isinstance(expr.value, str):
+        return [expr.value]
+    if isinstance(expr, (nodes.List, nodes.Tuple)):
+        return [name for item in expr.items for name in _template_names(item)]
+    raise NotReusable("a template named by a computed name")
+
+
+def resolve(context: dict[str, Any], path: Path) -> Any:
+    """The value at ``path``, stopping at the last plain container (so the key covers all of it).
+
+    A segment that is also an attribute of the value's type (``items`` of a dict, ``upper``
+    of a text, a dataclass field) stops the walk: the template gets at it through the object,
+    whose whole value is then the key.
+    """
+    value: Any = context.get(path[0], _MISSING) if isinstance(path[0], str) else _MISSING
+    for segment in path[1:]:
+        if isinstance(segment, str) and hasattr(type(value), segment):
+            return value
+        if isinstance(value, dict):
+            value = value.get(segment, _MISSING)
+        elif isinstance(value, (list, tuple)) and type(segment) is int and -len(value) <= segment < len(value):
+            value = value[segment]
+        else:
+            return value
+    return value
+
+
+_PLAIN = frozenset({str, int, bool, float, Decimal, dt.date, dt.datetime, type(None)})
+"""Types whose ``repr`` is exact: equal reprs, equal values of one type (``1``, ``1.0``, ``Decimal('1.00')`` differ)."""
+_DATACLASSES: dict[type, bool] = {}
+_GENERATED = frozenset({dataclasses.__file__, reprlib.__file__, "<string>"})
+"""Where the ``__repr__`` that dataclasses write comes from (by Python version), unlike one a class defines."""
+
+
+def fingerprint(value: Any) -> str:
+    """``value`` written out with every type, so that equal-looking values of other types differ.
+
+    That is its ``repr``, once every part of it is known to have an exact one: plain data
+    (texts, numbers, dates, lists, dicts) and frozen dataclasses with the ``repr`` dataclasses
+    write (every field shown). Anything else raises :class:`NotReusable`.
+    """
+    if value is _MISSING:
+        return "<missing>"
+    _check(value)
+    return repr(value)
+
+
+def _check(value: Any) -> None:
+    kind = type(value)
+    if kind in _PLAIN:
+        return
+    if kind is dict:
+        for key, item in value.items():
+            _check(key)
+            _check(item)
+    elif kind is list or kind is tuple:
+        for item in value:
+            _check(item)
+    elif _DATACLASSES.get(kind) or (kind not in _DATACLASSES and _exact_dataclass(kind)):
+        for field in dataclasses.fields(kind):
+            _check(getattr(value, field.name))
+    else:
+        raise NotReusable(f"a value of type {kind.__name__}")
+
+
+def _exact_dataclass(kind: type) -> bool:
+    """Whether ``kind`` is a frozen dataclass whose ``repr`` is the generated one, showing every field."""
+    exact = (
+        dataclasses.is_dataclass(kind)
+        and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
+        and getattr(getattr(kind.__repr__, "__code__", None), "co_filename", None) in _GENERATED
+        and all(field.repr for field in dataclasses.fields(kind))
+    )
+    _DATACLASSES[kind] = exact
+    return exact
+
+
+class Renderings:
+    """The kept renderings of one library: key → result, least recently used dropped first."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self._paths: dict[str, tuple[Path, ...] | None] = {}
+        self._kept: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+
+    def paths(self, env: Environment, name: str) -> tuple[Path, ...] | None:
+        """What template ``name`` may read, found once; None if it is never reused."""
+        if name not in self._paths:
+            try:
+                self._paths[name] = read_paths(env, name)
+            except Exception:  # noqa: BLE001 - not reused; rendering it reports what is wrong with it
+                self._paths[name] = None
+        return self._paths[name]
+
+    def get(self, key: tuple[str, ...]) -> Any:
+        """The result kept under ``key``, or None."""
+        result = self._kept.get(key)
+        if result is not None:
+            self._kept.move_to_end(key)
+        return result
+
+    def put(self, key: tuple[str, ...], result: Any) -> None:
+        """Keep ``result`` under ``key``."""
+        self._kept[key] = result
+        if len(self._kept) > self.max_entries:
+            self._kept.popitem(last=False)
+
+
+class Keys:
+    """Keys of the clauses rendered with one context: each path's fingerprint is made once."""
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
+        self._prints: dict[Path, str] = {}
+
+    def key(self, name: str, paths: tuple[Path, ...]) -> tuple[str, ...] | None:
+        """The key of template ``name`` in this context; None if a value it reads has no fingerprint."""
+        prints = [name]
+        for path in paths:
+            text = self._prints.get(path)
+            if text is None:
+                try:
+                    text = fingerprint(resolve(self.context, path))
+                except NotReusable:
+                    return None
+                self._prints[path] = text
+            prints.append(text)
+        return tuple(prints)
