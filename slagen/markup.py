@@ -37,15 +37,65 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+Parsed = tuple[list[Inline] | None, list[Block]]
+
+
 @functools.lru_cache(maxsize=4096)
-def parse_markup(text: str) -> tuple[list[Inline] | None, list[Block]]:
+def parse_markup(text: str) -> Parsed:
     """Parse ``text`` into (title runs or None, blocks); raise :class:`MarkupError`.
 
     Cached by text: most clauses render to the same text in every agreement, and parsing is
-    most of the rendering time. The result is shared, so callers never change it.
+    most of the rendering time. The result is shared, so callers never change it. A text of
+    plain paragraphs is parsed paragraph by paragraph (see :func:`_parse_paragraphs`), so that
+    a clause naming each customer (the front matter) parses again only the paragraph that names it.
     """
-    tokens = _parser().parse(text)
-    parser = _BlockParser(tokens)
+    if "\n\n" in text:
+        parsed = _parse_paragraphs(text)
+        if parsed is not None:
+            return parsed
+    parser = _BlockParser(_parser().parse(text))
+    return parser.title, parser.blocks
+
+
+def _parse_paragraphs(text: str) -> Parsed | None:
+    """``text`` parsed chunk by chunk between blank lines if each is a paragraph (the first may be the title).
+
+    That is the same as parsing it whole: a paragraph ends at a blank line and opens nothing the next
+    chunk could continue, and inline markup does not cross paragraphs, except through link reference
+    definitions (``[x]: …``), so a text with ``]:`` is parsed whole. So is one with a problem, whose
+    line number only the whole text gives.
+    """
+    if "]:" in text:
+        return None
+    title: list[Inline] | None = None
+    blocks: list[Block] = []
+    for chunk in text.split("\n\n"):
+        if not chunk.strip():
+            continue
+        parsed = _paragraph(chunk)
+        if parsed is None:
+            return None
+        if parsed[0] is not None:
+            if title is not None or blocks:
+                return None
+            title = parsed[0]
+        blocks += parsed[1]
+    return title, blocks
+
+
+@functools.lru_cache(maxsize=4096)
+def _paragraph(chunk: str) -> Parsed | None:
+    """``chunk`` parsed alone, if it is one paragraph or a ``##`` title; else None."""
+    tokens = _parser().parse(chunk)
+    shape = [token.type for token in tokens]
+    if shape != ["paragraph_open", "inline", "paragraph_close"] and (
+        shape != ["heading_open", "inline", "heading_close"] or tokens[0].tag != "h2"
+    ):
+        return None
+    try:
+        parser = _BlockParser(tokens)
+    except MarkupError:
+        return None
     return parser.title, parser.blocks
 
 
