@@ -19,14 +19,14 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 
 from slagen import reuse
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
 from slagen.provenance import answers_xml, custom_properties_xml
 from slagen.reference import ReferenceInfo, default_reference
 from slagen.writers.frame import Comments, ListNumbering, frame, frame_values
-from slagen.writers.written import WrittenClauses
+from slagen.writers.written import WrittenClauses, shape
 
 _CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
 """Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
@@ -74,6 +74,7 @@ class _BodyWriter:
     ) -> None:
         self.document = document
         self.written = written
+        self._shape: tuple[Hashable, list[object]] | None = None
         self.labels = document.labels
         self.info = info
         self.ids = info.style_ids
@@ -87,12 +88,46 @@ class _BodyWriter:
         self.next_change = 10_000  # change ids share one space with bookmarks and comments
 
     def write(self) -> str:
-        doc = self.document
         self._cover()
-        self._contents()
-        for block in doc.front:
+        self._kept("contents", self._contents)
+        for block in self.document.front:
             self._block(block, "Parties")
-        for section in doc.sections:
+        self._kept("sections", self._sections)
+        self._signatures()
+        return "".join(self.out)
+
+    def _reusing(self) -> bool:
+        return self.written is not None and self.comments is None and not self.tracking and reuse.enabled()
+
+    def _kept(self, part: str, write: Callable[[], None]) -> None:
+        """Write ``part`` with ``write``, or take it as written for a document of the same shape.
+
+        The key is the document's :func:`~slagen.writers.written.shape`, its labels and the writer's
+        state (the next list number, the bookmarks so far); what writing it did to that state (lists
+        restarted, bookmarks set) is done again when it is taken.
+        """
+        if self.written is None or not self._reusing():
+            write()
+            return
+        if self._shape is None:
+            self._shape = shape(self.document)
+        form, held = self._shape
+        key = (part, form, tuple(self.labels.items()), self.numbering.next, len(self.bookmarks))
+        kept: tuple[str, int, list[tuple[str, int]]] | None = self.written.part(key)
+        if kept is None:
+            start, lists, marks = len(self.out), len(self.numbering.out), len(self.bookmarks)
+            write()
+            added = list(self.bookmarks.items())[marks:]
+            self.written.keep_part(key, ("".join(self.out[start:]), len(self.numbering.out) - lists, added), held)
+            return
+        text, lists, added = kept
+        self.out.append(text)
+        for _ in range(lists):  # the same lists restart their numbering, with the same ids, as when written
+            self.numbering.restart()
+        self.bookmarks.update(added)
+
+    def _sections(self) -> None:
+        for section in self.document.sections:
             self._heading("Heading 1", section.id, [Text(section.title)])
             for clause in section.clauses:
                 note = ""
@@ -101,12 +136,10 @@ class _BodyWriter:
                     note += f"\n{clause.review}" if clause.review else ""
                 self._heading("Heading 2", clause.id, clause.title, note)
                 self._clause_body(clause.blocks)
-        self._signatures()
-        return "".join(self.out)
 
     def _clause_body(self, blocks: list[Block]) -> None:
         """A clause's blocks; written once per frame when they come again with the same numbers and lists."""
-        if self.written is None or self.comments is not None or self.tracking or not reuse.enabled():
+        if self.written is None or not self._reusing():
             self._body_blocks(blocks)
             return
         state = (self.numbering.next, self.labels["quote_open"], self.labels["quote_close"])

@@ -11,7 +11,7 @@ import re
 
 from slagen import reuse
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
-from slagen.writers.written import WrittenClauses
+from slagen.writers.written import WrittenClauses, shape
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 
@@ -28,11 +28,7 @@ def write_markdown(document: Document) -> str:
         "",
     ]
     out += _blocks(document.front, document)
-    for section in document.sections:
-        out += [f"## {section.number}. {_escape(section.title)}", ""]
-        for clause in section.clauses:
-            out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
-            out += _clause_body(clause.blocks, document)
+    out += _sections(document)
     out += _signatures(document)
     while out and out[-1] == "":
         out.pop()
@@ -54,6 +50,29 @@ def _signatures(document: Document) -> list[str]:
 
 
 _WRITTEN = WrittenClauses()
+
+
+def _sections(document: Document) -> list[str]:
+    """The numbered sections; written once for the documents of one shape and quotation marks."""
+    if not reuse.enabled():
+        return _write_sections(document)
+    form, held = shape(document)
+    key = (form, document.labels["quote_open"], document.labels["quote_close"])
+    lines: list[str] | None = _WRITTEN.part(key)
+    if lines is None:
+        lines = _write_sections(document)
+        _WRITTEN.keep_part(key, lines, held)
+    return lines
+
+
+def _write_sections(document: Document) -> list[str]:
+    out: list[str] = []
+    for section in document.sections:
+        out += [f"## {section.number}. {_escape(section.title)}", ""]
+        for clause in section.clauses:
+            out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
+            out += _clause_body(clause.blocks, document)
+    return out
 
 
 def _clause_body(blocks: list[Block], doc: Document) -> list[str]:

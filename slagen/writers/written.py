@@ -15,10 +15,14 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from slagen.model import Block, Ref, marked_runs
+from slagen.model import Block, Document, Ref, marked_runs
 
 MAX_ENTRIES = 1024
 """Block lists kept per writer (least recently used go first), so memory stays flat in a batch."""
+MAX_PARTS = 32
+"""Written parts of whole documents (the numbered sections, the contents) kept per writer."""
+MAX_FORMS = 8
+"""Written forms kept per block list (under other numbers or writer states)."""
 
 
 @dataclass(slots=True)
@@ -29,11 +33,16 @@ class _Entry:
 
 
 class WrittenClauses:
-    """Written forms of block lists, under the numbers they refer to and the writer's ``state``."""
+    """Written forms of block lists and of whole parts of documents, each under what it depends on.
+
+    A block list's under the numbers it refers to and the writer's ``state``; a part's (the numbered
+    sections, the contents) under the document's :func:`shape` and the writer's state.
+    """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        self._parts: OrderedDict[Hashable, tuple[Any, list[object]]] = OrderedDict()
 
     def key(self, blocks: list[Block], numbers: Mapping[str, str], state: Hashable) -> tuple[_Entry, Hashable]:
         """Where the written form of ``blocks`` is kept, and its key there."""
@@ -45,4 +54,38 @@ class WrittenClauses:
                 self._entries.popitem(last=False)
         else:
             self._entries.move_to_end(id(blocks))
+        if len(entry.written) >= MAX_FORMS:
+            entry.written.clear()
         return entry, (state, tuple(numbers[target] for target in entry.targets))
+
+    def part(self, key: Hashable) -> Any:
+        """The written part kept under ``key`` (see :func:`shape`), or None."""
+        kept = self._parts.get(key)
+        if kept is None:
+            return None
+        self._parts.move_to_end(key)
+        return kept[0]
+
+    def keep_part(self, key: Hashable, value: Any, held: list[object]) -> None:
+        """Keep ``value`` under ``key``, holding ``held`` (the lists whose identities the key names)."""
+        self._parts[key] = (value, held)
+        if len(self._parts) > MAX_PARTS:
+            self._parts.popitem(last=False)
+
+
+def shape(document: Document) -> tuple[Hashable, list[object]]:
+    """The numbered sections of ``document`` as a key, and the lists it names by identity.
+
+    Sections and clauses by id, number and title, each clause's title and blocks by identity (they
+    come from the shared parse results, which never change): two documents of one shape have the
+    same numbered sections, word for word, and the same numbers to refer to.
+    """
+    held: list[object] = []
+    key = []
+    for section in document.sections:
+        clauses = []
+        for clause in section.clauses:
+            held += (clause.title, clause.blocks)
+            clauses.append((clause.id, clause.version, clause.number, id(clause.title), id(clause.blocks)))
+        key.append((section.id, section.title, section.number, tuple(clauses)))
+    return tuple(key), held
