@@ -696,13 +696,19 @@ def _render_clauses(
     env: SandboxedEnvironment, clauses: list[Clause], language: str, context: dict[str, Any]
 ) -> dict[str, tuple[list[Inline] | None, list[Block]]]:
     """Every clause rendered; those marked ``renders_last`` after the others, seeing the defined terms."""
-    keys = reuse.Keys(context)
+    renderings: reuse.Renderings | None = getattr(env, "slagen_renderings", None)
+    memo = renderings.lasting if renderings is not None else None
+    keys = reuse.Keys(context, lasting=_LASTING, memo=memo)
     rendered = {clause.id: _reused_clause(env, clause, language, keys) for clause in clauses if not clause.renders_last}
     late = [clause for clause in clauses if clause.renders_last]
     if late:
-        keys = reuse.Keys({**context, **term_context(rendered)})
+        keys = reuse.Keys({**context, **term_context(rendered)}, lasting=_LASTING, memo=memo)
         rendered.update((clause.id, _reused_clause(env, clause, language, keys)) for clause in late)
     return rendered
+
+
+_LASTING = frozenset({"labels"})
+"""Context entries made once per process (:func:`kind_labels`), never changed."""
 
 
 def _reused_clause(

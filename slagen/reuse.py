@@ -213,6 +213,8 @@ class Renderings:
         self.max_entries = max_entries
         self._paths: dict[str, tuple[Path, ...] | None] = {}
         self._kept: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self.lasting: dict[int, tuple[Any, str]] = {}
+        """Fingerprints of lasting values by identity (see :class:`Keys`)."""
 
     def paths(self, env: Environment, name: str) -> tuple[Path, ...] | None:
         """What template ``name`` may read, found once; None if it is never reused."""
@@ -238,22 +240,51 @@ class Renderings:
 
 
 class Keys:
-    """Keys of the clauses rendered with one context: each path's fingerprint is made once."""
+    """Keys of the clauses rendered with one context: each path's fingerprint is made once.
 
-    def __init__(self, context: dict[str, Any]) -> None:
+    ``lasting`` names context entries whose values last for the process and never change (the
+    labels, made once per language and kind): their fingerprints are kept in ``memo`` by identity
+    (holding the value), so they are not made again for every document.
+    """
+
+    def __init__(
+        self,
+        context: dict[str, Any],
+        *,
+        lasting: frozenset[str] = frozenset(),
+        memo: dict[int, tuple[Any, str]] | None = None,
+    ) -> None:
         self.context = context
-        self._prints: dict[Path, str] = {}
+        self.lasting = lasting
+        self.memo = memo if memo is not None else {}
+        self._prints: dict[Path, str | None] = {}
 
     def key(self, name: str, paths: tuple[Path, ...]) -> tuple[str, ...] | None:
         """The key of template ``name`` in this context; None if a value it reads has no fingerprint."""
-        prints = [name]
-        for path in paths:
-            text = self._prints.get(path)
-            if text is None:
-                try:
-                    text = fingerprint(resolve(self.context, path))
-                except NotReusable:
-                    return None
-                self._prints[path] = text
-            prints.append(text)
-        return tuple(prints)
+        prints = self._prints
+        try:
+            found = [prints[path] for path in paths]
+        except KeyError:
+            found = [prints[path] if path in prints else self._print(path) for path in paths]
+        if None in found:
+            return None
+        return (name, *found)  # type: ignore[arg-type]
+
+    def _print(self, path: Path) -> str | None:
+        value = resolve(self.context, path)
+        lasting = path[0] in self.lasting
+        if lasting:
+            kept = self.memo.get(id(value))
+            if kept is not None and kept[0] is value:
+                self._prints[path] = kept[1]
+                return kept[1]
+        try:
+            text: str | None = fingerprint(value)
+        except NotReusable:
+            text = None
+        if lasting and text is not None:
+            if len(self.memo) > MAX_ENTRIES:
+                self.memo.clear()
+            self.memo[id(value)] = (value, text)
+        self._prints[path] = text
+        return text
