@@ -6,6 +6,8 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
+from typing import Any
 
 import docx
 import pytest
@@ -15,7 +17,7 @@ from slagen.answers import load_answers
 from slagen.generate import generate
 from slagen.library import Library
 from slagen.reference import default_reference
-from slagen.writers.package import ZIP_DATE, ZIP_LEVEL, zip_parts
+from slagen.writers.package import ZIP_DATE, ZIP_LEVEL, Deflated, deflate_piece, deflate_pieces, zip_parts
 
 from .conftest import DEMO, EXAMPLES
 from .docx_dump import dump_docx
@@ -76,8 +78,18 @@ def test_zip_entries_carry_a_fixed_date(outputs: dict[str, bytes]) -> None:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def _entries(data: bytes) -> list[tuple[Any, ...]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None  # every entry inflates to its size and CRC
+        return [
+            (i.filename, i.CRC, i.file_size, i.date_time, i.compress_type, i.create_system, i.external_attr)
+            for i in archive.infolist()
+        ]
+
+
 def test_zip_is_what_zipfile_writes_for_the_same_parts(outputs: dict[str, bytes]) -> None:
-    """slagen packs the DOCX with its own zip writer (fixed parts deflated once); zipfile must agree."""
+    """slagen packs the DOCX with its own zip writer (fixed parts deflated once, the body in pieces);
+    zipfile must read it whole and write the same entries, and byte for byte what slagen writes for them."""
     data = outputs["telemarketing.de.docx"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
@@ -85,7 +97,23 @@ def test_zip_is_what_zipfile_writes_for_the_same_parts(outputs: dict[str, bytes]
     with zipfile.ZipFile(expected, "w") as archive:
         for name, content in parts:
             archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), content, zipfile.ZIP_DEFLATED, ZIP_LEVEL)
-    assert zip_parts(parts) == expected.getvalue() == data
+    assert zip_parts(parts) == expected.getvalue()
+    assert _entries(data) == _entries(expected.getvalue())
+
+
+@pytest.mark.parametrize(
+    "cuts",
+    [[], [0], [5], [5, 5], [0, 3, 9], [1, 2, 3, 4]],
+)
+@pytest.mark.parametrize("deflated", [(), (0,), (1,), (0, 2), (1, 2, 3)])
+def test_pieces_deflated_apart_inflate_to_the_whole(cuts: list[int], deflated: tuple[int, ...]) -> None:
+    data = b"<w:p>Der Auftragnehmer verpflichtet sich</w:p>" * 50
+    bounds = [0, *(cut * 100 for cut in cuts), len(data)]
+    pieces: list[bytes | Deflated] = [data[a:b] for a, b in itertools.pairwise(bounds)]
+    pieces = [deflate_piece(p) if i in deflated and isinstance(p, bytes) else p for i, p in enumerate(pieces)]
+    entry = deflate_pieces("word/document.xml", pieces)
+    assert zlib.decompress(entry.packed, -15) == data
+    assert (entry.crc, entry.size) == (zlib.crc32(data), len(data))
 
 
 def _xml(data: bytes, name: str) -> etree._Element:

@@ -26,6 +26,7 @@ from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Tab
 from slagen.provenance import answers_xml, custom_properties_xml
 from slagen.reference import ReferenceInfo, default_reference
 from slagen.writers.frame import Comments, ListNumbering, frame, frame_values
+from slagen.writers.package import Deflated, deflate_piece
 from slagen.writers.written import WrittenClauses, shape
 
 _CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
@@ -52,8 +53,9 @@ def write_docx(
     numbering = ListNumbering(parts)
     comments = Comments(parts, timestamp) if review else None
     body = _BodyWriter(document, parts.info, numbering, comments, parts.written).write()
-    values = frame_values(document, title=document.title, timestamp=timestamp)
-    values.update(body=body.encode(), numbering=numbering.xml(), comments=comments.xml() if comments else b"")
+    values: dict[str, bytes | list[bytes | Deflated]] = {}
+    values.update(frame_values(document, title=document.title, timestamp=timestamp))
+    values.update(body=body, numbering=numbering.xml(), comments=comments.xml() if comments else b"")
     if properties:
         values["properties"] = custom_properties_xml(document.properties)
     if answers and document.answers_text is not None:
@@ -81,20 +83,35 @@ class _BodyWriter:
         self.numbering = numbering
         self.comments = comments
         self.out: list[str] = []
+        self.pieces: list[bytes | Deflated] = []
         self.bookmarks: dict[str, int] = {}
         self.tracking: str | None = None
         """``ins`` or ``del`` while writing a tracked change (see :mod:`slagen.writers.redline`)."""
         self.change_attributes = ""
         self.next_change = 10_000  # change ids share one space with bookmarks and comments
 
-    def write(self) -> str:
+    def write(self) -> list[bytes | Deflated]:
+        """The body in pieces: the contents and the numbered sections deflated on their own (see :meth:`_kept`)."""
         self._cover()
         self._kept("contents", self._contents)
         for block in self.document.front:
             self._block(block, "Parties")
         self._kept("sections", self._sections)
         self._signatures()
-        return "".join(self.out)
+        self._cut()
+        return self.pieces
+
+    def _cut(self) -> None:
+        """What is written so far becomes a piece of the body."""
+        if self.out:
+            self.pieces.append("".join(self.out).encode())
+            self.out.clear()
+
+    def _deflated(self) -> Deflated:
+        """What is written since the last cut, deflated as a piece of the body."""
+        piece = deflate_piece("".join(self.out).encode())
+        self.out.clear()
+        return piece
 
     def _reusing(self) -> bool:
         return self.written is not None and self.comments is None and not self.tracking and reuse.enabled()
@@ -106,22 +123,25 @@ class _BodyWriter:
         state (the next list number, the bookmarks so far); what writing it did to that state (lists
         restarted, bookmarks set) is done again when it is taken.
         """
+        self._cut()
         if self.written is None or not self._reusing():
             write()
+            self.pieces.append(self._deflated())
             return
         if self._shape is None:
             self._shape = shape(self.document)
         form, held = self._shape
         key = (part, form, tuple(self.labels.items()), self.numbering.next, len(self.bookmarks))
-        kept: tuple[str, int, list[tuple[str, int]]] | None = self.written.part(key)
+        kept: tuple[Deflated, int, list[tuple[str, int]]] | None = self.written.part(key)
         if kept is None:
-            start, lists, marks = len(self.out), len(self.numbering.out), len(self.bookmarks)
+            lists, marks = len(self.numbering.out), len(self.bookmarks)
             write()
-            added = list(self.bookmarks.items())[marks:]
-            self.written.keep_part(key, ("".join(self.out[start:]), len(self.numbering.out) - lists, added), held)
+            piece, added = self._deflated(), list(self.bookmarks.items())[marks:]
+            self.written.keep_part(key, (piece, len(self.numbering.out) - lists, added), held)
+            self.pieces.append(piece)
             return
-        text, lists, added = kept
-        self.out.append(text)
+        piece, lists, added = kept
+        self.pieces.append(piece)
         for _ in range(lists):  # the same lists restart their numbering, with the same ids, as when written
             self.numbering.restart()
         self.bookmarks.update(added)

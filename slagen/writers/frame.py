@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +35,7 @@ from slagen.errors import InputError
 from slagen.model import Document
 from slagen.provenance import add_provenance_parts
 from slagen.reference import ReferenceInfo, reference_info
-from slagen.writers.package import Entry, deflate, package_parts, zip_entries
+from slagen.writers.package import Deflated, Entry, deflate, deflate_pieces, package_parts, zip_entries
 from slagen.writers.written import WrittenClauses
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
@@ -113,11 +113,13 @@ class Frame:
     written: WrittenClauses = field(default_factory=WrittenClauses, compare=False)
     """Clause bodies written on this frame, kept for the documents that bring them again."""
 
-    def fill(self, values: Mapping[str, bytes]) -> bytes:
-        """The DOCX with ``values`` (by marker name) in place of the markers."""
-        return zip_entries(
-            part if isinstance(part, Entry) else deflate(part[0], _join(part[1], values)) for part in self.parts
-        )
+    def fill(self, values: Mapping[str, bytes | list[bytes | Deflated]]) -> bytes:
+        """The DOCX with ``values`` (by marker name) in place of the markers.
+
+        A value may be a list of pieces, some of them deflated already (the body, whose numbered
+        sections come again from document to document): its part is deflated piece by piece.
+        """
+        return zip_entries(part if isinstance(part, Entry) else _deflated(*part, values) for part in self.parts)
 
 
 class ListNumbering:
@@ -219,8 +221,27 @@ def frame(reference: bytes, *, review: bool, properties: bool, answers: bool) ->
     return Frame(info, parts, num_ids, first_comment)
 
 
-def _join(pieces: Pieces, values: Mapping[str, bytes]) -> bytes:
-    return b"".join(piece if isinstance(piece, bytes) else values[piece] for piece in pieces)
+def _deflated(name: str, pieces: Pieces, values: Mapping[str, bytes | list[bytes | Deflated]]) -> Entry:
+    filled = [piece if isinstance(piece, bytes) else values[piece] for piece in pieces]
+    if all(isinstance(piece, bytes) for piece in filled):
+        return deflate(name, b"".join(filled))  # type: ignore[arg-type]
+    return deflate_pieces(name, _runs_of_bytes(filled))
+
+
+def _runs_of_bytes(filled: list[bytes | list[bytes | Deflated]]) -> Iterator[bytes | Deflated]:
+    """The pieces flattened, consecutive bytes joined (each run deflated in one call)."""
+    run: list[bytes] = []
+    for value in filled:
+        for piece in [value] if isinstance(value, bytes) else value:
+            if isinstance(piece, bytes):
+                run.append(piece)
+                continue
+            if run:
+                yield b"".join(run)
+                run = []
+            yield piece
+    if run:
+        yield b"".join(run)
 
 
 def _split(

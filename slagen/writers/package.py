@@ -68,6 +68,46 @@ def deflate(name: str, data: bytes) -> Entry:
     return Entry(name.encode("ascii"), zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 
+@dataclass(frozen=True, slots=True)
+class Deflated:
+    """Bytes deflated on their own up to a byte boundary (a full flush), to be spliced into an entry as they are.
+
+    A deflate stream may be cut into such pieces and put together again: a part of a document that
+    comes again (its numbered sections) is deflated once (see :func:`deflate_pieces`).
+    """
+
+    data: bytes
+    packed: bytes
+
+
+def deflate_piece(data: bytes) -> Deflated:
+    """``data`` deflated at :data:`ZIP_LEVEL` as a piece of an entry."""
+    packer = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    return Deflated(data, packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH))
+
+
+def deflate_pieces(name: str, pieces: Iterable[bytes | Deflated]) -> Entry:
+    """The zip entry ``name`` holding ``pieces`` in order: bytes deflated here, deflated pieces as they are."""
+    packed: list[bytes] = []
+    crc = size = 0
+    packer = None
+    for piece in pieces:
+        if isinstance(piece, Deflated):
+            if packer is not None:
+                packed.append(packer.flush(zlib.Z_FULL_FLUSH))
+                packer = None
+            packed.append(piece.packed)
+            data = piece.data
+        else:
+            packer = packer or zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+            packed.append(packer.compress(piece))
+            data = piece
+        crc = zlib.crc32(data, crc)
+        size += len(data)
+    packed.append((packer or zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)).flush())  # the final block
+    return Entry(name.encode("ascii"), crc, size, b"".join(packed))
+
+
 def zip_entries(entries: Iterable[Entry]) -> bytes:
     """A zip of ``entries`` in their order, byte for byte what :mod:`zipfile` writes for them, in one pass.
 
