@@ -35,7 +35,7 @@ from slagen import batch  # noqa: E402
 from slagen.answers import load_answers  # noqa: E402
 from slagen.generate import Output  # noqa: E402
 from slagen.library import load_library  # noqa: E402
-from slagen.output import write_outputs  # noqa: E402
+from slagen.output import flush_to_disk, write_outputs  # noqa: E402
 
 TIERS = ("basic", "professional", "premium")
 _first_rss: dict[int, int] = {}
@@ -91,10 +91,11 @@ def main() -> int:
         def write(result: batch.RowResult, outputs: list[Output]) -> None:
             pid, first, last = (int(n) for n in outputs[-1].name.removeprefix(_NOTE).split())
             workers[pid] = (first, last)
-            write_outputs({out / o.name: o.data for o in outputs[:-1]}, force=False)
+            write_outputs({out / o.name: o.data for o in outputs[:-1]}, force=False, sync=False)
 
         started, cpu = time.perf_counter(), _cpu_seconds()
         results = batch.run_batch(jobs, workers=args.jobs, write=write, build=measured_build_row)
+        flush_to_disk([out / name for result in results for name in result.files])  # as `slagen batch` does
         built = sum(result.ok for result in results)
         elapsed = time.perf_counter() - started
         parent_cpu, workers_cpu = (now - before for now, before in zip(_cpu_seconds(), cpu, strict=True))

@@ -71,7 +71,7 @@ class _Checker:
         self.source = source
         self.library = library
         self.params = library.params
-        self.groups = {".".join(key.split(".")[:i]) for key in self.params for i in range(1, key.count(".") + 1)}
+        self.groups = library.groups
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.given: set[str] = set()

@@ -169,9 +169,35 @@ def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
     lines = {key: row.number for key in base.lines}
     lines.update({tuple(dotted.split(".")): row.number for dotted in row.values})
     # the contract carries the answers of its row, so that `slagen inspect --answers` rebuilds it
-    dumped = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+    dumped = _dump(data, base, {dotted.split(".", 1)[0] for dotted in row.values})
     text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{dumped}"
     return YamlSource(table, data, lines, text)
+
+
+_BASE_DUMPS: dict[int, tuple[YamlSource, dict[str, str]]] = {}
+
+
+def _dump(data: dict[str, Any], base: YamlSource, changed: set[str]) -> str:
+    """``data`` as YAML, one top-level group after the other; the groups a row leaves as in ``base`` dumped once.
+
+    A YAML mapping in block style is its entries one after the other, so each top-level entry is
+    dumped on its own (an object met under two groups is written out twice instead of as an alias).
+    """
+    kept = _BASE_DUMPS.get(id(base))
+    if kept is None or kept[0] is not base:
+        if len(_BASE_DUMPS) >= 8:
+            _BASE_DUMPS.clear()
+        kept = _BASE_DUMPS[id(base)] = (base, {})
+    dumps = kept[1]
+    parts = []
+    for key, value in data.items():
+        text = None if key in changed else dumps.get(key)
+        if text is None:
+            text = yaml.dump({key: value}, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+            if key not in changed:
+                dumps[key] = text
+        parts.append(text)
+    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,11 +271,9 @@ def run_batch(
             # The first row is built here: the library is parsed, the templates compiled and the DOCX frame
             # prepared once, before the workers are forked with all of it (else each worker does it again).
             hand_over(*build(jobs[0]))
-            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                chunk = max(1, min(16, len(jobs) // (workers * 4)))
-                for result, outputs in pool.map(build, jobs[1:], chunksize=chunk):
-                    hand_over(result, outputs)
+            chunk = max(1, min(16, len(jobs) // (workers * 4)))
+            for result, outputs in _in_workers(jobs[1:], build, workers, chunk):
+                hand_over(result, outputs)
         while pending:
             finish(*pending.popleft())
     return sorted(results, key=lambda r: r.row)
@@ -259,6 +283,38 @@ _WRITERS = 4
 """Threads writing rows: their waits for the disk overlap, and the file system commits them together."""
 _WRITTEN_AHEAD = 32
 """Most rows built but not yet written (their files are held in memory meanwhile)."""
+
+
+_FORKED: tuple[list[BatchJob], Callable[[BatchJob], tuple[RowResult, list[Output]]]] | None = None
+"""The jobs and the build function of the batch being run, as forked workers see them."""
+
+
+def _in_workers(
+    jobs: list[BatchJob], build: Callable[[BatchJob], tuple[RowResult, list[Output]]], workers: int, chunk: int
+) -> Iterator[tuple[RowResult, list[Output]]]:
+    """Each job built by a pool of worker processes, in order.
+
+    Forked workers find the jobs in their copy of this module and are sent only their numbers; where
+    processes are spawned instead, each job is sent whole.
+    """
+    global _FORKED
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows, macOS default
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(build, jobs, chunksize=chunk)
+        return
+    _FORKED = (jobs, build)
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield from pool.map(_build_forked, range(len(jobs)), chunksize=chunk)
+    finally:
+        _FORKED = None
+
+
+def _build_forked(index: int) -> tuple[RowResult, list[Output]]:
+    assert _FORKED is not None, "set by _in_workers before the workers are forked"
+    jobs, build = _FORKED
+    return build(jobs[index])
 
 
 def _done(future: concurrent.futures.Future[None] | None) -> bool:

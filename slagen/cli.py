@@ -36,7 +36,7 @@ from slagen.generate import (
 )
 from slagen.interview import Question, default_language, refuse_existing, run_interview
 from slagen.library import FRONT_SECTION, default_library_path, load_library
-from slagen.output import write_outputs
+from slagen.output import flush_to_disk, write_outputs
 from slagen.params import LANGUAGES
 from slagen.provenance import read_provenance
 from slagen.reference import load_reference
@@ -504,11 +504,12 @@ def batch(
     ]
 
     def write(result: RowResult, outputs: list[Output]) -> None:
-        write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
+        write_outputs({output_dir / out.name: out.data for out in outputs}, force=force, sync=False)
 
     show = not (as_json or click.get_current_context().meta.get("slagen.quiet"))
     with click.progressbar(length=len(work), label="Building", file=sys.stderr, hidden=not show) as bar:
         results = run_batch(work, workers=jobs, write=write, progress=lambda _: bar.update(1))
+    flush_to_disk([output_dir / name for result in results for name in result.files])
     failed = [r for r in results if not r.ok]
     if as_json:
         rows_json = [{"row": r.row, "name": r.name, "files": r.files, "problems": r.problems} for r in results]

@@ -132,6 +132,16 @@ class Library:
         """Directory holding ``de/``, ``en/`` with the wording."""
         return self.root / "templates"
 
+    @property
+    def groups(self) -> frozenset[str]:
+        """Every group of answers (``parties``, ``parties.customer``, …), found once."""
+        groups: frozenset[str] | None = self.cache.get("groups")
+        if groups is None:
+            parts = [key.split(".") for key in self.params]
+            groups = frozenset(".".join(part[:i]) for part in parts for i in range(1, len(part)))
+            self.cache["groups"] = groups
+        return groups
+
     def key_of(self, kind: str) -> str | None:
         """The answer key of the first parameter of type ``kind`` (``catalog``, ``tier``, …), if one is declared."""
         keys: dict[str, str] | None = self.cache.get("key_of")

@@ -2,7 +2,8 @@
 
 Takes finished file contents and a target directory and gives files on disk: every file
 is first written to a temporary file beside its target, and only when all of them are
-complete and on disk (fsync) are they renamed into place. An existing output is an error unless ``force``.
+complete and on disk (fsync) are they renamed into place (a batch flushes its files to disk once,
+at its end: :func:`flush_to_disk`). An existing output is an error unless ``force``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from pathlib import Path
 from slagen.errors import OutputError
 
 
-def write_outputs(files: dict[Path, bytes], *, force: bool) -> list[Path]:
-    """Write every file of ``files`` or none of them; return the paths written."""
+def write_outputs(files: dict[Path, bytes], *, force: bool, sync: bool = True) -> list[Path]:
+    """Write every file of ``files`` or none of them; return the paths written.
+
+    With ``sync`` (the default) each file is on disk (fsync) before any of them takes its name.
+    A batch writes its rows with ``sync=False`` and calls :func:`flush_to_disk` once at its end:
+    each file still appears whole or not at all, and fsync per file would cost more than building it.
+    """
     if not force:
         existing = [path for path in files if path.exists()]
         if existing:
@@ -35,7 +41,7 @@ def write_outputs(files: dict[Path, bytes], *, force: bool) -> list[Path]:
             temp, handle = _write_temporary(path, data)
             temporary.append((temp, path))
             handles.append(handle)
-        for handle in handles:  # all written first, then flushed: each is on disk before any takes its name
+        for handle in handles if sync else ():  # all written first, then flushed: on disk before taking its name
             os.fsync(handle)
         for temp, path in temporary:
             os.replace(temp, path)
@@ -65,3 +71,14 @@ def _write_temporary(path: Path, data: bytes) -> tuple[Path, int]:
             temp.unlink()
         raise
     return temp, handle
+
+
+def flush_to_disk(paths: list[Path]) -> None:
+    """Put files written with ``sync=False`` on disk: one ``sync`` of the system where there is one."""
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
+        return
+    for path in paths:  # pragma: no cover - systems without sync(2)
+        with contextlib.suppress(OSError), open(path, "rb+") as stream:
+            os.fsync(stream.fileno())

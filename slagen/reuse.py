@@ -39,6 +39,7 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.environment import Environment
+from jinja2.parser import Parser
 
 Path = tuple[str | int, ...]
 
@@ -80,6 +81,17 @@ def read_paths(env: Environment, name: str) -> tuple[Path, ...]:
     """Every context path template ``name`` (and what it includes) may read, sorted; raise :class:`NotReusable`."""
     paths: set[Path] = set(HELPER_PATHS)
     _collect_template(env, name, paths, set())
+    return tuple(sorted(paths, key=lambda path: tuple(map(str, path))))
+
+
+def expression_paths(env: Environment, source: str) -> tuple[Path, ...]:
+    """Every path the expression ``source`` (a clause's ``when:``) may read; raise :class:`NotReusable`."""
+    try:
+        expression = Parser(env, source, state="variable").parse_expression()
+    except Exception as exc:  # evaluating it reports what is wrong with it
+        raise NotReusable("does not parse") from exc
+    paths: set[Path] = set()
+    _collect(expression, env, paths, set())
     return tuple(sorted(paths, key=lambda path: tuple(map(str, path))))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import TemplateSyntaxError
 
+from slagen import reuse
 from slagen.errors import LibraryError, Problem
 from slagen.library import Clause, Library
 
@@ -52,14 +53,51 @@ def compile_conditions(library: Library) -> dict[str, Condition]:
 
 
 def select_clauses(library: Library, tree: dict[str, Any]) -> list[Clause]:
-    """The clauses of ``library`` whose condition holds for the answers ``tree``."""
+    """The clauses of ``library`` whose condition holds for the answers ``tree``.
+
+    A condition's outcome is kept under the values it reads (:mod:`slagen.reuse`): in a batch,
+    the rows mostly answer the same.
+    """
     conditions = compile_conditions(library)
+    reads = _condition_paths(library)
+    outcomes: dict[tuple[str, ...], bool] = library.cache.setdefault("condition_outcomes", {})
+    keys = reuse.Keys(tree)
     selected = []
     for clause in library.clauses:
         condition = conditions.get(clause.id)
-        if condition is None or _holds(condition, tree):
+        if condition is None:
+            selected.append(clause)
+            continue
+        paths = reads.get(clause.id)
+        key = keys.key(clause.id, paths) if paths is not None and reuse.enabled() else None
+        holds = outcomes.get(key) if key is not None else None
+        if holds is None:
+            holds = _holds(condition, tree)
+            if key is not None:
+                if len(outcomes) > reuse.MAX_ENTRIES:
+                    outcomes.clear()
+                outcomes[key] = holds
+        if holds:
             selected.append(clause)
     return selected
+
+
+def _condition_paths(library: Library) -> dict[str, tuple[reuse.Path, ...] | None]:
+    """What each clause's condition may read, found once per library (None: evaluated every time)."""
+    found: dict[str, tuple[reuse.Path, ...] | None] | None = library.cache.get("condition_paths")
+    if found is None:
+        from slagen.render import get_environment  # render builds on answers, which builds on this module
+
+        env = get_environment(library)
+        found = {}
+        for clause in library.clauses:
+            if clause.when:
+                try:
+                    found[clause.id] = reuse.expression_paths(env, clause.when)
+                except reuse.NotReusable:
+                    found[clause.id] = None
+        library.cache["condition_paths"] = found
+    return found
 
 
 def _holds(condition: Condition, tree: dict[str, Any]) -> bool:

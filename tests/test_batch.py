@@ -8,11 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
 
-from slagen.batch import Row, output_names, read_table
+from slagen.batch import Row, merge_row, output_names, read_table
 from slagen.cli import main
 from slagen.provenance import read_provenance
+from slagen.yamlsource import load_yaml
 
 from .conftest import DEMO
 
@@ -122,3 +124,18 @@ def test_cells_are_typed_like_yaml(tmp_path: Path) -> None:
 def test_output_names_never_collide() -> None:
     rows = [Row(2, {}, "Müller & Söhne"), Row(3, {}, "müller-söhne"), Row(4, {}, ""), Row(5, {}, "")]
     assert output_names(rows, lambda row: "") == {2: "muller-sohne", 3: "muller-sohne-2", 4: "row-4", 5: "row-5"}
+
+
+def test_each_row_carries_its_own_answers(tmp_path: Path) -> None:
+    base = load_yaml(DEMO)
+    table = tmp_path / "customers.csv"
+    table.write_text(CSV, encoding="utf-8")
+    rows = read_table(table)
+    for row in [rows[0], rows[1], rows[0], rows[3]]:
+        merged = merge_row(base, row, str(table))
+        assert yaml.safe_load(merged.text) == merged.data
+        assert merged.data["parties"]["customer"]["name"] == row.values["parties.customer.name"]
+        assert merged.data["agreement"]["reference"] == row.values["agreement.reference"]
+        assert merged.text.startswith(f"# slagen batch: {table} row {row.number} on top of {DEMO}\n")
+    # the groups a row leaves alone are the base's, word for word
+    assert yaml.safe_load(merge_row(base, rows[0], str(table)).text)["service"]["catalog"] == "telemarketing"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from slagen.errors import OutputError
-from slagen.output import write_outputs
+from slagen.output import flush_to_disk, write_outputs
 
 
 def test_writes_every_file(tmp_path: Path) -> None:
@@ -74,3 +74,18 @@ def test_output_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_bytes(b"")
     with pytest.raises(OutputError, match="cannot create the output directory"):
         write_outputs({tmp_path / "file" / "a.md": b"A"}, force=False)
+
+
+def test_a_batch_flushes_once_at_its_end_instead_of_each_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(os, "fsync", lambda handle: calls.append("fsync"))
+    monkeypatch.setattr(os, "sync", lambda: calls.append("sync"))
+    files = {tmp_path / "a.md": b"A", tmp_path / "b.md": b"B"}
+    write_outputs(files, force=False)
+    assert calls == ["fsync", "fsync"]
+    calls.clear()
+    write_outputs({tmp_path / "c.md": b"C"}, force=False, sync=False)
+    assert calls == []
+    assert (tmp_path / "c.md").read_bytes() == b"C"
+    flush_to_disk([tmp_path / "c.md"])
+    assert calls == ["sync"]

@@ -249,3 +249,15 @@ def test_a_clause_reading_the_customer_roundabout_names_each_customer(
             assert not [other for other in names if other != name and other in shown]
     finally:
         load_library()  # the bundled library stays the one other tests see
+
+
+def test_a_condition_is_kept_under_the_values_it_reads() -> None:
+    env = Environment()
+    source = "parties.provider.merchant and parties.customer.merchant and kind in ['external']"
+    assert reuse.expression_paths(env, source) == (
+        ("kind",),
+        ("parties", "customer", "merchant"),
+        ("parties", "provider", "merchant"),
+    )
+    with pytest.raises(reuse.NotReusable):
+        reuse.expression_paths(env, "parties.provider.merchant and")
