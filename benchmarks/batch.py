@@ -6,7 +6,7 @@ Run from the repository root:
 
 Builds a table of ROWS customers on top of examples/telemarketing.yaml (the tiers taking
 turns), runs the batch through slagen's own `run_batch` (worker processes, files written
-by threads of the parent), and prints contracts per second (a contract is every language
+by the workers, flushed to disk at the end), and prints contracts per second (a contract is every language
 of the base: de + en), the CPU time per contract of the workers and of the parent (which
 tells the cost when other programs share the cores and the wall-clock rate drops), the
 resident memory of each worker after its first and its last rows (the library is parsed
@@ -39,7 +39,8 @@ from slagen.output import flush_to_disk, write_outputs  # noqa: E402
 
 TIERS = ("basic", "professional", "premium")
 _first_rss: dict[int, int] = {}
-_NOTE = "#worker "
+_NOTES = Path()
+"""Where each process notes its memory (set before the workers are forked)."""
 
 
 def _rss_kib() -> int:
@@ -57,11 +58,12 @@ def _cpu_seconds() -> tuple[float, float]:
 
 
 def measured_build_row(job: batch.BatchJob) -> tuple[batch.RowResult, list[Output]]:
-    """build_row, plus a note (not a file) of the worker's pid and its memory now and after its first row."""
+    """build_row, noting the process's memory now and after its first row (in a file named by its pid)."""
     result, outputs = batch.build_row(job)
     rss = _rss_kib()
     first = _first_rss.setdefault(os.getpid(), rss)
-    return result, [*outputs, Output(f"{_NOTE}{os.getpid()} {first} {rss}", b"")]
+    (_NOTES / str(os.getpid())).write_text(f"{first} {rss}", encoding="ascii")
+    return result, outputs
 
 
 def main() -> int:
@@ -86,12 +88,12 @@ def main() -> int:
         names = batch.output_names(rows, lambda row: str(row.values["parties.customer.name"]))
         jobs = [batch.BatchJob(row, names[row.number], str(table), base.source, None, (), formats) for row in rows]
         out = Path(folder) / "out"
-        workers: dict[int, tuple[int, int]] = {}
+        global _NOTES
+        _NOTES = Path(folder) / "notes"
+        _NOTES.mkdir()
 
-        def write(result: batch.RowResult, outputs: list[Output]) -> None:
-            pid, first, last = (int(n) for n in outputs[-1].name.removeprefix(_NOTE).split())
-            workers[pid] = (first, last)
-            write_outputs({out / o.name: o.data for o in outputs[:-1]}, force=False, sync=False)
+        def write(result: batch.RowResult, outputs: list[Output]) -> None:  # as `slagen batch` writes a row
+            write_outputs({out / o.name: o.data for o in outputs}, force=False, sync=False)
 
         started, cpu = time.perf_counter(), _cpu_seconds()
         results = batch.run_batch(jobs, workers=args.jobs, write=write, build=measured_build_row)
@@ -100,6 +102,11 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         parent_cpu, workers_cpu = (now - before for now, before in zip(_cpu_seconds(), cpu, strict=True))
         files = len(list(out.iterdir()))
+        workers = {
+            int(note.name): tuple(int(n) for n in note.read_text(encoding="ascii").split())
+            for note in _NOTES.iterdir()
+            if int(note.name) != os.getpid()
+        }
 
     rate = built / elapsed
     print(

@@ -5,9 +5,8 @@ Takes a table whose column headers are dotted answer keys (``parties.customer.na
 :class:`RowResult` per row: the generated files, or the problems of that row, each naming
 the table, the row and the key. Cells are typed as YAML would type them (``120`` is a
 number, ``true`` a boolean, ``2027-01-01`` a date). Rows are built in worker processes
-(the library is parsed once per worker); files are written by the calling process only
-(by a few threads, so that waits for the disk overlap), so two workers never write the
-same file, and output names never collide.
+(the library is parsed once per worker), which also write the files of their rows; output
+names never collide, so two workers never write the same file.
 """
 
 from __future__ import annotations
@@ -235,12 +234,14 @@ def run_batch(
     progress: Callable[[RowResult], None] | None = None,
     build: Callable[[BatchJob], tuple[RowResult, list[Output]]] = build_row,
 ) -> list[RowResult]:
-    """Build every job, ``workers`` at a time, handing each finished row to ``write`` in this process.
+    """Build every job, ``workers`` at a time, handing each finished row's files to ``write``.
 
-    Rows are written by a few threads of this process, so that one row's wait for the disk (fsync)
-    does not hold up the next; ``write`` must accept being called for different rows at once.
-    ``progress`` is called in this thread, once per row. ``build`` is :func:`build_row` unless a
-    benchmark measures it.
+    Forked workers write the rows they build themselves (output names never collide), so that a
+    row's files do not travel back to this process; otherwise rows are written by a few threads of
+    this process, so that one row's wait for the disk does not hold up the next. Either way
+    ``write`` must accept being called for different rows at once, and a row whose files cannot be
+    written fails alone. ``progress`` is called in this thread, once per row. ``build`` is
+    :func:`build_row` unless a benchmark measures it.
     """
     results: list[RowResult] = []
     pending: collections.deque[tuple[RowResult, list[Output], concurrent.futures.Future[None] | None]]
@@ -260,7 +261,8 @@ def run_batch(
     with concurrent.futures.ThreadPoolExecutor(max_workers=_WRITERS) as writers:
 
         def hand_over(result: RowResult, outputs: list[Output]) -> None:
-            pending.append((result, outputs, writers.submit(write, result, outputs) if result.ok else None))
+            needed = result.ok and not result.files  # a forked worker has written its row already
+            pending.append((result, outputs, writers.submit(write, result, outputs) if needed else None))
             while pending and (len(pending) > _WRITTEN_AHEAD or _done(pending[0][2])):
                 finish(*pending.popleft())
 
@@ -272,7 +274,7 @@ def run_batch(
             # prepared once, before the workers are forked with all of it (else each worker does it again).
             hand_over(*build(jobs[0]))
             chunk = max(1, min(16, len(jobs) // (workers * 4)))
-            for result, outputs in _in_workers(jobs[1:], build, workers, chunk):
+            for result, outputs in _in_workers(jobs[1:], build, write, workers, chunk):
                 hand_over(result, outputs)
         while pending:
             finish(*pending.popleft())
@@ -285,24 +287,27 @@ _WRITTEN_AHEAD = 32
 """Most rows built but not yet written (their files are held in memory meanwhile)."""
 
 
-_FORKED: tuple[list[BatchJob], Callable[[BatchJob], tuple[RowResult, list[Output]]]] | None = None
-"""The jobs and the build function of the batch being run, as forked workers see them."""
+Build = Callable[[BatchJob], tuple[RowResult, list[Output]]]
+Write = Callable[[RowResult, list[Output]], None]
+_FORKED: tuple[list[BatchJob], Build, Write] | None = None
+"""The jobs, the build and the write function of the batch being run, as forked workers see them."""
 
 
 def _in_workers(
-    jobs: list[BatchJob], build: Callable[[BatchJob], tuple[RowResult, list[Output]]], workers: int, chunk: int
+    jobs: list[BatchJob], build: Build, write: Write, workers: int, chunk: int
 ) -> Iterator[tuple[RowResult, list[Output]]]:
     """Each job built by a pool of worker processes, in order.
 
-    Forked workers find the jobs in their copy of this module and are sent only their numbers; where
-    processes are spawned instead, each job is sent whole.
+    Forked workers find the jobs in their copy of this module, are sent only their numbers and write
+    their rows (sending back no files); where processes are spawned instead, each job is sent whole
+    and its files come back to be written here.
     """
     global _FORKED
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows, macOS default
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
             yield from pool.map(build, jobs, chunksize=chunk)
         return
-    _FORKED = (jobs, build)
+    _FORKED = (jobs, build, write)
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -312,9 +317,17 @@ def _in_workers(
 
 
 def _build_forked(index: int) -> tuple[RowResult, list[Output]]:
+    """Build and write job ``index`` in a forked worker."""
     assert _FORKED is not None, "set by _in_workers before the workers are forked"
-    jobs, build = _FORKED
-    return build(jobs[index])
+    jobs, build, write = _FORKED
+    result, outputs = build(jobs[index])
+    if result.ok:
+        try:
+            write(result, outputs)
+            result.files = [output.name for output in outputs]
+        except SlagenError as exc:  # e.g. an output exists: this row fails, the others go on
+            result.problems = [str(problem) for problem in exc.problems]
+    return result, []
 
 
 def _done(future: concurrent.futures.Future[None] | None) -> bool:

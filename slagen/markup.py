@@ -13,6 +13,7 @@ percent-encoded note for the legal reviewer). Raw HTML is off, so
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -49,12 +50,16 @@ def parse_markup(text: str) -> Parsed:
     plain paragraphs is parsed paragraph by paragraph (see :func:`_parse_paragraphs`), so that
     a clause naming each customer (the front matter) parses again only the paragraph that names it.
     """
-    if "\n\n" in text:
+    if "\n\n" in text and not _NOT_PARAGRAPHS.search(text):
         parsed = _parse_paragraphs(text)
         if parsed is not None:
             return parsed
     parser = _BlockParser(_parser().parse(text))
     return parser.title, parser.blocks
+
+
+_NOT_PARAGRAPHS = re.compile(r"^ {0,3}(?:[-*+] |\d{1,9}[.)] |\|)", re.MULTILINE)
+"""A line that starts a list or a table: such a text is parsed whole at once (only a shortcut)."""
 
 
 def _parse_paragraphs(text: str) -> Parsed | None:

@@ -552,30 +552,13 @@ def render_document(
     """Render every selected clause of ``answers`` in ``language`` into an unnumbered document."""
     labels = kind_labels(library, language, str(answers.values.get("agreement.kind") or "external"))
     locale = str(labels["locale"])
-    tiers = [
-        {
-            "id": tier.id,
-            "name": tier.name,
-            "rank": tier.rank,
-            "chosen": tier is service.tier,
-            "credits": tier.credits,
-            **tier.terms,
-        }
-        for tier in service.offered
-    ]
-    levels = [_level(level, service, language, locale, labels["terms"]) for level in service.levels]
     context = {
         **localize_tree(answers.tree, library, language),
         "lang": language,
         "locale": locale,
         "labels": labels,
         "today": today,
-        "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
-        "tier": next((tier for tier in tiers if tier["chosen"]), None),
-        "tiers": tiers,
-        "service_credits": service.credits,
-        "levels": levels,
-        "level": {level["id"]: level for level in levels},
+        **_service_context(service, library, language, labels),
     }
     env = get_environment(library)
     front: list[Block] = []
@@ -614,6 +597,47 @@ def render_document(
         ],
         labels={key: str(text) for key, text in labels["document"].items()},
     )
+
+
+def _service_context(service: ServiceLevels, library: Library, language: str, labels: dict[str, Any]) -> dict[str, Any]:
+    """What the templates see of the resolved ``service``: catalog, tiers, levels, credits.
+
+    Made once per service, language and labels (agreements of one tier share the resolved service,
+    see :func:`~slagen.resolve.resolve_service`), so it is also the same object from one agreement
+    to the next (see :data:`_LASTING`).
+    """
+    kept: dict[tuple[int, str, int], tuple[ServiceLevels, dict[str, Any], dict[str, Any]]] | None = None
+    if reuse.enabled():
+        kept = library.cache.setdefault("service_contexts", {})
+        found = kept.get((id(service), language, id(labels)))
+        if found is not None and found[0] is service and found[1] is labels:
+            return found[2]
+    locale = str(labels["locale"])
+    tiers = [
+        {
+            "id": tier.id,
+            "name": tier.name,
+            "rank": tier.rank,
+            "chosen": tier is service.tier,
+            "credits": tier.credits,
+            **tier.terms,
+        }
+        for tier in service.offered
+    ]
+    levels = [_level(level, service, language, locale, labels["terms"]) for level in service.levels]
+    made = {
+        "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
+        "tier": next((tier for tier in tiers if tier["chosen"]), None),
+        "tiers": tiers,
+        "service_credits": service.credits,
+        "levels": levels,
+        "level": {level["id"]: level for level in levels},
+    }
+    if kept is not None:
+        if len(kept) >= 256:
+            kept.clear()
+        kept[(id(service), language, id(labels))] = (service, labels, made)
+    return made
 
 
 def kind_labels(library: Library, language: str, kind: str) -> dict[str, Any]:
@@ -707,8 +731,8 @@ def _render_clauses(
     return rendered
 
 
-_LASTING = frozenset({"labels"})
-"""Context entries made once per process (:func:`kind_labels`), never changed."""
+_LASTING = frozenset({"labels", "catalog", "tier", "tiers", "service_credits", "levels", "level"})
+"""Context entries made once and shared by agreements (:func:`kind_labels`, :func:`_service_context`), never changed."""
 
 
 def _reused_clause(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from slagen import reuse
 from slagen.answers import Answers
 from slagen.arithmetic import CreditScheme
 from slagen.library import Catalog, Kpi, Library, Tier, agreed_targets
@@ -76,17 +77,46 @@ CREDITS_CLAUSE = "organisation.credits"
 """The clause that grants service credits: without it (an internal agreement) the agreement has none."""
 
 
+READS = (
+    "service.catalog",
+    "service.tier",
+    "agreement.model",
+    "service.offered_tiers",
+    "service.overrides",
+    "credits.scheme",
+)
+"""The answers :func:`resolve_service` reads, beside whether the credits clause is selected."""
+
+
 def resolve_service(answers: Answers, library: Library) -> ServiceLevels:
     """Apply ``service.overrides`` to the chosen tier of ``service.catalog``, and pick the credits.
 
     A multi-level agreement (``service.offered_tiers``) gives every offered tier's targets
     and credits instead, with the chosen tier (``service.tier``) if there is one. Credits apply
     only when the agreement contains the credits clause.
+
+    The result is kept under the answers it reads (:data:`READS`), so agreements that answer
+    them alike (the rows of a batch) share one: what is built from it is kept with it.
     """
-    values = answers.values
+    with_credits = any(clause.id == CREDITS_CLAUSE for clause in answers.clauses)
+    if not reuse.enabled():
+        return _resolve(answers.values, library, with_credits)
+    try:
+        key = reuse.fingerprint((with_credits, *(answers.values.get(name) for name in READS)))
+    except reuse.NotReusable:
+        return _resolve(answers.values, library, with_credits)
+    kept: dict[str, ServiceLevels] = library.cache.setdefault("services", {})
+    service = kept.get(key)
+    if service is None:
+        if len(kept) >= 64:
+            kept.clear()
+        service = kept[key] = _resolve(answers.values, library, with_credits)
+    return service
+
+
+def _resolve(values: dict[str, Any], library: Library, with_credits: bool) -> ServiceLevels:
     catalog = library.catalogs[values["service.catalog"]]
     chosen = catalog.tiers.get(values.get("service.tier") or "")
-    with_credits = any(clause.id == CREDITS_CLAUSE for clause in answers.clauses)
     if values.get("agreement.model") == "multi-level":
         return _multi_level(catalog, chosen, values.get("service.offered_tiers") or [], with_credits)
     assert chosen is not None, "validation requires a tier outside multi-level agreements"

@@ -81,7 +81,13 @@ def read_paths(env: Environment, name: str) -> tuple[Path, ...]:
     """Every context path template ``name`` (and what it includes) may read, sorted; raise :class:`NotReusable`."""
     paths: set[Path] = set(HELPER_PATHS)
     _collect_template(env, name, paths, set())
-    return tuple(sorted(paths, key=lambda path: tuple(map(str, path))))
+    return _covering(paths)
+
+
+def _covering(paths: set[Path]) -> tuple[Path, ...]:
+    """``paths`` without those under another of them (whose whole value the key has already), sorted."""
+    kept = [path for path in paths if not any(path[:length] in paths for length in range(1, len(path)))]
+    return tuple(sorted(kept, key=lambda path: tuple(map(str, path))))
 
 
 def expression_paths(env: Environment, source: str) -> tuple[Path, ...]:
@@ -92,7 +98,7 @@ def expression_paths(env: Environment, source: str) -> tuple[Path, ...]:
         raise NotReusable("does not parse") from exc
     paths: set[Path] = set()
     _collect(expression, env, paths, set())
-    return tuple(sorted(paths, key=lambda path: tuple(map(str, path))))
+    return _covering(paths)
 
 
 def _collect_template(env: Environment, name: str, paths: set[Path], seen: set[str]) -> None:
@@ -148,6 +154,9 @@ def _template_names(expr: nodes.Expr) -> list[str]:
     raise NotReusable("a template named by a computed name")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def resolve(context: dict[str, Any], path: Path) -> Any:
     """The value at ``path``, stopping at the last plain container (so the key covers all of it).
 
@@ -157,6 +166,11 @@ def resolve(context: dict[str, Any], path: Path) -> Any:
     """
     value: Any = context.get(path[0], _MISSING) if isinstance(path[0], str) else _MISSING
     for segment in path[1:]:
+        if type(value) is dict:
+            if segment in _DICT_ATTRIBUTES:
+                return value
+            value = value.get(segment, _MISSING)
+            continue
         if isinstance(segment, str) and hasattr(type(value), segment):
             return value
         if isinstance(value, dict):
@@ -224,13 +238,21 @@ class Renderings:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._paths: dict[str, tuple[Path, ...] | None] = {}
+        self._seen: set[str] = set()
         self._kept: OrderedDict[tuple[str, ...], Any] = OrderedDict()
-        self.lasting: dict[int, tuple[Any, str]] = {}
-        """Fingerprints of lasting values by identity (see :class:`Keys`)."""
+        self.lasting: dict[tuple[int, Path], tuple[Any, str]] = {}
+        """Fingerprints of paths into lasting values, by the value's identity (see :class:`Keys`)."""
 
     def paths(self, env: Environment, name: str) -> tuple[Path, ...] | None:
-        """What template ``name`` may read, found once; None if it is never reused."""
+        """What template ``name`` may read, found once; None if it is not reused (this time).
+
+        A template is looked into when it renders the second time: one build renders each once,
+        and should not pay for reading them all.
+        """
         if name not in self._paths:
+            if name not in self._seen:
+                self._seen.add(name)
+                return None
             try:
                 self._paths[name] = read_paths(env, name)
             except Exception:  # noqa: BLE001 - not reused; rendering it reports what is wrong with it
@@ -254,9 +276,9 @@ class Renderings:
 class Keys:
     """Keys of the clauses rendered with one context: each path's fingerprint is made once.
 
-    ``lasting`` names context entries whose values last for the process and never change (the
-    labels, made once per language and kind): their fingerprints are kept in ``memo`` by identity
-    (holding the value), so they are not made again for every document.
+    ``lasting`` names context entries whose values are made once, shared by documents and never
+    changed (the labels, the resolved service levels): fingerprints of paths into them are kept in
+    ``memo`` by the entry's identity (holding the value), so they are not made again for every document.
     """
 
     def __init__(
@@ -264,7 +286,7 @@ class Keys:
         context: dict[str, Any],
         *,
         lasting: frozenset[str] = frozenset(),
-        memo: dict[int, tuple[Any, str]] | None = None,
+        memo: dict[tuple[int, Path], tuple[Any, str]] | None = None,
     ) -> None:
         self.context = context
         self.lasting = lasting
@@ -283,20 +305,23 @@ class Keys:
         return (name, *found)  # type: ignore[arg-type]
 
     def _print(self, path: Path) -> str | None:
-        value = resolve(self.context, path)
+        if path[0] not in self.context:  # a name the template sets itself, or a global such as ref()
+            self._prints[path] = "<missing>"
+            return "<missing>"
+        root = self.context[path[0]]
         lasting = path[0] in self.lasting
         if lasting:
-            kept = self.memo.get(id(value))
-            if kept is not None and kept[0] is value:
+            kept = self.memo.get((id(root), path))
+            if kept is not None and kept[0] is root:
                 self._prints[path] = kept[1]
                 return kept[1]
         try:
-            text: str | None = fingerprint(value)
+            text: str | None = fingerprint(resolve(self.context, path))
         except NotReusable:
             text = None
         if lasting and text is not None:
             if len(self.memo) > MAX_ENTRIES:
                 self.memo.clear()
-            self.memo[id(value)] = (value, text)
+            self.memo[(id(root), path)] = (root, text)
         self._prints[path] = text
         return text

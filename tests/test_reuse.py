@@ -9,6 +9,7 @@ of a batch and generated answers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from slagen.generate import Output, build_documents, generate
 from slagen.library import Library, load_library
 from slagen.model import Paragraph, plain_text
 from slagen.params import Duration
+from slagen.resolve import READS, resolve_service
 
 from .conftest import EXAMPLES, ROOT, example_with
 from .test_fuzz import share, valid_answers
@@ -79,14 +81,24 @@ def test_a_template_whose_reads_cannot_be_known_is_never_reused(source: str) -> 
     env = Environment(loader=DictLoader({"t": source, "bad": "{% include x %}"}))
     with pytest.raises(reuse.NotReusable):
         reuse.read_paths(env, "t")
-    assert reuse.Renderings().paths(env, "t") is None
+    renderings = reuse.Renderings()
+    assert renderings.paths(env, "t") is None  # the first time, not looked into
+    assert renderings.paths(env, "t") is None
 
 
 def test_a_template_that_does_not_compile_is_left_to_rendering_to_report() -> None:
     env = Environment(loader=DictLoader({"t": "{% include 'missing' %}", "u": "{{ x"}))
     renderings = reuse.Renderings()
+    for _ in range(2):
+        assert renderings.paths(env, "t") is None
+        assert renderings.paths(env, "u") is None
+
+
+def test_a_template_is_looked_into_when_it_renders_again() -> None:
+    env = Environment(loader=DictLoader({"t": "{{ agreement.reference }}"}))
+    renderings = reuse.Renderings()
     assert renderings.paths(env, "t") is None
-    assert renderings.paths(env, "u") is None
+    assert set(renderings.paths(env, "t") or ()) == {*reuse.HELPER_PATHS, ("agreement", "reference")}
 
 
 def test_a_path_stops_where_the_template_would_reach_the_value_through_an_attribute() -> None:
@@ -261,3 +273,31 @@ def test_a_condition_is_kept_under_the_values_it_reads() -> None:
     )
     with pytest.raises(reuse.NotReusable):
         reuse.expression_paths(env, "parties.provider.merchant and")
+
+
+class _Recording(dict[str, Any]):
+    """The answers' values, noting every key read."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self.read.add(key)
+        return super().get(key, default)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda path: path.stem)
+def test_the_resolved_service_is_kept_under_every_answer_it_reads(example: Path, library: Library) -> None:
+    answers = load_answers(example, library)
+    values = _Recording(answers.values)
+    with reuse.disabled():
+        fresh = resolve_service(dataclasses.replace(answers, values=values), library)
+    assert values.read <= set(READS)
+    assert resolve_service(answers, library) == fresh
+    if reuse.enabled():  # agreements that answer alike share the resolved service
+        assert resolve_service(answers, library) is resolve_service(load_answers(example, library), library)
