@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import copy
 import csv
 import datetime as dt
 import multiprocessing
@@ -149,17 +148,25 @@ def _slug(text: str) -> str:
 
 
 def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
-    """The base answers with the row's values set at their dotted keys; every key points at the row."""
-    data = copy.deepcopy(base.data)
+    """The base answers with the row's values set at their dotted keys; every key points at the row.
+
+    The groups a row changes are copied; the others are the base's own (nothing changes answers
+    once read), so a row costs what it changes.
+    """
+    data = dict(base.data)
+    copied: set[tuple[str, ...]] = set()
     problems = []
     for dotted, value in row.values.items():
         *groups, leaf = dotted.split(".")
         node = data
-        for group in groups:
-            child = node.setdefault(group, {})
+        for depth, group in enumerate(groups, start=1):
+            child = node.get(group, {})
             if not isinstance(child, dict):
                 problems.append(Problem(f"'{group}' is not a group of answers", table, row.number, dotted))
                 break
+            if tuple(groups[:depth]) not in copied:
+                child = node[group] = dict(child)
+                copied.add(tuple(groups[:depth]))
             node = child
         else:
             node[leaf] = value
@@ -168,35 +175,54 @@ def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
     lines = {key: row.number for key in base.lines}
     lines.update({tuple(dotted.split(".")): row.number for dotted in row.values})
     # the contract carries the answers of its row, so that `slagen inspect --answers` rebuilds it
-    dumped = _dump(data, base, {dotted.split(".", 1)[0] for dotted in row.values})
-    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{dumped}"
+    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{_dump(data, base)}"
     return YamlSource(table, data, lines, text)
 
 
-_BASE_DUMPS: dict[int, tuple[YamlSource, dict[str, str]]] = {}
+_BASE_DUMPS: dict[int, tuple[YamlSource, dict[tuple[str, ...], str]]] = {}
 
 
-def _dump(data: dict[str, Any], base: YamlSource, changed: set[str]) -> str:
-    """``data`` as YAML, one top-level group after the other; the groups a row leaves as in ``base`` dumped once.
+def _dump(data: dict[str, Any], base: YamlSource) -> str:
+    """``data`` as YAML; what it shares with the ``base`` answers (see :func:`merge_row`) dumped once per base.
 
-    A YAML mapping in block style is its entries one after the other, so each top-level entry is
-    dumped on its own (an object met under two groups is written out twice instead of as an alias).
+    A mapping in block style is its entries one after the other, so each top-level entry is dumped
+    on its own, and a changed group entry by entry (``group:`` once, then each entry's lines; an
+    object met under two entries is written out twice instead of as an alias).
     """
     kept = _BASE_DUMPS.get(id(base))
     if kept is None or kept[0] is not base:
         if len(_BASE_DUMPS) >= 8:
             _BASE_DUMPS.clear()
         kept = _BASE_DUMPS[id(base)] = (base, {})
-    dumps = kept[1]
+    dumps, shared = kept[1], base.data
+
+    def dumped(path: tuple[str, ...], value: Any, same: bool) -> str:
+        text = dumps.get(path) if same else None
+        if text is None:
+            nested = value
+            for key in reversed(path):
+                nested = {key: nested}
+            text = yaml.dump(nested, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+            if same:
+                dumps[path] = text
+        return text
+
     parts = []
     for key, value in data.items():
-        text = None if key in changed else dumps.get(key)
-        if text is None:
-            text = yaml.dump({key: value}, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
-            if key not in changed:
-                dumps[key] = text
-        parts.append(text)
+        before = shared.get(key)
+        if value is before or not isinstance(value, dict) or not value or not isinstance(before, dict):
+            parts.append(dumped((key,), value, value is before))
+            continue
+        texts = [dumped((key, name), item, item is before.get(name, _ABSENT)) for name, item in value.items()]
+        header = texts[0].split("\n", 1)[0] + "\n"
+        if header.endswith(":\n") and all(text.startswith(header) for text in texts):
+            parts += [header, *(text[len(header) :] for text in texts)]
+        else:  # a key YAML writes otherwise (a long one as '? key'): the group in one piece
+            parts.append(dumped((key,), value, False))
     return "".join(parts)
+
+
+_ABSENT = object()
 
 
 @dataclass(frozen=True, slots=True)

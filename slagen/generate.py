@@ -59,8 +59,9 @@ def build_documents(answers: Answers, library: Library, languages: Iterable[str]
     if service.multi_level:
         provenance["slagen.tiers"] = ",".join(tier.id for tier in service.offered)
     documents = []
+    shared: dict[tuple[int, tuple[str | int, ...]], tuple[object, str]] = {}  # one agreement's languages
     for lang in languages:
-        document = number_document(render_document(answers, service, library, lang, today=today))
+        document = number_document(render_document(answers, service, library, lang, today=today, shared=shared))
         document.properties = {**provenance, "slagen.language": lang}
         document.answers_text = answers.source.text
         documents.append(document)

@@ -150,12 +150,20 @@ def iter_inlines(blocks: list[Block]) -> list[Inline]:
     return out
 
 
-_MARKED: OrderedDict[int, tuple[list[Block], tuple[Ref | TermUse, ...]]] = OrderedDict()
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """The cross-references and the term uses inside some blocks, each in document order."""
+
+    refs: tuple[Ref, ...]
+    terms: tuple[TermUse, ...]
+
+
+_MARKED: OrderedDict[int, tuple[list[Block], Marks]] = OrderedDict()
 _MARKED_KEPT = 4096
 
 
-def marked_runs(blocks: list[Block]) -> tuple[Ref | TermUse, ...]:
-    """The cross-references and term uses inside ``blocks``, in document order.
+def marks(blocks: list[Block]) -> Marks:
+    """The cross-references and term uses inside ``blocks``.
 
     Kept per block list: a clause's blocks come from :func:`slagen.markup.parse_markup`, whose
     results are shared by every document that renders the same text and never change, so each
@@ -165,11 +173,14 @@ def marked_runs(blocks: list[Block]) -> tuple[Ref | TermUse, ...]:
     if kept is not None and kept[0] is blocks:
         _MARKED.move_to_end(id(blocks))
         return kept[1]
-    marked = tuple(run for run in iter_inlines(blocks) if isinstance(run, (Ref, TermUse)))
-    _MARKED[id(blocks)] = (blocks, marked)
+    runs = iter_inlines(blocks)
+    found = Marks(
+        tuple(run for run in runs if isinstance(run, Ref)), tuple(run for run in runs if isinstance(run, TermUse))
+    )
+    _MARKED[id(blocks)] = (blocks, found)
     if len(_MARKED) > _MARKED_KEPT:
         _MARKED.popitem(last=False)
-    return marked
+    return found
 
 
 def plain_text(runs: list[Inline], numbers: dict[str, str] | None = None) -> str:

@@ -10,7 +10,7 @@ so is a defined term that is defined twice or used without a definition.
 from __future__ import annotations
 
 from slagen.errors import Problem, TemplateError
-from slagen.model import Document, Ref, iter_inlines, marked_runs
+from slagen.model import Document, Ref, iter_inlines, marks
 from slagen.terms import check_terms
 
 
@@ -25,7 +25,7 @@ def number_document(document: Document) -> Document:
             numbers[clause.id] = clause.number
     problems = []
     for clause in document.clauses():
-        for run in [*clause.title, *marked_runs(clause.blocks)]:
+        for run in [*clause.title, *marks(clause.blocks).refs]:
             if isinstance(run, Ref) and run.target not in numbers:
                 problems.append(
                     Problem(

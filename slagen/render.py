@@ -133,7 +133,11 @@ def get_environment(library: Library) -> SandboxedEnvironment:
             env.filters[name] = _bounded_filter(name, function)
         env.globals.update(ref=_ref, define=_define, term=_term, target=_target, range=_range)
         env.globals.pop("lipsum", None)  # writes pages of text on request; no clause needs it
-        env.slagen_renderings = reuse.Renderings()  # type: ignore[attr-defined]
+        cache = env.bytecode_cache
+        store = None
+        if isinstance(cache, FileSystemBytecodeCache):
+            store = Path(cache.directory) / f"__slagen_{_CODE_VERSION}_reads.json"
+        env.slagen_renderings = reuse.Renderings(store=store)  # type: ignore[attr-defined]
         library.cache["jinja"] = env
     return env
 
@@ -547,9 +551,19 @@ def _term_text(context: Context, term: str) -> str:
 
 
 def render_document(
-    answers: Answers, service: ServiceLevels, library: Library, language: str, *, today: dt.date
+    answers: Answers,
+    service: ServiceLevels,
+    library: Library,
+    language: str,
+    *,
+    today: dt.date,
+    shared: dict[tuple[int, reuse.Path], tuple[Any, str]] | None = None,
 ) -> Document:
-    """Render every selected clause of ``answers`` in ``language`` into an unnumbered document."""
+    """Render every selected clause of ``answers`` in ``language`` into an unnumbered document.
+
+    ``shared`` is given to the documents of one agreement in its languages: what they read alike
+    is fingerprinted once for all of them (see :class:`slagen.reuse.Keys`).
+    """
     labels = kind_labels(library, language, str(answers.values.get("agreement.kind") or "external"))
     locale = str(labels["locale"])
     context = {
@@ -563,7 +577,7 @@ def render_document(
     env = get_environment(library)
     front: list[Block] = []
     sections: dict[str, Section] = {}
-    rendered = _render_clauses(env, answers.clauses, language, context)
+    rendered = _render_clauses(env, answers.clauses, language, context, shared)
     for clause in answers.clauses:
         title, blocks = rendered[clause.id]
         if clause.section == FRONT_SECTION:
@@ -717,16 +731,20 @@ def _level(level: Level, service: ServiceLevels, language: str, locale: str, ter
 
 
 def _render_clauses(
-    env: SandboxedEnvironment, clauses: list[Clause], language: str, context: dict[str, Any]
+    env: SandboxedEnvironment,
+    clauses: list[Clause],
+    language: str,
+    context: dict[str, Any],
+    shared: dict[tuple[int, reuse.Path], tuple[Any, str]] | None,
 ) -> dict[str, tuple[list[Inline] | None, list[Block]]]:
     """Every clause rendered; those marked ``renders_last`` after the others, seeing the defined terms."""
     renderings: reuse.Renderings | None = getattr(env, "slagen_renderings", None)
     memo = renderings.lasting if renderings is not None else None
-    keys = reuse.Keys(context, lasting=_LASTING, memo=memo)
+    keys = reuse.Keys(context, lasting=_LASTING, memo=memo, shared=shared)
     rendered = {clause.id: _reused_clause(env, clause, language, keys) for clause in clauses if not clause.renders_last}
     late = [clause for clause in clauses if clause.renders_last]
     if late:
-        keys = reuse.Keys({**context, **term_context(rendered)}, lasting=_LASTING, memo=memo)
+        keys = reuse.Keys({**context, **term_context(rendered)}, lasting=_LASTING, memo=memo, shared=shared)
         rendered.update((clause.id, _reused_clause(env, clause, language, keys)) for clause in late)
     return rendered
 

@@ -30,10 +30,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 import os
+import pathlib
 import reprlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -77,10 +80,13 @@ def disabled() -> Iterator[None]:
         _enabled = before
 
 
-def read_paths(env: Environment, name: str) -> tuple[Path, ...]:
-    """Every context path template ``name`` (and what it includes) may read, sorted; raise :class:`NotReusable`."""
+def read_paths(env: Environment, name: str, sources: set[str] | None = None) -> tuple[Path, ...]:
+    """Every context path template ``name`` (and what it includes) may read, sorted; raise :class:`NotReusable`.
+
+    ``sources``, if given, receives the names of the templates looked into.
+    """
     paths: set[Path] = set(HELPER_PATHS)
-    _collect_template(env, name, paths, set())
+    _collect_template(env, name, paths, sources if sources is not None else set())
     return _covering(paths)
 
 
@@ -233,10 +239,17 @@ def _exact_dataclass(kind: type) -> bool:
 
 
 class Renderings:
-    """The kept renderings of one library: key → result, least recently used dropped first."""
+    """The kept renderings of one library: key → result, least recently used dropped first.
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    What each template reads is kept between runs in ``store`` (a JSON file beside Jinja's
+    compiled templates), with a digest of every template it was read from: a batch then reuses
+    renderings from its first row, and a changed template is looked into again.
+    """
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, store: pathlib.Path | None = None) -> None:
         self.max_entries = max_entries
+        self.store = store
+        self._stored: dict[str, Any] | None = None
         self._paths: dict[str, tuple[Path, ...] | None] = {}
         self._seen: set[str] = set()
         self._kept: OrderedDict[tuple[str, ...], Any] = OrderedDict()
@@ -249,15 +262,58 @@ class Renderings:
         A template is looked into when it renders the second time: one build renders each once,
         and should not pay for reading them all.
         """
-        if name not in self._paths:
-            if name not in self._seen:
-                self._seen.add(name)
-                return None
+        if name in self._paths:
+            return self._paths[name]
+        stored = self._load(env, name)
+        if stored is not _MISSING:
+            self._paths[name] = stored
+            return stored  # type: ignore[no-any-return]
+        if name not in self._seen:
+            self._seen.add(name)
+            return None
+        sources: set[str] = set()
+        try:
+            paths: tuple[Path, ...] | None = read_paths(env, name, sources)
+        except NotReusable:
+            paths = None
+        except Exception:  # noqa: BLE001 - not reused; rendering it reports what is wrong with it
+            self._paths[name] = None
+            return None
+        self._paths[name] = paths
+        self._save(env, name, paths, sources)
+        return paths
+
+    def _load(self, env: Environment, name: str) -> Any:
+        """What ``name`` reads as the store has it, if every template it was read from is unchanged."""
+        if self.store is None:
+            return _MISSING
+        if self._stored is None:
             try:
-                self._paths[name] = read_paths(env, name)
-            except Exception:  # noqa: BLE001 - not reused; rendering it reports what is wrong with it
-                self._paths[name] = None
-        return self._paths[name]
+                loaded = json.loads(self.store.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
+            self._stored = loaded if isinstance(loaded, dict) else {}
+        entry = self._stored.get(_stored_name(env, name))
+        try:
+            if not isinstance(entry, dict) or entry["sources"] != _digests(env, entry["sources"]):
+                return _MISSING
+            paths = entry["paths"]
+            return None if paths is None else tuple(tuple(path) for path in paths)
+        except Exception:  # noqa: BLE001 - a store that does not fit is not used
+            return _MISSING
+
+    def _save(self, env: Environment, name: str, paths: tuple[Path, ...] | None, sources: set[str]) -> None:
+        if self.store is None or self._stored is None:
+            return
+        try:
+            if len(self._stored) >= MAX_ENTRIES:
+                self._stored.clear()
+            self._stored[_stored_name(env, name)] = {"sources": _digests(env, sources), "paths": paths}
+            temporary = self.store.with_name(f"{self.store.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self._stored), encoding="utf-8")
+            os.replace(temporary, self.store)
+        except Exception:  # noqa: BLE001, S110 - not kept: looked into again next time
+            pass
 
     def get(self, key: tuple[str, ...]) -> Any:
         """The result kept under ``key``, or None."""
@@ -279,6 +335,8 @@ class Keys:
     ``lasting`` names context entries whose values are made once, shared by documents and never
     changed (the labels, the resolved service levels): fingerprints of paths into them are kept in
     ``memo`` by the entry's identity (holding the value), so they are not made again for every document.
+    Those of the other entries are kept the same way in ``shared``, which lives as long as one
+    agreement's documents: its languages share most of their answers.
     """
 
     def __init__(
@@ -287,10 +345,12 @@ class Keys:
         *,
         lasting: frozenset[str] = frozenset(),
         memo: dict[tuple[int, Path], tuple[Any, str]] | None = None,
+        shared: dict[tuple[int, Path], tuple[Any, str]] | None = None,
     ) -> None:
         self.context = context
         self.lasting = lasting
         self.memo = memo if memo is not None else {}
+        self.shared = shared if shared is not None else {}
         self._prints: dict[Path, str | None] = {}
 
     def key(self, name: str, paths: tuple[Path, ...]) -> tuple[str, ...] | None:
@@ -309,19 +369,32 @@ class Keys:
             self._prints[path] = "<missing>"
             return "<missing>"
         root = self.context[path[0]]
-        lasting = path[0] in self.lasting
-        if lasting:
-            kept = self.memo.get((id(root), path))
-            if kept is not None and kept[0] is root:
-                self._prints[path] = kept[1]
-                return kept[1]
+        memo = self.memo if path[0] in self.lasting else self.shared
+        kept = memo.get((id(root), path))
+        if kept is not None and kept[0] is root:
+            self._prints[path] = kept[1]
+            return kept[1]
         try:
             text: str | None = fingerprint(resolve(self.context, path))
         except NotReusable:
             text = None
-        if lasting and text is not None:
-            if len(self.memo) > MAX_ENTRIES:
-                self.memo.clear()
-            self.memo[(id(root), path)] = (root, text)
+        if text is not None:
+            if len(memo) > MAX_ENTRIES:
+                memo.clear()
+            memo[(id(root), path)] = (root, text)
         self._prints[path] = text
         return text
+
+
+def _stored_name(env: Environment, name: str) -> str:
+    """A template's name in the store: with the library's templates directory, as several libraries share it."""
+    return f"{getattr(env.loader, 'root', '')}|{name}"
+
+
+def _digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
+    """A digest of each template's source, by name."""
+    assert env.loader is not None
+    return {
+        name: hashlib.sha256(env.loader.get_source(env, name)[0].encode("utf-8")).hexdigest()[:32]
+        for name in sorted(names)
+    }

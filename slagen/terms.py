@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from slagen.errors import Problem
-from slagen.model import Block, Document, Inline, TermUse, iter_inlines, marked_runs
+from slagen.model import Block, Document, Inline, TermUse, iter_inlines, marks
 
 FRONT = "front"
 """Where the front matter's terms are defined (it has no number to refer to)."""
@@ -37,7 +37,7 @@ def term_context(rendered: Mapping[str, Rendered]) -> dict[str, Any]:
     defined: dict[str, dict[str, str]] = {}
     used: set[str] = set()
     for clause_id, (title, blocks) in rendered.items():
-        for use in _term_uses([*(title or []), *marked_runs(blocks)]):
+        for use in [*_term_uses(title or []), *marks(blocks).terms]:
             if use.defining:
                 defined.setdefault(use.term, {"id": use.term, "text": use.text, "clause": clause_id})
             else:
@@ -56,12 +56,12 @@ def _sort_key(text: str) -> str:
 
 def check_terms(document: Document) -> list[Problem]:
     """Terms ``document`` defines more than once or uses without defining, one problem each."""
-    places: list[tuple[str, list[Inline]]] = [(FRONT, iter_inlines(document.front))]
-    places += [(clause.id, [*clause.title, *marked_runs(clause.blocks)]) for clause in document.clauses()]
+    places: list[tuple[str, list[TermUse]]] = [(FRONT, _term_uses(iter_inlines(document.front)))]
+    places += [(clause.id, [*_term_uses(clause.title), *marks(clause.blocks).terms]) for clause in document.clauses()]
     defined: dict[str, str] = {}
     problems: list[Problem] = []
-    for where, runs in places:
-        for use in _term_uses(runs):
+    for where, uses in places:
+        for use in uses:
             if use.defining and use.term in defined and defined[use.term] != where:
                 message = (
                     f"{_name(where)} ({document.language}) defines the term '{use.term}', "
@@ -70,8 +70,8 @@ def check_terms(document: Document) -> list[Problem]:
                 problems.append(Problem(message, _file(where, document.language)))
             elif use.defining:
                 defined[use.term] = where
-    for where, runs in places:
-        missing = sorted({use.term for use in _term_uses(runs) if not use.defining and use.term not in defined})
+    for where, uses in places:
+        missing = sorted({use.term for use in uses if not use.defining and use.term not in defined})
         for term in missing:
             message = (
                 f"{_name(where)} ({document.language}) uses the term '{term}', which the agreement does not define"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from pathlib import Path
@@ -139,3 +140,14 @@ def test_each_row_carries_its_own_answers(tmp_path: Path) -> None:
         assert merged.text.startswith(f"# slagen batch: {table} row {row.number} on top of {DEMO}\n")
     # the groups a row leaves alone are the base's, word for word
     assert yaml.safe_load(merge_row(base, rows[0], str(table)).text)["service"]["catalog"] == "telemarketing"
+
+
+def test_a_row_is_dumped_as_yaml_dumps_it_whole_and_leaves_the_base_as_it_was(tmp_path: Path) -> None:
+    base = load_yaml(DEMO)
+    before = copy.deepcopy(base.data)
+    odd = {"parties.customer.yes": "x", "parties.customer." + "k" * 200: "long", "new.group": [1, {"a": None}]}
+    for values in [{"parties.customer.name": "A"}, {"agreement.reference": "R", **odd}, {"service.tier": "basic"}]:
+        merged = merge_row(base, Row(2, values), "t.csv")
+        whole = yaml.dump(merged.data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False)
+        assert merged.text.split("\n", 1)[1] == whole
+    assert base.data == before

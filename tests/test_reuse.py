@@ -301,3 +301,30 @@ def test_the_resolved_service_is_kept_under_every_answer_it_reads(example: Path,
     assert resolve_service(answers, library) == fresh
     if reuse.enabled():  # agreements that answer alike share the resolved service
         assert resolve_service(answers, library) is resolve_service(load_answers(example, library), library)
+
+
+def test_what_templates_read_is_kept_between_runs_until_a_template_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "reads.json"
+    templates = {"t": "{{ agreement.reference }}{% include 'inc' %}", "inc": "{{ parties.customer.name }}"}
+    expected = {*reuse.HELPER_PATHS, ("agreement", "reference"), ("parties", "customer", "name")}
+    first = reuse.Renderings(store=store)
+    env = Environment(loader=DictLoader(templates))
+    assert first.paths(env, "t") is None
+    assert set(first.paths(env, "t") or ()) == expected
+    assert store.exists()
+
+    def not_again(*args: Any) -> Any:
+        raise AssertionError("looked into again")
+
+    with monkeypatch.context() as patch:  # the next run takes it from the store, at once
+        patch.setattr(reuse, "read_paths", not_again)
+        assert set(reuse.Renderings(store=store).paths(env, "t") or ()) == expected
+    templates["inc"] = "{{ parties.provider.name }}"  # an included template changes: looked into again
+    changed = Environment(loader=DictLoader(templates))
+    again = reuse.Renderings(store=store)
+    assert again.paths(changed, "t") is None
+    assert ("parties", "provider", "name") in (again.paths(changed, "t") or ())
+    store.write_text("{not json", encoding="utf-8")
+    assert reuse.Renderings(store=store).paths(env, "t") is None  # a broken store is not used

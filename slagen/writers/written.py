@@ -15,7 +15,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from slagen.model import Block, Document, Ref, marked_runs
+from slagen.model import Block, Document, marks
 
 MAX_ENTRIES = 1024
 """Block lists kept per writer (least recently used go first), so memory stays flat in a batch."""
@@ -48,7 +48,7 @@ class WrittenClauses:
         """Where the written form of ``blocks`` is kept, and its key there."""
         entry = self._entries.get(id(blocks))
         if entry is None or entry.blocks is not blocks:
-            targets = tuple(run.target for run in marked_runs(blocks) if isinstance(run, Ref))
+            targets = tuple(run.target for run in marks(blocks).refs)
             entry = self._entries[id(blocks)] = _Entry(blocks, targets)
             if len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
