@@ -39,6 +39,7 @@ from slagen.output import flush_to_disk, write_outputs  # noqa: E402
 
 TIERS = ("basic", "professional", "premium")
 _first_rss: dict[int, int] = {}
+_built: dict[int, int] = {}
 _NOTES = Path()
 """Where each process notes its memory (set before the workers are forked)."""
 
@@ -58,11 +59,13 @@ def _cpu_seconds() -> tuple[float, float]:
 
 
 def measured_build_row(job: batch.BatchJob) -> tuple[batch.RowResult, list[Output]]:
-    """build_row, noting the process's memory now and after its first row (in a file named by its pid)."""
+    """build_row, noting the process's memory after its first row and every 25th (in a file named by its pid)."""
     result, outputs = batch.build_row(job)
-    rss = _rss_kib()
-    first = _first_rss.setdefault(os.getpid(), rss)
-    (_NOTES / str(os.getpid())).write_text(f"{first} {rss}", encoding="ascii")
+    built = _built[os.getpid()] = _built.get(os.getpid(), 0) + 1
+    if built == 1 or built % 25 == 0:  # reading and noting the memory costs too: not for every row
+        rss = _rss_kib()
+        first = _first_rss.setdefault(os.getpid(), rss)
+        (_NOTES / str(os.getpid())).write_text(f"{first} {rss}", encoding="ascii")
     return result, outputs
 
 
