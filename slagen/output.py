@@ -62,8 +62,9 @@ def _write_temporary(path: Path, data: bytes) -> tuple[Path, int]:
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(name)
     try:
-        with open(handle, "wb", closefd=False) as stream:
-            stream.write(data)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
         os.fchmod(handle, 0o644)
     except BaseException:
         os.close(handle)
