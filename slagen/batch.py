@@ -15,6 +15,7 @@ import collections
 import concurrent.futures
 import csv
 import datetime as dt
+import gc
 import multiprocessing
 import re
 import unicodedata
@@ -334,12 +335,14 @@ def _in_workers(
             yield from pool.map(build, jobs, chunksize=chunk)
         return
     _FORKED = (jobs, build, write)
+    gc.freeze()  # what the workers inherit (library, templates, kept renderings) is never collected
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             yield from pool.map(_build_forked, range(len(jobs)), chunksize=chunk)
     finally:
         _FORKED = None
+        gc.unfreeze()
 
 
 def _build_forked(index: int) -> tuple[RowResult, list[Output]]:
