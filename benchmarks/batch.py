@@ -39,6 +39,9 @@ from slagen.output import flush_to_disk, write_outputs  # noqa: E402
 
 TIERS = ("basic", "professional", "premium")
 _first_rss: dict[int, int] = {}
+_middle_rss: dict[int, int] = {}
+_MIDDLE = 2500
+"""Memory is also noted after a worker's 2,500th row: from there on it should stay flat."""
 _built: dict[int, int] = {}
 _NOTES = Path()
 """Where each process notes its memory (set before the workers are forked)."""
@@ -65,7 +68,8 @@ def measured_build_row(job: batch.BatchJob) -> tuple[batch.RowResult, list[Outpu
     if built == 1 or built % 25 == 0:  # reading and noting the memory costs too: not for every row
         rss = _rss_kib()
         first = _first_rss.setdefault(os.getpid(), rss)
-        (_NOTES / str(os.getpid())).write_text(f"{first} {rss}", encoding="ascii")
+        middle = _middle_rss.setdefault(os.getpid(), rss) if built >= _MIDDLE else rss
+        (_NOTES / str(os.getpid())).write_text(f"{first} {middle} {rss}", encoding="ascii")
     return result, outputs
 
 
@@ -125,10 +129,11 @@ def main() -> int:
         f"  CPU per contract: {workers_cpu / max(built, 1) * 1000:.1f} ms in the workers, "
         f"{parent_cpu / max(built, 1) * 1000:.1f} ms in the parent (its writer threads included)"
     )
-    for pid, (first, last) in sorted(workers.items()):
+    for pid, (first, middle, last) in sorted(workers.items()):
         print(
-            f"  worker {pid}: RSS {first / 1024:.1f} MiB after its first rows, {last / 1024:.1f} MiB at the end "
-            f"({(last - first) / 1024:+.1f} MiB)"
+            f"  worker {pid}: RSS {first / 1024:.1f} MiB after its first row, {middle / 1024:.1f} MiB after row "
+            f"{_MIDDLE} (if it built that many), {last / 1024:.1f} MiB at the end ({(last - middle) / 1024:+.1f} MiB "
+            "since)"
         )
     print(f"  parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
     return 0

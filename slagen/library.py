@@ -171,8 +171,14 @@ def load_library(root: Path | None = None, *, fresh: bool = False) -> Library:
     ``fresh`` reads it again without the per-process cache (and leaves the cache as it was), for a
     one-off look such as ``slagen lint``.
     """
-    path = (root or default_library_path()).resolve()
+    path = root.resolve() if root is not None else _default_root()
     return _load_library.__wrapped__(path) if fresh else _load_library(path)
+
+
+@functools.cache
+def _default_root() -> Path:
+    """The bundled library's directory, resolved once (a batch asks for its library on every row)."""
+    return default_library_path().resolve()
 
 
 @functools.lru_cache(maxsize=8)

@@ -136,7 +136,7 @@ def get_environment(library: Library) -> SandboxedEnvironment:
         cache = env.bytecode_cache
         store = None
         if isinstance(cache, FileSystemBytecodeCache):
-            store = Path(cache.directory) / f"__slagen_{_CODE_VERSION}_reads.json"
+            store = Path(cache.directory) / f"__slagen_{_CODE_VERSION}_reads_{reuse.ANALYSIS}.json"
         env.slagen_renderings = reuse.Renderings(store=store)  # type: ignore[attr-defined]
         library.cache["jinja"] = env
     return env

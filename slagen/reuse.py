@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import meta, nodes
 from jinja2.environment import Environment
 from jinja2.parser import Parser
 
@@ -48,6 +48,9 @@ Path = tuple[str | int, ...]
 
 HELPER_PATHS: tuple[Path, ...] = (("locale",), ("labels", "terms"), ("labels", "document"), ("tier",))
 """What ``ref``/``define``/``term``/``target`` and the formatting filters read from the context."""
+
+ANALYSIS = "2"
+"""Part of the store's file name: raise it when what :func:`read_paths` finds changes."""
 
 MAX_ENTRIES = 2048
 """Renderings kept per process (least recently used go first), so memory stays flat in a batch."""
@@ -103,7 +106,7 @@ def expression_paths(env: Environment, source: str) -> tuple[Path, ...]:
     except Exception as exc:  # evaluating it reports what is wrong with it
         raise NotReusable("does not parse") from exc
     paths: set[Path] = set()
-    _collect(expression, env, paths, set())
+    _collect(expression, paths, [])
     return _covering(paths)
 
 
@@ -114,10 +117,20 @@ def _collect_template(env: Environment, name: str, paths: set[Path], seen: set[s
     if env.loader is None:
         raise NotReusable("no loader")
     source = env.loader.get_source(env, name)[0]
-    _collect(env.parse(source, name), env, paths, seen)
+    tree = env.parse(source, name)
+    found: set[Path] = set()
+    included: list[str] = []
+    _collect(tree, found, included)
+    # Only the names the template looks up in its context (as Jinja's compiler finds them: not those
+    # it sets itself, loop or macro variables, imports) read values it is given.
+    given = meta.find_undeclared_variables(tree)
+    paths.update(path for path in found if path[0] in given)
+    for other in included:  # what they read counts as they read it
+        _collect_template(env, other, paths, seen)
 
 
-def _collect(node: nodes.Node, env: Environment, paths: set[Path], seen: set[str]) -> None:
+def _collect(node: nodes.Node, paths: set[Path], included: list[str]) -> None:
+    """The paths read below ``node`` into ``paths``, the templates it includes, imports or extends into ``included``."""
     if isinstance(node, (nodes.Getattr, nodes.Getitem)):
         path = _chain(node)
         if path is not None:
@@ -128,12 +141,11 @@ def _collect(node: nodes.Node, env: Environment, paths: set[Path], seen: set[str
             paths.add((node.name,))
         return
     elif isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-        for template in _template_names(node.template):
-            _collect_template(env, template, paths, seen)
+        included += _template_names(node.template)
     elif isinstance(node, nodes.Filter) and node.name in _NONDETERMINISTIC_FILTERS:
         raise NotReusable(f"filter {node.name}")
     for child in node.iter_child_nodes():
-        _collect(child, env, paths, seen)
+        _collect(child, paths, included)
 
 
 def _chain(node: nodes.Node) -> Path | None:
@@ -252,6 +264,7 @@ class Renderings:
         self._stored: dict[str, Any] | None = None
         self._paths: dict[str, tuple[Path, ...] | None] = {}
         self._seen: set[str] = set()
+        self._once: OrderedDict[int, None] = OrderedDict()
         self._kept: OrderedDict[tuple[str, ...], Any] = OrderedDict()
         self.lasting: dict[tuple[int, Path], tuple[Any, str]] = {}
         """Fingerprints of paths into lasting values, by the value's identity (see :class:`Keys`)."""
@@ -323,7 +336,18 @@ class Renderings:
         return result
 
     def put(self, key: tuple[str, ...], result: Any) -> None:
-        """Keep ``result`` under ``key``."""
+        """Keep ``result`` under ``key`` when that key comes the second time.
+
+        A rendering that reads what differs in every agreement (the front matter naming the
+        customer) would otherwise push out the ones that come again; only the key's hash is
+        remembered the first time.
+        """
+        digest = hash(key)
+        if digest not in self._once:
+            self._once[digest] = None
+            if len(self._once) > self.max_entries:
+                self._once.popitem(last=False)
+            return
         self._kept[key] = result
         if len(self._kept) > self.max_entries:
             self._kept.popitem(last=False)
