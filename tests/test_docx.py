@@ -106,9 +106,10 @@ def test_zip_is_what_zipfile_writes_for_the_same_parts(outputs: dict[str, bytes]
     [[], [0], [5], [5, 5], [0, 3, 9], [1, 2, 3, 4]],
 )
 @pytest.mark.parametrize("deflated", [(), (0,), (1,), (0, 2), (1, 2, 3)])
-def test_pieces_deflated_apart_inflate_to_the_whole(cuts: list[int], deflated: tuple[int, ...]) -> None:
-    data = b"<w:p>Der Auftragnehmer verpflichtet sich</w:p>" * 50
-    bounds = [0, *(cut * 100 for cut in cuts), len(data)]
+@pytest.mark.parametrize("repeat", [1, 50, 3000])  # stored blocks, deflated runs, runs over 64 KiB
+def test_pieces_deflated_apart_inflate_to_the_whole(cuts: list[int], deflated: tuple[int, ...], repeat: int) -> None:
+    data = b"<w:p>Der Auftragnehmer verpflichtet sich</w:p>" * repeat
+    bounds = sorted({0, *(min(cut * 100, len(data)) for cut in cuts), len(data)})
     pieces: list[bytes | Deflated] = [data[a:b] for a, b in itertools.pairwise(bounds)]
     pieces = [deflate_piece(p) if i in deflated and isinstance(p, bytes) else p for i, p in enumerate(pieces)]
     entry = deflate_pieces("word/document.xml", pieces)

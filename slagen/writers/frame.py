@@ -35,15 +35,23 @@ from slagen.errors import InputError
 from slagen.model import Document
 from slagen.provenance import add_provenance_parts
 from slagen.reference import ReferenceInfo, reference_info
-from slagen.writers.package import Deflated, Entry, deflate, deflate_pieces, package_parts, zip_entries
+from slagen.writers.package import (
+    Deflated,
+    Entry,
+    deflate,
+    deflate_piece,
+    deflate_pieces,
+    package_parts,
+    zip_entries,
+)
 from slagen.writers.written import WrittenClauses
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 """Stands for the document's date in the core properties and comments while the frame is made."""
 _CORE_VALUES = ("title", "subject", "identifier", "language")
 
-Pieces = tuple[bytes | str, ...]
-"""A part's bytes, split at its markers: fixed bytes and the names of the values filled in."""
+Pieces = tuple[Deflated | str, ...]
+"""A part's bytes, split at its markers: fixed bytes (deflated once) and the names of the values filled in."""
 
 
 def w_date(timestamp: dt.datetime) -> str:
@@ -222,26 +230,20 @@ def frame(reference: bytes, *, review: bool, properties: bool, answers: bool) ->
 
 
 def _deflated(name: str, pieces: Pieces, values: Mapping[str, bytes | list[bytes | Deflated]]) -> Entry:
-    filled = [piece if isinstance(piece, bytes) else values[piece] for piece in pieces]
-    if all(isinstance(piece, bytes) for piece in filled):
-        return deflate(name, b"".join(filled))  # type: ignore[arg-type]
-    return deflate_pieces(name, _runs_of_bytes(filled))
+    """A part with its values filled in: its fixed pieces come deflated, the values are packed now."""
+    return deflate_pieces(name, _flat(pieces, values))
 
 
-def _runs_of_bytes(filled: list[bytes | list[bytes | Deflated]]) -> Iterator[bytes | Deflated]:
-    """The pieces flattened, consecutive bytes joined (each run deflated in one call)."""
-    run: list[bytes] = []
-    for value in filled:
-        for piece in [value] if isinstance(value, bytes) else value:
-            if isinstance(piece, bytes):
-                run.append(piece)
-                continue
-            if run:
-                yield b"".join(run)
-                run = []
+def _flat(pieces: Pieces, values: Mapping[str, bytes | list[bytes | Deflated]]) -> Iterator[bytes | Deflated]:
+    for piece in pieces:
+        if isinstance(piece, Deflated):
             yield piece
-    if run:
-        yield b"".join(run)
+            continue
+        value = values[piece]
+        if isinstance(value, bytes):
+            yield value
+        else:
+            yield from value
 
 
 def _split(
@@ -252,17 +254,17 @@ def _split(
     found: set[str] = set()
     result: list[Entry | tuple[str, Pieces]] = []
     for name, blob in parts:
-        pieces: list[bytes | str] = []
+        pieces: list[Deflated | str] = []
         position = 0
         for match in pattern.finditer(blob):
             if match.start() > position:
-                pieces.append(blob[position : match.start()])
+                pieces.append(deflate_piece(blob[position : match.start()]))
             slot = markers[match.group().decode()]
             pieces.append(slot)
             found.add(slot)
             position = match.end()
         if position < len(blob):
-            pieces.append(blob[position:])
+            pieces.append(deflate_piece(blob[position:]))
         result.append((name, tuple(pieces)) if position else deflate(name, blob))
     return tuple(result), found
 

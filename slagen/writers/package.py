@@ -86,26 +86,58 @@ def deflate_piece(data: bytes) -> Deflated:
     return Deflated(data, packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH))
 
 
+STORE_BELOW = 1024
+"""Bytes shorter than this are put into an entry as stored blocks, not deflated (see :func:`deflate_pieces`)."""
+_FINAL = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15).flush()
+"""An empty final block: what ends a deflate stream made of pieces."""
+
+
 def deflate_pieces(name: str, pieces: Iterable[bytes | Deflated]) -> Entry:
-    """The zip entry ``name`` holding ``pieces`` in order: bytes deflated here, deflated pieces as they are."""
+    """The zip entry ``name`` holding ``pieces`` in order: deflated pieces as they are, bytes packed here.
+
+    Consecutive bytes are packed together: deflated when there are :data:`STORE_BELOW` or more, else
+    put in as stored blocks (what changes from one document to the next is mostly a few names and
+    dates, where zlib would cost more than it saves; what stays the same comes deflated already).
+    """
     packed: list[bytes] = []
     crc = size = 0
-    packer = None
+    run: list[bytes] = []
+
+    def pack_run() -> None:
+        data = b"".join(run)
+        run.clear()
+        if len(data) >= STORE_BELOW:
+            packed.append(deflate_piece(data).packed)
+        else:
+            packed.append(stored_blocks(data))
+
     for piece in pieces:
         if isinstance(piece, Deflated):
-            if packer is not None:
-                packed.append(packer.flush(zlib.Z_FULL_FLUSH))
-                packer = None
+            if run:
+                pack_run()
             packed.append(piece.packed)
             data = piece.data
         else:
-            packer = packer or zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
-            packed.append(packer.compress(piece))
+            run.append(piece)
             data = piece
         crc = zlib.crc32(data, crc)
         size += len(data)
-    packed.append((packer or zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)).flush())  # the final block
+    if run:
+        pack_run()
+    packed.append(_FINAL)
     return Entry(name.encode("ascii"), crc, size, b"".join(packed))
+
+
+def stored_blocks(data: bytes) -> bytes:
+    """``data`` as stored (uncompressed) deflate blocks, not the last; the stream must be at a byte boundary."""
+    out: list[bytes] = []
+    for start in range(0, len(data), 0xFFFF):
+        chunk = data[start : start + 0xFFFF]
+        out += (_STORED.pack(0, len(chunk), len(chunk) ^ 0xFFFF), chunk)
+    return b"".join(out)
+
+
+_STORED = struct.Struct("<BHH")
 
 
 def zip_entries(entries: Iterable[Entry]) -> bytes:
