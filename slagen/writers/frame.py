@@ -6,12 +6,12 @@ header and footer parts, a different first page, the core properties, the commen
 provenance parts. Each place whose content differs between documents gets a marker: the
 body, the text of the header and footer, the list restarts in ``numbering.xml``, the
 comments, the values of the core properties and the provenance parts. The package is then
-serialized and split at the markers (the parts without one are deflated there and then). A
-document is these parts with its values filled in, zipped in one pass, with no XML parsed and
-no python-docx object made per document.
+serialized and split at the markers (the parts without one, and the fixed pieces between the
+markers, are deflated there and then). A document is these parts with its values spliced in,
+zipped in one pass, with no XML parsed and no python-docx object made per document.
 
 Each marker is found by the exact XML this module writes for its content (a run, a list
-restart, a comment), so the documents are byte for byte what python-docx would save, and a
+restart, a comment), so every part is byte for byte what python-docx would save, and a
 python-docx that serializes differently fails here, loudly, instead of changing them.
 """
 

@@ -5,7 +5,8 @@ same document differ. :func:`package_parts` gives the parts of a python-docx pac
 order ``OpcPackage.save`` writes them (through python-docx's PackageWriter, without saving),
 and :func:`zip_parts` zips parts in one pass with a fixed date on every entry. A part that
 is the same in every document is deflated once (:func:`deflate`) and packed as it is
-(:func:`zip_entries`).
+(:func:`zip_entries`); a part that a document fills in is packed in pieces, its fixed pieces
+deflated once (:func:`deflate_piece`, :func:`deflate_pieces`).
 """
 
 from __future__ import annotations
