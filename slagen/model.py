@@ -13,6 +13,7 @@ cached and shared between documents (see :mod:`slagen.markup`).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 
@@ -186,3 +187,21 @@ def marks(blocks: list[Block]) -> Marks:
 def plain_text(runs: list[Inline], numbers: dict[str, str] | None = None) -> str:
     """The text of ``runs`` as a reader sees it (references as their numbers, if ``numbers`` is given)."""
     return "".join((numbers or {}).get(run.target, "") if isinstance(run, Ref) else run.text for run in runs)
+
+
+def shape(document: Document) -> tuple[Hashable, list[object]]:
+    """The numbered sections of ``document`` as a key, and the lists it names by identity.
+
+    Sections and clauses by id, number and title, each clause's title and blocks by identity (they
+    come from the shared parse results, which never change): two documents of one shape have the
+    same numbered sections, word for word, and the same numbers to refer to.
+    """
+    held: list[object] = []
+    key = []
+    for section in document.sections:
+        clauses = []
+        for clause in section.clauses:
+            held += (clause.title, clause.blocks)
+            clauses.append((clause.id, clause.version, clause.number, id(clause.title), id(clause.blocks)))
+        key.append((section.id, section.title, section.number, tuple(clauses)))
+    return tuple(key), held

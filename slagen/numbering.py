@@ -9,8 +9,12 @@ so is a defined term that is defined twice or used without a definition.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from slagen import reuse
 from slagen.errors import Problem, TemplateError
-from slagen.model import Document, Ref, iter_inlines, marks
+from slagen.model import Document, Ref, TermUse, iter_inlines, marks, shape
 from slagen.terms import check_terms
 
 
@@ -23,6 +27,43 @@ def number_document(document: Document) -> Document:
         for c_index, clause in enumerate(section.clauses, start=1):
             clause.number = f"{s_index}.{c_index}"
             numbers[clause.id] = clause.number
+    problems = _checked(document, numbers)
+    if problems:
+        raise TemplateError(problems)
+    document.numbers = numbers
+    return document
+
+
+_CHECKED: OrderedDict[Hashable, tuple[list[Problem], list[object]]] = OrderedDict()
+
+
+def _checked(document: Document, numbers: dict[str, str]) -> list[Problem]:
+    """The problems of ``document``'s references and terms, kept for documents of one shape and front matter.
+
+    Numbers, references and terms of the sections follow from the :func:`~slagen.model.shape`; the front
+    matter (which names the parties) adds its own references and terms to the key.
+    """
+    if not reuse.enabled():
+        return _problems(document, numbers)
+    form, held = shape(document)
+    front = tuple(
+        (run.target,) if isinstance(run, Ref) else (run.term, run.defining)
+        for run in iter_inlines(document.front)
+        if isinstance(run, (Ref, TermUse))
+    )
+    key = (document.language, form, front)
+    kept = _CHECKED.get(key)
+    if kept is not None:
+        _CHECKED.move_to_end(key)
+        return list(kept[0])
+    problems = _problems(document, numbers)
+    _CHECKED[key] = (list(problems), held)
+    if len(_CHECKED) > 64:
+        _CHECKED.popitem(last=False)
+    return problems
+
+
+def _problems(document: Document, numbers: dict[str, str]) -> list[Problem]:
     problems = []
     for clause in document.clauses():
         for run in [*clause.title, *marks(clause.blocks).refs]:
@@ -38,8 +79,4 @@ def number_document(document: Document) -> Document:
         if isinstance(run, Ref) and run.target not in numbers:
             message = f"the front matter refers to '{run.target}', which this agreement does not contain"
             problems.append(Problem(message))
-    problems += check_terms(document)
-    if problems:
-        raise TemplateError(problems)
-    document.numbers = numbers
-    return document
+    return problems + check_terms(document)

@@ -26,10 +26,13 @@ from jinja2 import DictLoader, Environment
 
 from slagen import reuse
 from slagen.answers import load_answers
+from slagen.errors import TemplateError
 from slagen.generate import Output, build_documents, generate
 from slagen.library import Library, load_library
-from slagen.model import Paragraph, plain_text
+from slagen.model import Paragraph, TermUse, plain_text
+from slagen.numbering import number_document
 from slagen.params import Duration
+from slagen.render import render_document
 from slagen.resolve import READS, resolve_service
 
 from .conftest import EXAMPLES, ROOT, example_with
@@ -335,3 +338,14 @@ def test_what_templates_read_is_kept_between_runs_until_a_template_changes(
     assert ("parties", "provider", "name") in (again.paths(changed, "t") or ())
     store.write_text("{not json", encoding="utf-8")
     assert reuse.Renderings(store=store).paths(env, "t") is None  # a broken store is not used
+
+
+def test_checks_of_references_and_terms_follow_the_front_matter(library: Library) -> None:
+    answers = load_answers(EXAMPLES / "telemarketing.yaml", library)
+    service = resolve_service(answers, library)
+    today = dt.date(2027, 1, 1)
+    number_document(render_document(answers, service, library, "en", today=today))  # checked and kept
+    bare = render_document(answers, service, library, "en", today=today)
+    bare.front = [Paragraph([run for run in block.runs if not isinstance(run, TermUse)]) for block in bare.front]  # type: ignore[union-attr]
+    with pytest.raises(TemplateError, match="uses the term 'provider', which the agreement does not define"):
+        number_document(bare)

@@ -22,12 +22,12 @@ import hashlib
 from collections.abc import Callable, Hashable, Iterator
 
 from slagen import reuse
-from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text
+from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, plain_text, shape
 from slagen.provenance import answers_xml, custom_properties_xml
 from slagen.reference import ReferenceInfo, default_reference
 from slagen.writers.frame import Comments, ListNumbering, frame, frame_values
 from slagen.writers.package import Deflated, deflate_piece
-from slagen.writers.written import WrittenClauses, shape
+from slagen.writers.written import WrittenClauses
 
 _CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
 """Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;

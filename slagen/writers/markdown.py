@@ -10,8 +10,8 @@ import functools
 import re
 
 from slagen import reuse
-from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
-from slagen.writers.written import WrittenClauses, shape
+from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, shape
+from slagen.writers.written import WrittenClauses
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 

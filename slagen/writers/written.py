@@ -15,7 +15,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from slagen.model import Block, Document, marks
+from slagen.model import Block, marks
 
 MAX_ENTRIES = 1024
 """Block lists kept per writer (least recently used go first), so memory stays flat in a batch."""
@@ -36,7 +36,7 @@ class WrittenClauses:
     """Written forms of block lists and of whole parts of documents, each under what it depends on.
 
     A block list's under the numbers it refers to and the writer's ``state``; a part's (the numbered
-    sections, the contents) under the document's :func:`shape` and the writer's state.
+    sections, the contents) under the document's :func:`~slagen.model.shape` and the writer's state.
     """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
@@ -59,7 +59,7 @@ class WrittenClauses:
         return entry, (state, tuple(numbers[target] for target in entry.targets))
 
     def part(self, key: Hashable) -> Any:
-        """The written part kept under ``key`` (see :func:`shape`), or None."""
+        """The written part kept under ``key`` (see :func:`~slagen.model.shape`), or None."""
         kept = self._parts.get(key)
         if kept is None:
             return None
@@ -71,21 +71,3 @@ class WrittenClauses:
         self._parts[key] = (value, held)
         if len(self._parts) > MAX_PARTS:
             self._parts.popitem(last=False)
-
-
-def shape(document: Document) -> tuple[Hashable, list[object]]:
-    """The numbered sections of ``document`` as a key, and the lists it names by identity.
-
-    Sections and clauses by id, number and title, each clause's title and blocks by identity (they
-    come from the shared parse results, which never change): two documents of one shape have the
-    same numbered sections, word for word, and the same numbers to refer to.
-    """
-    held: list[object] = []
-    key = []
-    for section in document.sections:
-        clauses = []
-        for clause in section.clauses:
-            held += (clause.title, clause.blocks)
-            clauses.append((clause.id, clause.version, clause.number, id(clause.title), id(clause.blocks)))
-        key.append((section.id, section.title, section.number, tuple(clauses)))
-    return tuple(key), held
