@@ -29,6 +29,7 @@ import yaml
 from slagen.answers import validate_answers
 from slagen.errors import InputError, Problem, SlagenError
 from slagen.generate import Output, generate
+from slagen.kept import Kept
 from slagen.library import load_library
 from slagen.yamlsource import YamlSource
 
@@ -180,7 +181,7 @@ def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
     return YamlSource(table, data, lines, text)
 
 
-_BASE_DUMPS: dict[int, tuple[YamlSource, dict[tuple[str, ...], str]]] = {}
+_BASE_DUMPS: Kept[int, dict[tuple[str, ...], str]] = Kept(8)
 
 
 def _dump(data: dict[str, Any], base: YamlSource) -> str:
@@ -190,12 +191,10 @@ def _dump(data: dict[str, Any], base: YamlSource) -> str:
     on its own, and a changed group entry by entry (``group:`` once, then each entry's lines; an
     object met under two entries is written out twice instead of as an alias).
     """
-    kept = _BASE_DUMPS.get(id(base))
-    if kept is None or kept[0] is not base:
-        if len(_BASE_DUMPS) >= 8:
-            _BASE_DUMPS.clear()
-        kept = _BASE_DUMPS[id(base)] = (base, {})
-    dumps, shared = kept[1], base.data
+    dumps = _BASE_DUMPS.get(id(base))
+    if dumps is None:
+        dumps = _BASE_DUMPS.put(id(base), {}, base)
+    shared = base.data
 
     def dumped(path: tuple[str, ...], value: Any, same: bool) -> str:
         text = dumps.get(path) if same else None

@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from slagen import __version__
+from slagen import __version__, reuse
 from slagen.answers import Answers, load_answers, validate_answers
 from slagen.errors import InputError
+from slagen.kept import Kept
 from slagen.library import Library, load_library
 from slagen.model import Document
 from slagen.numbering import number_document
@@ -59,7 +60,7 @@ def build_documents(answers: Answers, library: Library, languages: Iterable[str]
     if service.multi_level:
         provenance["slagen.tiers"] = ",".join(tier.id for tier in service.offered)
     documents = []
-    shared: dict[tuple[int, tuple[str | int, ...]], tuple[object, str]] = {}  # one agreement's languages
+    shared: Kept[tuple[int, reuse.Path], str] = Kept(reuse.MAX_ENTRIES)  # one agreement's languages
     for lang in languages:
         document = number_document(render_document(answers, service, library, lang, today=today, shared=shared))
         document.properties = {**provenance, "slagen.language": lang}

@@ -12,9 +12,10 @@ cached and shared between documents (see :mod:`slagen.markup`).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+
+from slagen.kept import Kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +160,7 @@ class Marks:
     terms: tuple[TermUse, ...]
 
 
-_MARKED: OrderedDict[int, tuple[list[Block], Marks]] = OrderedDict()
-_MARKED_KEPT = 4096
+_MARKED: Kept[int, Marks] = Kept(4096)
 
 
 def marks(blocks: list[Block]) -> Marks:
@@ -168,19 +168,13 @@ def marks(blocks: list[Block]) -> Marks:
 
     Kept per block list: a clause's blocks come from :func:`slagen.markup.parse_markup`, whose
     results are shared by every document that renders the same text and never change, so each
-    is searched once (the list itself is held while kept, so its identity stays its key).
+    is searched once (kept by the list's identity, see :mod:`slagen.kept`).
     """
-    kept = _MARKED.get(id(blocks))
-    if kept is not None and kept[0] is blocks:
-        _MARKED.move_to_end(id(blocks))
-        return kept[1]
-    runs = iter_inlines(blocks)
-    found = Marks(
-        tuple(run for run in runs if isinstance(run, Ref)), tuple(run for run in runs if isinstance(run, TermUse))
-    )
-    _MARKED[id(blocks)] = (blocks, found)
-    if len(_MARKED) > _MARKED_KEPT:
-        _MARKED.popitem(last=False)
+    found = _MARKED.get(id(blocks))
+    if found is None:
+        runs = iter_inlines(blocks)
+        refs = tuple(run for run in runs if isinstance(run, Ref))
+        found = _MARKED.put(id(blocks), Marks(refs, tuple(run for run in runs if isinstance(run, TermUse))), blocks)
     return found
 
 

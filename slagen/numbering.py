@@ -9,11 +9,11 @@ so is a defined term that is defined twice or used without a definition.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 
 from slagen import reuse
 from slagen.errors import Problem, TemplateError
+from slagen.kept import Kept
 from slagen.model import Document, Ref, TermUse, iter_inlines, marks, shape
 from slagen.terms import check_terms
 
@@ -34,7 +34,7 @@ def number_document(document: Document) -> Document:
     return document
 
 
-_CHECKED: OrderedDict[Hashable, tuple[list[Problem], list[object]]] = OrderedDict()
+_CHECKED: Kept[Hashable, list[Problem]] = Kept(64)
 
 
 def _checked(document: Document, numbers: dict[str, str]) -> list[Problem]:
@@ -53,14 +53,9 @@ def _checked(document: Document, numbers: dict[str, str]) -> list[Problem]:
     )
     key = (document.language, form, front)
     kept = _CHECKED.get(key)
-    if kept is not None:
-        _CHECKED.move_to_end(key)
-        return list(kept[0])
-    problems = _problems(document, numbers)
-    _CHECKED[key] = (list(problems), held)
-    if len(_CHECKED) > 64:
-        _CHECKED.popitem(last=False)
-    return problems
+    if kept is None:
+        kept = _CHECKED.put(key, _problems(document, numbers), held)
+    return list(kept)
 
 
 def _problems(document: Document, numbers: dict[str, str]) -> list[Problem]:

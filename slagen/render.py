@@ -55,6 +55,7 @@ from markupsafe import Markup
 from slagen import arithmetic, formatting, reuse
 from slagen.answers import Answers
 from slagen.errors import Problem, TemplateError
+from slagen.kept import Kept
 from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.markup import MarkupError, parse_markup
 from slagen.model import Block, Document, Inline, Section, Signatory
@@ -557,7 +558,7 @@ def render_document(
     language: str,
     *,
     today: dt.date,
-    shared: dict[tuple[int, reuse.Path], tuple[Any, str]] | None = None,
+    shared: Kept[tuple[int, reuse.Path], str] | None = None,
 ) -> Document:
     """Render every selected clause of ``answers`` in ``language`` into an unnumbered document.
 
@@ -620,12 +621,12 @@ def _service_context(service: ServiceLevels, library: Library, language: str, la
     see :func:`~slagen.resolve.resolve_service`), so it is also the same object from one agreement
     to the next (see :data:`_LASTING`).
     """
-    kept: dict[tuple[int, str, int], tuple[ServiceLevels, dict[str, Any], dict[str, Any]]] | None = None
+    kept: Kept[tuple[int, str, int], dict[str, Any]] | None = None
     if reuse.enabled():
-        kept = library.cache.setdefault("service_contexts", {})
+        kept = library.cache.setdefault("service_contexts", Kept(256))
         found = kept.get((id(service), language, id(labels)))
-        if found is not None and found[0] is service and found[1] is labels:
-            return found[2]
+        if found is not None:
+            return found
     locale = str(labels["locale"])
     tiers = [
         {
@@ -648,9 +649,7 @@ def _service_context(service: ServiceLevels, library: Library, language: str, la
         "level": {level["id"]: level for level in levels},
     }
     if kept is not None:
-        if len(kept) >= 256:
-            kept.clear()
-        kept[(id(service), language, id(labels))] = (service, labels, made)
+        kept.put((id(service), language, id(labels)), made, (service, labels))
     return made
 
 
@@ -735,17 +734,23 @@ def _render_clauses(
     clauses: list[Clause],
     language: str,
     context: dict[str, Any],
-    shared: dict[tuple[int, reuse.Path], tuple[Any, str]] | None,
+    shared: Kept[tuple[int, reuse.Path], str] | None,
 ) -> dict[str, tuple[list[Inline] | None, list[Block]]]:
     """Every clause rendered; those marked ``renders_last`` after the others, seeing the defined terms."""
     renderings: reuse.Renderings | None = getattr(env, "slagen_renderings", None)
+    if renderings is None or not reuse.enabled():
+        renderings = None
     memo = renderings.lasting if renderings is not None else None
     keys = reuse.Keys(context, lasting=_LASTING, memo=memo, shared=shared)
-    rendered = {clause.id: _reused_clause(env, clause, language, keys) for clause in clauses if not clause.renders_last}
+    rendered = {
+        clause.id: _reused_clause(env, renderings, clause, language, keys)
+        for clause in clauses
+        if not clause.renders_last
+    }
     late = [clause for clause in clauses if clause.renders_last]
     if late:
         keys = reuse.Keys({**context, **term_context(rendered)}, lasting=_LASTING, memo=memo, shared=shared)
-        rendered.update((clause.id, _reused_clause(env, clause, language, keys)) for clause in late)
+        rendered.update((clause.id, _reused_clause(env, renderings, clause, language, keys)) for clause in late)
     return rendered
 
 
@@ -754,11 +759,10 @@ _LASTING = frozenset({"labels", "catalog", "tier", "tiers", "service_credits", "
 
 
 def _reused_clause(
-    env: SandboxedEnvironment, clause: Clause, language: str, keys: reuse.Keys
+    env: SandboxedEnvironment, renderings: reuse.Renderings | None, clause: Clause, language: str, keys: reuse.Keys
 ) -> tuple[list[Inline] | None, list[Block]]:
-    """The clause rendered, or its rendering kept from a clause that read the very same values."""
-    renderings: reuse.Renderings | None = getattr(env, "slagen_renderings", None)
-    if renderings is None or not reuse.enabled():
+    """The clause rendered, or its rendering kept (in ``renderings``) from a clause that read the very same values."""
+    if renderings is None:
         return _render_clause(env, clause, language, keys.context)
     name = f"{language}/{clause.template_name}"
     paths = renderings.paths(env, name)

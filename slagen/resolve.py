@@ -14,6 +14,7 @@ from typing import Any
 from slagen import reuse
 from slagen.answers import Answers
 from slagen.arithmetic import CreditScheme
+from slagen.kept import Kept
 from slagen.library import Catalog, Kpi, Library, Tier, agreed_targets
 
 
@@ -105,12 +106,10 @@ def resolve_service(answers: Answers, library: Library) -> ServiceLevels:
         key = reuse.fingerprint((with_credits, *(answers.values.get(name) for name in READS)))
     except reuse.NotReusable:
         return _resolve(answers.values, library, with_credits)
-    kept: dict[str, ServiceLevels] = library.cache.setdefault("services", {})
+    kept: Kept[str, ServiceLevels] = library.cache.setdefault("services", Kept(64))
     service = kept.get(key)
     if service is None:
-        if len(kept) >= 64:
-            kept.clear()
-        service = kept[key] = _resolve(answers.values, library, with_credits)
+        service = kept.put(key, _resolve(answers.values, library, with_credits))
     return service
 
 

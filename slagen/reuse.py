@@ -35,7 +35,6 @@ import json
 import os
 import pathlib
 import reprlib
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -43,6 +42,8 @@ from typing import Any
 from jinja2 import meta, nodes
 from jinja2.environment import Environment
 from jinja2.parser import Parser
+
+from slagen.kept import Kept
 
 Path = tuple[str | int, ...]
 
@@ -259,14 +260,13 @@ class Renderings:
     """
 
     def __init__(self, max_entries: int = MAX_ENTRIES, store: pathlib.Path | None = None) -> None:
-        self.max_entries = max_entries
         self.store = store
         self._stored: dict[str, Any] | None = None
         self._paths: dict[str, tuple[Path, ...] | None] = {}
         self._seen: set[str] = set()
-        self._once: OrderedDict[int, None] = OrderedDict()
-        self._kept: OrderedDict[tuple[str, ...], Any] = OrderedDict()
-        self.lasting: dict[tuple[int, Path], tuple[Any, str]] = {}
+        self._once: Kept[int, bool] = Kept(max_entries)
+        self._kept: Kept[tuple[str, ...], Any] = Kept(max_entries)
+        self.lasting: Kept[tuple[int, Path], str] = Kept(MAX_ENTRIES)
         """Fingerprints of paths into lasting values, by the value's identity (see :class:`Keys`)."""
 
     def paths(self, env: Environment, name: str) -> tuple[Path, ...] | None:
@@ -330,10 +330,7 @@ class Renderings:
 
     def get(self, key: tuple[str, ...]) -> Any:
         """The result kept under ``key``, or None."""
-        result = self._kept.get(key)
-        if result is not None:
-            self._kept.move_to_end(key)
-        return result
+        return self._kept.get(key)
 
     def put(self, key: tuple[str, ...], result: Any) -> None:
         """Keep ``result`` under ``key`` when that key comes the second time.
@@ -344,13 +341,9 @@ class Renderings:
         """
         digest = hash(key)
         if digest not in self._once:
-            self._once[digest] = None
-            if len(self._once) > self.max_entries:
-                self._once.popitem(last=False)
+            self._once.put(digest, True)
             return
-        self._kept[key] = result
-        if len(self._kept) > self.max_entries:
-            self._kept.popitem(last=False)
+        self._kept.put(key, result)
 
 
 class Keys:
@@ -368,13 +361,13 @@ class Keys:
         context: dict[str, Any],
         *,
         lasting: frozenset[str] = frozenset(),
-        memo: dict[tuple[int, Path], tuple[Any, str]] | None = None,
-        shared: dict[tuple[int, Path], tuple[Any, str]] | None = None,
+        memo: Kept[tuple[int, Path], str] | None = None,
+        shared: Kept[tuple[int, Path], str] | None = None,
     ) -> None:
         self.context = context
         self.lasting = lasting
-        self.memo = memo if memo is not None else {}
-        self.shared = shared if shared is not None else {}
+        self.memo = memo if memo is not None else Kept(MAX_ENTRIES)
+        self.shared = shared if shared is not None else Kept(MAX_ENTRIES)
         self._prints: dict[Path, str | None] = {}
 
     def key(self, name: str, paths: tuple[Path, ...]) -> tuple[str, ...] | None:
@@ -394,18 +387,10 @@ class Keys:
             return "<missing>"
         root = self.context[path[0]]
         memo = self.memo if path[0] in self.lasting else self.shared
-        kept = memo.get((id(root), path))
-        if kept is not None and kept[0] is root:
-            self._prints[path] = kept[1]
-            return kept[1]
-        try:
-            text: str | None = fingerprint(resolve(self.context, path))
-        except NotReusable:
-            text = None
-        if text is not None:
-            if len(memo) > MAX_ENTRIES:
-                memo.clear()
-            memo[(id(root), path)] = (root, text)
+        text = memo.get((id(root), path))
+        if text is None:
+            with contextlib.suppress(NotReusable):  # None: the clause renders afresh
+                text = memo.put((id(root), path), fingerprint(resolve(self.context, path)), root)
         self._prints[path] = text
         return text
 

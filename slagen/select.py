@@ -15,6 +15,7 @@ from jinja2 import TemplateSyntaxError
 
 from slagen import reuse
 from slagen.errors import LibraryError, Problem
+from slagen.kept import Kept
 from slagen.library import Clause, Library
 
 Condition = Callable[..., Any]
@@ -60,7 +61,7 @@ def select_clauses(library: Library, tree: dict[str, Any]) -> list[Clause]:
     """
     conditions = compile_conditions(library)
     reads = _condition_paths(library)
-    outcomes: dict[tuple[str, ...], bool] = library.cache.setdefault("condition_outcomes", {})
+    outcomes: Kept[tuple[str, ...], bool] = library.cache.setdefault("condition_outcomes", Kept(reuse.MAX_ENTRIES))
     keys = reuse.Keys(tree)
     selected = []
     for clause in library.clauses:
@@ -74,9 +75,7 @@ def select_clauses(library: Library, tree: dict[str, Any]) -> list[Clause]:
         if holds is None:
             holds = _holds(condition, tree)
             if key is not None:
-                if len(outcomes) > reuse.MAX_ENTRIES:
-                    outcomes.clear()
-                outcomes[key] = holds
+                outcomes.put(key, holds)
         if holds:
             selected.append(clause)
     return selected

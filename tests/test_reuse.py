@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +29,7 @@ from slagen import reuse
 from slagen.answers import load_answers
 from slagen.errors import TemplateError
 from slagen.generate import Output, build_documents, generate
+from slagen.kept import Kept
 from slagen.library import Library, load_library
 from slagen.model import Paragraph, TermUse, plain_text
 from slagen.numbering import number_document
@@ -349,3 +351,19 @@ def test_checks_of_references_and_terms_follow_the_front_matter(library: Library
     bare.front = [Paragraph([run for run in block.runs if not isinstance(run, TermUse)]) for block in bare.front]  # type: ignore[union-attr]
     with pytest.raises(TemplateError, match="uses the term 'provider', which the agreement does not define"):
         number_document(bare)
+
+
+def test_kept_forgets_the_least_recently_used_and_holds_what_its_keys_name() -> None:
+    class Named:
+        pass
+
+    kept: Kept[int, str] = Kept(2)
+    first, second, third = Named(), Named(), Named()
+    kept.put(id(first), "first", first)
+    kept.put(id(second), "second", second)
+    assert kept.get(id(first)) == "first"  # used: now the most recent
+    kept.put(id(third), "third", third)
+    assert (id(second) in kept, kept.get(id(first)), kept.get(id(third)), len(kept)) == (False, "first", "third", 2)
+    held = weakref.ref(first)
+    del first
+    assert held() is not None  # kept alive by its entry, so its id names no other object

@@ -132,12 +132,12 @@ class _BodyWriter:
             self._shape = shape(self.document)
         form, held = self._shape
         key = (part, form, tuple(self.labels.items()), self.numbering.next, len(self.bookmarks))
-        kept: tuple[Deflated, int, list[tuple[str, int]]] | None = self.written.part(key)
+        kept: tuple[Deflated, int, list[tuple[str, int]]] | None = self.written.parts.get(key)
         if kept is None:
             lists, marks = len(self.numbering.out), len(self.bookmarks)
             write()
             piece, added = self._deflated(), list(self.bookmarks.items())[marks:]
-            self.written.keep_part(key, (piece, len(self.numbering.out) - lists, added), held)
+            self.written.parts.put(key, (piece, len(self.numbering.out) - lists, added), held)
             self.pieces.append(piece)
             return
         piece, lists, added = kept
@@ -168,7 +168,7 @@ class _BodyWriter:
         if kept is None:
             start, lists = len(self.out), len(self.numbering.out)
             self._body_blocks(blocks)
-            entry.written[key] = ("".join(self.out[start:]), len(self.numbering.out) - lists)
+            entry.written.put(key, ("".join(self.out[start:]), len(self.numbering.out) - lists))
             return
         text, lists = kept
         self.out.append(text)

@@ -58,10 +58,10 @@ def _sections(document: Document) -> list[str]:
         return _write_sections(document)
     form, held = shape(document)
     key = (form, document.labels["quote_open"], document.labels["quote_close"])
-    lines: list[str] | None = _WRITTEN.part(key)
+    lines: list[str] | None = _WRITTEN.parts.get(key)
     if lines is None:
         lines = _write_sections(document)
-        _WRITTEN.keep_part(key, lines, held)
+        _WRITTEN.parts.put(key, lines, held)
     return lines
 
 
@@ -82,7 +82,7 @@ def _clause_body(blocks: list[Block], doc: Document) -> list[str]:
     entry, key = _WRITTEN.key(blocks, doc.numbers, (doc.labels["quote_open"], doc.labels["quote_close"]))
     lines: list[str] | None = entry.written.get(key)
     if lines is None:
-        lines = entry.written[key] = _blocks(blocks, doc)
+        lines = entry.written.put(key, _blocks(blocks, doc))
     return lines
 
 

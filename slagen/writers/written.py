@@ -4,17 +4,17 @@ A clause whose rendering is reused (:mod:`slagen.reuse`) brings the very same bl
 into every document of a batch; writing it as DOCX or Markdown gives the same text again,
 as long as what the writer takes from around it is the same too: the numbers of the clauses
 it refers to, and the writer's own state (the next list number, the quotation marks of the
-language). :class:`WrittenClauses` keeps that text per block list, under exactly those
-inputs, and holds the block list itself, so its identity stays the key while it is kept.
+language). :class:`WrittenClauses` keeps that text per block list (by its identity, see
+:mod:`slagen.kept`), under exactly those inputs.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from slagen.kept import Kept
 from slagen.model import Block, marks
 
 MAX_ENTRIES = 1024
@@ -27,47 +27,25 @@ MAX_FORMS = 8
 
 @dataclass(slots=True)
 class _Entry:
-    blocks: list[Block]
     targets: tuple[str, ...]
-    written: dict[Hashable, Any] = field(default_factory=dict)
+    written: Kept[Hashable, Any] = field(default_factory=lambda: Kept(MAX_FORMS))
 
 
 class WrittenClauses:
     """Written forms of block lists and of whole parts of documents, each under what it depends on.
 
     A block list's under the numbers it refers to and the writer's ``state``; a part's (the numbered
-    sections, the contents) under the document's :func:`~slagen.model.shape` and the writer's state.
+    sections, the contents: :attr:`parts`) under the document's :func:`~slagen.model.shape` and the
+    writer's state, holding the lists the shape names by identity.
     """
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[int, _Entry] = OrderedDict()
-        self._parts: OrderedDict[Hashable, tuple[Any, list[object]]] = OrderedDict()
+        self._entries: Kept[int, _Entry] = Kept(max_entries)
+        self.parts: Kept[Hashable, Any] = Kept(MAX_PARTS)
 
     def key(self, blocks: list[Block], numbers: Mapping[str, str], state: Hashable) -> tuple[_Entry, Hashable]:
-        """Where the written form of ``blocks`` is kept, and its key there."""
+        """Where the written forms of ``blocks`` are kept, and the key of this one there."""
         entry = self._entries.get(id(blocks))
-        if entry is None or entry.blocks is not blocks:
-            targets = tuple(run.target for run in marks(blocks).refs)
-            entry = self._entries[id(blocks)] = _Entry(blocks, targets)
-            if len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-        else:
-            self._entries.move_to_end(id(blocks))
-        if len(entry.written) >= MAX_FORMS:
-            entry.written.clear()
+        if entry is None:
+            entry = self._entries.put(id(blocks), _Entry(tuple(run.target for run in marks(blocks).refs)), blocks)
         return entry, (state, tuple(numbers[target] for target in entry.targets))
-
-    def part(self, key: Hashable) -> Any:
-        """The written part kept under ``key`` (see :func:`~slagen.model.shape`), or None."""
-        kept = self._parts.get(key)
-        if kept is None:
-            return None
-        self._parts.move_to_end(key)
-        return kept[0]
-
-    def keep_part(self, key: Hashable, value: Any, held: list[object]) -> None:
-        """Keep ``value`` under ``key``, holding ``held`` (the lists whose identities the key names)."""
-        self._parts[key] = (value, held)
-        if len(self._parts) > MAX_PARTS:
-            self._parts.popitem(last=False)
