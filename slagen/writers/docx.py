@@ -119,7 +119,7 @@ class _BodyWriter:
     def _kept(self, part: str, write: Callable[[], None]) -> None:
         """Write ``part`` with ``write``, or take it as written for a document of the same shape.
 
-        The key is the document's :func:`~slagen.writers.written.shape`, its labels and the writer's
+        The key is the document's :func:`~slagen.model.shape`, its labels and the writer's
         state (the next list number, the bookmarks so far); what writing it did to that state (lists
         restarted, bookmarks set) is done again when it is taken.
         """
