@@ -10,6 +10,7 @@ person understands.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from slagen.errors import InputError, Problem
 from slagen.library import Catalog, Clause, Library
 from slagen.params import Param, ParamError, coerce_value
 from slagen.rules import Agreement, check_rules
-from slagen.select import select_clauses
+from slagen.sandbox import make_environment
+from slagen.select import Condition, compile_conditions, select_clauses
 from slagen.yamlsource import KeyPath, YamlSource, load_yaml
 
 FORMAT_VERSION = 1
@@ -42,13 +44,41 @@ class Answers:
         return Path(self.source.path).name.split(".")[0] or "agreement"
 
 
-def load_answers(path: Path, library: Library) -> Answers:
+def load_answers(path: Path, library: Library, conditions: Mapping[str, Condition] | None = None) -> Answers:
     """Read ``path`` and validate it against ``library``; raise InputError listing every problem."""
-    return validate_answers(load_yaml(path), library)
+    return validate_answers(load_yaml(path), library, conditions)
 
 
-def validate_answers(source: YamlSource, library: Library) -> Answers:
-    """Type every answer, fill defaults, select clauses and check that each selected clause has its answers."""
+def validate_answers(
+    source: YamlSource, library: Library, conditions: Mapping[str, Condition] | None = None
+) -> Answers:
+    """Type every answer, select the clauses, and check what the selected clauses need.
+
+    ``conditions`` are the library's compiled conditions (:meth:`slagen.memo.Memo.compiled`); without
+    them they are compiled here, once for this call.
+    """
+    typed = read_answers(source, library)
+    if conditions is None:
+        conditions = compile_conditions(library, make_environment(library.template_root, bytecode_cache=False))
+    return check_answers_of(typed, select_clauses(library, conditions, typed.tree, strict=typed.ok))
+
+
+@dataclass(slots=True)
+class Typed:
+    """Answers read and typed, before the clauses are selected; ``ok`` while no problem was found."""
+
+    checker: _Checker
+    values: dict[str, Any]
+    tree: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every answer so far is valid (a condition that fails on the answers is then a problem)."""
+        return not self.checker.problems
+
+
+def read_answers(source: YamlSource, library: Library) -> Typed:
+    """Type every answer of ``source`` and fill the defaults; problems are collected, not yet raised."""
     if not isinstance(source.data, dict):  # one message: every answer would be reported missing after it
         message = "the file is empty; start from examples/telemarketing.yaml"
         if source.data is not None:
@@ -56,14 +86,19 @@ def validate_answers(source: YamlSource, library: Library) -> Answers:
         raise InputError([Problem(message, source.path, source.line_of(()))])
     checker = _Checker(source, library)
     values = checker.run()
-    tree = _nest(library.params, values)
-    clauses = select_clauses(library, tree)
+    return Typed(checker, values, _nest(library.params, values))
+
+
+def check_answers_of(typed: Typed, clauses: list[Clause]) -> Answers:
+    """Check that each selected clause has its answers and apply the rules; raise InputError with every problem."""
+    checker, values = typed.checker, typed.values
     checker.check_selected(clauses, values)
-    check_rules(Agreement(values, frozenset(c.id for c in clauses), library), checker.rule)
+    check_rules(Agreement(values, frozenset(c.id for c in clauses), checker.library), checker.rule)
     checker.drop_ignored_where_ruled()
     if checker.problems:
         raise InputError(sorted(checker.problems, key=lambda p: p.line or 0))
-    return Answers(source, values, tree, clauses, sorted(checker.warnings, key=lambda p: p.line or 0))
+    warnings = sorted(checker.warnings, key=lambda p: p.line or 0)
+    return Answers(checker.source, values, typed.tree, clauses, warnings)
 
 
 class _Checker:

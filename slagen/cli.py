@@ -9,6 +9,7 @@ for a report and exit code 3; the traceback only with ``--verbose``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import io
 import json
@@ -32,16 +33,18 @@ from slagen.generate import (
     check_answers,
     generate,
     generate_redline,
+    source_date_of,
     standard_answers,
 )
 from slagen.interview import Question, default_language, refuse_existing, run_interview
 from slagen.library import FRONT_SECTION, default_library_path, load_library
+from slagen.memo import Memo
 from slagen.output import flush_to_disk, write_outputs
 from slagen.params import LANGUAGES
 from slagen.provenance import read_provenance
-from slagen.reference import load_reference
 from slagen.schema import answers_schema
 from slagen.tiers import compare_rows, find_catalog, list_rows, scaffold_tier
+from slagen.writers.reference import load_reference
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -253,7 +256,7 @@ def check(answers: Path, library_dir: Path | None, as_json: bool) -> None:
       slagen check --json my-sla.yaml | jq .errors
     """
     try:
-        result = check_answers(answers, library_dir=library_dir)
+        result = check_answers(answers, load_library(library_dir), _memo())
     except InputError as exc:
         if not as_json:
             raise
@@ -344,18 +347,22 @@ def redline(
       slagen redline old.yaml new.yaml            # Markdown with {++inserted++} and {--deleted--}
     """
     library = load_library(library_dir)
+    memo = _memo()
     if against is not None and old is None:
-        after = check_answers(against, library_dir=library_dir)
-        before = standard_answers(after, library)
+        after = check_answers(against, library, memo)
+        before = standard_answers(after, library, memo)
     elif against is None and old is not None and new is not None:
-        before = check_answers(old, library_dir=library_dir)
-        after = check_answers(new, library_dir=library_dir)
+        before = check_answers(old, library, memo)
+        after = check_answers(new, library, memo)
     else:
         raise InputError.single("give OLD and NEW answers files, or --against-standard ANSWERS")
     fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
     if fmt == "docx" and output_file is None:
         raise InputError.single("a DOCX redline needs -o FILE.docx")
-    _emit(generate_redline(before, after, library, language=language, fmt=fmt), output_file, force=force)
+    redline = generate_redline(
+        before, after, library, language=language, fmt=fmt, memo=memo, source_date=_source_date()
+    )
+    _emit(redline, output_file, force=force)
 
 
 @main.command()
@@ -494,12 +501,23 @@ def batch(
     Example:
       slagen batch customers.xlsx --base examples/telemarketing.yaml -o out/ --jobs 2
     """
-    base = check_answers(base_file, library_dir=library_dir)
+    library = load_library(library_dir)
+    memo = _memo()
+    base = check_answers(base_file, library, memo)
     rows = read_table(table)
     customer = str(base.values.get("parties.customer.name") or "")
     names = output_names(rows, lambda row: str(row.values.get("parties.customer.name", customer)))
     work = [
-        BatchJob(row, names[row.number], str(table), base.source, library_dir, languages, formats or DEFAULT_FORMATS)
+        BatchJob(
+            row,
+            names[row.number],
+            str(table),
+            base.source,
+            library_dir,
+            languages,
+            formats or DEFAULT_FORMATS,
+            _source_date(),
+        )
         for row in rows
     ]
 
@@ -508,7 +526,7 @@ def batch(
 
     show = not (as_json or click.get_current_context().meta.get("slagen.quiet"))
     with click.progressbar(length=len(work), label="Building", file=sys.stderr, hidden=not show) as bar:
-        results = run_batch(work, workers=jobs, write=write, progress=lambda _: bar.update(1))
+        results = run_batch(work, library, memo, workers=jobs, write=write, progress=lambda _: bar.update(1))
     flush_to_disk([output_dir / name for result in results for name in result.files])
     failed = [r for r in results if not r.ok]
     if as_json:
@@ -671,7 +689,8 @@ def _build(
     started = time.perf_counter()
     library = load_library(library_dir)
     _detail(f"library {library.root} (version {library.version}, hash {library.digest})")
-    result = check_answers(answers, library_dir=library_dir)
+    memo = _memo()
+    result = check_answers(answers, library, memo)
     _warn(result.warnings)
     offered = result.values.get("service.offered_tiers") if result.values["agreement.model"] == "multi-level" else None
     tiers = f"tiers {', '.join(offered)} (chosen: {result.values['service.tier'] or 'none'})" if offered else None
@@ -679,6 +698,8 @@ def _build(
     outputs = generate(
         result,
         library,
+        memo=memo,
+        source_date=_source_date(),
         languages=languages or None,
         formats=formats or DEFAULT_FORMATS,
         review=review,
@@ -688,6 +709,16 @@ def _build(
     for path in written:
         _say(str(path))
     _detail(f"{len(written)} files in {time.perf_counter() - started:.2f} s")
+
+
+def _memo() -> Memo:
+    """The memo of a command (``SLAGEN_NO_REUSE=1``: all afresh; ``SLAGEN_NO_CACHE=1``: nothing on disk)."""
+    return Memo(reuse=not os.environ.get("SLAGEN_NO_REUSE"), bytecode_cache=not os.environ.get("SLAGEN_NO_CACHE"))
+
+
+def _source_date() -> dt.date | None:
+    """The documents' date from ``SOURCE_DATE_EPOCH`` (reproducible builds), if set."""
+    return source_date_of(os.environ.get("SOURCE_DATE_EPOCH"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,6 +30,7 @@ from slagen.answers import FORMAT_VERSION, validate_answers
 from slagen.errors import InputError, LibraryError, OutputError, Problem
 from slagen.library import FRONT_SECTION, KPI_UNITS, Catalog, Clause, Library, Tier
 from slagen.params import LANGUAGES, Duration, Param, ParamError, coerce_value
+from slagen.sandbox import make_environment
 from slagen.select import Condition, compile_conditions, select_clauses
 from slagen.yamlsource import load_yaml, parse_yaml
 
@@ -117,9 +118,6 @@ class Wording:
 
 def load_wording(library: Library, lang: str) -> Wording:
     """Read ``templates/<lang>/questions.yaml`` of ``library``; a malformed file is a library error."""
-    cached = library.cache.get(f"questions.{lang}")
-    if isinstance(cached, Wording):
-        return cached
     path = library.template_root / lang / QUESTIONS_FILE
     source = load_yaml(path, display=f"templates/{lang}/{QUESTIONS_FILE}")
     data = source.data if isinstance(source.data, dict) else {}
@@ -144,7 +142,6 @@ def load_wording(library: Library, lang: str) -> Wording:
         {str(k): str(v) for k, v in sections["more"].items()},
         sections["words"],
     )
-    library.cache[f"questions.{lang}"] = wording
     return wording
 
 
@@ -247,7 +244,7 @@ class _Interview:
         self.wording = wording
         self.words = wording.words
         self.schema = schema
-        self.conditions: dict[str, Condition] = compile_conditions(library)
+        self.conditions: dict[str, Condition] = compile_conditions(library, make_environment(library.template_root))
         self.owners: dict[str, list[Clause]] = {}
         for clause in library.clauses:
             for param in clause.params:
@@ -295,7 +292,7 @@ class _Interview:
 
     def _drop_unused_defaults(self) -> None:
         """An answer that only repeats its default, for clauses left out, is not written (check would warn)."""
-        selected = {clause.id for clause in select_clauses(self.library, self._tree())}
+        selected = {clause.id for clause in select_clauses(self.library, self.conditions, self._tree(), strict=False)}
         for key in list(self.state.yaml):
             owners = self.owners.get(key, [])
             param = self.library.params[key]
@@ -653,7 +650,7 @@ class _Interview:
 
     def _problems(self, text: str) -> list[Problem]:
         try:
-            validate_answers(parse_yaml(text.encode("utf-8"), "answers"), self.library)
+            validate_answers(parse_yaml(text.encode("utf-8"), "answers"), self.library, self.conditions)
         except InputError as exc:
             return [p for p in exc.problems if p.severity == "error"]
         return []

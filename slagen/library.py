@@ -8,7 +8,6 @@ file, line and key, as a :class:`~slagen.errors.LibraryError`.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.errors import LibraryError, Problem
 from slagen.params import LANGUAGES, Duration, Param, ParamError, coerce_value, parse_param
+from slagen.tiers import check_tiers
 from slagen.yamlsource import YamlSource, load_yaml
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -112,9 +112,9 @@ class Catalog:
     """The KPI whose measured value earns service credits (``availability``); empty: no credits."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Library:
-    """Everything the pipeline reads from the library, parsed once."""
+    """Everything the pipeline reads from the library, parsed once; nothing in it changes afterwards."""
 
     root: Path
     version: str
@@ -124,33 +124,50 @@ class Library:
     catalogs: dict[str, Catalog]
     labels: dict[str, dict[str, Any]]
     digest: str
-    cache: dict[str, Any] = field(default_factory=dict)
-    """Per-process memo of derived objects (the Jinja environment, compiled conditions)."""
+    """A hash of every file of the library that was read: two libraries of the same digest say the same."""
+    groups: frozenset[str] = frozenset()
+    """Every group of answers (``parties``, ``parties.customer``, …)."""
+    keys_by_type: dict[str, str] = field(default_factory=dict)
+    """The answer key of the first parameter of each type (``catalog``, ``tier``, …)."""
+    localized_keys: tuple[tuple[str, ...], ...] = ()
+    """The answers that may have a text per language, as paths."""
 
     @property
     def template_root(self) -> Path:
         """Directory holding ``de/``, ``en/`` with the wording."""
         return self.root / "templates"
 
-    @property
-    def groups(self) -> frozenset[str]:
-        """Every group of answers (``parties``, ``parties.customer``, …), found once."""
-        groups: frozenset[str] | None = self.cache.get("groups")
-        if groups is None:
-            parts = [key.split(".") for key in self.params]
-            groups = frozenset(".".join(part[:i]) for part in parts for i in range(1, len(part)))
-            self.cache["groups"] = groups
-        return groups
-
     def key_of(self, kind: str) -> str | None:
         """The answer key of the first parameter of type ``kind`` (``catalog``, ``tier``, …), if one is declared."""
-        keys: dict[str, str] | None = self.cache.get("key_of")
-        if keys is None:
-            keys = {}
-            for key, param in self.params.items():
-                keys.setdefault(param.type, key)
-            self.cache["key_of"] = keys
-        return keys.get(kind)
+        return self.keys_by_type.get(kind)
+
+
+RESERVED_NAMES = frozenset(
+    {"lang", "locale", "labels", "today", "catalog", "tier", "tiers", "service_credits", "levels", "level"}
+    | {"defined_terms", "used_terms"}
+    | {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "ref", "define", "term", "target"}
+    | {"loop", "self", "super", "caller", "varargs", "kwargs", "true", "false", "none", "True", "False", "None"}
+)
+"""Names an answer group may not have: what slagen gives every template beside the answers
+(:data:`slagen.context.CONTEXT_NAMES`), the templates' globals (:data:`slagen.sandbox.RESERVED_GLOBALS`)
+and the names Jinja gives a meaning of its own. An answer group named ``range`` would hide the
+template global from every clause, or the global would hide the answer."""
+
+
+def _derived(library: Library) -> Library:
+    """``library`` with what is derived from its parameters filled in."""
+    parts = [key.split(".") for key in library.params]
+    keys_by_type: dict[str, str] = {}
+    for key, param in library.params.items():
+        keys_by_type.setdefault(param.type, key)
+    return replace(
+        library,
+        groups=frozenset(".".join(part[:i]) for part in parts for i in range(1, len(part))),
+        keys_by_type=keys_by_type,
+        localized_keys=tuple(
+            tuple(key.split(".")) for key, param in library.params.items() if param.type == "localized"
+        ),
+    )
 
 
 def _measure(value: Any) -> Decimal:
@@ -165,24 +182,12 @@ def default_library_path() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load_library(root: Path | None = None, *, fresh: bool = False) -> Library:
-    """Read and check the library at ``root`` (default: the bundled one); parsed once per process.
+def load_library(root: Path | None = None) -> Library:
+    """Read and check the library at ``root`` (default: the bundled one).
 
-    ``fresh`` reads it again without the per-process cache (and leaves the cache as it was), for a
-    one-off look such as ``slagen lint``.
+    Callers read it once and pass it on: a command loads its library once, a batch once for all rows.
     """
-    path = root.resolve() if root is not None else _default_root()
-    return _load_library.__wrapped__(path) if fresh else _load_library(path)
-
-
-@functools.cache
-def _default_root() -> Path:
-    """The bundled library's directory, resolved once (a batch asks for its library on every row)."""
-    return default_library_path().resolve()
-
-
-@functools.lru_cache(maxsize=8)
-def _load_library(root: Path) -> Library:
+    root = (root if root is not None else default_library_path()).resolve()
     if not (root / "clauses").is_dir():
         raise LibraryError.single("not a slagen library (no clauses/ directory)", file=root)
     problems: list[Problem] = []
@@ -194,7 +199,7 @@ def _load_library(root: Path) -> Library:
     _check_templates(root, clauses, problems, hasher)
     if problems:
         raise LibraryError(problems)
-    return Library(root, version, sections, clauses, params, catalogs, labels, hasher.hexdigest()[:16])
+    return _derived(Library(root, version, sections, clauses, params, catalogs, labels, hasher.hexdigest()[:16]))
 
 
 def _read(path: Path, root: Path, problems: list[Problem], hasher: Any) -> YamlSource | None:
@@ -303,6 +308,13 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
             declared.append(parse_param(key, spec, source.path))
         except ValueError as exc:
             problems.append(Problem(str(exc), source.path, source.line_of(("params", key)), f"params.{key}"))
+        root = str(key).split(".")[0]
+        if root in RESERVED_NAMES:
+            message = (
+                f"the answer '{key}' may not be named '{root}': templates see '{root}' as a value "
+                "of slagen's own; choose another name"
+            )
+            problems.append(Problem(message, source.path, source.line_of(("params", key)), f"params.{key}"))
     if len(problems) > before:
         return None
     return Clause(
@@ -318,13 +330,6 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
         applies_when=str(data.get("applies_when", "")),
         renders_last=data.get("renders_last") is True,
     )
-
-
-def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
-    """The tier checks of :mod:`slagen.tiers` (imported here late: it builds on this module)."""
-    from slagen.tiers import check_tiers as check
-
-    return check(catalog, path)
 
 
 def _load_catalogs(root: Path, params: dict[str, Param], problems: list[Problem], hasher: Any) -> dict[str, Catalog]:
