@@ -39,9 +39,9 @@ from slagen.library import FRONT_SECTION, default_library_path, load_library
 from slagen.output import flush_to_disk, write_outputs
 from slagen.params import LANGUAGES
 from slagen.provenance import read_provenance
-from slagen.reference import load_reference
 from slagen.schema import answers_schema
 from slagen.tiers import compare_rows, find_catalog, list_rows, scaffold_tier
+from slagen.writers.reference import load_reference
 
 F = TypeVar("F", bound=Callable[..., Any])
 
