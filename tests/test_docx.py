@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -11,8 +12,10 @@ import os
 import re
 import subprocess
 import sys
+import types
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -250,6 +253,28 @@ def test_writers_keep_nothing_between_documents_and_change_nothing(library: Libr
     again = [(write_docx(d, timestamp=stamp, review=True), write_markdown(d)) for d in reversed(documents)]
     assert first == again[::-1]
     assert documents == before  # the writers only read the model
+
+
+def _read_only(value: Any) -> Any:
+    """``value`` with every list a tuple and every dict a read-only mapping, all the way down."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: _read_only(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
+    if isinstance(value, list):
+        return tuple(_read_only(item) for item in value)
+    if isinstance(value, dict):
+        return types.MappingProxyType({key: _read_only(item) for key, item in value.items()})
+    return value
+
+
+def test_writers_need_only_read_only_sequences_and_mappings(library: Library) -> None:
+    stamp = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    for document in _documents(library):
+        frozen = _read_only(document)
+        assert isinstance(frozen.sections, tuple)
+        assert write_docx(frozen, timestamp=stamp, review=True) == write_docx(document, timestamp=stamp, review=True)
+        assert write_markdown(frozen) == write_markdown(document)
 
 
 def test_a_frame_made_once_writes_what_a_frame_made_each_time_writes(library: Library) -> None:

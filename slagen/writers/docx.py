@@ -35,12 +35,12 @@ def write_docx(
     the standard tier) a comment with that note.
 
     ``frame`` is the frame of ``reference`` (the bundled one if none) for this kind of document
-    (:func:`docx_frame`), made here if not given: python-docx takes about 3 ms to make it, which
-    a caller writing many documents on one reference may spend once.
+    (:func:`docx_frame`), made here if not given: python-docx takes 5-10 ms to make it, which a
+    caller writing many documents may spend once per reference and :func:`frame_kind`.
     """
     if frame is None:
         frame = docx_frame(document, reference=reference, review=review)
-    elif (frame.review, frame.properties, frame.answers) != _kind(document, review):
+    elif frame.kind != frame_kind(document, review=review):
         raise ValueError("the frame was made for another kind of document (review comments, provenance)")
     numbering = ListNumbering(frame.num_ids, frame.info.decimal_abstract)
     comments = Comments(frame.first_comment, timestamp) if review else None
@@ -60,13 +60,16 @@ def write_docx(
 def docx_frame(document: Document, *, reference: bytes | None = None, review: bool = False) -> Frame:
     """The frame :func:`write_docx` needs for ``document`` on ``reference`` (the bundled one if none).
 
-    Documents with the same reference, ``review`` and provenance (every document :mod:`slagen.generate`
-    builds has it) share one frame.
+    Documents with the same reference and :func:`frame_kind` share one frame.
     """
-    _, properties, answers = _kind(document, review)
+    _, properties, answers = frame_kind(document, review=review)
     return make_frame(reference or default_reference(), review=review, properties=properties, answers=answers)
 
 
-def _kind(document: Document, review: bool) -> tuple[bool, bool, bool]:
+def frame_kind(document: Document, *, review: bool) -> tuple[bool, bool, bool]:
+    """What the frame of ``document`` has: a comments part, the provenance properties, the answers part.
+
+    Every document :mod:`slagen.generate` builds has both provenance parts.
+    """
     properties = bool(document.properties)
     return review, properties, properties and document.answers_text is not None

@@ -67,6 +67,11 @@ class Frame:
     answers: bool
     """Whether the frame has the part that carries the answers file."""
 
+    @property
+    def kind(self) -> tuple[bool, bool, bool]:
+        """Comments part, custom properties part, answers part: see :func:`slagen.writers.docx.frame_kind`."""
+        return self.review, self.properties, self.answers
+
     def fill(self, values: Mapping[str, bytes], *, date: dt.datetime) -> bytes:
         """The DOCX with ``values`` (by marker name) in place of the markers, its zip entries dated ``date``."""
         return zip_parts(
@@ -134,25 +139,28 @@ def make_frame(reference: bytes, *, review: bool, properties: bool, answers: boo
 
 
 def _split(parts: list[tuple[str, bytes]], markers: dict[str, str]) -> tuple[tuple[tuple[str, Pieces], ...], set[str]]:
-    """Every part split at the markers (longest first), and the names of the markers found."""
-    ordered = sorted(markers, key=len, reverse=True)
-    pattern = re.compile(
-        b"|".join(
-            b"(?P<m%d>%s)" % (index, b'[^"]*'.join(re.escape(piece.encode()) for piece in marker.split(_ANY_DATE)))
-            for index, marker in enumerate(ordered)
-        )
-    )
-    names: dict[str | None, str] = {f"m{index}": markers[marker] for index, marker in enumerate(ordered)}
+    """Every part split at the markers, and the names of the markers found.
+
+    A marker inside a longer one (the body's text inside the body's paragraph) belongs to the longer one.
+    """
+    searches = [
+        (re.compile(b'[^"]*'.join(re.escape(piece.encode()) for piece in marker.split(_ANY_DATE))), name)
+        for marker, name in sorted(markers.items(), key=lambda item: len(item[0]), reverse=True)
+    ]  # one pattern per marker: each starts with a literal, which re finds fast
     found: set[str] = set()
     result: list[tuple[str, Pieces]] = []
     for part, blob in parts:
+        spans: list[tuple[int, int, str]] = []
+        for pattern, name in searches:
+            for match in pattern.finditer(blob):
+                if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+                    spans.append((match.start(), match.end(), name))
         pieces: list[bytes | str] = []
         position = 0
-        for match in pattern.finditer(blob):
-            slot = names[match.lastgroup]
-            pieces += (blob[position : match.start()], slot)
-            found.add(slot)
-            position = match.end()
+        for start, end, name in sorted(spans):
+            pieces += (blob[position:start], name)
+            found.add(name)
+            position = end
         pieces.append(blob[position:])
         result.append((part, tuple(piece for piece in pieces if piece != b"")))
     return tuple(result), found
