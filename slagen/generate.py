@@ -98,15 +98,16 @@ def generate(
     """Every requested language × format of ``answers`` as file contents.
 
     ``review`` adds review comments to the DOCX; ``reference`` is a reference document whose
-    styles, page setup, header and footer the DOCX takes (see :mod:`slagen.reference`). PDF
+    styles, page setup, header and footer the DOCX takes (see :mod:`slagen.writers.reference`). PDF
     is the DOCX converted by LibreOffice. ``source_date`` replaces the effective date as the
     documents' date (the CLI reads it from ``SOURCE_DATE_EPOCH``).
     """
+    memo = memo or Memo()
     langs = list(languages or answers.values["languages"])
     wanted = list(formats)
     stamp = dt.datetime.combine(document_date(answers, source_date), dt.time(), tzinfo=dt.UTC)
     # Writers are imported when asked for: python-docx and lxml are a third of the start-up time.
-    from slagen.writers.docx import write_docx
+    from slagen.writers.docx import docx_frame, frame_kind, write_docx
     from slagen.writers.markdown import write_markdown
     from slagen.writers.pdf import convert_to_pdf, find_converter
 
@@ -114,10 +115,15 @@ def generate(
         find_converter()  # fail before the work if LibreOffice is missing
     outputs = []
     for_pdf: dict[str, bytes] = {}
+    reference_key = hashlib.sha256(reference).hexdigest() if reference else ""
     for document in build_documents(answers, library, langs, memo=memo, source_date=source_date):
         stem = f"{answers.name}.{document.language}"
         if "docx" in wanted or "pdf" in wanted:
-            data = write_docx(document, timestamp=stamp, review=review, reference=reference)
+            frame = memo.kept(  # what python-docx makes around the body: the same for every document of a kind
+                ("docx frame", reference_key, frame_kind(document, review=review)),
+                functools.partial(docx_frame, document, reference=reference, review=review),
+            )
+            data = write_docx(document, timestamp=stamp, review=review, reference=reference, frame=frame)
             if "docx" in wanted:
                 outputs.append(Output(f"{stem}.docx", data))
             if "pdf" in wanted:
