@@ -11,12 +11,14 @@ import pytest
 from slagen.params import DURATION_UNITS, LANGUAGES, TYPES, Duration, Param, ParamError, coerce_value, parse_param
 
 D = Decimal
+BUNDLED = ("de", "en")
+"""The bundled library's languages: a value naming a language is checked against the library's."""
 
 
 def fails(param: Param, value: Any) -> ParamError:
-    """The ParamError that coercing ``value`` raises."""
+    """The ParamError that coercing ``value`` raises (in a library writing German and English)."""
     with pytest.raises(ParamError) as exc:
-        coerce_value(param, value)
+        coerce_value(param, value, languages=BUNDLED)
     return exc.value
 
 
@@ -832,5 +834,5 @@ def test_parse_param_malformed_is_value_error(spec: dict[str, Any]) -> None:
 )
 def test_values_no_contract_can_hold_are_refused(param: Param, value: object, message: str) -> None:
     with pytest.raises(ParamError) as caught:
-        coerce_value(param, value)
+        coerce_value(param, value, languages=BUNDLED)
     assert str(caught.value) == message
