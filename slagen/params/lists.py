@@ -269,16 +269,26 @@ def numbered(text: str, n: int) -> str:
 def ask_items(
     kind: ListType, asker: Asker, key: str, param: Param, text: str, help_text: str, error: str | None
 ) -> Any:
-    """Lists and records, one entry at a time; beyond the minimum, 'add another?' before each."""
+    """Lists and records, one entry at a time; beyond the minimum, 'add another?' before each.
+
+    A declared default is offered whole first; keeping it answers the question.
+    """
     if param.default:
         question = asker.word("keep_default").format(default=", ".join(shown(item) for item in param.default))
         if asker.confirm(key, question, help_text, True, error):
             return [kind.item_yaml(param, item) for item in param.default]
         help_text, error = "", None
     low = int(param.minimum or 0)
-    high = int(param.maximum) if param.maximum is not None else None
     if kind.offers_first and low:
         asker.say(text)
+    items = _entries(kind, asker, key, param, text, help_text, error, low)
+    return items if items or low else MISSING
+
+
+def _entries(
+    kind: ListType, asker: Asker, key: str, param: Param, text: str, help_text: str, error: str | None, low: int
+) -> list[Any]:
+    high = int(param.maximum) if param.maximum is not None else None
     items: list[Any] = []
     while high is None or len(items) < high:
         n = len(items) + 1
@@ -293,4 +303,4 @@ def ask_items(
             break
         items.append(item)
         help_text, error = "", None
-    return items if items or low else MISSING
+    return items
