@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from slagen.errors import InputError, Problem
-from slagen.library import Catalog, Clause, Library
+from slagen.library import Clause, Library
 from slagen.params import Param, ParamError, coerce_value
+from slagen.params.values import unknown_choice
 from slagen.rules import Agreement, check_rules
 from slagen.sandbox import make_environment
 from slagen.select import Condition, compile_conditions, select_clauses
@@ -150,14 +151,12 @@ class _Checker:
     def _check_localized(self, values: dict[str, Any]) -> None:
         languages = values.get("languages") or []
         for key, param in self.params.items():
-            value = values.get(key)
-            if param.type == "localized" and isinstance(value, dict):
-                missing = [lang for lang in languages if lang not in value]
-                if missing:
-                    self.problem(
-                        tuple(key.split(".")),
-                        f"no text for {', '.join(missing)} (the agreement is written in {', '.join(languages)})",
-                    )
+            missing = param.kind.missing_languages(values.get(key), languages)
+            if missing:
+                self.problem(
+                    tuple(key.split(".")),
+                    f"no text for {', '.join(missing)} (the agreement is written in {', '.join(languages)})",
+                )
 
     def _walk(self, data: dict[str, Any], path: KeyPath, values: dict[str, Any]) -> None:
         for name, value in data.items():
@@ -166,7 +165,7 @@ class _Checker:
             if key in self.params:
                 self.given.add(key)
                 try:
-                    values[key] = coerce_value(self.params[key], value)
+                    values[key] = coerce_value(self.params[key], value, languages=self.library.languages)
                 except ParamError as exc:
                     for error in exc.all():
                         self.problem((*here, *error.subkey), str(error))
@@ -199,30 +198,24 @@ class _Checker:
         if catalog is None:
             self.problem(
                 tuple(catalog_key.split(".")),
-                _unknown_choice("catalog", values[catalog_key], list(self.library.catalogs), ""),
+                unknown_choice("catalog", values[catalog_key], list(self.library.catalogs), ""),
             )
             values[catalog_key] = None
             return
-        where = f" in catalog '{catalog.id}'"
         model = values.get("agreement.model")
         for key, param in self.params.items():
-            if param.type == "tier" and values.get(key) is not None and values[key] not in catalog.tiers:
-                self.problem(tuple(key.split(".")), _unknown_choice("tier", values[key], list(catalog.tiers), where))
-                values[key] = None
-            if param.type == "tiers" and values.get(key):
-                for i, tier in enumerate(values[key]):
-                    if tier not in catalog.tiers:
-                        path = (*key.split("."), str(i))
-                        self.problem(path, _unknown_choice("tier", tier, list(catalog.tiers), where))
-                values[key] = [tier for tier in values[key] if tier in catalog.tiers]
-            if param.type == "kpi_values" and values.get(key):
-                values[key] = self._kpi_values(key, values[key], catalog)
-                if model != "customer-specific":
-                    self.problem(
-                        tuple(key.split(".")),
-                        f"a {model} agreement takes the {'tiers' if model == 'multi-level' else 'tier'} as published; "
-                        "set agreement.model: customer-specific to agree other targets",
-                    )
+            given = values.get(key)
+            if given is None:
+                continue
+            values[key], found = param.kind.in_catalog(given, catalog)
+            for subkey, message in found:
+                self.problem((*key.split("."), *subkey), message)
+            if key == self.library.key_of("kpi_values") and given and model != "customer-specific":
+                self.problem(
+                    tuple(key.split(".")),
+                    f"a {model} agreement takes the {'tiers' if model == 'multi-level' else 'tier'} as published; "
+                    "set agreement.model: customer-specific to agree other targets",
+                )
 
     def _check_tier_choice(self, values: dict[str, Any]) -> None:
         """A tier is required except in a multi-level agreement, where it must be one of the offered tiers."""
@@ -246,20 +239,6 @@ class _Checker:
                 f"add it to {offered_key} or leave {tier_key} out",
             )
 
-    def _kpi_values(self, key: str, given: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
-        typed: dict[str, Any] = {}
-        for kpi_id, value in given.items():
-            path = (*key.split("."), kpi_id)
-            kpi = catalog.kpis.get(kpi_id)
-            if kpi is None:
-                self.problem(path, _unknown_choice("KPI", kpi_id, list(catalog.kpis), f" in catalog '{catalog.id}'"))
-                continue
-            try:
-                typed[kpi_id] = kpi.coerce(value)
-            except ParamError as exc:
-                self.problem(path, str(exc))
-        return typed
-
     def check_selected(self, clauses: list[Clause], values: dict[str, Any]) -> None:
         used: set[str] = set()
         for clause in clauses:
@@ -273,12 +252,6 @@ class _Checker:
             if owners:
                 why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
                 self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)
-
-
-def _unknown_choice(what: str, value: Any, choices: list[str], where: str) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(choices)}"
-    return f"unknown {what} '{value}'{where} ({hint})"
 
 
 def _nest(params: dict[str, Param], values: dict[str, Any]) -> dict[str, Any]:

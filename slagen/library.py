@@ -16,11 +16,13 @@ from typing import Any
 
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.errors import LibraryError, Problem
-from slagen.params import LANGUAGES, Duration, Param, ParamError, coerce_value, parse_param
+from slagen.params import Duration, Param, ParamError, coerce_value, parse_param
 from slagen.tiers import check_tiers
 from slagen.yamlsource import YamlSource, load_yaml
 
 TEMPLATE_SUFFIX = ".md.j2"
+LABELS_FILE = "labels.yaml"
+"""A directory ``templates/<lang>/`` holding this file is a language of the library."""
 FRONT_SECTION = "front"
 """Section of the unnumbered front matter (title block and parties), rendered before section 1."""
 KPI_UNITS = {"count": "integer", "percent": "percent", "duration": "duration"}
@@ -131,11 +133,17 @@ class Library:
     """The answer key of the first parameter of each type (``catalog``, ``tier``, …)."""
     localized_keys: tuple[tuple[str, ...], ...] = ()
     """The answers that may have a text per language, as paths."""
+    languages: tuple[str, ...] = ()
+    """The languages the library writes, sorted: every ``templates/<lang>/`` with a ``labels.yaml``."""
 
     @property
     def template_root(self) -> Path:
         """Directory holding ``de/``, ``en/`` with the wording."""
         return self.root / "templates"
+
+    def locale(self, language: str) -> str:
+        """The Babel locale of ``language``, as its labels say (``locale: de_DE``)."""
+        return str(self.labels[language]["locale"])
 
     def key_of(self, kind: str) -> str | None:
         """The answer key of the first parameter of type ``kind`` (``catalog``, ``tier``, …), if one is declared."""
@@ -182,6 +190,14 @@ def default_library_path() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def library_languages(root: Path) -> tuple[str, ...]:
+    """The languages of the library at ``root``: the directories ``templates/<lang>/`` with a labels file, sorted."""
+    templates = root / "templates"
+    if not templates.is_dir():
+        return ()
+    return tuple(sorted(path.parent.name for path in templates.glob(f"*/{LABELS_FILE}") if path.is_file()))
+
+
 def load_library(root: Path | None = None) -> Library:
     """Read and check the library at ``root`` (default: the bundled one).
 
@@ -192,14 +208,20 @@ def load_library(root: Path | None = None) -> Library:
         raise LibraryError.single("not a slagen library (no clauses/ directory)", file=root)
     problems: list[Problem] = []
     hasher = hashlib.sha256()
+    languages = library_languages(root)
+    if not languages:
+        problems.append(
+            Problem(f"no language: write the wording in templates/<lang>/ with a {LABELS_FILE}", "templates/")
+        )
     sections, version = _load_sections(root, problems, hasher)
-    clauses, params = _load_clauses(root, sections, problems, hasher)
-    catalogs = _load_catalogs(root, params, problems, hasher)
-    labels = _load_labels(root, problems, hasher)
-    _check_templates(root, clauses, problems, hasher)
+    clauses, params = _load_clauses(root, sections, languages, problems, hasher)
+    catalogs = _load_catalogs(root, params, languages, problems, hasher)
+    labels = _load_labels(root, languages, problems, hasher)
+    _check_templates(root, clauses, languages, problems, hasher)
     if problems:
         raise LibraryError(problems)
-    return _derived(Library(root, version, sections, clauses, params, catalogs, labels, hasher.hexdigest()[:16]))
+    digest = hasher.hexdigest()[:16]
+    return _derived(Library(root, version, sections, clauses, params, catalogs, labels, digest, languages=languages))
 
 
 def _read(path: Path, root: Path, problems: list[Problem], hasher: Any) -> YamlSource | None:
@@ -238,7 +260,7 @@ def _load_sections(root: Path, problems: list[Problem], hasher: Any) -> tuple[tu
 
 
 def _load_clauses(
-    root: Path, sections: tuple[str, ...], problems: list[Problem], hasher: Any
+    root: Path, sections: tuple[str, ...], languages: tuple[str, ...], problems: list[Problem], hasher: Any
 ) -> tuple[tuple[Clause, ...], dict[str, Param]]:
     clauses: list[Clause] = []
     params: dict[str, Param] = {}
@@ -248,7 +270,7 @@ def _load_clauses(
         source = _read(path, root, problems, hasher)
         if source is None:
             continue
-        clause = _parse_clause(source, sections, problems)
+        clause = _parse_clause(source, sections, languages, problems)
         if clause is None:
             continue
         expected = path.relative_to(root / "clauses").with_suffix("").as_posix().replace("/", ".")
@@ -278,7 +300,9 @@ def _signature(param: Param) -> tuple[Any, ...]:
     return (param.type, param.default, param.required, param.minimum, param.maximum, param.choices, param.unit)
 
 
-def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[Problem]) -> Clause | None:
+def _parse_clause(
+    source: YamlSource, sections: tuple[str, ...], languages: tuple[str, ...], problems: list[Problem]
+) -> Clause | None:
     data = source.data
     before = len(problems)
     allowed = {
@@ -305,7 +329,7 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
     declared: list[Param] = []
     for key, spec in (data.get("params") or {}).items():
         try:
-            declared.append(parse_param(key, spec, source.path))
+            declared.append(parse_param(key, spec, source.path, languages=languages))
         except ValueError as exc:
             problems.append(Problem(str(exc), source.path, source.line_of(("params", key)), f"params.{key}"))
         root = str(key).split(".")[0]
@@ -332,20 +356,24 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
     )
 
 
-def _load_catalogs(root: Path, params: dict[str, Param], problems: list[Problem], hasher: Any) -> dict[str, Catalog]:
+def _load_catalogs(
+    root: Path, params: dict[str, Param], languages: tuple[str, ...], problems: list[Problem], hasher: Any
+) -> dict[str, Catalog]:
     catalogs: dict[str, Catalog] = {}
     for path in sorted((root / "tiers").glob("*.yaml")):
         source = _read(path, root, problems, hasher)
         if source is not None:
-            catalog = _parse_catalog(source, params, problems)
+            catalog = _parse_catalog(source, params, languages, problems)
             if catalog is not None:
-                catalog = _add_tier_files(root, catalog, problems, hasher)
+                catalog = _add_tier_files(root, catalog, languages, problems, hasher)
                 problems.extend(check_tiers(catalog, source.path))
                 catalogs[catalog.id] = catalog
     return catalogs
 
 
-def _add_tier_files(root: Path, catalog: Catalog, problems: list[Problem], hasher: Any) -> Catalog:
+def _add_tier_files(
+    root: Path, catalog: Catalog, languages: tuple[str, ...], problems: list[Problem], hasher: Any
+) -> Catalog:
     """Tiers kept in files of their own, ``tiers/<catalog>/<tier>.yaml`` (as ``slagen tiers new`` writes them)."""
     tiers = dict(catalog.tiers)
     for path in sorted((root / "tiers" / catalog.id).glob("*.yaml")):
@@ -363,7 +391,9 @@ def _add_tier_files(root: Path, catalog: Catalog, problems: list[Problem], hashe
             {("tiers", tier_id, *key): line for key, line in source.lines.items()},
             source.text,
         )
-        tier = _parse_tier(nested, tier_id, source.data, catalog.kpis, catalog.terms, catalog.credit_kpi, problems)
+        tier = _parse_tier(
+            nested, tier_id, source.data, catalog.kpis, catalog.terms, catalog.credit_kpi, languages, problems
+        )
         if tier is not None:
             tiers[tier_id] = tier
     return replace(catalog, tiers=tiers) if len(tiers) != len(catalog.tiers) else catalog
@@ -386,14 +416,20 @@ def _unknown_fields(
             problems.append(Problem(message, source.path, source.line_of(path), ".".join(path)))
 
 
-def _parse_catalog(source: YamlSource, params: dict[str, Param], problems: list[Problem]) -> Catalog | None:
+def _parse_catalog(
+    source: YamlSource, params: dict[str, Param], languages: tuple[str, ...], problems: list[Problem]
+) -> Catalog | None:
     before = len(problems)
     _unknown_fields(source, (), source.data, _CATALOG_FIELDS, problems)
     catalog_id = _need(source, problems, ("catalog",), str, "a catalog id")
     text = _need(source, problems, ("text",), dict, "the catalog's wording per language")
+    for lang in languages if text is not None else ():
+        if not isinstance(text.get(lang), dict) or not text[lang].get("name"):
+            message = f"wording for '{lang}' (name) is missing"
+            problems.append(Problem(message, source.path, source.line_of(("text",)), f"text.{lang}"))
     kpis: dict[str, Kpi] = {}
     for kpi_id, spec in (_need(source, problems, ("kpis",), dict, "a mapping of KPIs") or {}).items():
-        kpi = _parse_kpi(source, str(kpi_id), spec, params, problems)
+        kpi = _parse_kpi(source, str(kpi_id), spec, params, languages, problems)
         if kpi is not None:
             kpis[kpi.id] = kpi
     for kpi in list(kpis.values()):
@@ -409,7 +445,7 @@ def _parse_catalog(source: YamlSource, params: dict[str, Param], problems: list[
         try:
             if name in _RESERVED_TERMS:
                 raise ValueError(f"'{name}' is reserved (templates see tier.{name}); choose another name")
-            terms[str(name)] = parse_param(str(name), spec, source.path)
+            terms[str(name)] = parse_param(str(name), spec, source.path, languages=languages)
         except ValueError as exc:
             problems.append(Problem(str(exc), source.path, source.line_of(where), ".".join(where)))
     credit_kpi = str(source.data.get("credits") or "")
@@ -421,7 +457,7 @@ def _parse_catalog(source: YamlSource, params: dict[str, Param], problems: list[
             credit_kpi = ""
     tiers: dict[str, Tier] = {}
     for tier_id, spec in (_need(source, problems, ("tiers",), dict, "a mapping of tiers") or {}).items():
-        tier = _parse_tier(source, str(tier_id), spec, kpis, terms, credit_kpi, problems)
+        tier = _parse_tier(source, str(tier_id), spec, kpis, terms, credit_kpi, languages, problems)
         if tier is not None:
             tiers[tier.id] = tier
     if len(problems) > before:
@@ -430,7 +466,12 @@ def _parse_catalog(source: YamlSource, params: dict[str, Param], problems: list[
 
 
 def _parse_kpi(
-    source: YamlSource, kpi_id: str, spec: Any, params: dict[str, Param], problems: list[Problem]
+    source: YamlSource,
+    kpi_id: str,
+    spec: Any,
+    params: dict[str, Param],
+    languages: tuple[str, ...],
+    problems: list[Problem],
 ) -> Kpi | None:
     where = ("kpis", kpi_id)
     line = source.line_of(where)
@@ -447,7 +488,7 @@ def _parse_kpi(
         message = f"direction must be one of {', '.join(KPI_DIRECTIONS)}"
         problems.append(Problem(message, source.path, line, f"kpis.{kpi_id}.direction"))
     wording = spec.get("text") or {}
-    for lang in LANGUAGES:
+    for lang in languages:
         if not isinstance(wording.get(lang), dict) or not wording[lang].get("name"):
             message = f"wording for '{lang}' ({', '.join(KPI_WORDING)}) is missing"
             problems.append(Problem(message, source.path, line, f"kpis.{kpi_id}.text.{lang}"))
@@ -466,6 +507,7 @@ def _parse_tier(
     kpis: dict[str, Kpi],
     terms: dict[str, Param],
     credit_kpi: str,
+    languages: tuple[str, ...],
     problems: list[Problem],
 ) -> Tier | None:
     where = ("tiers", tier_id)
@@ -498,7 +540,7 @@ def _parse_tier(
     for kpi_id, message in check_bounds(kpis, targets):
         key = (*where, "targets", kpi_id)
         problems.append(Problem(message, source.path, source.line_of(key), ".".join(key)))
-    tier_terms = _tier_terms(source, where, spec.get("terms") or {}, terms, problems)
+    tier_terms = _tier_terms(source, where, spec.get("terms") or {}, terms, languages, problems)
     credits = None
     if credit_kpi:
         credits = _tier_credits(source, where, spec.get("credits"), targets.get(credit_kpi), kpis[credit_kpi], problems)
@@ -526,7 +568,12 @@ def check_bounds(kpis: dict[str, Kpi], targets: dict[str, Any]) -> list[tuple[st
 
 
 def _tier_terms(
-    source: YamlSource, where: tuple[str, ...], given: Any, terms: dict[str, Param], problems: list[Problem]
+    source: YamlSource,
+    where: tuple[str, ...],
+    given: Any,
+    terms: dict[str, Param],
+    languages: tuple[str, ...],
+    problems: list[Problem],
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if not isinstance(given, dict):
@@ -547,7 +594,7 @@ def _tier_terms(
                 problems.append(Problem(message, source.path, source.line_of(where), ".".join((*where, "terms"))))
             continue
         try:
-            values[name] = coerce_value(param, given[name])
+            values[name] = coerce_value(param, given[name], languages=languages)
         except ParamError as exc:
             for error in exc.all():
                 path = (*key, *error.subkey)
@@ -577,18 +624,22 @@ def _tier_credits(
     return credits
 
 
-def _load_labels(root: Path, problems: list[Problem], hasher: Any) -> dict[str, dict[str, Any]]:
+def _load_labels(
+    root: Path, languages: tuple[str, ...], problems: list[Problem], hasher: Any
+) -> dict[str, dict[str, Any]]:
     labels: dict[str, dict[str, Any]] = {}
-    for lang in LANGUAGES:
-        source = _read(root / "templates" / lang / "labels.yaml", root, problems, hasher)
+    for lang in languages:
+        source = _read(root / "templates" / lang / LABELS_FILE, root, problems, hasher)
         if source is not None:
             _need(source, problems, ("locale",), str, "a Babel locale")
             labels[lang] = source.data
     return labels
 
 
-def _check_templates(root: Path, clauses: tuple[Clause, ...], problems: list[Problem], hasher: Any) -> None:
-    for lang in LANGUAGES:
+def _check_templates(
+    root: Path, clauses: tuple[Clause, ...], languages: tuple[str, ...], problems: list[Problem], hasher: Any
+) -> None:
+    for lang in languages:
         for clause in clauses:
             name = f"templates/{lang}/{clause.template_name}"
             path = root / name

@@ -2,8 +2,9 @@
 
 Takes a library directory and gives findings, each with file, line and rule:
 
-- ``languages``: every clause has its wording in every language, every template belongs to a
-  clause, and the languages' labels have the same section titles and defined terms;
+- ``languages``: every clause has its wording in every language of the library (each
+  ``templates/<lang>/`` with a ``labels.yaml``), every template belongs to a clause, and the
+  languages' labels have the same section titles and defined terms;
 - ``versions``: every clause record has a version (a whole number from 1);
 - ``library``: anything else that stops the library from loading;
 - ``conditions``: every ``when`` condition parses;
@@ -31,9 +32,16 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
-from slagen.library import FRONT_SECTION, KPI_WORDING, TEMPLATE_SUFFIX, Clause, Library, load_library
+from slagen.library import (
+    FRONT_SECTION,
+    KPI_WORDING,
+    TEMPLATE_SUFFIX,
+    Clause,
+    Library,
+    library_languages,
+    load_library,
+)
 from slagen.names import Chain, aliases, chains, extend, term_calls
-from slagen.params import LANGUAGES
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
 from slagen.select import line_of_when
 from slagen.yamlsource import load_yaml
@@ -99,6 +107,7 @@ def _check_files(root: Path) -> list[Finding]:
     """Versions and translations, from the files alone (so that they are found even if the library does not load)."""
     found: list[Finding] = []
     clauses = root / "clauses"
+    languages = library_languages(root)
     expected: set[str] = set()
     for path in sorted(clauses.rglob("*.yaml")) if clauses.is_dir() else ():
         if path.name == "sections.yaml":
@@ -115,11 +124,11 @@ def _check_files(root: Path) -> list[Finding]:
             found.append(Finding(name, line, "versions", "the clause needs a version: a whole number from 1"))
         template = path.relative_to(clauses).with_suffix("").as_posix() + TEMPLATE_SUFFIX
         expected.add(template)
-        for lang in LANGUAGES:
+        for lang in languages:
             if not (root / "templates" / lang / template).is_file():
                 message = f"no '{lang}' wording (templates/{lang}/{template})"
                 found.append(Finding(name, 1, "languages", message))
-    for lang in LANGUAGES:
+    for lang in languages:
         folder = root / "templates" / lang
         for path in sorted(folder.rglob("*" + TEMPLATE_SUFFIX)) if folder.is_dir() else ():
             relative = path.relative_to(folder).as_posix()
@@ -146,7 +155,7 @@ def _check_kpis(library: Library) -> list[Finding]:
     found = []
     for path, catalog in _catalog_files(library):
         for kpi in catalog.kpis.values():
-            for lang in LANGUAGES:
+            for lang in library.languages:
                 missing = kpi.missing_wording(lang)
                 if missing:
                     message = f"KPI '{kpi.id}' has no {', '.join(missing)} in '{lang}'"
@@ -189,11 +198,12 @@ class _Templates:
         }
 
     def check(self) -> list[Finding]:
-        defines: dict[str, dict[str, list[tuple[str, int]]]] = {lang: {} for lang in LANGUAGES}
-        uses: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        languages = self.library.languages
+        defines: dict[str, dict[str, list[tuple[str, int]]]] = {lang: {} for lang in languages}
+        uses: dict[str, set[str]] = {lang: set() for lang in languages}
         for clause in self.library.clauses:
             self.read_condition(clause)
-            for lang in LANGUAGES:
+            for lang in languages:
                 name = f"templates/{lang}/{clause.template_name}"
                 source = (self.library.root / name).read_text(encoding="utf-8")
                 try:
@@ -223,7 +233,7 @@ class _Templates:
         except TemplateSyntaxError:
             return  # reported by the conditions rule
         before = len(self.findings)
-        self._read(condition, clause.path, LANGUAGES[0], condition=True)
+        self._read(condition, clause.path, self.library.languages[0], condition=True)
         if len(self.findings) > before:  # the line is the record's, not the expression's
             line = line_of_when(self.library, clause)
             self.findings[before:] = [replace(finding, line=line) for finding in self.findings[before:]]
@@ -291,7 +301,7 @@ class _Templates:
             node = node[part]
 
     def _check_terms(self, defines: dict[str, dict[str, list[tuple[str, int]]]], uses: dict[str, set[str]]) -> None:
-        for lang in LANGUAGES:
+        for lang in self.library.languages:
             labels_file = f"templates/{lang}/labels.yaml"
             for term in self.library.labels[lang].get("terms", {}):
                 places = defines[lang].get(term, [])
@@ -314,14 +324,14 @@ class _Templates:
                     self._add(clause.path, 0, "parameters", message)
 
     def _check_labels(self) -> None:
-        first, *others = LANGUAGES
+        first, *others = self.library.languages
         for lang in others:
             for part in ("sections", "terms"):
                 a, b = set(self.library.labels[first].get(part, {})), set(self.library.labels[lang].get(part, {}))
                 for missing, where in ((a - b, lang), (b - a, first)):
                     for key in sorted(missing):
                         self._add(f"templates/{where}/labels.yaml", 0, "languages", f"no {part}.{key}")
-        overrides = {lang: set(self._kind_overrides(lang)) for lang in LANGUAGES}
+        overrides = {lang: set(self._kind_overrides(lang)) for lang in self.library.languages}
         for lang in others:
             a, b = overrides[first], overrides[lang]
             for missing, where in ((a - b, lang), (b - a, first)):
