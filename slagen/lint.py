@@ -30,17 +30,10 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from slagen.catalogs import KPI_WORDING
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
-from slagen.library import (
-    FRONT_SECTION,
-    KPI_WORDING,
-    TEMPLATE_SUFFIX,
-    Clause,
-    Library,
-    library_languages,
-    load_library,
-)
+from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
 from slagen.names import Chain, aliases, chains, extend, term_calls
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
 from slagen.select import line_of_when

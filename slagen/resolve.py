@@ -13,7 +13,8 @@ from typing import Any
 
 from slagen.answers import Answers
 from slagen.arithmetic import CreditScheme
-from slagen.library import Catalog, Kpi, Library, Tier, agreed_targets
+from slagen.catalogs import Catalog, Kpi, Tier, agreed_targets
+from slagen.library import Library
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from slagen.errors import InputError, Problem
 from slagen.formatting import format_value
 
 if TYPE_CHECKING:  # slagen.library runs the tier checks when it loads, so it imports this module
-    from slagen.library import Catalog, Library, Tier
+    from slagen.catalogs import Catalog, Tier
+    from slagen.library import Library
 
 _TIER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 

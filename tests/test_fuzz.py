@@ -33,8 +33,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from slagen.catalogs import Catalog
 from slagen.cli import main
-from slagen.library import Catalog, Library, load_library
+from slagen.library import Library, load_library
 from slagen.params import Param
 
 from .conftest import EXAMPLES, FUZZ_CASES, ROOT

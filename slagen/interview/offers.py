@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from slagen.library import KPI_UNITS, Catalog, Library, Tier
+from slagen.catalogs import KPI_UNITS, Catalog, Tier
+from slagen.library import Library
 from slagen.params import PARAM_TYPES, Choice
 from slagen.params.base import shown
 

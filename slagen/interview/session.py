@@ -15,12 +15,13 @@ from typing import Any
 from babel import Locale
 
 from slagen.answers import FORMAT_VERSION, validate_answers
+from slagen.catalogs import Catalog
 from slagen.errors import InputError, Problem
 from slagen.interview import offers
 from slagen.interview.undecided import UNKNOWN, may_hold
 from slagen.interview.wording import Ask, Question, Say, Wording
 from slagen.interview.written import write_answers
-from slagen.library import FRONT_SECTION, Catalog, Clause, Library
+from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
 from slagen.params.base import shown
 from slagen.sandbox import make_environment

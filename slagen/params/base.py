@@ -22,7 +22,8 @@ from slagen.params.values import Duration, ParamError, as_decimal
 from slagen.yamlsource import parse_yaml
 
 if TYPE_CHECKING:
-    from slagen.library import Catalog, Library
+    from slagen.catalogs import Catalog
+    from slagen.library import Library
     from slagen.params.declaration import Param
 
 Languages = Sequence[str] | None

@@ -14,7 +14,8 @@ from slagen.params.jsonschema import json_leaf, limits
 from slagen.params.values import ParamError, as_list, as_text, as_texts, check_bounds, show, unknown_choice
 
 if TYPE_CHECKING:
-    from slagen.library import Catalog, Library
+    from slagen.catalogs import Catalog
+    from slagen.library import Library
     from slagen.params.declaration import Param
 
 

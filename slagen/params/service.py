@@ -18,7 +18,8 @@ from slagen.params.jsonschema import DURATION_PATTERN, share
 from slagen.params.values import ParamError, as_percent, as_text, check_bounds, show, unknown_choice
 
 if TYPE_CHECKING:
-    from slagen.library import Catalog, Library
+    from slagen.catalogs import Catalog
+    from slagen.library import Library
     from slagen.params.declaration import Param
 
 
