@@ -34,7 +34,8 @@ if str(ROOT) not in sys.path:
 from slagen import batch  # noqa: E402
 from slagen.answers import load_answers  # noqa: E402
 from slagen.generate import Output  # noqa: E402
-from slagen.library import load_library  # noqa: E402
+from slagen.library import Library, load_library  # noqa: E402
+from slagen.memo import Memo  # noqa: E402
 from slagen.output import flush_to_disk, write_outputs  # noqa: E402
 
 TIERS = ("basic", "professional", "premium")
@@ -61,9 +62,9 @@ def _cpu_seconds() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def measured_build_row(job: batch.BatchJob) -> tuple[batch.RowResult, list[Output]]:
+def measured_build_row(job: batch.BatchJob, library: Library, memo: Memo) -> tuple[batch.RowResult, list[Output]]:
     """build_row, noting the process's memory after its first row and every 25th (in a file named by its pid)."""
-    result, outputs = batch.build_row(job)
+    result, outputs = batch.build_row(job, library, memo)
     built = _built[os.getpid()] = _built.get(os.getpid(), 0) + 1
     if built == 1 or built % 25 == 0:  # reading and noting the memory costs too: not for every row
         rss = _rss_kib()
@@ -103,7 +104,7 @@ def main() -> int:
             write_outputs({out / o.name: o.data for o in outputs}, force=False, sync=False)
 
         started, cpu = time.perf_counter(), _cpu_seconds()
-        results = batch.run_batch(jobs, workers=args.jobs, write=write, build=measured_build_row)
+        results = batch.run_batch(jobs, library, Memo(), workers=args.jobs, write=write, build=measured_build_row)
         flush_to_disk([out / name for result in results for name in result.files])  # as `slagen batch` does
         built = sum(result.ok for result in results)
         elapsed = time.perf_counter() - started

@@ -51,9 +51,9 @@ except ImportError:  # running from a checkout without installing
 SLAGEN_HOME = Path(slagen.__file__).resolve().parent.parent
 """The directory slagen was imported from; the cold runs import slagen from there too."""
 
-from slagen.answers import load_answers  # noqa: E402
-from slagen.generate import build_documents, document_date  # noqa: E402
+from slagen.generate import build_documents, check_answers, document_date  # noqa: E402
 from slagen.library import load_library  # noqa: E402
+from slagen.memo import Memo  # noqa: E402
 from slagen.writers.docx import write_docx  # noqa: E402
 from slagen.writers.markdown import write_markdown  # noqa: E402
 
@@ -80,14 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     answers_path = args.answers if args.answers.is_absolute() else REPO_ROOT / args.answers
     library = load_library()
-    answers = load_answers(answers_path, library)
+    memo = Memo()  # as the CLI makes one for a command
+    answers = check_answers(answers_path, library, memo)
     languages = list(answers.values["languages"])
     stamp = dt.datetime.combine(document_date(answers), dt.time(), tzinfo=dt.UTC)
 
     def docx_and_md(lang: str) -> tuple[float, float, float]:
         """Render one language, write DOCX and Markdown; seconds spent in each step."""
         t0 = time.perf_counter()
-        document = build_documents(answers, library, [lang])[0]
+        document = build_documents(answers, library, [lang], memo=memo)[0]
         t1 = time.perf_counter()
         write_docx(document, timestamp=stamp)
         t2 = time.perf_counter()
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return t1 - t0, t2 - t1, t3 - t2
 
     def md_only(lang: str) -> None:
-        write_markdown(build_documents(answers, library, [lang])[0])
+        write_markdown(build_documents(answers, library, [lang], memo=memo)[0])
 
     print(_environment(answers_path, languages, args))
     rows: list[Row] = []

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from slagen.context import kind_labels
-from slagen.recording import RECORDING, NotReusable, Path, Reads, freeze, key_of
+from slagen.recording import RECORDING, NotReusable, Path, Reads, deep_frozen, freeze, key_of
 from slagen.sandbox import make_environment
 from slagen.select import Condition, compile_conditions
 
@@ -123,6 +123,8 @@ class Memo:
         self._parses: _Bounded[str, Parsed] = _Bounded(sizes.parses)
         self._services: _Bounded[Hashable, Any] = _Bounded(sizes.services)
         self._kept: _Bounded[Hashable, Any] = _Bounded(sizes.kept)
+        self._frozen: dict[int, tuple[object, Hashable]] = {}
+        """Frozen forms of the parts of kept service views, by ``id``, each beside its part (which it holds)."""
 
     # --- the library, compiled once ---------------------------------------------------------
 
@@ -155,13 +157,24 @@ class Memo:
             found = self._services.put(content, make())
         return content, found
 
-    def service_view(self, key: Hashable | None, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """What templates see of a service (kept under the service's content key and the language)."""
+    def service_view(self, key: Hashable | None, make: Callable[[], dict[str, Any]]) -> Mapping[str, Any]:
+        """What templates see of a service (kept under the service's content key, language and kind).
+
+        A kept view is frozen all the way down and its parts' keys are taken once: templates read
+        ``levels`` and ``tiers`` whole, and they are the same object from one contract to the next.
+        """
         if key is None or not self.reuse:
             return make()
-        found: dict[str, Any] | None = self._services.get(("view", key))
+        found: Mapping[str, Any] | None = self._services.get(("view", key))
         if found is None:
-            found = self._services.put(("view", key), make())
+            found = self._services.put(("view", key), deep_frozen(make()))
+            if len(self._frozen) > 16 * self.sizes.services:  # forget the parts of views no longer kept
+                self._frozen.clear()
+            for part in found.values():
+                try:
+                    self._frozen[id(part)] = (part, freeze(part))
+                except NotReusable:
+                    continue
         return found
 
     def kept(self, key: Hashable, make: Callable[[], V]) -> V:
@@ -201,7 +214,7 @@ class Memo:
             return render()
         for paths in self._read_sets.get(name) or ():
             try:
-                key = (name, paths, key_of(names, paths))
+                key = (name, paths, key_of(names, paths, self._frozen))
             except NotReusable:
                 continue
             text = self._renderings.get(key)
@@ -218,7 +231,7 @@ class Memo:
 
     def _keep(self, name: str, names: Mapping[str, Any], paths: tuple[tuple[bool, Path], ...], text: str) -> None:
         try:
-            key = (name, paths, key_of(names, paths))
+            key = (name, paths, key_of(names, paths, self._frozen))
         except NotReusable:
             return
         read_sets = self._read_sets.get(name)

@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from jinja2.runtime import Context
@@ -150,18 +151,40 @@ def value_at(root: Mapping[str, Any], path: Path) -> Any:
     return node
 
 
-def key_of(root: Mapping[str, Any], paths: tuple[tuple[bool, Path], ...]) -> tuple[Hashable, ...]:
-    """The values at ``paths`` in ``root`` as a key (whole values frozen, kinds as their kind)."""
+def key_of(
+    root: Mapping[str, Any],
+    paths: tuple[tuple[bool, Path], ...],
+    frozen: Mapping[int, tuple[object, Hashable]] | None = None,
+) -> tuple[Hashable, ...]:
+    """The values at ``paths`` in ``root`` as a key (whole values frozen, kinds as their kind).
+
+    ``frozen`` gives the frozen form of values that cannot change (:func:`deep_frozen`) by their
+    ``id``, each beside the value itself (so that the ``id`` cannot be another object's while kept).
+    """
     key: list[Hashable] = []
     for whole, path in paths:
         value = value_at(root, path)
         if value is MISSING:
             key.append(MISSING)
         elif whole:
-            key.append(freeze(value))
+            known = frozen.get(id(value)) if frozen else None
+            key.append(known[1] if known is not None and known[0] is value else freeze(value))
         else:
             key.append("mapping" if isinstance(value, Mapping) else freeze(value))
     return tuple(key)
+
+
+def deep_frozen(value: Any) -> Any:
+    """``value`` with every ``dict`` a read-only mapping and every ``list`` a tuple, all the way down.
+
+    What the memo shares between contracts (what templates see of a service) is made so, so that
+    nothing can change it after its frozen form was taken.
+    """
+    if isinstance(value, dict):
+        return MappingProxyType({key: deep_frozen(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(deep_frozen(item) for item in value)
+    return value
 
 
 _PLAIN = frozenset({int, bool, type(None), str})
