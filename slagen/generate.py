@@ -78,7 +78,7 @@ def build_documents(
             None if key is None else (key, lang, kind), functools.partial(service_view, service, lang, labels)
         )
         context = make_context(answers.tree, library, lang, labels=labels, service=view, today=today)
-        document = number_document(render_document(answers.clauses, context, env, memo))
+        document = number_document(render_document(answers.clauses, context, env, memo), memo.marks)
         properties = {**provenance, "slagen.language": lang}
         documents.append(replace(document, properties=properties, answers_text=answers.source.text))
     return documents
@@ -123,13 +123,13 @@ def generate(
                 ("docx frame", reference_key, frame_kind(document, review=review)),
                 functools.partial(docx_frame, document, reference=reference, review=review),
             )
-            data = write_docx(document, timestamp=stamp, review=review, reference=reference, frame=frame)
+            data = write_docx(document, timestamp=stamp, review=review, reference=reference, frame=frame, memo=memo)
             if "docx" in wanted:
                 outputs.append(Output(f"{stem}.docx", data))
             if "pdf" in wanted:
                 for_pdf[f"{stem}.docx"] = data
         if "md" in wanted:
-            outputs.append(Output(f"{stem}.md", write_markdown(document).encode("utf-8")))
+            outputs.append(Output(f"{stem}.md", write_markdown(document, memo).encode("utf-8")))
     if for_pdf:
         outputs += [Output(name, data) for name, data in convert_to_pdf(for_pdf).items()]
     return outputs

@@ -20,12 +20,14 @@ Sizes are in :data:`SIZES`; ``Memo(reuse=False)`` renders, resolves and parses e
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from slagen.context import kind_labels
+from slagen.model import Block, Marks, marks
 from slagen.recording import RECORDING, NotReusable, Path, Reads, deep_frozen, freeze, key_of
 from slagen.sandbox import make_environment
 from slagen.select import Condition, compile_conditions
@@ -59,6 +61,8 @@ class Sizes:
     """Resolved services, their template views and the labels of each kind."""
     kept: int = 256
     """Other things made from content alone (the YAML of a batch's base answers, DOCX frames)."""
+    written: int = 8192
+    """What the writers wrote for a clause's blocks, and the marks found in them."""
 
 
 SIZES = Sizes()
@@ -123,6 +127,7 @@ class Memo:
         self._parses: _Bounded[str, Parsed] = _Bounded(sizes.parses)
         self._services: _Bounded[Hashable, Any] = _Bounded(sizes.services)
         self._kept: _Bounded[Hashable, Any] = _Bounded(sizes.kept)
+        self._written: _Bounded[Hashable, tuple[object, Any]] = _Bounded(sizes.written)
         self._frozen: dict[int, tuple[object, Hashable]] = {}
         """Frozen forms of the parts of kept service views, by ``id``, each beside its part (which it holds)."""
 
@@ -185,6 +190,35 @@ class Memo:
         if found is None:
             found = self._kept.put(key, make())
         return found
+
+    def written(self, kind: str, part: object, state: Hashable, write: Callable[[], V]) -> V:
+        """``write()`` for ``part``, a frozen part of the document model, given again for the same part and ``state``.
+
+        ``write`` must depend on nothing but ``part`` and ``state`` and have no effect (a writer applies
+        what it gives). A part is named by its identity: the parse of a text is shared by every
+        document that renders the text (:meth:`parse`), and a part cannot change (the model is frozen);
+        the entry holds the part, so that its identity cannot become another object's while kept.
+        Every :attr:`check_every`-th result given again is written afresh and compared.
+        """
+        if not self.reuse:
+            return write()
+        key = (kind, id(part), state)
+        found = self._written.get(key)
+        if found is not None and found[0] is part:
+            self.reused += 1
+            if self.check_every and self.reused % self.check_every == 0:
+                self.checked += 1
+                if write() != found[1]:
+                    raise ReuseMismatch(f"what was written for a {kind} given again differs from a fresh one")
+            result: V = found[1]
+            return result
+        value = write()
+        self._written.put(key, (part, value))
+        return value
+
+    def marks(self, blocks: Sequence[Block]) -> Marks:
+        """The cross-references and term uses in ``blocks`` (:func:`slagen.model.marks`), found once per part."""
+        return self.written("marks", blocks, None, functools.partial(marks, blocks))
 
     def _content_key(self, values: tuple[Any, ...]) -> Hashable | None:
         if not self.reuse:

@@ -9,16 +9,21 @@ that is defined twice or used without a definition.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from slagen.errors import Problem, TemplateError
-from slagen.model import Document, Ref, iter_inlines, marks
+from slagen.model import Block, Document, Marks, Ref, iter_inlines, marks
 from slagen.terms import check_terms
 
+MarksOf = Callable[[Sequence[Block]], Marks]
 
-def number_document(document: Document) -> Document:
-    """``document`` with numbers in document order, every reference checked."""
+
+def number_document(document: Document, marks_of: MarksOf = marks) -> Document:
+    """``document`` with numbers in document order, every reference checked.
+
+    ``marks_of`` finds the references and terms in a clause's blocks (the memo's keeps them per part).
+    """
     numbers: dict[str, str] = {}
     sections = []
     for s_index, section in enumerate(document.sections, start=1):
@@ -29,16 +34,16 @@ def number_document(document: Document) -> Document:
             clauses.append(replace(clause, number=numbers[clause.id]))
         sections.append(replace(section, number=str(s_index), clauses=tuple(clauses)))
     numbered = replace(document, sections=tuple(sections), numbers=numbers)
-    problems = _problems(numbered, numbers)
+    problems = _problems(numbered, numbers, marks_of)
     if problems:
         raise TemplateError(problems)
     return numbered
 
 
-def _problems(document: Document, numbers: Mapping[str, str]) -> list[Problem]:
+def _problems(document: Document, numbers: Mapping[str, str], marks_of: MarksOf) -> list[Problem]:
     problems = []
     for clause in document.clauses():
-        for run in [*clause.title, *marks(clause.blocks).refs]:
+        for run in [*clause.title, *marks_of(clause.blocks).refs]:
             if isinstance(run, Ref) and run.target not in numbers:
                 problems.append(
                     Problem(
@@ -51,4 +56,4 @@ def _problems(document: Document, numbers: Mapping[str, str]) -> list[Problem]:
         if isinstance(run, Ref) and run.target not in numbers:
             message = f"the front matter refers to '{run.target}', which this agreement does not contain"
             problems.append(Problem(message))
-    return problems + check_terms(document)
+    return problems + check_terms(document, marks_of)

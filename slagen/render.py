@@ -44,7 +44,7 @@ def render_document(clauses: Sequence[Clause], context: TemplateContext, env: En
     }
     late = [clause for clause in clauses if clause.renders_last]
     if late:
-        names = context.names(**term_context(parsed))
+        names = context.names(**term_context(parsed, memo.marks))
         parsed.update((clause.id, render_clause(env, clause, language, names, memo)) for clause in late)
     return _assemble(clauses, parsed, context)
 

@@ -10,11 +10,11 @@ the others and given :func:`term_context`. Numbering then checks the whole docum
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from slagen.errors import Problem
-from slagen.model import Block, Document, Inline, TermUse, iter_inlines, marks
+from slagen.model import Block, Document, Inline, Marks, TermUse, iter_inlines, marks
 
 FRONT = "front"
 """Where the front matter's terms are defined (it has no number to refer to)."""
@@ -26,7 +26,9 @@ def _term_uses(runs: Iterable[Inline]) -> list[TermUse]:
     return [run for run in runs if isinstance(run, TermUse)]
 
 
-def term_context(rendered: Mapping[str, Rendered]) -> dict[str, Any]:
+def term_context(
+    rendered: Mapping[str, Rendered], marks_of: Callable[[Sequence[Block]], Marks] = marks
+) -> dict[str, Any]:
     """What a clause that lists the defined terms sees: ``defined_terms`` and ``used_terms``.
 
     ``defined_terms`` is one entry per term defined by the clauses in ``rendered`` (clause id →
@@ -37,7 +39,7 @@ def term_context(rendered: Mapping[str, Rendered]) -> dict[str, Any]:
     defined: dict[str, dict[str, str]] = {}
     used: set[str] = set()
     for clause_id, (title, blocks) in rendered.items():
-        for use in [*_term_uses(title or []), *marks(blocks).terms]:
+        for use in [*_term_uses(title or []), *marks_of(blocks).terms]:
             if use.defining:
                 defined.setdefault(use.term, {"id": use.term, "text": use.text, "clause": clause_id})
             else:
@@ -54,10 +56,12 @@ def _sort_key(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
-def check_terms(document: Document) -> list[Problem]:
+def check_terms(document: Document, marks_of: Callable[[Sequence[Block]], Marks] = marks) -> list[Problem]:
     """Terms ``document`` defines more than once or uses without defining, one problem each."""
     places: list[tuple[str, list[TermUse]]] = [(FRONT, _term_uses(iter_inlines(document.front)))]
-    places += [(clause.id, [*_term_uses(clause.title), *marks(clause.blocks).terms]) for clause in document.clauses()]
+    places += [
+        (clause.id, [*_term_uses(clause.title), *marks_of(clause.blocks).terms]) for clause in document.clauses()
+    ]
     defined: dict[str, str] = {}
     problems: list[Problem] = []
     for where, uses in places:

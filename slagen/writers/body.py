@@ -14,10 +14,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
 from slagen.writers.reference import ReferenceInfo
 from slagen.writers.wordml import bookmark_name, comment_xml, escape, restart_xml, run_props, run_xml, text_xml, w_date
+
+if TYPE_CHECKING:
+    from slagen.memo import Memo
 
 INDENT = 720
 """Indent of clause text (and body tables) under the clause number, in twips."""
@@ -34,6 +38,7 @@ class ListNumbering:
     """Gives each numbered list its own ``w:num`` so that it starts at 1 (numIds as python-docx picks them)."""
 
     def __init__(self, taken: frozenset[int], abstract: int) -> None:
+        self.first_taken = taken
         self.taken = set(taken)
         self.abstract = abstract
         self.next = 1
@@ -75,9 +80,16 @@ class BodyWriter:
     """Writes the body of one document as WordprocessingML text (:mod:`slagen.writers.redline` builds on it)."""
 
     def __init__(
-        self, document: Document, info: ReferenceInfo, numbering: ListNumbering, comments: Comments | None = None
+        self,
+        document: Document,
+        info: ReferenceInfo,
+        numbering: ListNumbering,
+        comments: Comments | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self.document = document
+        self.memo = memo
+        """Gives again what was written for a clause's blocks in the same state (never with comments or tracking)."""
         self.labels = document.labels
         self.info = info
         self.ids = info.style_ids
@@ -89,6 +101,7 @@ class BodyWriter:
         """``ins`` or ``del`` while writing a tracked change (see :mod:`slagen.writers.redline`)."""
         self.change_attributes = ""
         self.next_change = _FIRST_CHANGE
+        self._fixed_state: tuple[object, ...] | None = None
 
     def write(self) -> bytes:
         """The body: cover, contents, front matter, the numbered sections, signatures."""
@@ -109,7 +122,49 @@ class BodyWriter:
                     note = self.labels["review_clause"].format(id=clause.id, version=clause.version)
                     note += f"\n{clause.review}" if clause.review else ""
                 self._heading("Heading 2", clause.id, clause.title, note)
-                self._body_blocks(clause.blocks)
+                self._clause_body(clause.blocks)
+
+    def _clause_body(self, blocks: Sequence[Block]) -> None:
+        """A clause's blocks; written once per state when the memo has seen the same blocks."""
+        if self.memo is None or self.comments is not None or self.tracking:
+            self._body_blocks(blocks)
+            return
+        numbering = self.numbering
+        numbers = tuple(self.document.numbers[ref.target] for ref in self.memo.marks(blocks).refs)
+        # what the XML depends on: the reference, the labels, the numbers referred to, the lists' state
+        state = (self._fixed(), numbers, numbering.next, numbering.next in numbering.taken)
+        written = self.memo.written("docx body", blocks, state, lambda: self._written(blocks))
+        xml, restarts, following, assigned = written
+        self.out.append(xml)
+        numbering.out.extend(restarts)
+        numbering.next = following
+        numbering.taken.update(assigned)
+
+    def _written(self, blocks: Sequence[Block]) -> tuple[str, tuple[str, ...], int, frozenset[int]]:
+        """What writing ``blocks`` now gives, without any effect: the XML and what it did to the lists."""
+        out, numbering = self.out, self.numbering
+        scratch = ListNumbering(frozenset(numbering.taken), numbering.abstract)
+        scratch.next = numbering.next
+        self.out, self.numbering = [], scratch
+        try:
+            self._body_blocks(blocks)
+            return "".join(self.out), tuple(scratch.out), scratch.next, frozenset(scratch.taken - numbering.taken)
+        finally:
+            self.out, self.numbering = out, numbering
+
+    def _fixed(self) -> tuple[object, ...]:
+        """What every clause body of this document is written with: reference, first list ids, labels."""
+        if self._fixed_state is None:
+            info = self.info
+            self._fixed_state = (
+                tuple(sorted(info.style_ids.items())),
+                info.bullet_num,
+                info.decimal_abstract,
+                info.text_width,
+                self.numbering.first_taken,
+                tuple(self.labels.items()),
+            )
+        return self._fixed_state
 
     def _body_blocks(self, blocks: Sequence[Block]) -> None:
         for index, block in enumerate(blocks):

@@ -12,12 +12,17 @@ document gives the same bytes: the zip entries and the core properties carry the
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
+from slagen.memo import Memo
 from slagen.model import Document
 from slagen.provenance import answers_xml, custom_properties_xml
 from slagen.writers.body import BodyWriter, Comments, ListNumbering
 from slagen.writers.frame import Frame, frame_values, make_frame
 from slagen.writers.reference import default_reference
+
+if TYPE_CHECKING:
+    from slagen.memo import Memo
 
 
 def write_docx(
@@ -27,6 +32,7 @@ def write_docx(
     reference: bytes | None = None,
     review: bool = False,
     frame: Frame | None = None,
+    memo: Memo | None = None,
 ) -> bytes:
     """The DOCX bytes of ``document``; ``timestamp`` becomes the created/modified date.
 
@@ -36,7 +42,8 @@ def write_docx(
 
     ``frame`` is the frame of ``reference`` (the bundled one if none) for this kind of document
     (:func:`docx_frame`), made here if not given: python-docx takes 5-10 ms to make it, which a
-    caller writing many documents may spend once per reference and :func:`frame_kind`.
+    caller writing many documents may spend once per reference and :func:`frame_kind`. ``memo``
+    gives again what was written for a clause's blocks in the same state (:mod:`slagen.writers.body`).
     """
     if frame is None:
         frame = docx_frame(document, reference=reference, review=review)
@@ -46,7 +53,7 @@ def write_docx(
     comments = Comments(frame.first_comment, timestamp) if review else None
     values = frame_values(document, title=document.title, timestamp=timestamp)
     values.update(
-        body=BodyWriter(document, frame.info, numbering, comments).write(),
+        body=BodyWriter(document, frame.info, numbering, comments, memo).write(),
         numbering=numbering.xml(),
         comments=comments.xml() if comments else b"",
     )

@@ -2,21 +2,27 @@
 
 Takes a :class:`~slagen.model.Document` and gives its text: the same words and numbers as
 the DOCX, readable and diffable. Cross-references are plain numbers. It only reads the
-model; nothing is kept between documents.
+model; what it wrote for a clause's blocks may be given again by the caller's memo
+(:meth:`slagen.memo.Memo.written`), keyed by the blocks and everything their text depends on.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+
+if TYPE_CHECKING:
+    from slagen.memo import Memo
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 
 
-def write_markdown(document: Document) -> str:
-    """The Markdown text of ``document``."""
+def write_markdown(document: Document, memo: Memo | None = None) -> str:
+    """The Markdown text of ``document``; ``memo`` gives again what was written for a clause's blocks."""
     labels = document.labels
     out: list[str] = [f"# {_escape(document.title)}", ""]
     if document.subtitle and document.subtitle != document.title:
@@ -27,7 +33,7 @@ def write_markdown(document: Document) -> str:
         "",
     ]
     out += _blocks(document.front, document)
-    out += _sections(document)
+    out += _sections(document, memo)
     out += _signatures(document)
     while out and out[-1] == "":
         out.pop()
@@ -48,14 +54,25 @@ def _signatures(document: Document) -> list[str]:
     return [f"## {_escape(labels['signatures'])}", "", *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
-def _sections(document: Document) -> list[str]:
+def _sections(document: Document, memo: Memo | None) -> list[str]:
     out: list[str] = []
+    labels = tuple(document.labels.items())
     for section in document.sections:
         out += [f"## {section.number}. {_escape(section.title)}", ""]
         for clause in section.clauses:
             out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
-            out += _blocks(clause.blocks, document)
+            if memo is None:
+                out += _blocks(clause.blocks, document)
+                continue
+            # what the blocks' text depends on: the labels and the numbers of the clauses they refer to
+            numbers = tuple(document.numbers[ref.target] for ref in memo.marks(clause.blocks).refs)
+            write = functools.partial(_written, clause.blocks, document)
+            out += memo.written("markdown", clause.blocks, (labels, numbers), write)
     return out
+
+
+def _written(blocks: Sequence[Block], doc: Document) -> tuple[str, ...]:
+    return tuple(_blocks(blocks, doc))
 
 
 def _blocks(blocks: Sequence[Block], doc: Document, indent: str = "") -> list[str]:
