@@ -51,6 +51,10 @@ class Reads:
 
     def wrap(self, value: Any, path: Path) -> Any:
         """``value`` (found at ``path``) as the template gets it: a mapping tracked, anything else recorded whole."""
+        kind = type(value)
+        if kind in _LEAVES:  # most reads: no mapping, nothing to ask the ABC
+            self.values.add(path)
+            return value
         if isinstance(value, Mapping) and not isinstance(value, Tracked):
             self.kinds.add(path)
             return Tracked(value, path, self)
@@ -79,6 +83,8 @@ class Reads:
         found += [(False, path) for path in self.kinds if not under(path, len(path))]
         return tuple(sorted(found, key=repr))
 
+
+_LEAVES = frozenset({str, int, bool, type(None), Decimal, float})
 
 RECORDING: ContextVar[Reads | None] = ContextVar("slagen_recording", default=None)
 """The reads of the rendering under way, if it is recorded."""
@@ -142,13 +148,16 @@ def value_at(root: Mapping[str, Any], path: Path) -> Any:
     """The value at ``path`` in ``root``, or :data:`MISSING`."""
     node: Any = root
     for key in path:
-        if not isinstance(node, Mapping):
+        if type(node) not in _MAPPINGS and not isinstance(node, Mapping):
             return MISSING
         try:
             node = node[key]
         except (KeyError, TypeError):
             return MISSING
     return node
+
+
+_MAPPINGS = frozenset({dict, MappingProxyType})
 
 
 def key_of(
