@@ -748,7 +748,9 @@ ERROR_EXAMPLES: dict[str, Callable[[Path], list[str]]] = {
     "include outside": _template("{% include '../../clauses/front.yaml' %}"),
     "runaway": _template("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}"),
     "reserved answer name": _library_edit(
-        "clauses/legal/jurisdiction.yaml", "params:\n", "params:\n  range.regions:\n    type: string\n    required: false\n"
+        "clauses/legal/jurisdiction.yaml",
+        "params:\n",
+        "params:\n  range.regions:\n    type: string\n    required: false\n",
     ),
     "output exists": _existing,
     "output is a file": _output_is_a_file,

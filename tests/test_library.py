@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from slagen.answers import load_answers
 from slagen.cli import main
-from slagen.errors import LibraryError, TemplateError
+from slagen.errors import InputError, LibraryError, TemplateError
 from slagen.generate import build_documents
 from slagen.library import Library, load_library
 
@@ -244,3 +244,19 @@ def test_catalog_problems_are_reported(library_copy: Path, old: str, new: str, e
     with pytest.raises(LibraryError) as caught:
         load_library(library_copy)
     assert [str(p) for p in caught.value.problems] == [expected]
+
+
+def test_a_condition_that_fails_on_valid_answers_stops_the_build_naming_the_clause(library_copy: Path) -> None:
+    # comparing a number with a text raises: taken as "false" it would leave the liability cap out without a word
+    record = library_copy / "clauses" / "legal" / "jurisdiction.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(
+        text.replace("  and agreement.jurisdiction\n", "  and agreement.term.months > 'x'\n"), encoding="utf-8"
+    )
+    library = load_library(library_copy)
+    with pytest.raises(InputError) as caught:
+        load_answers(DEMO, library)
+    (problem,) = caught.value.problems
+    assert problem.file == "clauses/legal/jurisdiction.yaml"
+    assert "the answers make the condition of clause 'legal.jurisdiction'" in problem.message
+    assert "'>' not supported" in problem.message
