@@ -145,7 +145,7 @@ REPORT = (
 def test_a_bug_exits_3_with_a_short_message_and_no_traceback(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("slagen.cli.check_answers", _crash)
+    monkeypatch.setattr("slagen.generate.check_answers", _crash)
     result = runner.invoke(main, ["check", str(DEMO)])
     assert result.exit_code == 3  # not 1 (findings) or 2 (bad input)
     assert result.stdout == ""
@@ -155,7 +155,7 @@ def test_a_bug_exits_3_with_a_short_message_and_no_traceback(
 
 
 def test_a_bug_shows_its_traceback_with_verbose(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("slagen.cli.check_answers", _crash)
+    monkeypatch.setattr("slagen.generate.check_answers", _crash)
     result = runner.invoke(main, ["check", "--verbose", str(DEMO)])
     assert result.exit_code == 3
     assert result.stderr.startswith("Traceback (most recent call last):\n")
@@ -168,7 +168,7 @@ def test_ctrl_c_is_not_taken_for_a_bug(runner: CliRunner, monkeypatch: pytest.Mo
     def interrupted(*args: object, **kwargs: object) -> None:
         raise click.Abort
 
-    monkeypatch.setattr("slagen.cli.check_answers", interrupted)
+    monkeypatch.setattr("slagen.generate.check_answers", interrupted)
     result = runner.invoke(main, ["check", str(DEMO)])
     assert result.exit_code == 1
     assert result.stderr == "Aborted!\n"

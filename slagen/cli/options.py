@@ -1,0 +1,79 @@
+"""Options that several commands share, and the check of what they name.
+
+Declared here without importing the core, so that ``--help`` stays cheap: the formats are
+spelled out (a test holds them equal to :data:`slagen.generate.FORMATS`), and a language is
+any word until the library is loaded, which knows its languages (``templates/<lang>/``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from slagen.errors import InputError
+
+if TYPE_CHECKING:
+    from slagen.library import Library
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = ("docx", "md", "pdf")
+"""What ``--format`` accepts: the writers of :mod:`slagen.generate`."""
+
+output_option = click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Directory for the generated files.",
+)
+
+
+def output_file_option(help_text: str) -> Callable[[F], F]:
+    """``-o FILE`` for commands that print their result unless told where to write it."""
+    return click.option(
+        "-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
+
+
+force_option = click.option("--force", is_flag=True, help="Overwrite existing output files.")
+library_option = click.option(
+    "--library",
+    "library_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Clause library to use instead of the bundled one.",
+)
+
+
+def languages_option(help_text: str) -> Callable[[F], F]:
+    """``--lang LANG``, repeatable: the languages to write (checked by :func:`check_languages`)."""
+    return click.option("--lang", "languages", multiple=True, metavar="LANG", help=help_text)
+
+
+def language_option(help_text: str | None = None, *, default: str | None = None) -> Callable[[F], F]:
+    """``--lang LANG`` once: the language of what a command shows (checked by :func:`check_languages`)."""
+    return click.option(
+        "--lang", "language", metavar="LANG", default=default, show_default=default is not None, help=help_text
+    )
+
+
+def formats_option(help_text: str) -> Callable[[F], F]:
+    """``--format``, repeatable, one of :data:`FORMATS`."""
+    return click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help=help_text)
+
+
+def check_languages(library: Library, languages: Iterable[str | None]) -> None:
+    """Refuse a ``--lang`` the library has no wording for, before any work is done.
+
+    The library's languages are those it has labels for (``templates/<lang>/labels.yaml``), so a
+    library with French takes ``--lang fr`` with no change to slagen. ``None`` (not given) passes.
+    """
+    known = sorted(library.labels)
+    for lang in languages:
+        if lang is not None and lang not in library.labels:
+            raise InputError.single(f"unknown language '{lang}' (the library has: {', '.join(known)})", key="--lang")
