@@ -243,3 +243,35 @@ def test_quiet_and_verbose(runner: CliRunner, tmp_path: Path) -> None:
     multi = EXAMPLES / "it-service-multi-level.yaml"
     verbose = runner.invoke(main, ["build", str(multi), "-o", str(tmp_path / "m"), "--format", "md", "-v"])
     assert "37 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["build", str(DEMO), "-o", "out", "--lang", "de", "--lang", "fr"],
+        ["redline", "--against-standard", str(EXAMPLES / "telemarketing-custom.yaml"), "-o", "out.md", "--lang", "fr"],
+        ["tiers", "show", "basic", "--lang", "fr"],
+        ["tiers", "compare", "basic", "premium", "--lang", "fr"],
+        ["interview", "-o", "answers.yaml", "--lang", "fr"],
+        ["batch", "rows.csv", "--base", str(DEMO), "-o", "out", "--lang", "fr"],
+    ],
+    ids=lambda arguments: " ".join(arguments[:2] if arguments[0] == "tiers" else arguments[:1]),
+)
+def test_a_language_the_library_lacks_is_bad_input_before_any_work(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arguments: list[str]
+) -> None:
+    """--lang takes any word at parse time (--help must not load the library) and the library's languages after."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, arguments)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "error: --lang: unknown language 'fr' (the library has: de, en)\n"
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_format_choices_are_the_writers_of_the_pipeline() -> None:
+    """--format lists its choices without importing the pipeline; this keeps the two lists one."""
+    from slagen.cli.options import FORMATS
+    from slagen.generate import FORMATS as WRITTEN
+
+    assert FORMATS == WRITTEN
