@@ -124,7 +124,7 @@ def _worktree(rev: str, work: Path) -> Iterator[Tree]:
     path = work / f"at-{commit}"
     _git("worktree", "add", "--detach", "--quiet", str(path), commit)
     try:
-        yield Tree(f"{rev} ({commit})", path)
+        yield Tree(rev if commit.startswith(rev) else f"{rev} ({commit})", path)
     finally:
         _git("worktree", "remove", "--force", str(path))
 

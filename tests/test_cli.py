@@ -265,6 +265,7 @@ def test_a_language_the_library_lacks_is_bad_input_before_any_work(
     result = runner.invoke(main, arguments)
     assert result.exit_code == 2, result.output
     assert result.stderr == "error: --lang: unknown language 'fr' (the library has: de, en)\n"
+    assert result.stderr.strip() in (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     assert result.stdout == ""
     assert list(tmp_path.iterdir()) == []
 
