@@ -10,15 +10,18 @@ person understands.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from slagen.errors import InputError, Problem
-from slagen.library import Catalog, Clause, Library
+from slagen.library import Clause, Library
 from slagen.params import Param, ParamError, coerce_value
+from slagen.params.values import unknown_choice
 from slagen.rules import Agreement, check_rules
-from slagen.select import select_clauses
+from slagen.sandbox import make_environment
+from slagen.select import Condition, compile_conditions, select_clauses
 from slagen.yamlsource import KeyPath, YamlSource, load_yaml
 
 FORMAT_VERSION = 1
@@ -42,13 +45,41 @@ class Answers:
         return Path(self.source.path).name.split(".")[0] or "agreement"
 
 
-def load_answers(path: Path, library: Library) -> Answers:
+def load_answers(path: Path, library: Library, conditions: Mapping[str, Condition] | None = None) -> Answers:
     """Read ``path`` and validate it against ``library``; raise InputError listing every problem."""
-    return validate_answers(load_yaml(path), library)
+    return validate_answers(load_yaml(path), library, conditions)
 
 
-def validate_answers(source: YamlSource, library: Library) -> Answers:
-    """Type every answer, fill defaults, select clauses and check that each selected clause has its answers."""
+def validate_answers(
+    source: YamlSource, library: Library, conditions: Mapping[str, Condition] | None = None
+) -> Answers:
+    """Type every answer, select the clauses, and check what the selected clauses need.
+
+    ``conditions`` are the library's compiled conditions (:meth:`slagen.memo.Memo.compiled`); without
+    them they are compiled here, once for this call.
+    """
+    typed = read_answers(source, library)
+    if conditions is None:
+        conditions = compile_conditions(library, make_environment(library.template_root, bytecode_cache=False))
+    return check_answers_of(typed, select_clauses(library, conditions, typed.tree, strict=typed.ok))
+
+
+@dataclass(slots=True)
+class Typed:
+    """Answers read and typed, before the clauses are selected; ``ok`` while no problem was found."""
+
+    checker: _Checker
+    values: dict[str, Any]
+    tree: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every answer so far is valid (a condition that fails on the answers is then a problem)."""
+        return not self.checker.problems
+
+
+def read_answers(source: YamlSource, library: Library) -> Typed:
+    """Type every answer of ``source`` and fill the defaults; problems are collected, not yet raised."""
     if not isinstance(source.data, dict):  # one message: every answer would be reported missing after it
         message = "the file is empty; start from examples/telemarketing.yaml"
         if source.data is not None:
@@ -56,14 +87,19 @@ def validate_answers(source: YamlSource, library: Library) -> Answers:
         raise InputError([Problem(message, source.path, source.line_of(()))])
     checker = _Checker(source, library)
     values = checker.run()
-    tree = _nest(library.params, values)
-    clauses = select_clauses(library, tree)
+    return Typed(checker, values, _nest(library.params, values))
+
+
+def check_answers_of(typed: Typed, clauses: list[Clause]) -> Answers:
+    """Check that each selected clause has its answers and apply the rules; raise InputError with every problem."""
+    checker, values = typed.checker, typed.values
     checker.check_selected(clauses, values)
-    check_rules(Agreement(values, frozenset(c.id for c in clauses), library), checker.rule)
+    check_rules(Agreement(values, frozenset(c.id for c in clauses), checker.library), checker.rule)
     checker.drop_ignored_where_ruled()
     if checker.problems:
         raise InputError(sorted(checker.problems, key=lambda p: p.line or 0))
-    return Answers(source, values, tree, clauses, sorted(checker.warnings, key=lambda p: p.line or 0))
+    warnings = sorted(checker.warnings, key=lambda p: p.line or 0)
+    return Answers(checker.source, values, typed.tree, clauses, warnings)
 
 
 class _Checker:
@@ -115,14 +151,12 @@ class _Checker:
     def _check_localized(self, values: dict[str, Any]) -> None:
         languages = values.get("languages") or []
         for key, param in self.params.items():
-            value = values.get(key)
-            if param.type == "localized" and isinstance(value, dict):
-                missing = [lang for lang in languages if lang not in value]
-                if missing:
-                    self.problem(
-                        tuple(key.split(".")),
-                        f"no text for {', '.join(missing)} (the agreement is written in {', '.join(languages)})",
-                    )
+            missing = param.kind.missing_languages(values.get(key), languages)
+            if missing:
+                self.problem(
+                    tuple(key.split(".")),
+                    f"no text for {', '.join(missing)} (the agreement is written in {', '.join(languages)})",
+                )
 
     def _walk(self, data: dict[str, Any], path: KeyPath, values: dict[str, Any]) -> None:
         for name, value in data.items():
@@ -131,7 +165,7 @@ class _Checker:
             if key in self.params:
                 self.given.add(key)
                 try:
-                    values[key] = coerce_value(self.params[key], value)
+                    values[key] = coerce_value(self.params[key], value, languages=self.library.languages)
                 except ParamError as exc:
                     for error in exc.all():
                         self.problem((*here, *error.subkey), str(error))
@@ -164,30 +198,24 @@ class _Checker:
         if catalog is None:
             self.problem(
                 tuple(catalog_key.split(".")),
-                _unknown_choice("catalog", values[catalog_key], list(self.library.catalogs), ""),
+                unknown_choice("catalog", values[catalog_key], list(self.library.catalogs), ""),
             )
             values[catalog_key] = None
             return
-        where = f" in catalog '{catalog.id}'"
         model = values.get("agreement.model")
         for key, param in self.params.items():
-            if param.type == "tier" and values.get(key) is not None and values[key] not in catalog.tiers:
-                self.problem(tuple(key.split(".")), _unknown_choice("tier", values[key], list(catalog.tiers), where))
-                values[key] = None
-            if param.type == "tiers" and values.get(key):
-                for i, tier in enumerate(values[key]):
-                    if tier not in catalog.tiers:
-                        path = (*key.split("."), str(i))
-                        self.problem(path, _unknown_choice("tier", tier, list(catalog.tiers), where))
-                values[key] = [tier for tier in values[key] if tier in catalog.tiers]
-            if param.type == "kpi_values" and values.get(key):
-                values[key] = self._kpi_values(key, values[key], catalog)
-                if model != "customer-specific":
-                    self.problem(
-                        tuple(key.split(".")),
-                        f"a {model} agreement takes the {'tiers' if model == 'multi-level' else 'tier'} as published; "
-                        "set agreement.model: customer-specific to agree other targets",
-                    )
+            given = values.get(key)
+            if given is None:
+                continue
+            values[key], found = param.kind.in_catalog(given, catalog)
+            for subkey, message in found:
+                self.problem((*key.split("."), *subkey), message)
+            if key == self.library.key_of("kpi_values") and given and model != "customer-specific":
+                self.problem(
+                    tuple(key.split(".")),
+                    f"a {model} agreement takes the {'tiers' if model == 'multi-level' else 'tier'} as published; "
+                    "set agreement.model: customer-specific to agree other targets",
+                )
 
     def _check_tier_choice(self, values: dict[str, Any]) -> None:
         """A tier is required except in a multi-level agreement, where it must be one of the offered tiers."""
@@ -211,20 +239,6 @@ class _Checker:
                 f"add it to {offered_key} or leave {tier_key} out",
             )
 
-    def _kpi_values(self, key: str, given: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
-        typed: dict[str, Any] = {}
-        for kpi_id, value in given.items():
-            path = (*key.split("."), kpi_id)
-            kpi = catalog.kpis.get(kpi_id)
-            if kpi is None:
-                self.problem(path, _unknown_choice("KPI", kpi_id, list(catalog.kpis), f" in catalog '{catalog.id}'"))
-                continue
-            try:
-                typed[kpi_id] = kpi.coerce(value)
-            except ParamError as exc:
-                self.problem(path, str(exc))
-        return typed
-
     def check_selected(self, clauses: list[Clause], values: dict[str, Any]) -> None:
         used: set[str] = set()
         for clause in clauses:
@@ -238,12 +252,6 @@ class _Checker:
             if owners:
                 why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
                 self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)
-
-
-def _unknown_choice(what: str, value: Any, choices: list[str], where: str) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(choices)}"
-    return f"unknown {what} '{value}'{where} ({hint})"
 
 
 def _nest(params: dict[str, Param], values: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import concurrent.futures
 import csv
 import datetime as dt
 import gc
+import hashlib
 import multiprocessing
 import re
 import unicodedata
@@ -26,11 +27,10 @@ from typing import Any
 
 import yaml
 
-from slagen.answers import validate_answers
 from slagen.errors import InputError, Problem, SlagenError
-from slagen.generate import Output, generate
-from slagen.kept import Kept
-from slagen.library import load_library
+from slagen.generate import Output, generate, validate
+from slagen.library import Library, load_library
+from slagen.memo import Memo
 from slagen.yamlsource import YamlSource
 
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -149,11 +149,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
 
 
-def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
+def merge_row(base: YamlSource, row: Row, table: str, memo: Memo | None = None) -> YamlSource:
     """The base answers with the row's values set at their dotted keys; every key points at the row.
 
     The groups a row changes are copied; the others are the base's own (nothing changes answers
-    once read), so a row costs what it changes.
+    once read), so a row costs what it changes. ``memo`` keeps the YAML of what rows share with the base.
     """
     data = dict(base.data)
     copied: set[tuple[str, ...]] = set()
@@ -177,35 +177,30 @@ def merge_row(base: YamlSource, row: Row, table: str) -> YamlSource:
     lines = {key: row.number for key in base.lines}
     lines.update({tuple(dotted.split(".")): row.number for dotted in row.values})
     # the contract carries the answers of its row, so that `slagen inspect --answers` rebuilds it
-    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{_dump(data, base)}"
+    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{_dump(data, base, memo or Memo())}"
     return YamlSource(table, data, lines, text)
 
 
-_BASE_DUMPS: Kept[int, dict[tuple[str, ...], str]] = Kept(8)
-
-
-def _dump(data: dict[str, Any], base: YamlSource) -> str:
+def _dump(data: dict[str, Any], base: YamlSource, memo: Memo) -> str:
     """``data`` as YAML; what it shares with the ``base`` answers (see :func:`merge_row`) dumped once per base.
 
     A mapping in block style is its entries one after the other, so each top-level entry is dumped
     on its own, and a changed group entry by entry (``group:`` once, then each entry's lines; an
     object met under two entries is written out twice instead of as an alias).
     """
-    dumps = _BASE_DUMPS.get(id(base))
-    if dumps is None:
-        dumps = _BASE_DUMPS.put(id(base), {}, base)
     shared = base.data
+    digest = hashlib.sha256(base.text.encode("utf-8")).hexdigest()
+
+    def dump(path: tuple[str, ...], value: Any) -> str:
+        nested = value
+        for key in reversed(path):
+            nested = {key: nested}
+        return yaml.dump(nested, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
 
     def dumped(path: tuple[str, ...], value: Any, same: bool) -> str:
-        text = dumps.get(path) if same else None
-        if text is None:
-            nested = value
-            for key in reversed(path):
-                nested = {key: nested}
-            text = yaml.dump(nested, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
-            if same:
-                dumps[path] = text
-        return text
+        if same:  # the base's own value, by the base's text
+            return memo.kept(("yaml", digest, path), lambda: dump(path, value))
+        return dump(path, value)
 
     parts = []
     for key, value in data.items():
@@ -236,15 +231,22 @@ class BatchJob:
     library_dir: Path | None
     languages: tuple[str, ...]
     formats: tuple[str, ...]
+    source_date: dt.date | None = None
 
 
-def build_row(job: BatchJob) -> tuple[RowResult, list[Output]]:
+def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, list[Output]]:
     """Validate and build one row's contract in memory (runs in a worker process)."""
     result = RowResult(job.row.number, job.name)
     try:
-        library = load_library(job.library_dir)
-        answers = validate_answers(merge_row(job.base, job.row, job.table), library)
-        outputs = generate(answers, library, languages=job.languages or None, formats=job.formats)
+        answers = validate(merge_row(job.base, job.row, job.table, memo), library, memo)
+        outputs = generate(
+            answers,
+            library,
+            memo=memo,
+            languages=job.languages or None,
+            formats=job.formats,
+            source_date=job.source_date,
+        )
     except SlagenError as exc:
         result.problems = [str(problem) for problem in exc.problems]
         return result, []
@@ -254,11 +256,13 @@ def build_row(job: BatchJob) -> tuple[RowResult, list[Output]]:
 
 def run_batch(
     jobs: list[BatchJob],
+    library: Library,
+    memo: Memo,
     *,
     workers: int,
     write: Callable[[RowResult, list[Output]], None],
     progress: Callable[[RowResult], None] | None = None,
-    build: Callable[[BatchJob], tuple[RowResult, list[Output]]] = build_row,
+    build: Build | None = None,
 ) -> list[RowResult]:
     """Build every job, ``workers`` at a time, handing each finished row's files to ``write``.
 
@@ -267,8 +271,10 @@ def run_batch(
     this process, so that one row's wait for the disk does not hold up the next. Either way
     ``write`` must accept being called for different rows at once, and a row whose files cannot be
     written fails alone. ``progress`` is called in this thread, once per row. ``build`` is
-    :func:`build_row` unless a benchmark measures it.
+    :func:`build_row` unless a benchmark measures it. Rows are built with ``library`` and ``memo``;
+    worker processes are forked with both, each then keeping its own memo.
     """
+    build = build or build_row
     results: list[RowResult] = []
     pending: collections.deque[tuple[RowResult, list[Output], concurrent.futures.Future[None] | None]]
     pending = collections.deque()
@@ -294,13 +300,13 @@ def run_batch(
 
         if workers <= 1 or len(jobs) <= 1:
             for job in jobs:
-                hand_over(*build(job))
+                hand_over(*build(job, library, memo))
         else:
             # The first row is built here: the library is parsed, the templates compiled and the DOCX frame
             # prepared once, before the workers are forked with all of it (else each worker does it again).
-            hand_over(*build(jobs[0]))
+            hand_over(*build(jobs[0], library, memo))
             chunk = max(1, min(16, len(jobs) // (workers * 4)))
-            for result, outputs in _in_workers(jobs[1:], build, write, workers, chunk):
+            for result, outputs in _in_workers(jobs[1:], (build, write, library, memo), workers, chunk):
                 hand_over(result, outputs)
         while pending:
             finish(*pending.popleft())
@@ -313,28 +319,27 @@ _WRITTEN_AHEAD = 32
 """Most rows built but not yet written (their files are held in memory meanwhile)."""
 
 
-Build = Callable[[BatchJob], tuple[RowResult, list[Output]]]
+Build = Callable[[BatchJob, Library, Memo], tuple[RowResult, list[Output]]]
 Write = Callable[[RowResult, list[Output]], None]
-_FORKED: tuple[list[BatchJob], Build, Write] | None = None
-"""The jobs, the build and the write function of the batch being run, as forked workers see them."""
+Run = tuple[Build, Write, Library, Memo]
+_FORKED: tuple[list[BatchJob], Run] | None = None
+"""The jobs and the run (build, write, library, memo) of the batch under way, as forked workers see them."""
 
 
-def _in_workers(
-    jobs: list[BatchJob], build: Build, write: Write, workers: int, chunk: int
-) -> Iterator[tuple[RowResult, list[Output]]]:
+def _in_workers(jobs: list[BatchJob], run: Run, workers: int, chunk: int) -> Iterator[tuple[RowResult, list[Output]]]:
     """Each job built by a pool of worker processes, in order.
 
     Forked workers find the jobs in their copy of this module, are sent only their numbers and write
-    their rows (sending back no files); where processes are spawned instead, each job is sent whole
-    and its files come back to be written here.
+    their rows (sending back no files); where processes are spawned instead, each job is sent whole,
+    each worker loads the library and makes a memo of its own, and the files come back to be written here.
     """
     global _FORKED
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows, macOS default
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(build, jobs, chunksize=chunk)
+            yield from pool.map(_build_spawned, jobs, chunksize=chunk)
         return
-    _FORKED = (jobs, build, write)
-    gc.freeze()  # what the workers inherit (library, templates, kept renderings) is never collected
+    _FORKED = (jobs, run)
+    gc.freeze()  # what the workers inherit (library, compiled templates, the memo) is never collected
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -347,8 +352,8 @@ def _in_workers(
 def _build_forked(index: int) -> tuple[RowResult, list[Output]]:
     """Build and write job ``index`` in a forked worker."""
     assert _FORKED is not None, "set by _in_workers before the workers are forked"
-    jobs, build, write = _FORKED
-    result, outputs = build(jobs[index])
+    jobs, (build, write, library, memo) = _FORKED
+    result, outputs = build(jobs[index], library, memo)
     if result.ok:
         try:
             write(result, outputs)
@@ -356,6 +361,11 @@ def _build_forked(index: int) -> tuple[RowResult, list[Output]]:
         except SlagenError as exc:  # e.g. an output exists: this row fails, the others go on
             result.problems = [str(problem) for problem in exc.problems]
     return result, []
+
+
+def _build_spawned(job: BatchJob) -> tuple[RowResult, list[Output]]:  # pragma: no cover - not on Linux
+    """Build ``job`` in a spawned worker: with the library loaded and a memo made for this row."""
+    return build_row(job, load_library(job.library_dir), Memo())
 
 
 def _done(future: concurrent.futures.Future[None] | None) -> bool:

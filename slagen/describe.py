@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from slagen.library import Library
-from slagen.params import Duration, Param, readable_duration
+from slagen.params import Duration, Param
 
 
 def describe_answers(library: Library) -> str:
@@ -51,20 +51,10 @@ def _allowed(param: Param) -> str:
     if param.choices:
         parts.append(", ".join(f"`{c}`" for c in param.choices))
     if param.minimum is not None:
-        parts.append(f"min {_bound(param, param.minimum)}")
+        parts.append(f"min {param.kind.describe_bound(param.minimum)}")
     if param.maximum is not None:
-        parts.append(f"max {_bound(param, param.maximum)}")
+        parts.append(f"max {param.kind.describe_bound(param.maximum)}")
     return "; ".join(parts)
-
-
-def _bound(param: Param, value: Any) -> str:
-    if param.type == "duration":
-        return str(readable_duration(value))
-    if param.type in ("string", "localized"):
-        return f"{value} characters"
-    if param.type in ("list", "records", "tiers"):
-        return f"{value} entries"
-    return str(value)
 
 
 def _show(value: Any) -> str:

@@ -19,7 +19,6 @@ Babel's non-breaking spaces (``5\\xa0%``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +29,6 @@ from slagen.arithmetic import split_seconds
 from slagen.params import Duration
 
 
-@functools.lru_cache(maxsize=16)
 def get_locale(name: str) -> Locale:
     """The Babel locale ``name``; raise ``ValueError`` with a clear message if Babel does not know it."""
     try:

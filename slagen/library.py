@@ -8,25 +8,25 @@ file, line and key, as a :class:`~slagen.errors.LibraryError`.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from slagen.arithmetic import CreditScheme, check_credits
+from slagen.catalogs import (
+    Catalog,
+    load_catalogs,
+)
 from slagen.errors import LibraryError, Problem
-from slagen.params import LANGUAGES, Duration, Param, ParamError, coerce_value, parse_param
-from slagen.yamlsource import YamlSource, load_yaml
+from slagen.libfiles import need, read_file
+from slagen.params import Param, parse_param
+from slagen.yamlsource import YamlSource
 
 TEMPLATE_SUFFIX = ".md.j2"
+LABELS_FILE = "labels.yaml"
+"""A directory ``templates/<lang>/`` holding this file is a language of the library."""
 FRONT_SECTION = "front"
 """Section of the unnumbered front matter (title block and parties), rendered before section 1."""
-KPI_UNITS = {"count": "integer", "percent": "percent", "duration": "duration"}
-KPI_DIRECTIONS = ("at_least", "at_most")
-KPI_WORDING = ("name", "period", "formula", "source")
-"""What every KPI says in each language; ``name`` is needed to render, the rest is checked by rules and lint."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,68 +53,8 @@ class Clause:
 
 
 @dataclass(frozen=True, slots=True)
-class Kpi:
-    """A measurable service level of a catalog, with its wording per language."""
-
-    id: str
-    unit: str
-    direction: str
-    text: dict[str, dict[str, str]]
-    group: str = ""
-    """Clause that shows this KPI (e.g. ``incidents``); KPIs without a group form the service-level table."""
-    bounded_by: str = ""
-    """Another KPI whose target this one's may not exceed (a response time within its restore time)."""
-    requires: str = ""
-    """A yes/no answer that must be true when this KPI's target is above zero (reviewing recordings needs them)."""
-
-    def missing_wording(self, language: str) -> list[str]:
-        """The parts of :data:`KPI_WORDING` this KPI does not say in ``language``."""
-        text = self.text.get(language) or {}
-        return [part for part in KPI_WORDING if not str(text.get(part) or "").strip()]
-
-    def coerce(self, value: Any) -> Any:
-        """Type a target for this KPI (count, percent or duration)."""
-        return coerce_value(Param(self.id, KPI_UNITS[self.unit], minimum=Decimal(0)), value)
-
-    def better(self, a: Any, b: Any) -> bool:
-        """Whether target ``a`` promises more to the customer than target ``b``."""
-        key_a, key_b = _measure(a), _measure(b)
-        return key_a > key_b if self.direction == "at_least" else key_a < key_b
-
-
-@dataclass(frozen=True, slots=True)
-class Tier:
-    """A standard offering of a catalog: a target for every KPI."""
-
-    id: str
-    name: str
-    rank: int
-    targets: dict[str, Any]
-    terms: dict[str, Any] = field(default_factory=dict)
-    """The catalog's other tier attributes (service hours, maintenance …), typed by their declarations."""
-    credits: CreditScheme | None = None
-    """Service-credit bands and cap, when the catalog has a credit KPI."""
-    source: str = ""
-    """The library file the tier is written in (the catalog's, or a tier file of its own)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Catalog:
-    """A kind of service (which KPIs it has) and its standard tiers."""
-
-    id: str
-    text: dict[str, dict[str, Any]]
-    kpis: dict[str, Kpi]
-    tiers: dict[str, Tier]
-    terms: dict[str, Param] = field(default_factory=dict)
-    """Declarations of the tier attributes besides KPI targets, written like clause parameters."""
-    credit_kpi: str = ""
-    """The KPI whose measured value earns service credits (``availability``); empty: no credits."""
-
-
-@dataclass(slots=True)
 class Library:
-    """Everything the pipeline reads from the library, parsed once."""
+    """Everything the pipeline reads from the library, parsed once; nothing in it changes afterwards."""
 
     root: Path
     version: str
@@ -124,37 +64,56 @@ class Library:
     catalogs: dict[str, Catalog]
     labels: dict[str, dict[str, Any]]
     digest: str
-    cache: dict[str, Any] = field(default_factory=dict)
-    """Per-process memo of derived objects (the Jinja environment, compiled conditions)."""
+    """A hash of every file of the library that was read: two libraries of the same digest say the same."""
+    groups: frozenset[str] = frozenset()
+    """Every group of answers (``parties``, ``parties.customer``, …)."""
+    keys_by_type: dict[str, str] = field(default_factory=dict)
+    """The answer key of the first parameter of each type (``catalog``, ``tier``, …)."""
+    localized_keys: tuple[tuple[str, ...], ...] = ()
+    """The answers that may have a text per language, as paths."""
+    languages: tuple[str, ...] = ()
+    """The languages the library writes, sorted: every ``templates/<lang>/`` with a ``labels.yaml``."""
 
     @property
     def template_root(self) -> Path:
         """Directory holding ``de/``, ``en/`` with the wording."""
         return self.root / "templates"
 
-    @property
-    def groups(self) -> frozenset[str]:
-        """Every group of answers (``parties``, ``parties.customer``, …), found once."""
-        groups: frozenset[str] | None = self.cache.get("groups")
-        if groups is None:
-            parts = [key.split(".") for key in self.params]
-            groups = frozenset(".".join(part[:i]) for part in parts for i in range(1, len(part)))
-            self.cache["groups"] = groups
-        return groups
+    def locale(self, language: str) -> str:
+        """The Babel locale of ``language``, as its labels say (``locale: de_DE``)."""
+        return str(self.labels[language]["locale"])
 
     def key_of(self, kind: str) -> str | None:
         """The answer key of the first parameter of type ``kind`` (``catalog``, ``tier``, …), if one is declared."""
-        keys: dict[str, str] | None = self.cache.get("key_of")
-        if keys is None:
-            keys = {}
-            for key, param in self.params.items():
-                keys.setdefault(param.type, key)
-            self.cache["key_of"] = keys
-        return keys.get(kind)
+        return self.keys_by_type.get(kind)
 
 
-def _measure(value: Any) -> Decimal:
-    return value.seconds if isinstance(value, Duration) else Decimal(value)
+RESERVED_NAMES = frozenset(
+    {"lang", "locale", "labels", "today", "catalog", "tier", "tiers", "service_credits", "levels", "level"}
+    | {"defined_terms", "used_terms"}
+    | {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "ref", "define", "term", "target"}
+    | {"loop", "self", "super", "caller", "varargs", "kwargs", "true", "false", "none", "True", "False", "None"}
+)
+"""Names an answer group may not have: what slagen gives every template beside the answers
+(:data:`slagen.context.CONTEXT_NAMES`), the templates' globals (:data:`slagen.sandbox.RESERVED_GLOBALS`)
+and the names Jinja gives a meaning of its own. An answer group named ``range`` would hide the
+template global from every clause, or the global would hide the answer."""
+
+
+def _derived(library: Library) -> Library:
+    """``library`` with what is derived from its parameters filled in."""
+    parts = [key.split(".") for key in library.params]
+    keys_by_type: dict[str, str] = {}
+    for key, param in library.params.items():
+        keys_by_type.setdefault(param.type, key)
+    return replace(
+        library,
+        groups=frozenset(".".join(part[:i]) for part in parts for i in range(1, len(part))),
+        keys_by_type=keys_by_type,
+        localized_keys=tuple(
+            tuple(key.split(".")) for key, param in library.params.items() if param.type == "localized"
+        ),
+    )
 
 
 def default_library_path() -> Path:
@@ -165,85 +124,61 @@ def default_library_path() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load_library(root: Path | None = None, *, fresh: bool = False) -> Library:
-    """Read and check the library at ``root`` (default: the bundled one); parsed once per process.
+def library_languages(root: Path) -> tuple[str, ...]:
+    """The languages of the library at ``root``: the directories ``templates/<lang>/`` with a labels file, sorted."""
+    templates = root / "templates"
+    if not templates.is_dir():
+        return ()
+    return tuple(sorted(path.parent.name for path in templates.glob(f"*/{LABELS_FILE}") if path.is_file()))
 
-    ``fresh`` reads it again without the per-process cache (and leaves the cache as it was), for a
-    one-off look such as ``slagen lint``.
+
+def load_library(root: Path | None = None) -> Library:
+    """Read and check the library at ``root`` (default: the bundled one).
+
+    Callers read it once and pass it on: a command loads its library once, a batch once for all rows.
     """
-    path = root.resolve() if root is not None else _default_root()
-    return _load_library.__wrapped__(path) if fresh else _load_library(path)
-
-
-@functools.cache
-def _default_root() -> Path:
-    """The bundled library's directory, resolved once (a batch asks for its library on every row)."""
-    return default_library_path().resolve()
-
-
-@functools.lru_cache(maxsize=8)
-def _load_library(root: Path) -> Library:
+    root = (root if root is not None else default_library_path()).resolve()
     if not (root / "clauses").is_dir():
         raise LibraryError.single("not a slagen library (no clauses/ directory)", file=root)
     problems: list[Problem] = []
     hasher = hashlib.sha256()
+    languages = library_languages(root)
+    if not languages:
+        problems.append(
+            Problem(f"no language: write the wording in templates/<lang>/ with a {LABELS_FILE}", "templates/")
+        )
     sections, version = _load_sections(root, problems, hasher)
-    clauses, params = _load_clauses(root, sections, problems, hasher)
-    catalogs = _load_catalogs(root, params, problems, hasher)
-    labels = _load_labels(root, problems, hasher)
-    _check_templates(root, clauses, problems, hasher)
+    clauses, params = _load_clauses(root, sections, languages, problems, hasher)
+    catalogs = load_catalogs(root, params, languages, problems, hasher)
+    labels = _load_labels(root, languages, problems, hasher)
+    _check_templates(root, clauses, languages, problems, hasher)
     if problems:
         raise LibraryError(problems)
-    return Library(root, version, sections, clauses, params, catalogs, labels, hasher.hexdigest()[:16])
-
-
-def _read(path: Path, root: Path, problems: list[Problem], hasher: Any) -> YamlSource | None:
-    try:
-        source = load_yaml(path, display=str(path.relative_to(root)))
-    except LibraryError as exc:
-        problems.extend(exc.problems)
-        return None
-    except Exception as exc:  # noqa: BLE001 - any parse failure becomes a finding with its file
-        problems.extend(getattr(exc, "problems", [Problem(str(exc), str(path))]))
-        return None
-    hasher.update(str(path.relative_to(root)).encode() + path.read_bytes())
-    if not isinstance(source.data, dict):
-        problems.append(Problem("expected a mapping at the top level", source.path, 1))
-        return None
-    return source
-
-
-def _need(source: YamlSource, problems: list[Problem], path: tuple[str, ...], kind: type, what: str) -> Any:
-    node: Any = source.data
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    if not isinstance(node, kind) or (kind is str and not node):
-        problems.append(Problem(f"{what} is required", source.path, source.line_of(path), ".".join(path)))
-        return None
-    return node
+    digest = hasher.hexdigest()[:16]
+    return _derived(Library(root, version, sections, clauses, params, catalogs, labels, digest, languages=languages))
 
 
 def _load_sections(root: Path, problems: list[Problem], hasher: Any) -> tuple[tuple[str, ...], str]:
-    source = _read(root / "clauses" / "sections.yaml", root, problems, hasher)
+    source = read_file(root / "clauses" / "sections.yaml", root, problems, hasher)
     if source is None:
         return (), ""
-    ids = _need(source, problems, ("sections",), list, "a list of section ids")
-    version = _need(source, problems, ("version",), str, "the library's version (a string)")
+    ids = need(source, problems, ("sections",), list, "a list of section ids")
+    version = need(source, problems, ("version",), str, "the library's version (a string)")
     return tuple(str(s) for s in ids or ()), str(version or "")
 
 
 def _load_clauses(
-    root: Path, sections: tuple[str, ...], problems: list[Problem], hasher: Any
+    root: Path, sections: tuple[str, ...], languages: tuple[str, ...], problems: list[Problem], hasher: Any
 ) -> tuple[tuple[Clause, ...], dict[str, Param]]:
     clauses: list[Clause] = []
     params: dict[str, Param] = {}
     for path in sorted((root / "clauses").rglob("*.yaml")):
         if path.name == "sections.yaml":
             continue
-        source = _read(path, root, problems, hasher)
+        source = read_file(path, root, problems, hasher)
         if source is None:
             continue
-        clause = _parse_clause(source, sections, problems)
+        clause = _parse_clause(source, sections, languages, problems)
         if clause is None:
             continue
         expected = path.relative_to(root / "clauses").with_suffix("").as_posix().replace("/", ".")
@@ -273,7 +208,9 @@ def _signature(param: Param) -> tuple[Any, ...]:
     return (param.type, param.default, param.required, param.minimum, param.maximum, param.choices, param.unit)
 
 
-def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[Problem]) -> Clause | None:
+def _parse_clause(
+    source: YamlSource, sections: tuple[str, ...], languages: tuple[str, ...], problems: list[Problem]
+) -> Clause | None:
     data = source.data
     before = len(problems)
     allowed = {
@@ -292,17 +229,24 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
         problems.append(
             Problem(f"unknown field (allowed: {', '.join(sorted(allowed))})", source.path, source.line_of((key,)), key)
         )
-    clause_id = _need(source, problems, ("id",), str, "a clause id")
-    version = _need(source, problems, ("version",), int, "a version number")
-    section = _need(source, problems, ("section",), str, "a section")
+    clause_id = need(source, problems, ("id",), str, "a clause id")
+    version = need(source, problems, ("version",), int, "a version number")
+    section = need(source, problems, ("section",), str, "a section")
     if section and section not in (FRONT_SECTION, *sections):
         problems.append(Problem(f"unknown section '{section}'", source.path, source.line_of(("section",)), "section"))
     declared: list[Param] = []
     for key, spec in (data.get("params") or {}).items():
         try:
-            declared.append(parse_param(key, spec, source.path))
+            declared.append(parse_param(key, spec, source.path, languages=languages))
         except ValueError as exc:
             problems.append(Problem(str(exc), source.path, source.line_of(("params", key)), f"params.{key}"))
+        root = str(key).split(".")[0]
+        if root in RESERVED_NAMES:
+            message = (
+                f"the answer '{key}' may not be named '{root}': templates see '{root}' as a value "
+                "of slagen's own; choose another name"
+            )
+            problems.append(Problem(message, source.path, source.line_of(("params", key)), f"params.{key}"))
     if len(problems) > before:
         return None
     return Clause(
@@ -320,270 +264,22 @@ def _parse_clause(source: YamlSource, sections: tuple[str, ...], problems: list[
     )
 
 
-def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
-    """The tier checks of :mod:`slagen.tiers` (imported here late: it builds on this module)."""
-    from slagen.tiers import check_tiers as check
-
-    return check(catalog, path)
-
-
-def _load_catalogs(root: Path, params: dict[str, Param], problems: list[Problem], hasher: Any) -> dict[str, Catalog]:
-    catalogs: dict[str, Catalog] = {}
-    for path in sorted((root / "tiers").glob("*.yaml")):
-        source = _read(path, root, problems, hasher)
-        if source is not None:
-            catalog = _parse_catalog(source, params, problems)
-            if catalog is not None:
-                catalog = _add_tier_files(root, catalog, problems, hasher)
-                problems.extend(check_tiers(catalog, source.path))
-                catalogs[catalog.id] = catalog
-    return catalogs
-
-
-def _add_tier_files(root: Path, catalog: Catalog, problems: list[Problem], hasher: Any) -> Catalog:
-    """Tiers kept in files of their own, ``tiers/<catalog>/<tier>.yaml`` (as ``slagen tiers new`` writes them)."""
-    tiers = dict(catalog.tiers)
-    for path in sorted((root / "tiers" / catalog.id).glob("*.yaml")):
-        source = _read(path, root, problems, hasher)
-        if source is None:
-            continue
-        tier_id = path.stem
-        if tier_id in tiers:
-            problems.append(Problem(f"catalog '{catalog.id}' already has a tier '{tier_id}'", source.path, 1))
-            continue
-        # the tier's own file reads as the catalog's `tiers.<id>` entry would
-        nested = YamlSource(
-            source.path,
-            {"tiers": {tier_id: source.data}},
-            {("tiers", tier_id, *key): line for key, line in source.lines.items()},
-            source.text,
-        )
-        tier = _parse_tier(nested, tier_id, source.data, catalog.kpis, catalog.terms, catalog.credit_kpi, problems)
-        if tier is not None:
-            tiers[tier_id] = tier
-    return replace(catalog, tiers=tiers) if len(tiers) != len(catalog.tiers) else catalog
-
-
-_CATALOG_FIELDS = ("catalog", "text", "credits", "terms", "kpis", "tiers")
-_KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires")
-_TIER_FIELDS = ("name", "rank", "targets", "terms", "credits")
-_RESERVED_TERMS = ("id", "name", "rank", "targets", "credits", "chosen")
-"""Names a tier term may not take: templates see the terms beside these in ``tier``."""
-
-
-def _unknown_fields(
-    source: YamlSource, where: tuple[str, ...], spec: dict[str, Any], allowed: tuple[str, ...], problems: list[Problem]
-) -> None:
-    for key in spec:
-        if key not in allowed:
-            path = (*where, str(key))
-            message = f"unknown field (allowed: {', '.join(allowed)})"
-            problems.append(Problem(message, source.path, source.line_of(path), ".".join(path)))
-
-
-def _parse_catalog(source: YamlSource, params: dict[str, Param], problems: list[Problem]) -> Catalog | None:
-    before = len(problems)
-    _unknown_fields(source, (), source.data, _CATALOG_FIELDS, problems)
-    catalog_id = _need(source, problems, ("catalog",), str, "a catalog id")
-    text = _need(source, problems, ("text",), dict, "the catalog's wording per language")
-    kpis: dict[str, Kpi] = {}
-    for kpi_id, spec in (_need(source, problems, ("kpis",), dict, "a mapping of KPIs") or {}).items():
-        kpi = _parse_kpi(source, str(kpi_id), spec, params, problems)
-        if kpi is not None:
-            kpis[kpi.id] = kpi
-    for kpi in list(kpis.values()):
-        bound = kpis.get(kpi.bounded_by)
-        if kpi.bounded_by and (bound is None or bound.unit != kpi.unit):
-            at = ("kpis", kpi.id, "bounded_by")
-            message = f"'{kpi.bounded_by}' is not a KPI of this catalog with the same unit ({kpi.unit})"
-            problems.append(Problem(message, source.path, source.line_of(at), ".".join(at)))
-            kpis[kpi.id] = replace(kpi, bounded_by="")
-    terms: dict[str, Param] = {}
-    for name, spec in (source.data.get("terms") or {}).items():
-        where = ("terms", str(name))
-        try:
-            if name in _RESERVED_TERMS:
-                raise ValueError(f"'{name}' is reserved (templates see tier.{name}); choose another name")
-            terms[str(name)] = parse_param(str(name), spec, source.path)
-        except ValueError as exc:
-            problems.append(Problem(str(exc), source.path, source.line_of(where), ".".join(where)))
-    credit_kpi = str(source.data.get("credits") or "")
-    if credit_kpi:
-        kpi = kpis.get(credit_kpi)
-        if kpi is None or kpi.direction != "at_least" or kpi.unit == "duration":
-            message = f"'{credit_kpi}' is not a KPI of this catalog measured as a count or percentage, at least"
-            problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
-            credit_kpi = ""
-    tiers: dict[str, Tier] = {}
-    for tier_id, spec in (_need(source, problems, ("tiers",), dict, "a mapping of tiers") or {}).items():
-        tier = _parse_tier(source, str(tier_id), spec, kpis, terms, credit_kpi, problems)
-        if tier is not None:
-            tiers[tier.id] = tier
-    if len(problems) > before:
-        return None
-    return Catalog(catalog_id, text, kpis, tiers, terms, credit_kpi)
-
-
-def _parse_kpi(
-    source: YamlSource, kpi_id: str, spec: Any, params: dict[str, Param], problems: list[Problem]
-) -> Kpi | None:
-    where = ("kpis", kpi_id)
-    line = source.line_of(where)
-    if not isinstance(spec, dict):
-        problems.append(Problem("expected a mapping", source.path, line, ".".join(where)))
-        return None
-    _unknown_fields(source, where, spec, _KPI_FIELDS, problems)
-    unit, direction = spec.get("unit"), spec.get("direction")
-    if unit not in KPI_UNITS:
-        problems.append(
-            Problem(f"unit must be one of {', '.join(KPI_UNITS)}", source.path, line, f"kpis.{kpi_id}.unit")
-        )
-    if direction not in KPI_DIRECTIONS:
-        message = f"direction must be one of {', '.join(KPI_DIRECTIONS)}"
-        problems.append(Problem(message, source.path, line, f"kpis.{kpi_id}.direction"))
-    wording = spec.get("text") or {}
-    for lang in LANGUAGES:
-        if not isinstance(wording.get(lang), dict) or not wording[lang].get("name"):
-            message = f"wording for '{lang}' ({', '.join(KPI_WORDING)}) is missing"
-            problems.append(Problem(message, source.path, line, f"kpis.{kpi_id}.text.{lang}"))
-    requires = str(spec.get("requires") or "")
-    if requires and (requires not in params or params[requires].type != "boolean"):
-        message = f"'{requires}' is not a yes/no answer declared by a clause"
-        problems.append(Problem(message, source.path, source.line_of((*where, "requires")), f"kpis.{kpi_id}.requires"))
-    group, bounded_by = str(spec.get("group") or ""), str(spec.get("bounded_by") or "")
-    return Kpi(kpi_id, str(unit), str(direction), wording, group, bounded_by, requires)
-
-
-def _parse_tier(
-    source: YamlSource,
-    tier_id: str,
-    spec: Any,
-    kpis: dict[str, Kpi],
-    terms: dict[str, Param],
-    credit_kpi: str,
-    problems: list[Problem],
-) -> Tier | None:
-    where = ("tiers", tier_id)
-    if not isinstance(spec, dict) or not isinstance(spec.get("targets"), dict):
-        problems.append(
-            Problem("a tier needs name, rank and targets", source.path, source.line_of(where), ".".join(where))
-        )
-        return None
-    _unknown_fields(source, where, spec, _TIER_FIELDS, problems)
-    targets: dict[str, Any] = {}
-    for kpi_id in kpis:
-        if kpi_id not in spec["targets"]:
-            problems.append(
-                Problem(
-                    f"no target for KPI '{kpi_id}'",
-                    source.path,
-                    source.line_of((*where, "targets")),
-                    f"tiers.{tier_id}.targets",
-                )
-            )
-    for kpi_id, value in spec["targets"].items():
-        key = (*where, "targets", kpi_id)
-        if kpi_id not in kpis:
-            problems.append(Problem("not a KPI of this catalog", source.path, source.line_of(key), ".".join(key)))
-            continue
-        try:
-            targets[kpi_id] = kpis[kpi_id].coerce(value)
-        except ParamError as exc:
-            problems.append(Problem(str(exc), source.path, source.line_of(key), ".".join(key)))
-    for kpi_id, message in check_bounds(kpis, targets):
-        key = (*where, "targets", kpi_id)
-        problems.append(Problem(message, source.path, source.line_of(key), ".".join(key)))
-    tier_terms = _tier_terms(source, where, spec.get("terms") or {}, terms, problems)
-    credits = None
-    if credit_kpi:
-        credits = _tier_credits(source, where, spec.get("credits"), targets.get(credit_kpi), kpis[credit_kpi], problems)
-    elif "credits" in spec and not source.data.get("credits"):
-        message = "the catalog has no credit KPI (catalog field 'credits')"
-        problems.append(Problem(message, source.path, source.line_of((*where, "credits")), f"tiers.{tier_id}.credits"))
-    name, rank = str(spec.get("name", tier_id)), int(spec.get("rank", 0))
-    return Tier(tier_id, name, rank, targets, tier_terms, credits, source.path)
-
-
-def agreed_targets(tier: Tier, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    """The target of every KPI: the tier's, or the override agreed for it."""
-    return {**tier.targets, **(overrides or {})}
-
-
-def check_bounds(kpis: dict[str, Kpi], targets: dict[str, Any]) -> list[tuple[str, str]]:
-    """KPIs whose target exceeds the target of the KPI that bounds it (``bounded_by``), with a message."""
-    found = []
-    for kpi in kpis.values():
-        if kpi.bounded_by and kpi.id in targets and kpi.bounded_by in targets:
-            target, bound = targets[kpi.id], targets[kpi.bounded_by]
-            if _measure(target) > _measure(bound):
-                found.append((kpi.id, f"{target} exceeds the target of '{kpi.bounded_by}' ({bound})"))
-    return found
-
-
-def _tier_terms(
-    source: YamlSource, where: tuple[str, ...], given: Any, terms: dict[str, Param], problems: list[Problem]
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if not isinstance(given, dict):
-        problems.append(Problem("expected a mapping", source.path, source.line_of((*where, "terms")), "terms"))
-        return values
-    for name in given:
-        if name not in terms:
-            key = (*where, "terms", str(name))
-            message = f"not a term of this catalog (declared: {', '.join(terms) or 'none'})"
-            problems.append(Problem(message, source.path, source.line_of(key), ".".join(key)))
-    for name, param in terms.items():
-        key = (*where, "terms", name)
-        if name not in given:
-            if param.has_default:
-                values[name] = param.default
-            else:
-                message = f"no value for term '{name}'"
-                problems.append(Problem(message, source.path, source.line_of(where), ".".join((*where, "terms"))))
-            continue
-        try:
-            values[name] = coerce_value(param, given[name])
-        except ParamError as exc:
-            for error in exc.all():
-                path = (*key, *error.subkey)
-                problems.append(Problem(str(error), source.path, source.line_of(path), ".".join(path)))
-    return values
-
-
-def _tier_credits(
-    source: YamlSource, where: tuple[str, ...], given: Any, target: Any, kpi: Kpi, problems: list[Problem]
-) -> CreditScheme | None:
-    key = (*where, "credits")
-    if given is None:
-        message = f"no service credits (bands and cap for KPI '{kpi.id}')"
-        problems.append(Problem(message, source.path, source.line_of(where), ".".join(key)))
-        return None
-    try:
-        credits: CreditScheme = coerce_value(Param("credits", "credits"), given)
-    except ParamError as exc:
-        for error in exc.all():
-            path = (*key, *error.subkey)
-            problems.append(Problem(str(error), source.path, source.line_of(path), ".".join(path)))
-        return None
-    show = "{} %" if kpi.unit == "percent" else "{}"
-    for subkey, message in check_credits(credits, None if target is None else Decimal(target), show=show):
-        path = (*key, *subkey)
-        problems.append(Problem(message, source.path, source.line_of(path), ".".join(path)))
-    return credits
-
-
-def _load_labels(root: Path, problems: list[Problem], hasher: Any) -> dict[str, dict[str, Any]]:
+def _load_labels(
+    root: Path, languages: tuple[str, ...], problems: list[Problem], hasher: Any
+) -> dict[str, dict[str, Any]]:
     labels: dict[str, dict[str, Any]] = {}
-    for lang in LANGUAGES:
-        source = _read(root / "templates" / lang / "labels.yaml", root, problems, hasher)
+    for lang in languages:
+        source = read_file(root / "templates" / lang / LABELS_FILE, root, problems, hasher)
         if source is not None:
-            _need(source, problems, ("locale",), str, "a Babel locale")
+            need(source, problems, ("locale",), str, "a Babel locale")
             labels[lang] = source.data
     return labels
 
 
-def _check_templates(root: Path, clauses: tuple[Clause, ...], problems: list[Problem], hasher: Any) -> None:
-    for lang in LANGUAGES:
+def _check_templates(
+    root: Path, clauses: tuple[Clause, ...], languages: tuple[str, ...], problems: list[Problem], hasher: Any
+) -> None:
+    for lang in languages:
         for clause in clauses:
             name = f"templates/{lang}/{clause.template_name}"
             path = root / name

@@ -2,8 +2,9 @@
 
 Takes a library directory and gives findings, each with file, line and rule:
 
-- ``languages``: every clause has its wording in every language, every template belongs to a
-  clause, and the languages' labels have the same section titles and defined terms;
+- ``languages``: every clause has its wording in every language of the library (each
+  ``templates/<lang>/`` with a ``labels.yaml``), every template belongs to a clause, and the
+  languages' labels have the same section titles and defined terms;
 - ``versions``: every clause record has a version (a whole number from 1);
 - ``library``: anything else that stops the library from loading;
 - ``conditions``: every ``when`` condition parses;
@@ -21,7 +22,7 @@ variable built at run time (``level[p ~ '_response']``) is checked as far as it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,21 +30,15 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from slagen.catalogs import KPI_WORDING
+from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
-from slagen.library import FRONT_SECTION, KPI_WORDING, TEMPLATE_SUFFIX, Clause, Library, load_library
-from slagen.params import LANGUAGES
-from slagen.render import get_environment
+from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
+from slagen.names import Chain, aliases, chains, extend, term_calls
+from slagen.sandbox import RESERVED_GLOBALS, make_environment
+from slagen.select import line_of_when
 from slagen.yamlsource import load_yaml
 
-CONTEXT = frozenset(
-    {"lang", "locale", "labels", "today", "catalog", "tier", "tiers", "service_credits", "levels", "level"}
-    | {"defined_terms", "used_terms"}
-)
-"""What render gives every template besides the answers (``defined_terms``, ``used_terms``: ``renders_last``)."""
-LEVEL_FIELDS = frozenset(
-    {"id", "unit", "direction", "target", "standard", "deviation", "target_text", "per_tier", "group", *KPI_WORDING}
-)
-CREDITS_FIELDS = frozenset({"kpi", "scheme", "agreed", "per_tier"})
 READ_BY_SLAGEN = frozenset(
     {
         "slagen",
@@ -82,7 +77,7 @@ def lint_library(root: Path) -> list[Finding]:
     root = root.resolve()
     found = _check_files(root)
     try:
-        library = load_library(root, fresh=True)
+        library = load_library(root)
     except LibraryError as exc:
         found += [
             Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
@@ -105,6 +100,7 @@ def _check_files(root: Path) -> list[Finding]:
     """Versions and translations, from the files alone (so that they are found even if the library does not load)."""
     found: list[Finding] = []
     clauses = root / "clauses"
+    languages = library_languages(root)
     expected: set[str] = set()
     for path in sorted(clauses.rglob("*.yaml")) if clauses.is_dir() else ():
         if path.name == "sections.yaml":
@@ -121,11 +117,11 @@ def _check_files(root: Path) -> list[Finding]:
             found.append(Finding(name, line, "versions", "the clause needs a version: a whole number from 1"))
         template = path.relative_to(clauses).with_suffix("").as_posix() + TEMPLATE_SUFFIX
         expected.add(template)
-        for lang in LANGUAGES:
+        for lang in languages:
             if not (root / "templates" / lang / template).is_file():
                 message = f"no '{lang}' wording (templates/{lang}/{template})"
                 found.append(Finding(name, 1, "languages", message))
-    for lang in LANGUAGES:
+    for lang in languages:
         folder = root / "templates" / lang
         for path in sorted(folder.rglob("*" + TEMPLATE_SUFFIX)) if folder.is_dir() else ():
             relative = path.relative_to(folder).as_posix()
@@ -148,28 +144,11 @@ def _check_conditions(library: Library) -> list[Finding]:
     return found
 
 
-def condition_findings(library: Library) -> list[Finding]:
-    """The ``variables`` rule on the ``when`` conditions alone: every name one reads that is not a declared answer.
-
-    :mod:`slagen.select` refuses a library with any, since a misspelt answer would leave its clause
-    out of every agreement without a word.
-    """
-    templates = _Templates(library)
-    for clause in library.clauses:
-        templates.read_condition(clause)
-    return templates.findings
-
-
-def line_of_when(library: Library, clause: Clause) -> int:
-    """The line of ``when:`` in ``clause``'s record (read again: only a finding needs it)."""
-    return load_yaml(library.root / clause.path, display=clause.path).line_of(("when",)) or 1
-
-
 def _check_kpis(library: Library) -> list[Finding]:
     found = []
     for path, catalog in _catalog_files(library):
         for kpi in catalog.kpis.values():
-            for lang in LANGUAGES:
+            for lang in library.languages:
                 missing = kpi.missing_wording(lang)
                 if missing:
                     message = f"KPI '{kpi.id}' has no {', '.join(missing)} in '{lang}'"
@@ -190,17 +169,6 @@ def _line_of_kpi(path: Path, kpi_id: str) -> int:
 
 
 @dataclass
-class _Chain:
-    """A variable a template reads: its root name and the attribute or item names after it, as far as written."""
-
-    root: str
-    parts: tuple[str, ...]
-    line: int
-    open: bool = False
-    """Whether an index computed at run time follows ``parts`` (what comes after it is not checked)."""
-
-
-@dataclass
 class _Templates:
     """The template checks: variables, parameters and terms, over every template of every language."""
 
@@ -209,7 +177,11 @@ class _Templates:
     used_keys: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.env = get_environment(self.library)
+        # Jinja's analysis leaves out names that are globals of the environment that parsed the template;
+        # a library's answer may be named like one (the library refuses that, lint reports it): parse
+        # without globals, so that every name a template reads from outside is found.
+        self.env = make_environment(self.library.template_root, bytecode_cache=False)
+        self.env.globals.clear()
         self.keys = set(self.library.params)
         self.groups = {".".join(k.split(".")[:i]) for k in self.keys for i in range(1, k.count(".") + 1)}
         self.roots = {k.split(".")[0] for k in self.keys}
@@ -219,11 +191,12 @@ class _Templates:
         }
 
     def check(self) -> list[Finding]:
-        defines: dict[str, dict[str, list[tuple[str, int]]]] = {lang: {} for lang in LANGUAGES}
-        uses: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        languages = self.library.languages
+        defines: dict[str, dict[str, list[tuple[str, int]]]] = {lang: {} for lang in languages}
+        uses: dict[str, set[str]] = {lang: set() for lang in languages}
         for clause in self.library.clauses:
             self.read_condition(clause)
-            for lang in LANGUAGES:
+            for lang in languages:
                 name = f"templates/{lang}/{clause.template_name}"
                 source = (self.library.root / name).read_text(encoding="utf-8")
                 try:
@@ -232,7 +205,7 @@ class _Templates:
                     self._add(name, exc.lineno, "variables", f"the template does not parse: {exc.message}")
                     continue
                 self._read(tree, name, lang)
-                for term, line, defining in _term_calls(tree):
+                for term, line, defining in term_calls(tree):
                     if defining:
                         defines[lang].setdefault(term, []).append((name, line))
                     else:
@@ -253,7 +226,7 @@ class _Templates:
         except TemplateSyntaxError:
             return  # reported by the conditions rule
         before = len(self.findings)
-        self._read(condition, clause.path, LANGUAGES[0], condition=True)
+        self._read(condition, clause.path, self.library.languages[0], condition=True)
         if len(self.findings) > before:  # the line is the record's, not the expression's
             line = line_of_when(self.library, clause)
             self.findings[before:] = [replace(finding, line=line) for finding in self.findings[before:]]
@@ -266,15 +239,15 @@ class _Templates:
             declared = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
         else:
             declared = meta.find_undeclared_variables(tree)
-        aliases = _aliases(tree, declared)
-        for chain in _chains(tree):
-            if chain.root in aliases:
-                chain = _extend(aliases[chain.root], chain)
+        aliased = aliases(tree, declared)
+        for chain in chains(tree):
+            if chain.root in aliased:
+                chain = extend(aliased[chain.root], chain)
             elif chain.root not in declared:
                 continue
             self._check_chain(chain, file, lang, condition=condition)
 
-    def _check_chain(self, chain: _Chain, file: str, lang: str, *, condition: bool) -> None:
+    def _check_chain(self, chain: Chain, file: str, lang: str, *, condition: bool) -> None:
         root, parts = chain.root, chain.parts
         if root in self.roots:
             self._check_answer(root, parts, file, chain.line)
@@ -285,13 +258,13 @@ class _Templates:
         elif root == "level":
             if parts and parts[0] not in self.kpis:
                 self._add(file, chain.line, "variables", f"'{parts[0]}' is not a KPI of any catalog")
-            elif len(parts) > 1 and parts[1] not in LEVEL_FIELDS:
+            elif len(parts) > 1 and parts[1] not in LEVEL_FIELDS | set(KPI_WORDING):
                 self._add(file, chain.line, "variables", f"a KPI level has no '{parts[1]}'")
         elif root == "tier" and parts and parts[0] not in self.tier_fields:
             self._add(file, chain.line, "variables", f"'{parts[0]}' is not a term of any catalog's tiers")
         elif root == "service_credits" and parts and parts[0] not in CREDITS_FIELDS:
             self._add(file, chain.line, "variables", f"service credits have no '{parts[0]}'")
-        elif root not in CONTEXT and root not in self.env.globals and root not in self.roots:
+        elif root not in CONTEXT_NAMES and root not in RESERVED_GLOBALS and root not in self.roots:
             self._add(file, chain.line, "variables", f"'{root}' is not an answer, a label or a template value")
 
     def _check_answer(self, root: str, parts: tuple[str, ...], file: str, line: int) -> None:
@@ -321,7 +294,7 @@ class _Templates:
             node = node[part]
 
     def _check_terms(self, defines: dict[str, dict[str, list[tuple[str, int]]]], uses: dict[str, set[str]]) -> None:
-        for lang in LANGUAGES:
+        for lang in self.library.languages:
             labels_file = f"templates/{lang}/labels.yaml"
             for term in self.library.labels[lang].get("terms", {}):
                 places = defines[lang].get(term, [])
@@ -344,14 +317,14 @@ class _Templates:
                     self._add(clause.path, 0, "parameters", message)
 
     def _check_labels(self) -> None:
-        first, *others = LANGUAGES
+        first, *others = self.library.languages
         for lang in others:
             for part in ("sections", "terms"):
                 a, b = set(self.library.labels[first].get(part, {})), set(self.library.labels[lang].get(part, {}))
                 for missing, where in ((a - b, lang), (b - a, first)):
                     for key in sorted(missing):
                         self._add(f"templates/{where}/labels.yaml", 0, "languages", f"no {part}.{key}")
-        overrides = {lang: set(self._kind_overrides(lang)) for lang in LANGUAGES}
+        overrides = {lang: set(self._kind_overrides(lang)) for lang in self.library.languages}
         for lang in others:
             a, b = overrides[first], overrides[lang]
             for missing, where in ((a - b, lang), (b - a, first)):
@@ -377,69 +350,3 @@ class _Templates:
                     if key not in base:
                         self._add(file, 0, "terms", f"kinds.{kind}.{part}.{key}: no such label in {part}")
                     yield f"kinds.{kind}.{part}.{key}"
-
-
-def _chains(tree: nodes.Node) -> Iterator[_Chain]:
-    """Every variable read in ``tree``, as long as written: ``a.b['c'].d`` is ``a`` with ``(b, c, d)``."""
-    inner = {
-        id(node.node)
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem))
-        if isinstance(node, (nodes.Getattr, nodes.Getitem))
-    }
-    called = {id(node.node) for node in tree.find_all(nodes.Call) if isinstance(node, nodes.Call)}
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
-        if id(node) in inner or (isinstance(node, nodes.Name) and node.ctx != "load"):
-            continue
-        chain = _chain_of(node)
-        if chain is not None:
-            if id(node) in called and chain.parts:
-                chain.parts = chain.parts[:-1]  # a method call such as .items()
-            yield chain
-
-
-def _chain_of(node: nodes.Node) -> _Chain | None:
-    """The variable ``node`` reads, or None if it does not start at a name."""
-    parts: list[str] = []
-    open_ = False
-    current = node
-    while isinstance(current, (nodes.Getattr, nodes.Getitem)):
-        if isinstance(current, nodes.Getattr):
-            parts.append(current.attr)
-        elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
-            parts.append(current.arg.value)
-        else:  # an index computed at run time: only what comes before it is known
-            parts.clear()
-            open_ = True
-        current = current.node
-    if not isinstance(current, nodes.Name):
-        return None
-    return _Chain(current.name, tuple(reversed(parts)), node.lineno, open_)
-
-
-def _aliases(tree: nodes.Node, declared: Iterable[str]) -> dict[str, _Chain]:
-    """``{% set t = agreement.term %}``: ``t`` stands for ``agreement.term``."""
-    roots = set(declared)
-    found: dict[str, _Chain] = {}
-    for assign in tree.find_all(nodes.Assign):
-        if isinstance(assign.target, nodes.Name):
-            chain = _chain_of(assign.node)
-            if chain is not None and (chain.root in roots or chain.root in found):
-                base = found.get(chain.root)
-                found[assign.target.name] = _extend(base, chain) if base else chain
-    return found
-
-
-def _extend(base: _Chain, chain: _Chain) -> _Chain:
-    """``chain`` read through the alias ``base`` (``t.months`` with ``t = agreement.term``)."""
-    if base.open:
-        return _Chain(base.root, base.parts, chain.line, open=True)
-    return _Chain(base.root, base.parts + chain.parts, chain.line, chain.open)
-
-
-def _term_calls(tree: nodes.Node) -> Iterator[tuple[str, int, bool]]:
-    """``define('x')`` and ``term('x')`` written with a constant term: (term, line, defining)."""
-    for call in tree.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name in ("define", "term") and call.args:
-            argument = call.args[0]
-            if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
-                yield argument.value, call.lineno, call.node.name == "define"

@@ -12,8 +12,6 @@ percent-encoded note for the legal reviewer). Raw HTML is off, so
 
 from __future__ import annotations
 
-import functools
-import re
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -30,77 +28,26 @@ class MarkupError(ValueError):
         self.line = line
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _make_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
     # Link targets are our own ids (ref:, define:, term:), not URLs: percent-encoding them is wasted work.
     parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
     return parser
 
 
-Parsed = tuple[list[Inline] | None, list[Block]]
+_PARSER = _make_parser()
+"""The CommonMark parser: configuration only, each ``parse`` starts from a fresh state."""
+
+Parsed = tuple[tuple[Inline, ...] | None, tuple[Block, ...]]
 
 
-@functools.lru_cache(maxsize=4096)
 def parse_markup(text: str) -> Parsed:
     """Parse ``text`` into (title runs or None, blocks); raise :class:`MarkupError`.
 
-    Cached by text: most clauses render to the same text in every agreement, and parsing is
-    most of the rendering time. The result is shared, so callers never change it. A text of
-    plain paragraphs is parsed paragraph by paragraph (see :func:`_parse_paragraphs`), so that
-    a clause naming each customer (the front matter) parses again only the paragraph that names it.
+    The result is frozen: the caller's memo (:mod:`slagen.memo`) may give it to every document
+    that renders the same text.
     """
-    if "\n\n" in text and not _NOT_PARAGRAPHS.search(text):
-        parsed = _parse_paragraphs(text)
-        if parsed is not None:
-            return parsed
-    parser = _BlockParser(_parser().parse(text))
-    return parser.title, parser.blocks
-
-
-_NOT_PARAGRAPHS = re.compile(r"^ {0,3}(?:[-*+] |\d{1,9}[.)] |\|)", re.MULTILINE)
-"""A line that starts a list or a table: such a text is parsed whole at once (only a shortcut)."""
-
-
-def _parse_paragraphs(text: str) -> Parsed | None:
-    """``text`` parsed chunk by chunk between blank lines if each is a paragraph (the first may be the title).
-
-    That is the same as parsing it whole: a paragraph ends at a blank line and opens nothing the next
-    chunk could continue, and inline markup does not cross paragraphs, except through link reference
-    definitions (``[x]: …``), so a text with ``]:`` is parsed whole. So is one with a problem, whose
-    line number only the whole text gives.
-    """
-    if "]:" in text:
-        return None
-    title: list[Inline] | None = None
-    blocks: list[Block] = []
-    for chunk in text.split("\n\n"):
-        if not chunk.strip():
-            continue
-        parsed = _paragraph(chunk)
-        if parsed is None:
-            return None
-        if parsed[0] is not None:
-            if title is not None or blocks:
-                return None
-            title = parsed[0]
-        blocks += parsed[1]
-    return title, blocks
-
-
-@functools.lru_cache(maxsize=4096)
-def _paragraph(chunk: str) -> Parsed | None:
-    """``chunk`` parsed alone, if it is one paragraph or a ``##`` title; else None."""
-    tokens = _parser().parse(chunk)
-    shape = [token.type for token in tokens]
-    if shape != ["paragraph_open", "inline", "paragraph_close"] and (
-        shape != ["heading_open", "inline", "heading_close"] or tokens[0].tag != "h2"
-    ):
-        return None
-    try:
-        parser = _BlockParser(tokens)
-    except MarkupError:
-        return None
+    parser = _BlockParser(_PARSER.parse(text))
     return parser.title, parser.blocks
 
 
@@ -108,7 +55,7 @@ class _BlockParser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.pos = 0
-        self.title: list[Inline] | None = None
+        self.title: tuple[Inline, ...] | None = None
         self.blocks = self._blocks(until=None)
 
     def _next(self) -> Token:
@@ -116,12 +63,12 @@ class _BlockParser:
         self.pos += 1
         return token
 
-    def _blocks(self, until: str | None) -> list[Block]:
+    def _blocks(self, until: str | None) -> tuple[Block, ...]:
         blocks: list[Block] = []
         while self.pos < len(self.tokens):
             token = self._next()
             if token.type == until:
-                return blocks
+                return tuple(blocks)
             if token.type == "heading_open":
                 line = _line(token)
                 if token.tag != "h2" or self.title is not None or until is not None or blocks:
@@ -141,32 +88,32 @@ class _BlockParser:
                 )
         if until is not None:  # pragma: no cover - markdown-it always closes what it opens
             raise MarkupError(f"unclosed {until}")
-        return blocks
+        return tuple(blocks)
 
     def _list(self, opener: Token) -> ListBlock:
         close = opener.type.replace("_open", "_close")
-        items: list[list[Block]] = []
+        items: list[tuple[Block, ...]] = []
         while True:
             token = self._next()
             if token.type == close:
-                return ListBlock(opener.type == "ordered_list_open", items)
+                return ListBlock(opener.type == "ordered_list_open", tuple(items))
             items.append(self._blocks(until="list_item_close"))
 
     def _table(self) -> Table:
-        header: list[list[Inline]] = []
-        rows: list[list[list[Inline]]] = []
-        row: list[list[Inline]] = []
+        header: tuple[tuple[Inline, ...], ...] = ()
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        row: list[tuple[Inline, ...]] = []
         while True:
             token = self._next()
             if token.type == "table_close":
-                return Table(header, rows)
+                return Table(header, tuple(rows))
             if token.type == "tr_open":
                 row = []
             elif token.type == "tr_close":
                 if header:
-                    rows.append(row)
+                    rows.append(tuple(row))
                 else:
-                    header = row
+                    header = tuple(row)
             elif token.type == "inline":
                 row.append(_inlines(token))
 
@@ -175,7 +122,7 @@ def _line(token: Token) -> int | None:
     return token.map[0] + 1 if token.map else None
 
 
-def _inlines(token: Token) -> list[Inline]:
+def _inlines(token: Token) -> tuple[Inline, ...]:
     runs: list[Inline] = []
     bold = italic = False
     link: Token | None = None
@@ -205,7 +152,7 @@ def _inlines(token: Token) -> list[Inline]:
                 runs.append(Text(text, bold, italic))
         else:
             raise MarkupError(f"'{kind}' is not part of the clause markup", _line(token))
-    return runs
+    return tuple(runs)
 
 
 def _link(href: str, text: str, bold: bool, italic: bool, line: int | None) -> Inline:

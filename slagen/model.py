@@ -6,16 +6,15 @@ signature block. Cross-references point at clause ids; the numbering stage fills
 ``number`` on sections and clauses and the document's ``numbers`` (id → number), once,
 before any writer runs, so DOCX and Markdown cannot disagree.
 
-Blocks and inline runs are never changed after parsing: the parse of a clause's text is
-cached and shared between documents (see :mod:`slagen.markup`).
+Every part is frozen (tuples, frozen dataclasses): the parse of a clause's text may be shared
+by every document that renders the same text (see :mod:`slagen.memo`), and nothing can change
+it for one of them. Stages give new objects instead (:func:`dataclasses.replace`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-from slagen.kept import Kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,56 +48,56 @@ class TermUse:
 Inline = Text | Ref | TermUse
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph of inline runs."""
 
-    runs: list[Inline]
+    runs: tuple[Inline, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ListBlock:
-    """A bulleted or numbered list; each item is a list of blocks (paragraphs, nested lists)."""
+    """A bulleted or numbered list; each item is a sequence of blocks (paragraphs, nested lists)."""
 
     ordered: bool
-    items: list[list[Block]]
+    items: tuple[tuple[Block, ...], ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Table:
-    """A table with one header row; every cell is a list of inline runs."""
+    """A table with one header row; every cell is a sequence of inline runs."""
 
-    header: list[list[Inline]]
-    rows: list[list[list[Inline]]]
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
 
 
 Block = Paragraph | ListBlock | Table
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Clause:
     """A numbered clause: heading, body blocks, and where it came from in the library."""
 
     id: str
     version: int
-    title: list[Inline]
-    blocks: list[Block]
+    title: tuple[Inline, ...]
+    blocks: tuple[Block, ...]
     number: str = ""
     review: str = ""
     """The library's note for legal review of this clause (shown as a comment with ``--review``)."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A numbered section (top-level heading) holding clauses."""
 
     id: str
     title: str
-    clauses: list[Clause]
+    clauses: tuple[Clause, ...]
     number: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Signatory:
     """One party's signature field."""
 
@@ -107,7 +106,7 @@ class Signatory:
     represented_by: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A whole contract in one language, ready to write."""
 
@@ -118,15 +117,15 @@ class Document:
     reference: str
     version: str
     date: str
-    front: list[Block]
-    sections: list[Section]
-    signatories: list[Signatory]
-    labels: dict[str, str]
-    properties: dict[str, str] = field(default_factory=dict)
+    front: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    signatories: tuple[Signatory, ...]
+    labels: Mapping[str, str]
+    properties: Mapping[str, str] = field(default_factory=dict)
     """Provenance written into the DOCX as custom properties (see :mod:`slagen.provenance`)."""
     answers_text: str | None = None
     """The answers file that produced the document, embedded in the DOCX."""
-    numbers: dict[str, str] = field(default_factory=dict)
+    numbers: Mapping[str, str] = field(default_factory=dict)
     """Number of every section and clause by id, filled by the numbering stage."""
 
     def clauses(self) -> list[Clause]:
@@ -134,7 +133,7 @@ class Document:
         return [clause for section in self.sections for clause in section.clauses]
 
 
-def iter_inlines(blocks: list[Block]) -> list[Inline]:
+def iter_inlines(blocks: Sequence[Block]) -> list[Inline]:
     """Every inline run inside ``blocks``, depth first (lists and tables included)."""
     out: list[Inline] = []
     for block in blocks:
@@ -160,42 +159,14 @@ class Marks:
     terms: tuple[TermUse, ...]
 
 
-_MARKED: Kept[int, Marks] = Kept(4096)
+def marks(blocks: Sequence[Block]) -> Marks:
+    """The cross-references and term uses inside ``blocks``."""
+    runs = iter_inlines(blocks)
+    return Marks(
+        tuple(run for run in runs if isinstance(run, Ref)), tuple(run for run in runs if isinstance(run, TermUse))
+    )
 
 
-def marks(blocks: list[Block]) -> Marks:
-    """The cross-references and term uses inside ``blocks``.
-
-    Kept per block list: a clause's blocks come from :func:`slagen.markup.parse_markup`, whose
-    results are shared by every document that renders the same text and never change, so each
-    is searched once (kept by the list's identity, see :mod:`slagen.kept`).
-    """
-    found = _MARKED.get(id(blocks))
-    if found is None:
-        runs = iter_inlines(blocks)
-        refs = tuple(run for run in runs if isinstance(run, Ref))
-        found = _MARKED.put(id(blocks), Marks(refs, tuple(run for run in runs if isinstance(run, TermUse))), blocks)
-    return found
-
-
-def plain_text(runs: list[Inline], numbers: dict[str, str] | None = None) -> str:
+def plain_text(runs: Sequence[Inline], numbers: Mapping[str, str] | None = None) -> str:
     """The text of ``runs`` as a reader sees it (references as their numbers, if ``numbers`` is given)."""
     return "".join((numbers or {}).get(run.target, "") if isinstance(run, Ref) else run.text for run in runs)
-
-
-def shape(document: Document) -> tuple[Hashable, list[object]]:
-    """The numbered sections of ``document`` as a key, and the lists it names by identity.
-
-    Sections and clauses by id, number and title, each clause's title and blocks by identity (they
-    come from the shared parse results, which never change): two documents of one shape have the
-    same numbered sections, word for word, and the same numbers to refer to.
-    """
-    held: list[object] = []
-    key = []
-    for section in document.sections:
-        clauses = []
-        for clause in section.clauses:
-            held += (clause.title, clause.blocks)
-            clauses.append((clause.id, clause.version, clause.number, id(clause.title), id(clause.blocks)))
-        key.append((section.id, section.title, section.number, tuple(clauses)))
-    return tuple(key), held

@@ -11,6 +11,7 @@ tracked changes or a Markdown diff.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -103,7 +104,7 @@ def flatten(document: Document) -> list[Unit]:
     return units
 
 
-def _block_units(block: object, numbers: dict[str, str], labels: dict[str, str], level: int) -> list[Unit]:
+def _block_units(block: object, numbers: Mapping[str, str], labels: Mapping[str, str], level: int) -> list[Unit]:
     if isinstance(block, Paragraph):
         tokens = _tokens(block.runs, numbers, labels)
         return [Unit("paragraph", "p:" + _text(tokens), tokens)]
@@ -125,7 +126,7 @@ def _block_units(block: object, numbers: dict[str, str], labels: dict[str, str],
     return []
 
 
-def _tokens(runs: list[Inline], numbers: dict[str, str], labels: dict[str, str]) -> tuple[Token, ...]:
+def _tokens(runs: Sequence[Inline], numbers: Mapping[str, str], labels: Mapping[str, str]) -> tuple[Token, ...]:
     tokens: list[Token] = []
     for run in runs:
         if isinstance(run, Text):

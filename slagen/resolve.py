@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slagen import reuse
 from slagen.answers import Answers
 from slagen.arithmetic import CreditScheme
-from slagen.kept import Kept
-from slagen.library import Catalog, Kpi, Library, Tier, agreed_targets
+from slagen.catalogs import Catalog, Kpi, Tier, agreed_targets
+from slagen.library import Library
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +67,6 @@ class ServiceLevels:
         """Whether several tiers are offered side by side."""
         return len(self.offered) > 1
 
-    @property
-    def deviations(self) -> tuple[Level, ...]:
-        """Levels whose target differs from the standard tier."""
-        return tuple(level for level in self.levels if level.deviation)
-
 
 CREDITS_CLAUSE = "organisation.credits"
 """The clause that grants service credits: without it (an internal agreement) the agreement has none."""
@@ -94,23 +88,16 @@ def resolve_service(answers: Answers, library: Library) -> ServiceLevels:
 
     A multi-level agreement (``service.offered_tiers``) gives every offered tier's targets
     and credits instead, with the chosen tier (``service.tier``) if there is one. Credits apply
-    only when the agreement contains the credits clause.
-
-    The result is kept under the answers it reads (:data:`READS`), so agreements that answer
-    them alike (the rows of a batch) share one: what is built from it is kept with it.
+    only when the agreement contains the credits clause. Reads only the answers in :data:`READS`.
     """
     with_credits = any(clause.id == CREDITS_CLAUSE for clause in answers.clauses)
-    if not reuse.enabled():
-        return _resolve(answers.values, library, with_credits)
-    try:
-        key = reuse.fingerprint((with_credits, *(answers.values.get(name) for name in READS)))
-    except reuse.NotReusable:
-        return _resolve(answers.values, library, with_credits)
-    kept: Kept[str, ServiceLevels] = library.cache.setdefault("services", Kept(64))
-    service = kept.get(key)
-    if service is None:
-        service = kept.put(key, _resolve(answers.values, library, with_credits))
-    return service
+    return _resolve(answers.values, library, with_credits)
+
+
+def service_key(answers: Answers, library: Library) -> tuple[Any, ...]:
+    """Everything :func:`resolve_service` reads: the library (root and content) and the answers of :data:`READS`."""
+    with_credits = any(clause.id == CREDITS_CLAUSE for clause in answers.clauses)
+    return (str(library.root), library.digest, with_credits, *(answers.values.get(name) for name in READS))
 
 
 def _resolve(values: dict[str, Any], library: Library, with_credits: bool) -> ServiceLevels:

@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from slagen.arithmetic import CreditScheme, check_credits
-from slagen.library import Catalog, Library, Tier, agreed_targets, check_bounds
+from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
+from slagen.library import Library
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""

@@ -1,106 +1,111 @@
 """Select the clauses an agreement needs.
 
-Takes the library and the answers tree and gives the clauses whose ``when`` condition
-holds, in document order. Conditions are Jinja2 expressions over the answers
-(``parties.provider.merchant and parties.customer.merchant``), compiled once per library
-in the sandbox and evaluated per agreement.
+Takes the library, its compiled conditions and the answers tree, and gives the clauses whose
+``when`` condition holds, in document order. Conditions are Jinja2 expressions over the answers
+(``parties.provider.merchant and parties.customer.merchant``), compiled once per library in its
+sandbox (:func:`compile_conditions`) and evaluated per agreement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import TemplateSyntaxError
+from jinja2 import Environment, TemplateSyntaxError
 
-from slagen import reuse
-from slagen.errors import LibraryError, Problem
-from slagen.kept import Kept
+from slagen.errors import InputError, LibraryError, Problem
 from slagen.library import Clause, Library
+from slagen.names import chains
+from slagen.yamlsource import load_yaml
 
 Condition = Callable[..., Any]
 
 
-def compile_conditions(library: Library) -> dict[str, Condition]:
-    """Compile every clause condition of ``library`` once, in the library's sandbox (the templates').
+def compile_conditions(library: Library, env: Environment) -> dict[str, Condition]:
+    """Every clause condition of ``library``, compiled in ``env`` (the library's sandbox).
 
     A condition that does not parse, or that reads a name no clause declares (a misspelt answer
     would leave its clause out of every agreement without a word), is a library error naming the
     clause record and the line of its ``when``. Declared answers that are not given are ``None``
     in the answers tree, so a condition may read optional answers.
     """
-    cached = library.cache.get("conditions")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    # imported here: render and lint build on answers, which builds on this module
-    from slagen.lint import condition_findings, line_of_when
-    from slagen.render import get_environment
-
-    env = get_environment(library)
     compiled: dict[str, Condition] = {}
     problems = []
     for clause in library.clauses:
-        if clause.when:
-            try:
-                compiled[clause.id] = env.compile_expression(clause.when, undefined_to_none=False)
-            except TemplateSyntaxError as exc:
-                line = line_of_when(library, clause)
-                problems.append(Problem(f"condition does not parse: {exc.message}", clause.path, line, "when"))
-    problems += [Problem(found.message, found.file, found.line, "when") for found in condition_findings(library)]
+        if not clause.when:
+            continue
+        try:
+            compiled[clause.id] = env.compile_expression(clause.when, undefined_to_none=False)
+            tree = env.parse(f"{{{{ {clause.when} }}}}")
+        except TemplateSyntaxError as exc:
+            line = line_of_when(library, clause)
+            problems.append(Problem(f"condition does not parse: {exc.message}", clause.path, line, "when"))
+            continue
+        for message in condition_problems(library, tree):
+            problems.append(Problem(message, clause.path, line_of_when(library, clause), "when"))
     if problems:
         raise LibraryError(problems)
-    library.cache["conditions"] = compiled
     return compiled
 
 
-def select_clauses(library: Library, tree: dict[str, Any]) -> list[Clause]:
+def condition_problems(library: Library, tree: Any) -> list[str]:
+    """What is wrong with the names a condition's syntax ``tree`` reads: each must be a declared answer."""
+    roots = {key.split(".")[0] for key in library.params}
+    found = []
+    for chain in chains(tree):
+        if chain.root not in roots:
+            found.append(f"'{chain.root}' is not an answer (conditions read answers only)")
+            continue
+        problem = answer_problem(library, chain.root, chain.parts)
+        if problem:
+            found.append(problem)
+    return found
+
+
+def answer_problem(library: Library, root: str, parts: tuple[str, ...]) -> str | None:
+    """Why ``root.parts…`` is no declared answer or group of answers (None if it is one, or inside one)."""
+    path = [root]
+    for part in parts:
+        if ".".join(path) in library.params:
+            return None
+        path.append(part)
+    key = ".".join(path)
+    if key in library.params or key in library.groups:
+        return None
+    return f"'{key}' is not a declared answer (no clause declares it in params)"
+
+
+def line_of_when(library: Library, clause: Clause) -> int:
+    """The line of ``when:`` in ``clause``'s record (read again: only a finding needs it)."""
+    return load_yaml(library.root / clause.path, display=clause.path).line_of(("when",)) or 1
+
+
+def select_clauses(
+    library: Library, conditions: Mapping[str, Condition], tree: Mapping[str, Any], *, strict: bool = True
+) -> list[Clause]:
     """The clauses of ``library`` whose condition holds for the answers ``tree``.
 
-    A condition's outcome is kept under the values it reads (:mod:`slagen.reuse`): in a batch,
-    the rows mostly answer the same.
+    A condition that fails on the answers (compares a number with a text, say) is not taken as
+    false — that would leave a clause such as the liability cap out without a word — but stops
+    with an input error naming the clause and its condition; unless not ``strict``: answers already
+    found invalid (and reported) may make a condition fail, which then counts as false.
     """
-    conditions = compile_conditions(library)
-    reads = _condition_paths(library)
-    outcomes: Kept[tuple[str, ...], bool] = library.cache.setdefault("condition_outcomes", Kept(reuse.MAX_ENTRIES))
-    keys = reuse.Keys(tree)
     selected = []
     for clause in library.clauses:
         condition = conditions.get(clause.id)
-        if condition is None:
-            selected.append(clause)
-            continue
-        paths = reads.get(clause.id)
-        key = keys.key(clause.id, paths) if paths is not None and reuse.enabled() else None
-        holds = outcomes.get(key) if key is not None else None
-        if holds is None:
-            holds = _holds(condition, tree)
-            if key is not None:
-                outcomes.put(key, holds)
-        if holds:
+        if condition is None or _holds(clause, condition, tree, strict):
             selected.append(clause)
     return selected
 
 
-def _condition_paths(library: Library) -> dict[str, tuple[reuse.Path, ...] | None]:
-    """What each clause's condition may read, found once per library (None: evaluated every time)."""
-    found: dict[str, tuple[reuse.Path, ...] | None] | None = library.cache.get("condition_paths")
-    if found is None:
-        from slagen.render import get_environment  # render builds on answers, which builds on this module
-
-        env = get_environment(library)
-        found = {}
-        for clause in library.clauses:
-            if clause.when:
-                try:
-                    found[clause.id] = reuse.expression_paths(env, clause.when)
-                except reuse.NotReusable:
-                    found[clause.id] = None
-        library.cache["condition_paths"] = found
-    return found
-
-
-def _holds(condition: Condition, tree: dict[str, Any]) -> bool:
+def _holds(clause: Clause, condition: Condition, tree: Mapping[str, Any], strict: bool) -> bool:
     try:
         return bool(condition(**tree))
-    except Exception:  # noqa: BLE001 - a condition over an invalid answer is simply false; validation reports the answer
-        return False
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, never taken as "false"
+        if not strict:
+            return False
+        message = (
+            f"the answers make the condition of clause '{clause.id}' ({clause.when}) fail: {exc}; "
+            "check the answers it reads"
+        )
+        raise InputError([Problem(message, clause.path)]) from None

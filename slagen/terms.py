@@ -19,7 +19,7 @@ from slagen.model import Block, Document, Inline, TermUse, iter_inlines, marks
 FRONT = "front"
 """Where the front matter's terms are defined (it has no number to refer to)."""
 
-Rendered = tuple[list[Inline] | None, list[Block]]
+Rendered = tuple[tuple[Inline, ...] | None, tuple[Block, ...]]
 
 
 def _term_uses(runs: Iterable[Inline]) -> list[TermUse]:

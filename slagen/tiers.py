@@ -17,9 +17,9 @@ from slagen.errors import InputError, Problem
 from slagen.formatting import format_value
 
 if TYPE_CHECKING:  # slagen.library runs the tier checks when it loads, so it imports this module
-    from slagen.library import Catalog, Library, Tier
+    from slagen.catalogs import Catalog, Tier
+    from slagen.library import Library
 
-LOCALES = {"de": "de_DE", "en": "en_GB"}
 _TIER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
@@ -49,10 +49,16 @@ def list_rows(library: Library, catalog: str | None = None) -> list[list[str]]:
     ]
 
 
-def compare_rows(catalog: Catalog, tier_ids: list[str], language: str = "en") -> list[list[str]]:
-    """A KPI × tier table: a header row, then one row per KPI with its target in each tier."""
+def compare_rows(
+    catalog: Catalog, tier_ids: list[str], language: str = "en", *, locale: str | None = None
+) -> list[list[str]]:
+    """A KPI × tier table: a header row, then one row per KPI with its target in each tier.
+
+    ``locale`` is the language's Babel locale (``library.locale(language)``, from its labels);
+    without it, Babel's default locale of the language.
+    """
     tiers = [_tier(catalog, tier_id) for tier_id in tier_ids]
-    locale = LOCALES[language]
+    locale = locale or language
     rows = [["KPI", *(f"{t.name} ({t.id})" for t in tiers)]]
     for kpi_id, kpi in catalog.kpis.items():
         name = kpi.text.get(language, {}).get("name", kpi_id)

@@ -17,7 +17,7 @@ from slagen.arithmetic import (
 )
 from slagen.formatting import format_timespan
 from slagen.library import Library
-from slagen.render import get_environment
+from slagen.sandbox import make_environment
 
 D = Decimal
 
@@ -224,7 +224,7 @@ def test_credit_bands_are_checked(
 
 
 def test_templates_compute_and_format_downtime(library: Library) -> None:
-    template = get_environment(library).from_string("{{ availability|downtime(31)|timespan }}")
+    template = make_environment(library.template_root).from_string("{{ availability|downtime(31)|timespan }}")
     # what a template prints is escaped for the clause markup
     assert template.render(availability=D("99.9"), locale="de_DE") == "44 Minuten und 38,4 Sekunden"
     assert template.render(availability=D("99.9"), locale="en_GB") == "44 minutes and 38\\.4 seconds"

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import copy
+import dataclasses
+import datetime as dt
 import io
 import itertools
+import os
 import re
+import subprocess
+import sys
+import types
 import zipfile
-import zlib
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -14,12 +22,17 @@ import pytest
 from lxml import etree
 
 from slagen.answers import load_answers
-from slagen.generate import generate
+from slagen.errors import InputError
+from slagen.generate import build_documents, generate
 from slagen.library import Library
-from slagen.reference import default_reference
-from slagen.writers.package import ZIP_DATE, ZIP_LEVEL, Deflated, deflate_piece, deflate_pieces, zip_parts
+from slagen.model import Document
+from slagen.writers.docx import docx_frame, write_docx
+from slagen.writers.frame import make_frame
+from slagen.writers.markdown import write_markdown
+from slagen.writers.package import read_parts, zip_parts
+from slagen.writers.reference import default_reference
 
-from .conftest import DEMO, EXAMPLES
+from .conftest import DEMO, EXAMPLES, ROOT
 from .docx_dump import dump_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -73,48 +86,14 @@ def test_core_properties_come_from_the_agreement(outputs: dict[str, bytes]) -> N
     assert props.created.isoformat().startswith("2027-01-01")
 
 
-def test_zip_entries_carry_a_fixed_date(outputs: dict[str, bytes]) -> None:
+def test_zip_entries_carry_the_document_date_and_fixed_attributes(outputs: dict[str, bytes]) -> None:
     with zipfile.ZipFile(io.BytesIO(outputs["telemarketing.de.docx"])) as archive:
-        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
-
-
-def _entries(data: bytes) -> list[tuple[Any, ...]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.testzip() is None  # every entry inflates to its size and CRC
-        return [
-            (i.filename, i.CRC, i.file_size, i.date_time, i.compress_type, i.create_system, i.external_attr)
-            for i in archive.infolist()
-        ]
-
-
-def test_zip_is_what_zipfile_writes_for_the_same_parts(outputs: dict[str, bytes]) -> None:
-    """slagen packs the DOCX with its own zip writer (fixed parts deflated once, the body in pieces);
-    zipfile must read it whole and write the same entries, and byte for byte what slagen writes for them."""
-    data = outputs["telemarketing.de.docx"]
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    expected = io.BytesIO()
-    with zipfile.ZipFile(expected, "w") as archive:
-        for name, content in parts:
-            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), content, zipfile.ZIP_DEFLATED, ZIP_LEVEL)
-    assert zip_parts(parts) == expected.getvalue()
-    assert _entries(data) == _entries(expected.getvalue())
-
-
-@pytest.mark.parametrize(
-    "cuts",
-    [[], [0], [5], [5, 5], [0, 3, 9], [1, 2, 3, 4]],
-)
-@pytest.mark.parametrize("deflated", [(), (0,), (1,), (0, 2), (1, 2, 3)])
-@pytest.mark.parametrize("repeat", [1, 50, 3000])  # stored blocks, deflated runs, runs over 64 KiB
-def test_pieces_deflated_apart_inflate_to_the_whole(cuts: list[int], deflated: tuple[int, ...], repeat: int) -> None:
-    data = b"<w:p>Der Auftragnehmer verpflichtet sich</w:p>" * repeat
-    bounds = sorted({0, *(min(cut * 100, len(data)) for cut in cuts), len(data)})
-    pieces: list[bytes | Deflated] = [data[a:b] for a, b in itertools.pairwise(bounds)]
-    pieces = [deflate_piece(p) if i in deflated and isinstance(p, bytes) else p for i, p in enumerate(pieces)]
-    entry = deflate_pieces("word/document.xml", pieces)
-    assert zlib.decompress(entry.packed, -15) == data
-    assert (entry.crc, entry.size) == (zlib.crc32(data), len(data))
+        entries = archive.infolist()
+    assert entries[0].filename == "[Content_Types].xml"
+    assert {(i.date_time, i.compress_type, i.create_system, i.external_attr) for i in entries} == {
+        ((2027, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED, 3, 0o600 << 16)  # the agreement's effective date
+    }
 
 
 def _xml(data: bytes, name: str) -> etree._Element:
@@ -224,3 +203,138 @@ def test_review_comments_name_each_clause_and_each_deviation(library: Library) -
         assert "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", anchored.group(1))) == value
     dated = etree.fromstring(zipfile.ZipFile(io.BytesIO(output.data)).read("word/comments.xml"))
     assert {c.get(f"{W}date") for c in dated.iter(f"{W}comment")} == {"2027-01-01T00:00:00Z"}
+
+
+_DIGESTS = """
+import hashlib
+from pathlib import Path
+from slagen.answers import load_answers
+from slagen.generate import generate
+from slagen.library import load_library
+library = load_library()
+for name, review in (("telemarketing", False), ("telemarketing-custom", True)):
+    answers = load_answers(Path(f"examples/{name}.yaml"), library)
+    for output in generate(answers, library, review=review):
+        print(output.name, review, hashlib.sha256(output.data).hexdigest())
+"""
+
+
+def test_processes_with_different_hash_seeds_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _DIGESTS],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": path},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1]
+    assert len(runs[0].splitlines()) == 8
+
+
+def _documents(library: Library) -> list[Document]:
+    documents = []
+    for name in ("telemarketing", "it-service"):
+        answers = load_answers(EXAMPLES / f"{name}.yaml", library)
+        documents += build_documents(answers, library, ["de", "en"])
+    return documents
+
+
+def test_writers_keep_nothing_between_documents_and_change_nothing(library: Library) -> None:
+    documents = _documents(library)
+    before = copy.deepcopy(documents)
+    stamp = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    first = [(write_docx(d, timestamp=stamp, review=True), write_markdown(d)) for d in documents]
+    again = [(write_docx(d, timestamp=stamp, review=True), write_markdown(d)) for d in reversed(documents)]
+    assert first == again[::-1]
+    assert documents == before  # the writers only read the model
+
+
+def _read_only(value: Any) -> Any:
+    """``value`` with every list a tuple and every dict a read-only mapping, all the way down."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: _read_only(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
+    if isinstance(value, list):
+        return tuple(_read_only(item) for item in value)
+    if isinstance(value, dict):
+        return types.MappingProxyType({key: _read_only(item) for key, item in value.items()})
+    return value
+
+
+def test_writers_need_only_read_only_sequences_and_mappings(library: Library) -> None:
+    stamp = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    for document in _documents(library):
+        frozen = _read_only(document)
+        assert isinstance(frozen.sections, tuple)
+        assert write_docx(frozen, timestamp=stamp, review=True) == write_docx(document, timestamp=stamp, review=True)
+        assert write_markdown(frozen) == write_markdown(document)
+
+
+def test_a_frame_made_once_writes_what_a_frame_made_each_time_writes(library: Library) -> None:
+    documents = _documents(library)
+    stamp = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    frame = docx_frame(documents[0])
+    assert [write_docx(d, timestamp=stamp, frame=frame) for d in documents] == [
+        write_docx(d, timestamp=stamp) for d in documents
+    ]
+    with pytest.raises(ValueError, match="another kind of document"):
+        write_docx(documents[0], timestamp=stamp, review=True, frame=frame)
+
+
+def test_a_marker_python_docx_writes_differently_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        "slagen.writers.frame.docx_run_xml", lambda text: f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+    )
+    with pytest.raises(InputError, match="its body, footer, header could not be placed"):
+        make_frame(default_reference(), review=False, properties=False, answers=False)
+
+
+@pytest.mark.parametrize(
+    ("date", "stamp"),
+    [
+        (dt.datetime(2027, 3, 4, 5, 6, 8, tzinfo=dt.UTC), (2027, 3, 4, 5, 6, 8)),
+        (dt.datetime(2027, 3, 4, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))), (2027, 3, 3, 23, 0, 0)),
+        (dt.datetime(1970, 1, 1, tzinfo=dt.UTC), (1980, 1, 1, 0, 0, 0)),
+        (dt.datetime(2200, 1, 1), (2107, 12, 31, 23, 59, 58)),
+    ],
+)
+def test_zip_entries_carry_the_date_given_as_far_as_a_zip_can(date: dt.datetime, stamp: tuple[int, ...]) -> None:
+    data = zip_parts([("b.xml", b"<b/>"), ("a.xml", b"<a/>" * 1000)], date=date)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert [(i.filename, i.date_time) for i in archive.infolist()] == [("b.xml", stamp), ("a.xml", stamp)]
+        assert archive.read("a.xml") == b"<a/>" * 1000
+    assert read_parts(data) == [("b.xml", b"<b/>"), ("a.xml", b"<a/>" * 1000)]
+
+
+WRITERS = sorted((ROOT / "slagen" / "writers").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", WRITERS, ids=lambda p: p.name)
+def test_writers_keep_no_cache_and_use_no_private_api(path: Path) -> None:
+    """A writer is a function of the document: no memo, no reuse switch, no private python-docx API."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {
+        (node.module or "") + "." + alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not {name for name in imported if name.startswith(("slagen.reuse", "slagen.kept", "functools"))}
+    assert not imported & {"slagen.model.shape", "slagen.model.marks", "slagen.writers.written"}
+    private = [
+        f"{ast.unparse(node.value)}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+    ]
+    assert private == []

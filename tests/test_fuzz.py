@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import tempfile
 import traceback
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from slagen.catalogs import Catalog
 from slagen.cli import main
-from slagen.library import Catalog, Library, load_library
+from slagen.library import Library, load_library
 from slagen.params import Param
 
 from .conftest import EXAMPLES, FUZZ_CASES, ROOT
@@ -51,20 +51,11 @@ def share(fraction: float) -> settings:
     return settings(max_examples=max(1, round(settings.default.max_examples * fraction)))
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _no_bytecode_cache() -> Iterator[None]:
-    # every mutated library is new to Jinja: do not leave hundreds of compiled templates in its cache
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SLAGEN_NO_CACHE", "1")
-        yield
-
-
 def build(kind: str, answers: Path, out: Path, *options: str, valid: bool = False) -> int:
     """Run ``slagen build``; check the property (and success for ``valid`` answers); count the case."""
     result = RUNNER.invoke(main, ["build", str(answers), "-o", str(out), "--force", *options], catch_exceptions=True)
     if valid:
         assert result.exit_code == 0, f"valid answers refused:\n{result.output}\n{answers.read_text(encoding='utf-8')}"
-    load_library()  # keep the bundled library the most recently used of load_library's cached ones
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         trace = "".join(traceback.format_exception(result.exception))
         raise AssertionError(f"slagen build raised instead of reporting:\n{trace}")
@@ -539,7 +530,9 @@ LIBRARY_FILES = TEMPLATE_FILES * 4 + OTHER_LIBRARY_FILES  # templates four times
 @share(0.5)
 def test_mutated_library_ends_in_a_document_or_a_clean_error(case: tuple[Path, bytes], example: Path) -> None:
     path, raw = case
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        # every mutated library is new to Jinja: do not leave hundreds of compiled templates in its cache
+        patch.setenv("SLAGEN_NO_CACHE", "1")
         library = Path(folder) / "library"
         for part in ("clauses", "templates", "tiers"):
             shutil.copytree(ROOT / part, library / part)

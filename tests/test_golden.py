@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from slagen.answers import load_answers
-from slagen.generate import generate
+from slagen.cli import main
+from slagen.generate import generate, source_date_of
 from slagen.library import Library
 
 from .conftest import EXAMPLES
@@ -56,13 +58,24 @@ def test_two_builds_are_byte_identical(library: Library) -> None:
     assert first == second
 
 
-def test_source_date_epoch_sets_the_document_date(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_source_date_sets_the_document_date(library: Library) -> None:
     answers = load_answers(EXAMPLES / "telemarketing.yaml", library)
-    plain = {o.name: o.data for o in generate(answers, library, formats=["docx"])}
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    dated = {o.name: o.data for o in generate(answers, library, formats=["docx"])}
+    plain = {o.name: o.data for o in generate(answers, library, formats=["md"])}
+    dated = {
+        o.name: o.data for o in generate(answers, library, formats=["md"], source_date=source_date_of("1800000000"))
+    }
     assert plain.keys() == dated.keys()
-    assert all(plain[name] != dated[name] for name in plain)
+    assert "15 January 2027" in dated["telemarketing.en.md"].decode()
+    assert "15 January 2027" not in plain["telemarketing.en.md"].decode()
+
+
+def test_the_cli_reads_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    result = CliRunner().invoke(
+        main, ["build", str(EXAMPLES / "telemarketing.yaml"), "-o", str(tmp_path), "--format", "md"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "15 January 2027" in (tmp_path / "telemarketing.en.md").read_text(encoding="utf-8")
 
 
 def test_customer_specific_agreement_lists_its_deviations_in_an_annex(library: Library) -> None:

@@ -26,7 +26,7 @@ import yaml
 from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
-from slagen import render
+from slagen import limits
 from slagen.answers import load_answers
 from slagen.cli import main
 from slagen.errors import TemplateError
@@ -214,7 +214,7 @@ def test_runaway_template_stops_fast_with_a_clear_error(library_copy: Path, body
 
 def test_slow_template_stops_at_the_time_limit(library_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # within every count, but about 10 s of work: stopped at the (lowered) time limit
-    monkeypatch.setattr(render, "MAX_SECONDS", 0.5)
+    monkeypatch.setattr(limits, "MAX_SECONDS", 0.5)
     body = "{% for i in range(10000) %}{{ ('x' * 900000)|replace('x', 'y')|length }}{% endfor %}"
     assert template_problem(library_copy, f"## Titel\n\n{body}\n") == (
         PREFIX + "the template takes longer than 0.5 seconds to render"
@@ -224,9 +224,9 @@ def test_slow_template_stops_at_the_time_limit(library_copy: Path, monkeypatch: 
 def test_steps_are_counted_per_clause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # every clause starts with a full budget: the demo takes more steps in all than one clause may
     counted = []
-    step = render._step
-    monkeypatch.setattr(render, "_step", lambda: counted.append(1) or step())
-    monkeypatch.setattr(render, "MAX_STEPS", 60)
+    step = limits.step
+    monkeypatch.setattr(limits, "step", lambda: counted.append(1) or step())
+    monkeypatch.setattr(limits, "MAX_STEPS", 60)
     for name in ("a", "b"):
         for part in ("clauses", "templates", "tiers"):
             shutil.copytree(ROOT / part, tmp_path / name / part)

@@ -474,8 +474,10 @@ def test_ctrl_c_and_end_of_input_pass_through(library: Library) -> None:
 def test_the_language_of_the_questions_follows_the_locale() -> None:
     assert default_language({"LANG": "de_DE.UTF-8"}) == "de"
     assert default_language({"LC_ALL": "en_GB.UTF-8", "LANG": "de_DE.UTF-8"}) == "en"
-    assert default_language({"LANG": "fr_FR.UTF-8"}) == "en"
-    assert default_language({}) == "en"
+    assert default_language({"LANG": "fr_FR.UTF-8"}, ("de", "en")) == "de"  # not in the library: its first
+    assert default_language({"LANG": "fr_FR.UTF-8"}, ("en", "fr")) == "fr"
+    assert default_language({"LANG": "en_US.UTF-8"}, ("de",)) == "de"
+    assert default_language({}, ("en", "fr")) == "en"
 
 
 def test_an_existing_answers_file_is_refused_before_asking(tmp_path: Path) -> None:

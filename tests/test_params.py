@@ -8,15 +8,27 @@ from typing import Any
 
 import pytest
 
-from slagen.params import DURATION_UNITS, LANGUAGES, TYPES, Duration, Param, ParamError, coerce_value, parse_param
+from slagen.params import (
+    DURATION_UNITS,
+    LANGUAGES,
+    PARAM_TYPES,
+    TYPES,
+    Duration,
+    Param,
+    ParamError,
+    coerce_value,
+    parse_param,
+)
 
 D = Decimal
+BUNDLED = ("de", "en")
+"""The bundled library's languages: a value naming a language is checked against the library's."""
 
 
 def fails(param: Param, value: Any) -> ParamError:
-    """The ParamError that coercing ``value`` raises."""
+    """The ParamError that coercing ``value`` raises (in a library writing German and English)."""
     with pytest.raises(ParamError) as exc:
-        coerce_value(param, value)
+        coerce_value(param, value, languages=BUNDLED)
     return exc.value
 
 
@@ -832,5 +844,25 @@ def test_parse_param_malformed_is_value_error(spec: dict[str, Any]) -> None:
 )
 def test_values_no_contract_can_hold_are_refused(param: Param, value: object, message: str) -> None:
     with pytest.raises(ParamError) as caught:
-        coerce_value(param, value)
+        coerce_value(param, value, languages=BUNDLED)
     assert str(caught.value) == message
+
+
+def test_languages_are_checked_against_the_library_only_when_it_is_known() -> None:
+    """A value seen without its library (a bare coerce) is checked for its shape; the answers stage names the set."""
+    assert coerce_value(Param("x", "languages"), ["fr"]) == ["fr"]
+    assert coerce_value(Param("x", "localized"), {"fr": "Bonjour"}) == {"fr": "Bonjour"}
+    assert str(fails(Param("x", "languages"), ["fr"])) == "unknown language 'fr' (slagen writes: de, en)"
+    with pytest.raises(ParamError, match=r"unknown language nothing$"):
+        coerce_value(Param("x", "languages"), [None])
+    with pytest.raises(ParamError, match=r"^name at least one language$"):
+        coerce_value(Param("x", "languages"), [])
+
+
+def test_every_type_is_a_class_registered_by_its_name() -> None:
+    assert tuple(PARAM_TYPES) == TYPES
+    for name, kind in PARAM_TYPES.items():
+        assert kind.name == name
+        assert Param("x", name).kind is kind
+    with pytest.raises(ParamError, match="unknown parameter type 'nope'"):
+        coerce_value(Param("x", "nope"), 1)

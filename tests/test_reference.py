@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from docx.shared import Inches, Pt
 
 from slagen.cli import main
-from slagen.reference import STYLES, reference_info
+from slagen.writers.reference import STYLES, load_reference, reference_info
 
 from .conftest import DEMO
 
@@ -60,7 +60,7 @@ def test_reference_document_supplies_fonts_page_and_header(tmp_path: Path, lette
     level = abstract.find(f"{W}lvl[@{W}ilvl='1']")
     assert level.find(f"{W}lvlText").get(f"{W}val") == "%1.%2"
     assert level.find(f"{W}pStyle").get(f"{W}val") == document.styles["Heading 2"].style_id
-    info = reference_info((out / "telemarketing.en.docx").read_bytes())
+    info = reference_info(document)
     section = document.sections[0]
     assert info.text_width == (Inches(8.5) - section.left_margin - section.right_margin) // 635
 
@@ -103,8 +103,6 @@ def test_pdf_is_written_by_libreoffice(tmp_path: Path, letter_reference: Path) -
 
 
 def test_prepared_reference_is_reproducible(letter_reference: Path) -> None:
-    from slagen.reference import load_reference
-
     assert load_reference(letter_reference) == load_reference(letter_reference)
     first = io.BytesIO(load_reference(letter_reference))
     assert docx.Document(first).element.body.find(f"{W}p") is None

@@ -21,7 +21,9 @@ from slagen.cli.options import (
     formats_option,
     languages_option,
     library_option,
+    make_memo,
     output_option,
+    source_date,
 )
 from slagen.errors import EXIT_FINDINGS
 
@@ -80,13 +82,18 @@ def batch(
     from slagen.library import load_library
     from slagen.output import flush_to_disk, write_outputs
 
-    check_languages(load_library(library_dir), languages)
-    base = check_answers(base_file, library_dir=library_dir)
+    library = load_library(library_dir)
+    check_languages(library, languages)
+    memo = make_memo()
+    base = check_answers(base_file, library, memo)
     rows = read_table(table)
     customer = str(base.values.get("parties.customer.name") or "")
     names = output_names(rows, lambda row: str(row.values.get("parties.customer.name", customer)))
+    date = source_date()
     work = [
-        BatchJob(row, names[row.number], str(table), base.source, library_dir, languages, formats or DEFAULT_FORMATS)
+        BatchJob(
+            row, names[row.number], str(table), base.source, library_dir, languages, formats or DEFAULT_FORMATS, date
+        )
         for row in rows
     ]
 
@@ -95,7 +102,7 @@ def batch(
 
     show = not (as_json or click.get_current_context().meta.get("slagen.quiet"))
     with click.progressbar(length=len(work), label="Building", file=sys.stderr, hidden=not show) as bar:
-        results = run_batch(work, workers=jobs, write=write, progress=lambda _: bar.update(1))
+        results = run_batch(work, library, memo, workers=jobs, write=write, progress=lambda _: bar.update(1))
     flush_to_disk([output_dir / name for result in results for name in result.files])
     failed = [r for r in results if not r.ok]
     if as_json:

@@ -22,8 +22,10 @@ from slagen.cli.options import (
     language_option,
     languages_option,
     library_option,
+    make_memo,
     output_file_option,
     output_option,
+    source_date,
 )
 from slagen.errors import EXIT_FINDINGS, InputError, Problem
 
@@ -102,13 +104,14 @@ def _build(
     from slagen.generate import DEFAULT_FORMATS, check_answers, generate
     from slagen.library import load_library
     from slagen.output import write_outputs
-    from slagen.reference import load_reference
+    from slagen.writers.reference import load_reference
 
     started = time.perf_counter()
     library = load_library(library_dir)
     check_languages(library, languages)
     detail(f"library {library.root} (version {library.version}, hash {library.digest})")
-    result = check_answers(answers, library_dir=library_dir)
+    memo = make_memo()
+    result = check_answers(answers, library, memo)
     warn(result.warnings)
     offered = result.values.get("service.offered_tiers") if result.values["agreement.model"] == "multi-level" else None
     tiers = f"tiers {', '.join(offered)} (chosen: {result.values['service.tier'] or 'none'})" if offered else None
@@ -116,6 +119,8 @@ def _build(
     outputs = generate(
         result,
         library,
+        memo=memo,
+        source_date=source_date(),
         languages=languages or None,
         formats=formats or DEFAULT_FORMATS,
         review=review,
@@ -144,10 +149,10 @@ def check(answers: Path, library_dir: Path | None, as_json: bool) -> None:
       slagen check --json my-sla.yaml | jq .errors
     """
     from slagen.generate import check_answers
-    from slagen.library import FRONT_SECTION
+    from slagen.library import FRONT_SECTION, load_library
 
     try:
-        result = check_answers(answers, library_dir=library_dir)
+        result = check_answers(answers, load_library(library_dir), make_memo())
     except InputError as exc:
         if not as_json:
             raise
@@ -213,18 +218,20 @@ def redline(
 
     library = load_library(library_dir)
     check_languages(library, [language])
+    memo = make_memo()
     if against is not None and old is None:
-        after = check_answers(against, library_dir=library_dir)
-        before = standard_answers(after, library)
+        after = check_answers(against, library, memo)
+        before = standard_answers(after, library, memo)
     elif against is None and old is not None and new is not None:
-        before = check_answers(old, library_dir=library_dir)
-        after = check_answers(new, library_dir=library_dir)
+        before = check_answers(old, library, memo)
+        after = check_answers(new, library, memo)
     else:
         raise InputError.single("give OLD and NEW answers files, or --against-standard ANSWERS")
     fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
     if fmt == "docx" and output_file is None:
         raise InputError.single("a DOCX redline needs -o FILE.docx")
-    emit(generate_redline(before, after, library, language=language, fmt=fmt), output_file, force=force)
+    changes = generate_redline(before, after, library, language=language, fmt=fmt, memo=memo, source_date=source_date())
+    emit(changes, output_file, force=force)
 
 
 @click.command()

@@ -64,7 +64,7 @@ def interview(
     text = run_interview(
         library,
         ask,
-        lang=language or default_language(os.environ),
+        lang=language or default_language(os.environ, library.languages),
         say=say,
         catalog=catalog,
         tier=tier,

@@ -1,12 +1,16 @@
-"""Options that several commands share, and the check of what they name.
+"""Options that several commands share, the check of what they name, and the settings from the environment.
 
 Declared here without importing the core, so that ``--help`` stays cheap: the formats are
 spelled out (a test holds them equal to :data:`slagen.generate.FORMATS`), and a language is
 any word until the library is loaded, which knows its languages (``templates/<lang>/``).
+The command line is the one part of slagen that reads environment variables; the core is
+given what they say (:func:`make_memo`, :func:`source_date`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -17,6 +21,7 @@ from slagen.errors import InputError
 
 if TYPE_CHECKING:
     from slagen.library import Library
+    from slagen.memo import Memo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,7 +78,21 @@ def check_languages(library: Library, languages: Iterable[str | None]) -> None:
     The library's languages are those it has labels for (``templates/<lang>/labels.yaml``), so a
     library with French takes ``--lang fr`` with no change to slagen. ``None`` (not given) passes.
     """
-    known = sorted(library.labels)
     for lang in languages:
-        if lang is not None and lang not in library.labels:
-            raise InputError.single(f"unknown language '{lang}' (the library has: {', '.join(known)})", key="--lang")
+        if lang is not None and lang not in library.languages:
+            known = ", ".join(library.languages)
+            raise InputError.single(f"unknown language '{lang}' (the library has: {known})", key="--lang")
+
+
+def make_memo() -> Memo:
+    """The memo of one command (``SLAGEN_NO_REUSE=1``: all afresh; ``SLAGEN_NO_CACHE=1``: nothing on disk)."""
+    from slagen.memo import Memo
+
+    return Memo(reuse=not os.environ.get("SLAGEN_NO_REUSE"), bytecode_cache=not os.environ.get("SLAGEN_NO_CACHE"))
+
+
+def source_date() -> dt.date | None:
+    """The documents' date from ``SOURCE_DATE_EPOCH`` (reproducible builds), if set."""
+    from slagen.generate import source_date_of
+
+    return source_date_of(os.environ.get("SOURCE_DATE_EPOCH"))

@@ -1,110 +1,52 @@
-"""The frame of a DOCX: every part but the contract's own text, prepared once per reference.
+"""The frame of a DOCX: every part but the contract's own text, made by python-docx from the reference.
 
-python-docx opens the reference document once per process (and per kind of document: with
-or without review comments and provenance) and does there what every document needs: the
-header and footer parts, a different first page, the core properties, the comments part, the
-provenance parts. Each place whose content differs between documents gets a marker: the
-body, the text of the header and footer, the list restarts in ``numbering.xml``, the
-comments, the values of the core properties and the provenance parts. The package is then
-serialized and split at the markers (the parts without one, and the fixed pieces between the
-markers, are deflated there and then). A document is these parts with its values spliced in,
-zipped in one pass, with no XML parsed and no python-docx object made per document.
+python-docx opens the reference document and does, through its public API, what every
+document needs: the header and footer parts, a different first page, the core properties,
+the comments part, the provenance parts. Each place whose content differs between documents
+gets a marker: the body, the text of the header and footer, the list restarts in
+``numbering.xml``, the comments, the values of the core properties and the provenance parts.
+The document is saved into memory, its zip read back with :mod:`zipfile`, and every part
+split at the markers. A document is these parts with its values in place of the markers,
+zipped (:func:`slagen.writers.package.zip_parts`); the body, which python-docx would need
+about 100 ms to build, is never parsed.
 
-Each marker is found by the exact XML this module writes for its content (a run, a list
-restart, a comment), so every part is byte for byte what python-docx would save, and a
-python-docx that serializes differently fails here, loudly, instead of changing them.
+Each marker is found by the exact XML slagen writes for its content (a run, a list restart,
+a comment), so every part is byte for byte what python-docx would save, and a python-docx
+that serializes differently fails here, loudly, instead of changing them.
+
+A :class:`Frame` depends only on the reference and the kind of document (with review
+comments, with provenance), never on a document: :func:`make_frame` is a pure function, and
+a caller that writes many documents may make a frame once and pass it to
+:func:`slagen.writers.docx.write_docx`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from lxml import etree
 
 from slagen.errors import InputError
 from slagen.model import Document
 from slagen.provenance import add_provenance_parts
-from slagen.reference import ReferenceInfo, reference_info
-from slagen.writers.package import (
-    Deflated,
-    Entry,
-    deflate,
-    deflate_piece,
-    deflate_pieces,
-    package_parts,
-    zip_entries,
-)
-from slagen.writers.written import WrittenClauses
+from slagen.writers.package import read_parts, zip_parts
+from slagen.writers.reference import ReferenceInfo, reference_info
+from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, restart_xml, w_date, xml_text
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
-"""Stands for the document's date in the core properties and comments while the frame is made."""
+"""Stands for the document's date in the core properties while the frame is made."""
 _CORE_VALUES = ("title", "subject", "identifier", "language")
+_ANY_DATE = "SLAGEN-ANY-DATE"
+"""Stands for the date python-docx stamps on a new comment (the current time) in the comment's marker."""
 
-Pieces = tuple[Deflated | str, ...]
-"""A part's bytes, split at its markers: fixed bytes (deflated once) and the names of the values filled in."""
-
-
-def w_date(timestamp: dt.datetime) -> str:
-    """A date as WordprocessingML writes it on comments, revisions and core properties."""
-    return timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def xml_text(text: str) -> str:
-    """``text`` escaped for an XML element's content, as lxml escapes it."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\r", "&#13;") if "\r" in text else text
-
-
-def run_xml(text: str) -> str:
-    """A plain run of ``text``, as python-docx's ``add_run`` writes it (tabs and line breaks as elements)."""
-    if not text:
-        return "<w:r/>"
-    out = ["<w:r>"]
-    for piece in re.split(r"(\t|\r|\n)", text):
-        if piece == "\t":
-            out.append("<w:tab/>")
-        elif piece in ("\r", "\n"):
-            out.append("<w:br/>")
-        elif piece:
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            out.append(f"<w:t{space}>{xml_text(piece)}</w:t>")
-    out.append("</w:r>")
-    return "".join(out)
-
-
-def field_xml(instruction: str) -> str:
-    """A simple field (``PAGE``, ``NUMPAGES``) whose cached result is 1."""
-    return f'<w:fldSimple w:instr=" {instruction} "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
-
-
-def comment_xml(comment_id: int, text: str, date: str) -> str:
-    """A review comment by slagen, each line of ``text`` a paragraph, as python-docx's ``add_comment`` writes it."""
-    first, *others = text.split("\n")
-    style = '<w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
-    mark = '<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:annotationRef/></w:r>'
-    lines = "".join(f"<w:p>{style}{run_xml(line) if line else ''}</w:p>" for line in others)
-    return (
-        f'<w:comment w:id="{comment_id}" w:author="slagen" w:initials="SG" w:date="{date}">'
-        f"<w:p>{style}{mark}{run_xml(first)}</w:p>{lines}</w:comment>"
-    )
-
-
-def restart_xml(num_id: int, abstract: int) -> str:
-    """A ``w:num`` of the list definition ``abstract`` that starts again at 1."""
-    return (
-        f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>'
-        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
-    )
+Pieces = tuple[bytes | str, ...]
+"""A part's bytes split at its markers: fixed bytes and the names of the values that go between them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,63 +54,30 @@ class Frame:
     """A reference's parts, split at the markers, and what the body writer needs to know of it."""
 
     info: ReferenceInfo
-    parts: tuple[Entry | tuple[str, Pieces], ...]
-    """The parts in order: deflated once when they are the same in every document, else split at their markers."""
+    parts: tuple[tuple[str, Pieces], ...]
+    """Every part in the order python-docx saves them, as its name and pieces."""
     num_ids: frozenset[int]
     """The ``numId`` values the reference's numbering already has."""
     first_comment: int
     """The id of the first review comment."""
-    written: WrittenClauses = field(default_factory=WrittenClauses, compare=False)
-    """Clause bodies written on this frame, kept for the documents that bring them again."""
+    review: bool
+    """Whether the frame has a comments part (``--review``)."""
+    properties: bool
+    """Whether the frame has the custom properties part (provenance)."""
+    answers: bool
+    """Whether the frame has the part that carries the answers file."""
 
-    def fill(self, values: Mapping[str, bytes | list[bytes | Deflated]]) -> bytes:
-        """The DOCX with ``values`` (by marker name) in place of the markers.
+    @property
+    def kind(self) -> tuple[bool, bool, bool]:
+        """Comments part, custom properties part, answers part: see :func:`slagen.writers.docx.frame_kind`."""
+        return self.review, self.properties, self.answers
 
-        A value may be a list of pieces, some of them deflated already (the body, whose numbered
-        sections come again from document to document): its part is deflated piece by piece.
-        """
-        return zip_entries(part if isinstance(part, Entry) else _deflated(*part, values) for part in self.parts)
-
-
-class ListNumbering:
-    """Gives each numbered list its own ``w:num`` so that it starts at 1 (numIds as python-docx picks them)."""
-
-    def __init__(self, frame: Frame) -> None:
-        self.taken = set(frame.num_ids)
-        self.abstract = frame.info.decimal_abstract
-        self.next = 1
-        self.out: list[str] = []
-
-    def restart(self) -> int:
-        """The ``numId`` of a new list that starts at 1."""
-        while self.next in self.taken:
-            self.next += 1
-        self.taken.add(self.next)
-        self.out.append(restart_xml(self.next, self.abstract))
-        return self.next
-
-    def xml(self) -> bytes:
-        """The new ``w:num`` elements."""
-        return "".join(self.out).encode()
-
-
-class Comments:
-    """Review comments for the comments part; the body marks where they apply."""
-
-    def __init__(self, frame: Frame, timestamp: dt.datetime) -> None:
-        self.first = frame.first_comment
-        self.date = w_date(timestamp)
-        self.out: list[str] = []
-
-    def add(self, text: str) -> int:
-        """The id of a new comment saying ``text``."""
-        comment_id = self.first + len(self.out)
-        self.out.append(comment_xml(comment_id, text, self.date))
-        return comment_id
-
-    def xml(self) -> bytes:
-        """The ``w:comment`` elements."""
-        return "".join(self.out).encode()
+    def fill(self, values: Mapping[str, bytes], *, date: dt.datetime) -> bytes:
+        """The DOCX with ``values`` (by marker name) in place of the markers, its zip entries dated ``date``."""
+        return zip_parts(
+            ((name, b"".join(values[p] if isinstance(p, str) else p for p in pieces)) for name, pieces in self.parts),
+            date=date,
+        )
 
 
 def frame_values(document: Document, *, title: str, timestamp: dt.datetime) -> dict[str, bytes]:
@@ -176,11 +85,11 @@ def frame_values(document: Document, *, title: str, timestamp: dt.datetime) -> d
     labels = document.labels
     before, _, rest = labels["page"].partition("{page}")
     middle, _, after = rest.partition("{pages}")
-    footer = run_xml(before) + field_xml("PAGE") + run_xml(middle) + field_xml("NUMPAGES")
-    footer += run_xml(after) if after else ""
+    footer = docx_run_xml(before) + field_xml("PAGE") + docx_run_xml(middle) + field_xml("NUMPAGES")
+    footer += docx_run_xml(after) if after else ""
     core = (title, document.subtitle, document.reference, document.locale.replace("_", "-"))
     return {
-        "header": run_xml(f"{document.title}\t{labels['reference']}: {document.reference}").encode(),
+        "header": docx_run_xml(f"{document.title}\t{labels['reference']}: {document.reference}").encode(),
         "footer": footer.encode(),
         "date": w_date(timestamp).encode(),
         **{name: xml_text(value).encode() for name, value in zip(_CORE_VALUES, core, strict=True)},
@@ -191,28 +100,26 @@ def _mark(name: str) -> str:
     return f"SLAGEN-MARK-{name}"
 
 
-@functools.lru_cache(maxsize=16)
-def frame(reference: bytes, *, review: bool, properties: bool, answers: bool) -> Frame:
+def make_frame(reference: bytes, *, review: bool, properties: bool, answers: bool) -> Frame:
     """The frame of documents on ``reference``, with a comments part (``review``) and provenance parts."""
-    info = reference_info(reference)
     target = docx.Document(io.BytesIO(reference))
+    info = reference_info(target)
     markers: dict[str, str] = {}  # exact XML → name of the value in its place
     first_comment = 0
     if review:
         text = f"{_mark('comments')}\n\n {_mark('comments')} "  # a marker that shows every way of writing a line
         comment = target.comments.add_comment(text=text, author="slagen", initials="SG")
-        comment._comment_elm.set(qn("w:date"), w_date(_MARK_DATE))  # python-docx stamps the current time
-        first_comment = int(comment.comment_id)
-        markers[comment_xml(first_comment, text, w_date(_MARK_DATE))] = "comments"
+        first_comment = comment.comment_id
+        markers[comment_xml(first_comment, text, _ANY_DATE)] = "comments"
     numbering = target.part.numbering_part.element
     num_ids = frozenset(int(num_id) for num_id in numbering.xpath("./w:num/@w:numId"))
     num = numbering.add_num(info.decimal_abstract)
     num.add_lvlOverride(ilvl=0).add_startOverride(1)
     markers[restart_xml(int(num.numId), info.decimal_abstract)] = "numbering"
-    body = f"<w:p>{run_xml(_mark('body'))}</w:p>"
-    markers[body] = "body"
-    _fill_body(target, body)
-    markers.update(_header_footer(target, info.style_ids))
+    _empty_body(target)
+    target.add_paragraph(_mark("body"))
+    markers[f"<w:p>{docx_run_xml(_mark('body'))}</w:p>"] = "body"
+    markers.update(_header_footer(target))
     _core_properties(target)
     markers.update({_mark(name): name for name in _CORE_VALUES})
     markers[w_date(_MARK_DATE)] = "date"
@@ -222,76 +129,67 @@ def frame(reference: bytes, *, review: bool, properties: bool, answers: bool) ->
         markers[_mark("properties")] = "properties"
         if answers:
             markers[_mark("answers")] = "answers"
-    parts, found = _split(package_parts(target), markers)
+    saved = io.BytesIO()
+    target.save(saved)
+    parts, found = _split(read_parts(saved.getvalue()), markers)
     missing = sorted(set(markers.values()) - found)
     if missing:
         raise InputError.single(f"the reference document cannot be used: its {', '.join(missing)} could not be placed")
-    return Frame(info, parts, num_ids, first_comment)
+    return Frame(info, parts, num_ids, first_comment, review, properties, answers)
 
 
-def _deflated(name: str, pieces: Pieces, values: Mapping[str, bytes | list[bytes | Deflated]]) -> Entry:
-    """A part with its values filled in: its fixed pieces come deflated, the values are packed now."""
-    return deflate_pieces(name, _flat(pieces, values))
+def _split(parts: list[tuple[str, bytes]], markers: dict[str, str]) -> tuple[tuple[tuple[str, Pieces], ...], set[str]]:
+    """Every part split at the markers, and the names of the markers found.
 
-
-def _flat(pieces: Pieces, values: Mapping[str, bytes | list[bytes | Deflated]]) -> Iterator[bytes | Deflated]:
-    for piece in pieces:
-        if isinstance(piece, Deflated):
-            yield piece
-            continue
-        value = values[piece]
-        if isinstance(value, bytes):
-            yield value
-        else:
-            yield from value
-
-
-def _split(
-    parts: list[tuple[str, bytes]], markers: dict[str, str]
-) -> tuple[tuple[Entry | tuple[str, Pieces], ...], set[str]]:
-    """Every part split at the markers (longest first), or deflated if it has none; and the markers found."""
-    pattern = re.compile(b"|".join(re.escape(marker.encode()) for marker in sorted(markers, key=len, reverse=True)))
+    A marker inside a longer one (the body's text inside the body's paragraph) belongs to the longer one.
+    """
+    searches = [
+        (re.compile(b'[^"]*'.join(re.escape(piece.encode()) for piece in marker.split(_ANY_DATE))), name)
+        for marker, name in sorted(markers.items(), key=lambda item: len(item[0]), reverse=True)
+    ]  # one pattern per marker: each starts with a literal, which re finds fast
     found: set[str] = set()
-    result: list[Entry | tuple[str, Pieces]] = []
-    for name, blob in parts:
-        pieces: list[Deflated | str] = []
+    result: list[tuple[str, Pieces]] = []
+    for part, blob in parts:
+        spans: list[tuple[int, int, str]] = []
+        for pattern, name in searches:
+            for match in pattern.finditer(blob):
+                if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+                    spans.append((match.start(), match.end(), name))
+        pieces: list[bytes | str] = []
         position = 0
-        for match in pattern.finditer(blob):
-            if match.start() > position:
-                pieces.append(deflate_piece(blob[position : match.start()]))
-            slot = markers[match.group().decode()]
-            pieces.append(slot)
-            found.add(slot)
-            position = match.end()
-        if position < len(blob):
-            pieces.append(deflate_piece(blob[position:]))
-        result.append((name, tuple(pieces)) if position else deflate(name, blob))
+        for start, end, name in sorted(spans):
+            pieces += (blob[position:start], name)
+            found.add(name)
+            position = end
+        pieces.append(blob[position:])
+        result.append((part, tuple(piece for piece in pieces if piece != b"")))
     return tuple(result), found
 
 
-def _fill_body(target: DocxDocument, xml: str) -> None:
-    """Replace the reference's empty body with ``xml``, keeping its section properties (page, margins)."""
+def _empty_body(target: DocxDocument) -> None:
+    """Take everything out of the reference's body but its section properties (page, margins)."""
     body = target.element.body
-    section = body.sectPr
-    section_xml = etree.tostring(section, encoding="unicode") if section is not None else ""
-    target.element.replace(body, parse_xml(f"<w:body {nsdecls('w', 'r')}>{xml}{section_xml}</w:body>"))
+    for child in list(body):
+        if child is not body.sectPr:
+            body.remove(child)
 
 
-def _header_footer(target: DocxDocument, ids: dict[str, str]) -> dict[str, str]:
+def _header_footer(target: DocxDocument) -> dict[str, str]:
     """Header and footer (none on the cover page) with markers for their text.
 
     A header or footer that the reference document already fills is kept as it is.
     """
     markers = {}
+    styles = {style.name: style for style in target.styles}
     section = target.sections[0]
     section.different_first_page_header_footer = True
     for name, part, style in (("header", section.header, "Header"), ("footer", section.footer, "Footer")):
         if _has_text(part):
             continue
         paragraph = part.paragraphs[0]
-        paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = ids[style]
+        paragraph.style = styles[style]
         paragraph.add_run(_mark(name))
-        markers[run_xml(_mark(name))] = name
+        markers[docx_run_xml(_mark(name))] = name
     return markers
 
 

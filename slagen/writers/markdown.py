@@ -1,17 +1,16 @@
 """Write a numbered document model as Markdown (CommonMark with GFM tables).
 
 Takes a :class:`~slagen.model.Document` and gives its text: the same words and numbers as
-the DOCX, readable and diffable. Cross-references are plain numbers.
+the DOCX, readable and diffable. Cross-references are plain numbers. It only reads the
+model; nothing is kept between documents.
 """
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Sequence
 
-from slagen import reuse
-from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, shape
-from slagen.writers.written import WrittenClauses
+from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
 
@@ -49,44 +48,17 @@ def _signatures(document: Document) -> list[str]:
     return [f"## {_escape(labels['signatures'])}", "", *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
-_WRITTEN = WrittenClauses()
-
-
 def _sections(document: Document) -> list[str]:
-    """The numbered sections; written once for the documents of one shape and quotation marks."""
-    if not reuse.enabled():
-        return _write_sections(document)
-    form, held = shape(document)
-    key = (form, document.labels["quote_open"], document.labels["quote_close"])
-    lines: list[str] | None = _WRITTEN.parts.get(key)
-    if lines is None:
-        lines = _write_sections(document)
-        _WRITTEN.parts.put(key, lines, held)
-    return lines
-
-
-def _write_sections(document: Document) -> list[str]:
     out: list[str] = []
     for section in document.sections:
         out += [f"## {section.number}. {_escape(section.title)}", ""]
         for clause in section.clauses:
             out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
-            out += _clause_body(clause.blocks, document)
+            out += _blocks(clause.blocks, document)
     return out
 
 
-def _clause_body(blocks: list[Block], doc: Document) -> list[str]:
-    """A clause's blocks; written once when they come again with the same numbers and quotation marks."""
-    if not reuse.enabled():
-        return _blocks(blocks, doc)
-    entry, key = _WRITTEN.key(blocks, doc.numbers, (doc.labels["quote_open"], doc.labels["quote_close"]))
-    lines: list[str] | None = entry.written.get(key)
-    if lines is None:
-        lines = entry.written.put(key, _blocks(blocks, doc))
-    return lines
-
-
-def _blocks(blocks: list[Block], doc: Document, indent: str = "") -> list[str]:
+def _blocks(blocks: Sequence[Block], doc: Document, indent: str = "") -> list[str]:
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -112,32 +84,24 @@ def _list(block: ListBlock, doc: Document, indent: str) -> list[str]:
 
 
 def _table(table: Table, doc: Document, indent: str) -> list[str]:
-    def row(cells: list[list[Inline]]) -> str:
+    def row(cells: Sequence[Sequence[Inline]]) -> str:
         return indent + "| " + " | ".join(_inlines(cell, doc) for cell in cells) + " |"
 
     return [row(table.header), indent + "|" + "|".join("---" for _ in table.header) + "|", *map(row, table.rows)]
 
 
-def _inlines(runs: list[Inline], doc: Document) -> str:
+def _inlines(runs: Sequence[Inline], doc: Document) -> str:
     labels, numbers = doc.labels, doc.numbers
     parts = []
     for run in runs:
         if isinstance(run, Text):
-            text, bold, italic = run.text, run.bold, run.italic
-            parts.append(
-                _text(text, bold, italic) if len(text) <= _CACHED_TEXT else _emphasis(_escape(text), bold, italic)
-            )
+            parts.append(_emphasis(_escape(run.text), run.bold, run.italic))
         elif isinstance(run, Ref):
             parts.append(_emphasis(numbers[run.target], run.bold, run.italic))
         elif isinstance(run, TermUse):
             text = _escape(run.text)
             parts.append(f"{labels['quote_open']}**{text}**{labels['quote_close']}" if run.defining else text)
     return "".join(parts)
-
-
-@functools.lru_cache(maxsize=4096)
-def _text(text: str, bold: bool, italic: bool) -> str:
-    return _emphasis(_escape(text), bold, italic)
 
 
 def _emphasis(text: str, bold: bool, italic: bool) -> str:
@@ -151,13 +115,4 @@ def _emphasis(text: str, bold: bool, italic: bool) -> str:
 
 
 def _escape(text: str) -> str:
-    return _escaped(text) if len(text) <= _CACHED_TEXT else _SPECIAL.sub(r"\\\1", text)
-
-
-_CACHED_TEXT = 1000
-"""Longest text whose escaped form is kept: most texts repeat in every document of a batch."""
-
-
-@functools.lru_cache(maxsize=4096)
-def _escaped(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)

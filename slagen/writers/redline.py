@@ -14,9 +14,10 @@ from collections.abc import Iterator
 
 from slagen.model import Document, Inline, Text
 from slagen.redline import Change, Token, Unit, row_changes, word_changes
-from slagen.reference import default_reference
-from slagen.writers.docx import _INDENT, _BodyWriter, _column_widths
-from slagen.writers.frame import ListNumbering, frame, frame_values, w_date
+from slagen.writers.body import INDENT, BodyWriter, ListNumbering, column_widths
+from slagen.writers.frame import frame_values, make_frame
+from slagen.writers.reference import default_reference
+from slagen.writers.wordml import w_date
 
 _STYLE = {"heading1": "Heading 1", "heading2": "Heading 2", "paragraph": "Body Text"}
 
@@ -25,17 +26,17 @@ def write_redline_docx(
     old: Document, new: Document, changes: list[Change], *, timestamp: dt.datetime, reference: bytes | None = None
 ) -> bytes:
     """A DOCX of ``new`` with every change from ``old`` as a tracked revision."""
-    parts = frame(reference or default_reference(), review=False, properties=False, answers=False)
-    numbering = ListNumbering(parts)
-    writer = _RedlineWriter(new, parts.info, numbering)
+    frame = make_frame(reference or default_reference(), review=False, properties=False, answers=False)
+    numbering = ListNumbering(frame.num_ids, frame.info.decimal_abstract)
+    writer = _RedlineWriter(new, frame.info, numbering)
     writer.change_attributes = f'w:author="slagen" w:date="{w_date(timestamp)}"'
     body = writer.write_changes(old, changes)
     values = frame_values(new, title=f"{new.title} ({new.labels['redline']})", timestamp=timestamp)
     values.update(body=body.encode(), numbering=numbering.xml())
-    return parts.fill(values)
+    return frame.fill(values, date=timestamp)
 
 
-class _RedlineWriter(_BodyWriter):
+class _RedlineWriter(BodyWriter):
     def write_changes(self, old: Document, changes: list[Change]) -> str:
         new, labels = self.document, self.labels
         self._paragraph("Title", [Text(new.title)])
@@ -111,7 +112,7 @@ class _RedlineWriter(_BodyWriter):
         self.list_num = None
         units = [row.new if row.new is not None else row.old for row in rows]
         cells = [_cells(unit.rows[0]) for unit in units if unit is not None]
-        widths = _column_widths(cells, self.info.text_width - _INDENT)
+        widths = column_widths(cells, self.info.text_width - INDENT)
         self._table_start("SLA Table", widths)
         for index, row in enumerate(rows):
             kind = {"insert": "ins", "delete": "del"}.get(row.op)

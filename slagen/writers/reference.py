@@ -1,18 +1,20 @@
 """The reference document: where the DOCX gets its styles, page setup, header and footer.
 
 slagen ships a slim default (``slagen/resources/reference/``: A4, Arial, only the styles it
-uses). A user's reference document (``--reference-doc``, as in pandoc) is prepared once:
-styles slagen needs but the document lacks are taken from the default, slagen's list
+uses). A user's reference document (``--reference-doc``, as in pandoc) is prepared once per
+run: styles slagen needs but the document lacks are taken from the default, slagen's list
 definitions (clause numbering bound to the heading styles, bullets, numbered lists) are
 added with fresh ids, and the body is emptied, so that every contract looks like the
-reference and still has real numbering.
+reference and still has real numbering. A writer, not a stage: the CLI reads the reference,
+the DOCX writers (:mod:`slagen.writers.frame`) take it as bytes.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import io
+import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,9 @@ import docx
 from docx.document import Document as DocxDocument
 
 from slagen.errors import InputError
-from slagen.writers.package import save_package, zip_folder
+from slagen.writers.package import read_parts, zip_folder, zip_parts
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "resources" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STYLES = (
     "Title",
@@ -56,7 +58,8 @@ _NUMBERED = ("Heading 1", "Heading 2", "List Bullet", "List Number")
 class ReferenceInfo:
     """What the writer needs to know of a reference document."""
 
-    style_ids: dict[str, str]
+    style_ids: Mapping[str, str]
+    """Style id by the name Word shows (every name in :data:`STYLES`)."""
     bullet_num: int
     """``numId`` of the bullet list (from the List Bullet style)."""
     decimal_abstract: int
@@ -65,9 +68,8 @@ class ReferenceInfo:
     """Width between the margins, in twips."""
 
 
-@functools.lru_cache(maxsize=1)
 def default_reference() -> bytes:
-    """The bundled reference document, zipped once per process from its XML parts."""
+    """The bundled reference document, zipped from its XML parts (kept as XML so that git shows changes)."""
     return zip_folder(REFERENCE_DIR)
 
 
@@ -79,20 +81,19 @@ def load_reference(path: Path) -> bytes:
         raise InputError.single("reference document not found", file=path) from None
     except OSError as exc:
         raise InputError.single(f"cannot read the reference document ({exc.strerror})", file=path) from None
-    return _prepare_cached(data, str(path))
-
-
-@functools.lru_cache(maxsize=4)
-def _prepare_cached(data: bytes, name: str) -> bytes:
     try:
         user = docx.Document(io.BytesIO(data))
     except Exception:  # noqa: BLE001 - python-docx raises many kinds for a file that is not a DOCX
-        raise InputError.single("not a Word document (.docx) that can be used as reference", file=name) from None
+        raise InputError.single("not a Word document (.docx) that can be used as reference", file=path) from None
     return prepare_reference(user)
 
 
 def prepare_reference(user: DocxDocument) -> bytes:
-    """Give ``user`` the styles and list definitions slagen needs, empty its body, and save it."""
+    """Give ``user`` the styles and list definitions slagen needs, empty its body, and save it.
+
+    python-docx saves with the current time on every zip entry; the parts are zipped again with a
+    fixed date, so that the same document is prepared into the same bytes.
+    """
     default = docx.Document(io.BytesIO(default_reference()))
     _copy_missing_styles(user, default)
     _add_numbering(user, default)
@@ -100,7 +101,9 @@ def prepare_reference(user: DocxDocument) -> bytes:
     for child in list(body):
         if child.tag != f"{W}sectPr":
             body.remove(child)
-    return save_package(user)
+    saved = io.BytesIO()
+    user.save(saved)
+    return zip_parts(read_parts(saved.getvalue()))
 
 
 def _copy_missing_styles(user: DocxDocument, default: DocxDocument) -> None:
@@ -170,10 +173,8 @@ def _bind(style: Any, model: Any, num_map: dict[str, str]) -> None:
     p_pr.insert(position, num_pr)
 
 
-@functools.lru_cache(maxsize=8)
-def reference_info(reference: bytes) -> ReferenceInfo:
-    """Style ids, list ids and text width of a (prepared) reference, read once per reference."""
-    document = docx.Document(io.BytesIO(reference))
+def reference_info(document: DocxDocument) -> ReferenceInfo:
+    """Style ids, list ids and text width of a (prepared) reference document opened by python-docx."""
     styles = {style.name: style for style in document.styles}
     missing = [name for name in STYLES if name not in styles]
     if missing:
@@ -192,7 +193,7 @@ def reference_info(reference: bytes) -> ReferenceInfo:
     section = document.sections[0]
     width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
     return ReferenceInfo(
-        style_ids={name: styles[name].style_id for name in STYLES},
+        style_ids=types.MappingProxyType({name: styles[name].style_id for name in STYLES}),
         bullet_num=num_id("List Bullet"),
         decimal_abstract=abstract,
         text_width=int(width / 635) if width else 9072,  # EMU → twips

@@ -1,0 +1,367 @@
+"""One run of the interview: ask each question that may apply, check every answer, write the file.
+
+The session implements the :class:`~slagen.params.base.Asker` protocol: each parameter's
+type asks for itself (:meth:`~slagen.params.base.ParamType.ask`) through these prompts,
+and the session checks the answer with the answers before it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel import Locale
+
+from slagen.answers import FORMAT_VERSION, validate_answers
+from slagen.catalogs import Catalog
+from slagen.errors import InputError, Problem
+from slagen.interview import offers
+from slagen.interview.undecided import UNKNOWN, may_hold
+from slagen.interview.wording import Ask, Question, Say, Wording
+from slagen.interview.written import write_answers
+from slagen.library import FRONT_SECTION, Clause, Library
+from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
+from slagen.params.base import shown
+from slagen.sandbox import make_environment
+from slagen.select import Condition, compile_conditions, select_clauses
+from slagen.yamlsource import parse_yaml
+
+FORMAT_KEY = "slagen"
+"""The answers format marker: written, never asked."""
+
+
+@dataclass(slots=True)
+class _State:
+    yaml: dict[str, Any] = field(default_factory=dict)
+    """Answer key → the value as the file holds it (``4h``, ``5%``, a date)."""
+    typed: dict[str, Any] = field(default_factory=dict)
+    """Answer key → the typed value, for the conditions; defaults of skipped questions included."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Answer key → why it is not in the file (skipped, optional and unanswered)."""
+
+
+class Interview:
+    """The questions of one agreement, asked through ``ask``; :meth:`run` gives the answers file."""
+
+    def __init__(self, library: Library, ask: Ask, say: Say, wording: Wording, schema: str) -> None:
+        self.library = library
+        self.ask = ask
+        self.say = say
+        self.wording = wording
+        self.words = wording.words
+        self.schema = schema
+        self.conditions: dict[str, Condition] = compile_conditions(library, make_environment(library.template_root))
+        self.owners: dict[str, list[Clause]] = {}
+        for clause in library.clauses:
+            for param in clause.params:
+                self.owners.setdefault(param.key, []).append(clause)
+        self.state = _State()
+        self.presets: dict[str, str] = {}
+        self.heading: str | None = None
+
+    # -- the run -------------------------------------------------------------------------------------
+
+    def run(self, presets: dict[str, str | None]) -> str:
+        """Ask every question that may apply (``presets`` answer catalog and tier); give the answers file."""
+        self._check_presets(presets)
+        self.say(self.words["intro"])
+        section = None
+        for key, param in self.library.params.items():
+            if key == FORMAT_KEY:
+                self._answer(key, param, FORMAT_VERSION)
+                continue
+            clause = self.owners[key][0]
+            if clause.section != section:
+                section = clause.section
+                self.heading = self._heading(section)
+            reason = self._not_applying(key)
+            if reason is not None:
+                self._leave(key, param, self.words["skipped"].format(when=reason))
+                continue
+            self._ask_param(key, param, None)
+        return self._finish()
+
+    def _finish(self) -> str:
+        """Check the whole file as `slagen check` will; ask again what it still finds wrong."""
+        self._drop_unused_defaults()
+        for _ in range(len(self.library.params) + 1):
+            text = self.render()
+            problems = self._problems(text)
+            if not problems:
+                return text
+            retry = next((p for p in problems if self._param_of(p.key) is not None), None)
+            if retry is None:
+                raise InputError(problems)
+            key = self._param_of(retry.key)
+            assert key is not None
+            self._ask_param(key, self.library.params[key], retry.message)
+        raise InputError(self._problems(self.render()))  # pragma: no cover - each round fixes one answer
+
+    def _drop_unused_defaults(self) -> None:
+        """An answer that only repeats its default, for clauses left out, is not written (check would warn)."""
+        selected = {clause.id for clause in select_clauses(self.library, self.conditions, self._tree(), strict=False)}
+        for key in list(self.state.yaml):
+            owners = self.owners.get(key, [])
+            param = self.library.params[key]
+            unused = key != FORMAT_KEY and all(c.id not in selected for c in owners)
+            if unused and self.state.typed.get(key) == param.default:
+                reason = "; ".join(c.applies_when or str(c.when) for c in owners)
+                self._leave(key, param, self.words["unused"].format(when=reason))
+
+    def _param_of(self, key: str | None) -> str | None:
+        for candidate in self.library.params:
+            if key is not None and (key == candidate or key.startswith(candidate + ".")):
+                return candidate
+        return None
+
+    def _heading(self, section: str) -> str:
+        """The title of a section, said before its first question."""
+        if section == FRONT_SECTION:
+            title = str(self.words["front"])
+        else:
+            titles = self.library.labels.get(self.wording.lang, {}).get("sections") or {}
+            title = str(titles.get(section, section))
+        return f"\n{title}\n{'-' * len(title)}"
+
+    def _check_presets(self, presets: dict[str, str | None]) -> None:
+        for kind, value in presets.items():
+            if value is None:
+                continue
+            key = self.library.key_of(kind)
+            if key is None:
+                raise InputError.single(f"this library asks for no {kind}", key=kind)
+            if kind == "catalog":
+                known = list(self.library.catalogs)
+            else:
+                chosen = presets.get("catalog")
+                catalogs = [self.library.catalogs[chosen]] if chosen else []
+                known = [t for c in catalogs or self.library.catalogs.values() for t in c.tiers]
+            if value not in known:
+                close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(known)}"
+                raise InputError.single(f"unknown {kind} '{value}' ({hint})", key=key)
+            self.presets[key] = value
+
+    # -- whether a question applies -------------------------------------------------------------------
+
+    def _not_applying(self, key: str) -> str | None:
+        """None if a clause declaring ``key`` may apply; else why none does (their ``applies_when``)."""
+        reasons = []
+        tree = self._tree()
+        for clause in self.owners[key]:
+            condition = self.conditions.get(clause.id)
+            if condition is None or may_hold(condition, tree):
+                return None
+            reasons.append(clause.applies_when or str(clause.when))
+        return "; ".join(reasons)
+
+    def _tree(self) -> dict[str, Any]:
+        tree: dict[str, Any] = {}
+        for key in self.library.params:
+            *parents, leaf = key.split(".")
+            node = tree
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = self.state.typed.get(key, UNKNOWN)
+        return tree
+
+    # -- asking ---------------------------------------------------------------------------------------
+
+    def _ask_param(self, key: str, param: Param, error: str | None) -> None:
+        """Ask for ``key`` until its answer fits, alone and with the answers before it."""
+        while True:
+            value = self._dispatch(key, param, error)
+            if value is MISSING:
+                self._leave(key, param, "" if key in self.state.notes else self.words["optional"])
+            else:
+                self._answer(key, param, value)
+            problems = [p.message for p in self._problems(self.render()) if self._param_of(p.key) == key]
+            if not problems:
+                return
+            error = problems[0]
+
+    def _answer(self, key: str, param: Param, value: Any) -> None:
+        self.state.yaml[key] = value
+        self.state.typed[key] = coerce_value(param, value, languages=self.library.languages)
+        self.state.notes.pop(key, None)
+
+    def _leave(self, key: str, param: Param, note: str) -> None:
+        self.state.yaml.pop(key, None)
+        self.state.typed[key] = param.default
+        if note:
+            self.state.notes[key] = note
+
+    def _dispatch(self, key: str, param: Param, error: str | None) -> Any:
+        if self.heading is not None:
+            self.say(self.heading)
+            self.heading = None
+        text = self.wording.question(key, param)
+        help_text = self.wording.help_for(key, param)
+        choices = param.kind.choices(self, param)
+        if key in self.presets and error is None:
+            value = self.presets.pop(key)
+            self.say(self.words["given"].format(question=text, value=value))
+            return value
+        if len(choices) == 1 and error is None:
+            self.say(self.words["only_choice"].format(question=text, value=choices[0].value))
+            return choices[0].value
+        return param.kind.ask(self, key, param, text, help_text, error)
+
+    # -- what a parameter type may ask (slagen.params.base.Asker) ------------------------------------------
+
+    def value(
+        self,
+        key: str,
+        param: Param,
+        text: str,
+        help_text: str,
+        default: Any,
+        choices: tuple[Choice, ...],
+        error: str | None,
+        *,
+        optional: bool | None = None,
+        coerce: Callable[[Any], Any] | None = None,
+    ) -> Any:
+        """One value: typed by the declaration; Enter takes ``default``; a choice may be given by number."""
+        optional = not param.required if optional is None else optional
+        while True:
+            raw = self.ask(
+                Question(key, text, help_text, None if default is None else shown(default), choices, error)
+            ).strip()
+            if not raw:
+                if default is not None:
+                    return default
+                if optional:
+                    return MISSING
+                error = str(self.words["required"])
+                continue
+            values = [c.value for c in choices]
+            if raw.isdigit() and raw not in values and 1 <= int(raw) <= len(values):
+                raw = values[int(raw) - 1]
+            try:
+                given = param.kind.from_text(raw)
+                typed = (coerce or (lambda v: coerce_value(param, v, languages=self.library.languages)))(given)
+            except ParamError as exc:
+                error = str(exc)
+                continue
+            return param.kind.to_yaml(typed) if param.kind.scalar else given
+
+    def confirm(self, key: str, text: str, help_text: str, default: bool | None, error: str | None) -> bool:
+        """Yes or no, in the interview's language (``true``/``false`` too); Enter takes ``default``."""
+        yes, no = self.wording.yes, self.wording.no
+        answer = None if default is None else (yes if default else no)
+        while True:
+            raw = self.ask(Question(key, text, help_text, answer, (Choice(yes), Choice(no)), error, True))
+            raw = raw.strip().lower()
+            if not raw and default is not None:
+                return default
+            if raw in [str(w).lower() for w in self.words["yes_answers"]] or raw == "true":
+                return True
+            if raw in [str(w).lower() for w in self.words["no_answers"]] or raw == "false":
+                return False
+            error = str(self.words["yes_no"] if raw else self.words["required"])
+
+    def word(self, name: str) -> str:
+        """One of the interview's own words (``keep_default``, ``more``)."""
+        return str(self.words[name])
+
+    def more(self, key: str) -> str:
+        """The 'add another?' question of list ``key``."""
+        return self.wording.more.get(key) or str(self.words["more"])
+
+    def question(self, key: str, param: Param) -> str:
+        """The question for ``key``."""
+        return self.wording.question(key, param)
+
+    def help_for(self, key: str, param: Param) -> str:
+        """The help before the question for ``key``."""
+        return self.wording.help_for(key, param)
+
+    def languages(self) -> list[str]:
+        """The agreement's languages as answered; the library's until then."""
+        key = self.library.key_of("languages")
+        chosen = self.state.typed.get(key) if key else None
+        return list(chosen) if isinstance(chosen, list) and chosen else list(self.library.languages)
+
+    def language_name(self, lang: str) -> str:
+        """The name of ``lang`` in the interview's language (``Englisch``)."""
+        return str(Locale.parse(self.library.locale(self.wording.lang)).languages.get(lang, lang))
+
+    def catalog_choices(self) -> tuple[Choice, ...]:
+        """The library's catalogs, each with its name."""
+        return offers.catalog_choices(self.library, self.wording.lang)
+
+    def tier_choices(self, *, offered_only: bool) -> tuple[Choice, ...]:
+        """The chosen catalog's tiers with their targets; once a multi-level agreement offers some, those."""
+        catalog, _ = self._chosen_catalog_and_tier()
+        offered = self._offered_tiers() if offered_only else []
+        return offers.tier_choices(self.library, catalog, offered, self.wording.lang)
+
+    def kpi_values(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
+        """Targets other than the chosen tier's, KPI by KPI, with the tier's target as the default."""
+        catalog, tier_id = self._chosen_catalog_and_tier()
+        if catalog is None or tier_id is None:
+            return MISSING
+        tier = catalog.tiers[tier_id]
+        first = next(iter(catalog.kpis))
+        refused = [
+            p.message
+            for p in self._problems(
+                self.render({key: {first: offers.target_yaml(catalog, first, tier.targets[first])}})
+            )
+            if self._param_of(p.key) == key
+        ]
+        if refused and error is None:
+            self.state.notes[key] = self.words["not_offered"].format(reason=refused[0])
+            return MISSING
+        targets = f"{tier.name}: {offers.targets(catalog, tier, self.wording.lang)}"
+        help_text = f"{help_text}\n{targets}" if help_text else targets
+        if not self.confirm(key, text, help_text, False, error):
+            return MISSING
+        overrides: dict[str, Any] = {}
+        for kpi_id, kpi in catalog.kpis.items():
+            standard = offers.target_yaml(catalog, kpi_id, tier.targets[kpi_id])
+            value = self.value(
+                f"{key}.{kpi_id}",
+                Param(f"{key}.{kpi_id}", offers.kpi_type(catalog, kpi_id)),
+                offers.kpi_name(catalog, kpi_id, self.wording.lang),
+                "",
+                standard,
+                (),
+                None,
+                coerce=kpi.coerce,
+            )
+            if kpi.coerce(value) != tier.targets[kpi_id]:
+                overrides[kpi_id] = value
+        return overrides or MISSING
+
+    def _chosen_catalog_and_tier(self) -> tuple[Catalog | None, str | None]:
+        catalog_key, tier_key = self.library.key_of("catalog"), self.library.key_of("tier")
+        catalog = self.library.catalogs.get(str(self.state.typed.get(catalog_key))) if catalog_key else None
+        tier = self.state.typed.get(tier_key) if tier_key else None
+        if catalog is None or tier not in catalog.tiers:
+            return catalog, None
+        return catalog, str(tier)
+
+    def _offered_tiers(self) -> list[str]:
+        """The tiers a multi-level agreement offers, once answered: a tier is then chosen among them."""
+        key = self.library.key_of("tiers")
+        if key is None or self._not_applying(key) is not None:
+            return []
+        return [str(t) for t in self.state.typed.get(key) or ()]
+
+    # -- checking and writing ---------------------------------------------------------------------------
+
+    def _problems(self, text: str) -> list[Problem]:
+        try:
+            validate_answers(parse_yaml(text.encode("utf-8"), "answers"), self.library, self.conditions)
+        except InputError as exc:
+            return [p for p in exc.problems if p.severity == "error"]
+        return []
+
+    def render(self, extra: dict[str, Any] | None = None) -> str:
+        """The answers file as answered so far (with ``extra`` answers, to try them)."""
+        values = {**self.state.yaml, **(extra or {})}
+        return write_answers(self.library, self.wording, self.schema, values, self.state.notes)

@@ -1,0 +1,206 @@
+"""Parameter types of one value each: texts, numbers, percentages, durations, dates, yes/no, one of a list."""
+
+# ruff: noqa: D102 - the methods are ParamType's, documented there
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from slagen.params.base import Asker, Choice, Languages, ParamType, yaml_number
+from slagen.params.jsonschema import DECIMAL_PATTERN, DURATION_PATTERN, PERCENT_PATTERN, limits
+from slagen.params.values import (
+    LARGEST,
+    Duration,
+    ParamError,
+    as_decimal,
+    as_percent,
+    as_text,
+    check_bounds,
+    readable_duration,
+    show,
+)
+
+if TYPE_CHECKING:
+    from slagen.library import Library
+    from slagen.params.declaration import Param
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class StringType(ParamType):
+    """One line of text; min and max count characters."""
+
+    name = "string"
+    multiline = False
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        return check_bounds(param, as_text(value, multiline=self.multiline))
+
+    def describe_bound(self, bound: Decimal) -> str:
+        return f"{bound} characters"
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        return {"type": "string", **limits(param, "minLength", "maxLength")}
+
+
+class TextType(StringType):
+    """Text that may run over several lines (a description)."""
+
+    name = "text"
+    multiline = True
+
+    def describe_bound(self, bound: Decimal) -> str:
+        return str(bound)
+
+
+class IntegerType(ParamType):
+    """A whole number."""
+
+    name = "integer"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ParamError(f"expected a whole number, got {show(value)}")
+        if abs(value) >= LARGEST:
+            raise ParamError(f"{show(value)} is too large for a contract (at most {LARGEST - 1:,})")
+        return check_bounds(param, value)
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        return {"type": "integer", **limits(param, "minimum", "maximum")}
+
+    def from_text(self, raw: str) -> Any:
+        return int(raw) if re.fullmatch(r"[+-]?\d+", raw) else raw
+
+
+class DecimalType(ParamType):
+    """A number with decimals, kept exactly as written (``Decimal``)."""
+
+    name = "decimal"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        return check_bounds(param, as_decimal(value))
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        bounds = limits(param, "minimum", "maximum")
+        return {"anyOf": [{"type": "number", **bounds}, {"type": "string", "pattern": DECIMAL_PATTERN}]}
+
+
+class PercentType(ParamType):
+    """Percentage points (``99.9%`` is ``Decimal("99.9")``), never a float."""
+
+    name = "percent"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        return check_bounds(param, as_percent(value))
+
+    def bound_text(self, bound: Decimal) -> str:
+        return f"{bound}%"
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        bounds = limits(param, "minimum", "maximum")
+        return {"anyOf": [{"type": "number", **bounds}, {"type": "string", "pattern": PERCENT_PATTERN}]}
+
+    def to_yaml(self, typed: Any) -> Any:
+        return f"{yaml_number(typed)}%"
+
+
+class DurationType(ParamType):
+    """A span of time as people write it (``30min``, ``4h``, ``2d``); bounds are durations too."""
+
+    name = "duration"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        if not isinstance(value, str):
+            raise ParamError(f"expected a duration such as 24h or 30min, got {show(value)}")
+        try:
+            duration = Duration.parse(value)
+        except ValueError as exc:
+            raise ParamError(str(exc)) from None
+        if duration.amount >= LARGEST:
+            raise ParamError(f"{show(value)} is too long for a contract")
+        return check_bounds(param, duration)
+
+    def check_spec(self, spec: dict[str, Any]) -> None:
+        if any(not isinstance(spec.get(b, ""), str) for b in ("min", "max")):
+            raise ValueError("duration bounds are written like durations (15min, 10d)")
+
+    def parse_bound(self, raw: Any) -> Decimal:
+        return Duration.parse(raw).seconds
+
+    def bound_text(self, bound: Decimal) -> str:
+        return str(readable_duration(bound))
+
+    def describe_bound(self, bound: Decimal) -> str:
+        return str(readable_duration(bound))
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        return {"type": "string", "pattern": DURATION_PATTERN, "examples": ["30min", "4h", "2d"]}
+
+
+class DateType(ParamType):
+    """A calendar date, written ``YYYY-MM-DD``."""
+
+    name = "date"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and _DATE_RE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ParamError(f"expected a date written as YYYY-MM-DD, got {show(value)}")
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        return {"type": "string", "format": "date"}
+
+
+class BooleanType(ParamType):
+    """Yes or no; the interview asks it as a yes/no question."""
+
+    name = "boolean"
+    scalar = False
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        if not isinstance(value, bool):
+            raise ParamError(f"expected true or false, got {show(value)}")
+        return value
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def ask(self, asker: Asker, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
+        return asker.confirm(key, text, help_text, param.default, error)
+
+    def ask_field(self, asker: Asker, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
+        return asker.confirm(key, text, help_text, param.default, error)
+
+
+class EnumType(ParamType):
+    """One of the declared ``choices``."""
+
+    name = "enum"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        text = as_text(value, multiline=False)
+        if text not in param.choices:
+            raise ParamError(f"'{text}' is not allowed (choose one of: {', '.join(param.choices)})")
+        return text
+
+    def check_declaration(self, param: Param, spec: dict[str, Any]) -> None:
+        if "choices" in spec and not param.choices:
+            raise ValueError("'choices' must not be empty")
+        if not param.choices:
+            raise ValueError("an enum needs 'choices'")
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        return {"type": "string", "enum": list(param.choices)}
+
+    def choices(self, asker: Asker, param: Param) -> tuple[Choice, ...]:
+        return tuple(Choice(c) for c in param.choices)
