@@ -1,7 +1,7 @@
 """The one exception family of slagen.
 
 Every error a user can cause is a :class:`SlagenError`. Core modules raise it; only
-``cli.py`` turns it into a message on stderr and an exit code. Problems in a user's
+``slagen.cli`` turns it into a message on stderr and an exit code. Problems in a user's
 input are collected as :class:`Problem` objects so that all of them can be reported
 at once, each with file, line and key path.
 """

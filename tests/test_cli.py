@@ -145,7 +145,7 @@ REPORT = (
 def test_a_bug_exits_3_with_a_short_message_and_no_traceback(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("slagen.cli.check_answers", _crash)
+    monkeypatch.setattr("slagen.generate.check_answers", _crash)
     result = runner.invoke(main, ["check", str(DEMO)])
     assert result.exit_code == 3  # not 1 (findings) or 2 (bad input)
     assert result.stdout == ""
@@ -155,7 +155,7 @@ def test_a_bug_exits_3_with_a_short_message_and_no_traceback(
 
 
 def test_a_bug_shows_its_traceback_with_verbose(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("slagen.cli.check_answers", _crash)
+    monkeypatch.setattr("slagen.generate.check_answers", _crash)
     result = runner.invoke(main, ["check", "--verbose", str(DEMO)])
     assert result.exit_code == 3
     assert result.stderr.startswith("Traceback (most recent call last):\n")
@@ -168,7 +168,7 @@ def test_ctrl_c_is_not_taken_for_a_bug(runner: CliRunner, monkeypatch: pytest.Mo
     def interrupted(*args: object, **kwargs: object) -> None:
         raise click.Abort
 
-    monkeypatch.setattr("slagen.cli.check_answers", interrupted)
+    monkeypatch.setattr("slagen.generate.check_answers", interrupted)
     result = runner.invoke(main, ["check", str(DEMO)])
     assert result.exit_code == 1
     assert result.stderr == "Aborted!\n"
@@ -243,3 +243,36 @@ def test_quiet_and_verbose(runner: CliRunner, tmp_path: Path) -> None:
     multi = EXAMPLES / "it-service-multi-level.yaml"
     verbose = runner.invoke(main, ["build", str(multi), "-o", str(tmp_path / "m"), "--format", "md", "-v"])
     assert "37 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["build", str(DEMO), "-o", "out", "--lang", "de", "--lang", "fr"],
+        ["redline", "--against-standard", str(EXAMPLES / "telemarketing-custom.yaml"), "-o", "out.md", "--lang", "fr"],
+        ["tiers", "show", "basic", "--lang", "fr"],
+        ["tiers", "compare", "basic", "premium", "--lang", "fr"],
+        ["interview", "-o", "answers.yaml", "--lang", "fr"],
+        ["batch", "rows.csv", "--base", str(DEMO), "-o", "out", "--lang", "fr"],
+    ],
+    ids=lambda arguments: " ".join(arguments[:2] if arguments[0] == "tiers" else arguments[:1]),
+)
+def test_a_language_the_library_lacks_is_bad_input_before_any_work(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arguments: list[str]
+) -> None:
+    """--lang takes any word at parse time (--help must not load the library) and the library's languages after."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, arguments)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "error: --lang: unknown language 'fr' (the library has: de, en)\n"
+    assert result.stderr.strip() in (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_format_choices_are_the_writers_of_the_pipeline() -> None:
+    """--format lists its choices without importing the pipeline; this keeps the two lists one."""
+    from slagen.cli.options import FORMATS
+    from slagen.generate import FORMATS as WRITTEN
+
+    assert FORMATS == WRITTEN

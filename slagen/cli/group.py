@@ -1,0 +1,36 @@
+"""The ``slagen`` group: the version, ``--help``, and the commands of each module of the package.
+
+A new command is a function in one of the command modules (or a new module) and one line here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from slagen import __version__
+from slagen.cli import batch, build, interview, library
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="slagen")
+def main() -> None:
+    """Slagen generates Service Level Agreements, in German and English, as DOCX and Markdown.
+
+    \b
+    Example:
+      slagen demo -o out/                  # the telemarketing example contract
+      slagen check my-sla.yaml             # report every problem in an answers file
+      slagen build my-sla.yaml -o out/     # write my-sla.de.docx, my-sla.en.md, ...
+    """
+
+
+main.add_command(build.demo)
+main.add_command(build.build)
+main.add_command(build.check)
+main.add_command(build.redline)
+main.add_command(build.inspect)
+main.add_command(batch.batch)
+main.add_command(interview.interview)
+main.add_command(library.lint)
+main.add_command(library.schema)
+main.add_command(library.tiers)
