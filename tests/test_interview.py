@@ -30,7 +30,6 @@ from slagen.interview import (
     run_interview,
 )
 from slagen.library import Library, load_library
-from slagen.params import LANGUAGES
 from slagen.schema import answers_schema
 from slagen.yamlsource import parse_yaml
 
@@ -156,7 +155,7 @@ def runner() -> CliRunner:
 # -- the wording ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", load_library().languages)
 def test_every_declared_parameter_has_a_question(library: Library, lang: str) -> None:
     wording = load_wording(library, lang)
     missing = [key for key in question_keys(library) if not wording.questions.get(key)]
@@ -209,7 +208,7 @@ def _library_with_extra_clause(library: Library, tmp_path: Path) -> Library:
         "    fields: {name: {type: string, help: Name.}, phone: {type: string, required: false, help: Phone.}}\n",
         encoding="utf-8",
     )
-    for lang in LANGUAGES:
+    for lang in load_library().languages:
         (tmp_path / "templates" / lang / "legal" / "extra.md.j2").write_text("## Extra\n\nText.\n", encoding="utf-8")
     return load_library(tmp_path)
 

@@ -13,15 +13,8 @@ from slagen.params.base import MISSING, Asker, Choice, ParamType
 from slagen.params.declaration import PARAM_TYPES, TYPES, Param, coerce_value, parse_param
 from slagen.params.values import DURATION_UNITS, Duration, ParamError, readable_duration
 
-LANGUAGES = ("de", "en")
-"""The bundled library's languages: only for the CLI's ``--lang`` choices, until it asks ``Library.languages``.
-
-Nothing else reads it: the languages are the library's (``templates/<lang>/labels.yaml``).
-"""
-
 __all__ = [
     "DURATION_UNITS",
-    "LANGUAGES",
     "MISSING",
     "PARAM_TYPES",
     "TYPES",
