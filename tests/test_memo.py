@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -333,3 +337,43 @@ def test_the_resolved_service_reads_only_the_answers_its_key_names(example: Path
     fresh = resolve_service(dataclasses.replace(answers, values=values), library)
     assert values.read <= set(READS)
     assert resolve_service(answers, library) == fresh
+
+
+# --- an adversarial batch through the command line, forked workers and all ------------------
+
+ADVERSARIAL_NAMES = ["**Gamma** KG", "Delta | Partner", "Epsilon [ref:x]", "Zeta {{ x }}", "Eta Ltd ", "Müller & Söhne"]
+ADVERSARIAL_COLUMNS = [
+    ("parties.customer.name", ADVERSARIAL_NAMES),
+    ("price.monthly_fee", ["18500", "18500.0", "18500.00", "9000"]),
+    ("liability.cap_percent", ["125", "125.0", "100"]),
+    ("service.tier", ["silver", "gold", "bronze", "silver"]),
+    ("agreement.governing_law", ["en-gb", "de", "en-gb"]),
+    ("parties.customer.merchant", ["true", "false", "true", "true", "true"]),
+    ("agreement.effective_date", ["2027-03-01", "2028-02-29", "2027-03-01"]),
+    ("agreement.reference", ["SLA-1", "SLA-2"]),
+]
+
+
+def test_an_adversarial_batch_is_byte_for_byte_the_same_with_and_without_reuse(tmp_path: Path) -> None:
+    rows = 60
+    table = tmp_path / "rows.csv"
+    header = ["name", *(column for column, _ in ADVERSARIAL_COLUMNS)]
+    lines = [",".join(header)]
+    for row in range(rows):
+        cells = [f"row{row:03d}"] + [values[row % len(values)] for _, values in ADVERSARIAL_COLUMNS]
+        lines.append(",".join(f'"{cell}"' for cell in cells))
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = {}
+    for label, environment in (("reuse", {}), ("fresh", {"SLAGEN_NO_REUSE": "1"})):
+        out = tmp_path / label
+        command = [sys.executable, "-m", "slagen", "batch", str(table), "--base", str(EXAMPLES / "it-service.yaml")]
+        command += ["-o", str(out), "--jobs", "2", "--json"]
+        env = {k: v for k, v in os.environ.items() if k != "SLAGEN_NO_REUSE"} | environment
+        result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+        summary = json.loads(result.stdout)
+        assert summary["built"] > rows // 2, result.stderr  # most rows build; the others fail alike
+        outputs[label] = (summary, {path.name: path.read_bytes() for path in out.iterdir()})
+    assert outputs["reuse"][0] == outputs["fresh"][0]
+    reused, fresh = outputs["reuse"][1], outputs["fresh"][1]
+    assert reused.keys() == fresh.keys()
+    assert [name for name in reused if reused[name] != fresh[name]] == []
