@@ -88,7 +88,7 @@ def template_problem(root: Path, template: str) -> str:
     ("body", "message"),
     [
         ("{{ labels.update({'x': 1}) }}", "access to attribute 'update' of 'dict' object is unsafe."),
-        ("{{ levels.append(1) }}", "access to attribute 'append' of 'list' object is unsafe."),
+        ("{{ levels.append(1) }}", "'tuple object' has no attribute 'append'"),  # shared: frozen all the way down
         ("{{ cycler.__init__.__globals__ }}", "access to attribute '__init__' of 'type' object is unsafe."),
         ("{{ self.__dict__ }}", "access to attribute '__dict__' of 'TemplateReference' object is unsafe."),
         ("{{ '{0.__class__}'.format(1) }}", "access to attribute '__class__' of 'int' object is unsafe."),
