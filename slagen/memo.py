@@ -169,7 +169,8 @@ class Memo:
         ``levels`` and ``tiers`` whole, and they are the same object from one contract to the next.
         """
         if key is None or not self.reuse:
-            return deep_frozen(make())  # the same form with and without reuse
+            fresh: Mapping[str, Any] = deep_frozen(make())  # the same form with and without reuse
+            return fresh
         found: Mapping[str, Any] | None = self._services.get(("view", key))
         if found is None:
             found = self._services.put(("view", key), deep_frozen(make()))
