@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import csv
 import datetime as dt
 import gc
 import hashlib
@@ -31,20 +30,10 @@ from slagen.errors import InputError, Problem, SlagenError
 from slagen.generate import Output, generate, validate
 from slagen.library import Library, load_library
 from slagen.memo import Memo
+from slagen.table import Row
 from slagen.yamlsource import YamlSource
 
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-NAME_COLUMN = "name"
-"""Optional column with the output file name of a row (not an answer)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One table row: its number as a spreadsheet shows it (the header is row 1) and its answers."""
-
-    number: int
-    values: dict[str, Any]
-    name: str = ""
 
 
 @dataclass(slots=True)
@@ -60,74 +49,6 @@ class RowResult:
     def ok(self) -> bool:
         """Whether the row's contract was built."""
         return not self.problems
-
-
-def read_table(path: Path) -> list[Row]:
-    """The rows of a CSV (UTF-8, comma or semicolon) or XLSX table, with cells typed."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(path)
-    else:
-        header, rows = _read_csv(path)
-    if not header or not any(header):
-        raise InputError.single("the table has no header row of answer keys", file=path)
-    result = []
-    for number, cells in rows:
-        values = {}
-        name = ""
-        for key, cell in zip(header, cells, strict=False):
-            if not key or cell is None or (isinstance(cell, str) and not cell.strip()):
-                continue
-            if key == NAME_COLUMN:
-                name = str(cell).strip()
-            else:
-                values[key] = _typed(cell)
-        if values or name:
-            result.append(Row(number, values, name))
-    return result
-
-
-def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.single("file not found", file=path) from None
-    except UnicodeDecodeError:
-        raise InputError.single("not UTF-8 text; save the table as CSV UTF-8", file=path) from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(text.splitlines(), dialect)
-    header = [cell.strip() for cell in next(reader, [])]
-    return header, ((index, row) for index, row in enumerate(reader, start=2))
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    import openpyxl  # only for XLSX tables
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError.single("file not found", file=path) from None
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is no workbook
-        raise InputError.single("not an Excel workbook (.xlsx) that can be read", file=path) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-    return header, ((index, list(row)) for index, row in enumerate(rows, start=2))
-
-
-def _typed(cell: Any) -> Any:
-    """A cell as YAML would read it; spreadsheet dates become dates."""
-    if isinstance(cell, dt.datetime):
-        return cell.date() if cell.time() == dt.time() else cell
-    if not isinstance(cell, str):
-        return cell
-    try:
-        value = yaml.safe_load(cell)
-    except yaml.YAMLError:
-        return cell.strip()
-    return cell.strip() if value is None or isinstance(value, dict) else value
 
 
 def output_names(rows: list[Row], answers_name: Callable[[Row], str]) -> dict[int, str]:
@@ -177,7 +98,11 @@ def merge_row(base: YamlSource, row: Row, table: str, memo: Memo | None = None) 
     lines = {key: row.number for key in base.lines}
     lines.update({tuple(dotted.split(".")): row.number for dotted in row.values})
     # the contract carries the answers of its row, so that `slagen inspect --answers` rebuilds it
-    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{_dump(data, base, memo or Memo())}"
+    try:
+        dumped = _dump(data, base, memo or Memo())
+    except yaml.YAMLError as exc:  # a value YAML cannot write (the table reader refuses those it knows)
+        raise InputError([Problem(f"cannot write the row's answers: {exc}", table, row.number)]) from None
+    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{dumped}"
     return YamlSource(table, data, lines, text)
 
 
@@ -237,6 +162,9 @@ class BatchJob:
 def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, list[Output]]:
     """Validate and build one row's contract in memory (runs in a worker process)."""
     result = RowResult(job.row.number, job.name)
+    if job.row.problems:  # cells that could not be read: the row fails with them, the others go on
+        result.problems = [str(problem) for problem in job.row.problems]
+        return result, []
     try:
         answers = validate(merge_row(job.base, job.row, job.table, memo), library, memo)
         outputs = generate(

@@ -12,9 +12,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from slagen.batch import Row, merge_row, output_names, read_table
+from slagen.batch import merge_row, output_names
 from slagen.cli import main
 from slagen.provenance import read_provenance
+from slagen.table import Row, read_table
 from slagen.yamlsource import load_yaml
 
 from .conftest import DEMO

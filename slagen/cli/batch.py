@@ -77,16 +77,17 @@ def batch(
     Example:
       slagen batch customers.xlsx --base examples/telemarketing.yaml -o out/ --jobs 2
     """
-    from slagen.batch import BatchJob, output_names, read_table, run_batch
+    from slagen.batch import BatchJob, output_names, run_batch
     from slagen.generate import DEFAULT_FORMATS, check_answers
     from slagen.library import load_library
     from slagen.output import flush_to_disk, write_outputs
+    from slagen.table import read_table
 
     library = load_library(library_dir)
     check_languages(library, languages)
     memo = make_memo()
     base = check_answers(base_file, library, memo)
-    rows = read_table(table)
+    rows = read_table(table, keys=library.params)
     customer = str(base.values.get("parties.customer.name") or "")
     names = output_names(rows, lambda row: str(row.values.get("parties.customer.name", customer)))
     date = source_date()

@@ -1,0 +1,196 @@
+"""Read a batch table (CSV or XLSX) as carefully as an answers file.
+
+Takes a table whose header row names answer keys (``parties.customer.name``, ``service.tier``) and
+gives one :class:`Row` per table row, each cell typed as YAML would type it (``120`` is a number,
+``true`` a boolean, ``2027-01-01`` a date). What cannot be read right is never guessed:
+
+- a problem with the table as a whole (no header, a header twice or one that is no answer key, a
+  damaged workbook, a CSV cell beyond the csv module's limit) is an :class:`~slagen.errors.InputError`
+  before any row is built;
+- a cell that cannot be read (a date that does not exist, a number of thousands of digits, a time of
+  day, a formula without a stored result, an Excel error value, part of merged cells) fails its row,
+  named ``table:ROW: COLUMN: …``, and the other rows are built.
+
+A row is one row: a CSV is split into lines only at line ends (``\\n``, ``\\r``), never at the Unicode
+line and paragraph separators that text pasted from a word processor brings along.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from slagen.errors import InputError, Problem
+
+NAME_COLUMN = "name"
+"""Optional column with the output file name of a row (not an answer)."""
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
+"""What a spreadsheet shows for a formula that failed: never an answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One table row: its number as a spreadsheet shows it (the header is row 1), its answers, its name.
+
+    ``problems`` are cells that could not be read: the row fails with them.
+    """
+
+    number: int
+    values: dict[str, Any]
+    name: str = ""
+    problems: tuple[Problem, ...] = ()
+
+
+def read_table(path: Path, keys: Collection[str] | None = None) -> list[Row]:
+    """The rows of a CSV (UTF-8; comma, semicolon or tab) or XLSX table, with cells typed.
+
+    ``keys`` are the answer keys the library declares: a header that is none of them (nor an entry
+    under one, ``service.overrides.availability``) is refused before any row is read.
+    """
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        header, rows = _read_xlsx(path)
+    else:
+        header, rows = _read_csv(path)
+    _check_header(path, header, keys)
+    result = []
+    for number, cells in rows:
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        name = ""
+        for key, cell in zip(header, cells, strict=False):
+            if not key or cell is None or (isinstance(cell, str) and not cell.strip()):
+                continue
+            if isinstance(cell, _Unreadable):
+                problems.append(Problem(cell.why, str(path), number, key))
+            elif key == NAME_COLUMN:
+                name = str(cell).strip()
+            else:
+                try:
+                    values[key] = _typed(cell)
+                except ValueError as exc:
+                    problems.append(Problem(str(exc), str(path), number, key))
+        if values or name or problems:
+            result.append(Row(number, values, name, tuple(problems)))
+    return result
+
+
+def _check_header(path: Path, header: list[str], keys: Collection[str] | None) -> None:
+    if not header or not any(header):
+        raise InputError.single("the table has no header row of answer keys", file=path)
+    problems = []
+    seen: set[str] = set()
+    for column, key in enumerate(header, start=1):
+        if not key:
+            continue
+        if key in seen:
+            problems.append(Problem(f"column {column}: '{key}' is a column already; which one counts?", str(path), 1))
+        seen.add(key)
+        if keys is not None and key != NAME_COLUMN and not _is_answer(key, keys):
+            close = difflib.get_close_matches(key, [*keys, NAME_COLUMN], n=1, cutoff=0.8)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(f"column {column}: '{key}' is not an answer key{hint}", str(path), 1))
+    if problems:
+        raise InputError(problems)
+
+
+def _is_answer(key: str, keys: Collection[str]) -> bool:
+    parts = key.split(".")
+    return any(".".join(parts[:length]) in keys for length in range(1, len(parts) + 1))
+
+
+class _Unreadable:
+    """A cell whose value cannot be read (a formula without a stored result, merged cells)."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError.single("file not found", file=path) from None
+    except UnicodeDecodeError:
+        raise InputError.single("not UTF-8 text; save the table as CSV UTF-8", file=path) from None
+    try:
+        dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:  # newline="": lines end only at \n and \r (never at U+2028, U+2029 or U+0085)
+        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as exc:
+        raise InputError.single(f"cannot read the table: {exc}", file=path) from None
+    header = [cell.strip() for cell in table[0]] if table else []
+    return header, ((index, row) for index, row in enumerate(table[1:], start=2))
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    import openpyxl  # only for XLSX tables
+
+    try:  # values as the spreadsheet last computed them, and the formulas, to tell an empty cell from one
+        values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
+        formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
+    except FileNotFoundError:
+        raise InputError.single("file not found", file=path) from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is no workbook or is damaged
+        raise InputError.single("not an Excel workbook (.xlsx) that can be read", file=path) from None
+    merged = {
+        (row, column): str(cells)
+        for cells in values.merged_cells.ranges
+        for row in range(cells.min_row, cells.max_row + 1)
+        for column in range(cells.min_col, cells.max_col + 1)
+        if (row, column) != (cells.min_row, cells.min_col)
+    }
+    rows = zip(values.iter_rows(), formulas.iter_rows(), strict=False)
+    first = next(rows, None)
+    header = [str(cell.value).strip() if cell.value is not None else "" for cell in (first[0] if first else ())]
+    table = [[_xlsx_cell(cell, formula, merged) for cell, formula in zip(*pair, strict=False)] for pair in rows]
+    return header, ((index, row) for index, row in enumerate(table, start=2))
+
+
+def _xlsx_cell(cell: Any, formula: Any, merged: dict[tuple[int, int], str]) -> Any:
+    where = (cell.row, cell.column)
+    if where in merged:  # shown as the first cell's value, stored as nothing: which rows it means is a guess
+        return _Unreadable(f"part of merged cells {merged[where]}: unmerge them and write the value in each row")
+    value = cell.value
+    if isinstance(formula.value, str) and formula.value.startswith("=") and value is None:
+        return _Unreadable(
+            "a formula without a stored result (a table written by a program): open and save it in a spreadsheet "
+            "program, or write the value"
+        )
+    if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+        return _Unreadable(f"the spreadsheet shows the error {value.strip()} here, not a value")
+    if isinstance(value, dt.time):
+        return _Unreadable(f"a time of day ({value.isoformat()}) is no answer; write it as text")
+    if isinstance(value, dt.timedelta):
+        return _Unreadable("a duration cell is no answer; write it as text as an answers file does (4h, 30min)")
+    return value
+
+
+def _typed(cell: Any) -> Any:
+    """A cell as YAML would read it; spreadsheet dates become dates; ``ValueError`` for what cannot be read."""
+    if isinstance(cell, dt.datetime):
+        return cell.date() if cell.time() == dt.time() else cell
+    if not isinstance(cell, str):
+        return cell
+    try:
+        value = yaml.safe_load(cell)
+    except yaml.YAMLError:
+        return cell.strip()
+    except (ValueError, OverflowError) as exc:  # a date that does not exist, a number too long to read
+        raise ValueError(f"cannot read {_shown(cell)}: {exc}") from None
+    return cell.strip() if value is None or isinstance(value, dict) else value
+
+
+def _shown(cell: str) -> str:
+    return repr(cell if len(cell) <= 40 else cell[:37] + "...")
