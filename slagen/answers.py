@@ -41,8 +41,11 @@ class Answers:
 
     @property
     def name(self) -> str:
-        """Base name for output files: the answers file's name without its suffix."""
-        return Path(self.source.path).name.split(".")[0] or "agreement"
+        """Base name for output files: the file name without ``.yaml`` (``customer.v2.yaml`` gives ``customer.v2``)."""
+        name = Path(self.source.path).name
+        for suffix in (".yaml", ".yml"):
+            name = name.removesuffix(suffix)
+        return name if name and not name.startswith(".") else "agreement"
 
 
 def load_answers(path: Path, library: Library, conditions: Mapping[str, Condition] | None = None) -> Answers:
@@ -161,6 +164,9 @@ class _Checker:
     def _walk(self, data: dict[str, Any], path: KeyPath, values: dict[str, Any]) -> None:
         for name, value in data.items():
             here = (*path, name)
+            if "." in name:  # read as a path it would slip past the duplicate-key rule and silently win
+                self.problem(here, f"a key may not contain '.': write '{name}' nested, one key a line")
+                continue
             key = ".".join(here)
             if key in self.params:
                 self.given.add(key)

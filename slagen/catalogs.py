@@ -46,8 +46,9 @@ class Kpi:
         return [part for part in KPI_WORDING if not str(text.get(part) or "").strip()]
 
     def coerce(self, value: Any) -> Any:
-        """Type a target for this KPI (count, percent or duration)."""
-        return coerce_value(Param(self.id, KPI_UNITS[self.unit], minimum=Decimal(0)), value)
+        """Type a target for this KPI (count, percent or duration); a percentage is at most 100."""
+        maximum = Decimal(100) if self.unit == "percent" else None
+        return coerce_value(Param(self.id, KPI_UNITS[self.unit], minimum=Decimal(0), maximum=maximum), value)
 
     def better(self, a: Any, b: Any) -> bool:
         """Whether target ``a`` promises more to the customer than target ``b``."""

@@ -8,6 +8,7 @@ error (not last-wins), and alias expansion is bounded so that an alias bomb fail
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,10 +176,10 @@ class _Builder:
         return result
 
     def _key(self, node: yaml.Node, path: KeyPath) -> str:
-        key = self._scalar(node, path)
-        if not isinstance(key, (str, int, float, bool)) or key is None:
+        """A key as written: ``yes:`` is the key ``yes`` (not ``True``), ``2027-01-01:`` and ``~:`` as they stand."""
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_KEY_TAGS:
             raise _problem(self.source, node, path, "a key must be a plain word")
-        return str(key)
+        return str(node.value)
 
     def _plain(self, node: yaml.Node, tag: str, path: KeyPath) -> None:
         if node.tag != tag:
@@ -187,6 +188,7 @@ class _Builder:
     def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise _problem(self.source, node, path, "a key must be a plain word")
+        _check_number(self.source, node, path)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -195,7 +197,47 @@ class _Builder:
                 message = f"tag {node.tag} is not allowed (only plain YAML values are read)"
             raise _problem(self.source, node, path, message) from None
         except ValueError as exc:  # e.g. 2027-13-01 matches the date pattern but is no date
-            raise _problem(self.source, node, path, f"'{node.value}' is not a valid value ({exc})") from None
+            raise _problem(self.source, node, path, f"{_shown(node.value)} is not a valid value ({exc})") from None
+
+
+_PLAIN_KEY_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_DECIMAL_FLOAT = re.compile(
+    r"[-+]?([0-9]*\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+MAX_DIGITS = 100
+"""Most digits of a number in an answers or library file; a contract value has a handful."""
+
+
+def _check_number(source: YamlSource, node: yaml.ScalarNode, path: KeyPath) -> None:
+    """Refuse a number YAML 1.1 reads other than people mean it: ``012`` is 10 (octal), ``1:00`` is 60."""
+    text = node.value.lstrip("+-")
+    if node.tag == "tag:yaml.org,2002:int":
+        if _DECIMAL_INT.fullmatch(node.value):
+            if len(text) > MAX_DIGITS:
+                raise _problem(source, node, path, f"a number of more than {MAX_DIGITS} digits is no contract value")
+            return
+    elif node.tag != "tag:yaml.org,2002:float" or _DECIMAL_FLOAT.fullmatch(node.value):
+        return
+    reader = yaml.SafeLoader("")
+    value: float = reader.construct_yaml_int(node) if node.tag.endswith("int") else reader.construct_yaml_float(node)
+    if ":" in text:
+        kind = "a base-60 number"
+    elif text.lower().startswith(("0x", "0b")):
+        kind = "a hexadecimal number" if text.lower().startswith("0x") else "a binary number"
+    elif "_" in text:
+        kind = "a number with '_' left out"
+    else:
+        kind = "an octal number"
+    message = f"{_shown(node.value)} is {kind} to YAML ({value}); write the number as meant, or in quotes for text"
+    raise _problem(source, node, path, message)
+
+
+def _shown(value: str) -> str:
+    """``value`` quoted, cut to a length a message can carry."""
+    return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 def _too_many(name: str) -> InputError:

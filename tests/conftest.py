@@ -23,7 +23,13 @@ DEMO = EXAMPLES / "telemarketing.yaml"
 
 # Property-based tests (tests/test_fuzz.py): a bounded, reproducible run by default (CI), a longer random
 # one with `pytest tests/test_fuzz.py --hypothesis-profile=long` (or SLAGEN_FUZZ_PROFILE=long).
-_FUZZ_SETTINGS = {"deadline": None, "database": None, "suppress_health_check": [HealthCheck.too_slow]}
+_FUZZ_SETTINGS = {
+    "deadline": None,
+    "database": None,
+    # the strategies draw with rejection; how many draws are rejected varies between hypothesis releases
+    # (6.170 rejects more than 6.155 did), not what the profile runs: derandomized and bounded
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+}
 settings.register_profile("ci", max_examples=50, derandomize=True, **_FUZZ_SETTINGS)
 settings.register_profile("long", max_examples=1500, print_blob=True, **_FUZZ_SETTINGS)
 settings.load_profile(os.environ.get("SLAGEN_FUZZ_PROFILE", "ci"))

@@ -112,8 +112,10 @@ WRONG = st.one_of(
     st.dictionaries(st.text(max_size=6), st.integers(), max_size=2),
 )
 
+REFUSED_IN_TEXT = "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Line separators and bidirectional controls: refused in answers (issue 15), so never part of a valid text."""
 TOKENS = st.one_of(
-    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn")),
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn"), exclude_characters=REFUSED_IN_TEXT),
     st.sampled_from(
         [
             " ",
@@ -136,8 +138,7 @@ TOKENS = st.one_of(
             "🇩🇪",
             "شركة",
             "\u200f",
-            "\u202e",
-            "\u2028",
+            "\u200e",
         ]
     ),
 )

@@ -148,11 +148,14 @@ def check(answers: Path, library_dir: Path | None, as_json: bool) -> None:
       slagen check examples/telemarketing.yaml
       slagen check --json my-sla.yaml | jq .errors
     """
-    from slagen.generate import check_answers
+    from slagen.generate import build_documents, check_answers
     from slagen.library import FRONT_SECTION, load_library
 
     try:
-        result = check_answers(answers, load_library(library_dir), make_memo())
+        library, memo = load_library(library_dir), make_memo()
+        result = check_answers(answers, library, memo)
+        # what build would refuse, check refuses with the same message: render and number every language
+        build_documents(result, library, result.values["languages"], memo=memo)
     except InputError as exc:
         if not as_json:
             raise

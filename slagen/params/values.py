@@ -42,11 +42,19 @@ DURATION_UNITS = {
 }
 _DURATION_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629746}
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+MAX_DECIMALS = 6
+"""Most decimal places of a number (``99.9995`` is fine; ``1e-999999999`` would print as 0)."""
 LARGEST = 10**15
 """Numbers from this size on are no contract value (and overflow Babel's formatting)."""
 _PERCENT_RE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
 # Characters that XML 1.0 cannot hold: a DOCX with them does not open.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Invisible characters that change how a text reads, or what a terminal does: bidirectional embeddings,
+# overrides and isolates (a party's name could read backwards, "trojan source"), and C1 controls.
+_INVISIBLE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")
+MAX_TEXT = 10_000
+"""Longest text an answer may be (characters): far above any name or clause text; a template's limits are above it."""
 
 
 @functools.total_ordering
@@ -140,8 +148,16 @@ def as_text(value: Any, *, multiline: bool) -> str:
     bad = _XML_INVALID.search(text)
     if bad:
         raise ParamError(f"contains the control character U+{ord(bad.group()):04X}, which a document cannot hold")
-    if not multiline and ("\n" in text.strip() or "\r" in text.strip()):
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        raise ParamError(
+            f"contains the invisible character U+{ord(invisible.group()):04X}, which can make a text read other "
+            "than it is; remove it"
+        )
+    if not multiline and _LINE_BREAKS.search(text.strip()):
         raise ParamError("must be a single line")
+    if len(text) > MAX_TEXT:
+        raise ParamError(f"is {len(text):,} characters long (at most {MAX_TEXT:,})")
     return text.strip()
 
 
@@ -155,7 +171,7 @@ def as_texts(value: Any, choices: tuple[str, ...], *, unique: bool) -> list[str]
             raise ParamError(str(exc), (str(i),)) from None
         if choices and text not in choices:
             raise ParamError(f"'{text}' is not allowed (choose from: {', '.join(choices)})", (str(i),))
-        if unique and text in out:
+        if (unique or choices) and text in out:
             raise ParamError(f"'{text}' is listed twice", (str(i),))
         out.append(text)
     return out
@@ -177,7 +193,9 @@ def as_decimal(value: Any) -> Decimal:
         raise ParamError(f"expected a number, got {show(value)}")
     if abs(number) >= LARGEST:
         raise ParamError(f"{show(value)} is too large for a contract (at most {LARGEST - 1:,})")
-    return number
+    if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+        raise ParamError(f"{show(value)} has more than {MAX_DECIMALS} decimal places, more than a contract shows")
+    return abs(number) if number.is_zero() else number  # -0.0 is 0: a contract never says "-€0.00"
 
 
 def as_percent(value: Any) -> Decimal:
