@@ -43,7 +43,7 @@ DURATION_UNITS = {
 _DURATION_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629746}
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
 MAX_DECIMALS = 6
-"""Most decimal places of a number (``99.9995`` is fine; ``1e-999999999`` would print as 0)."""
+"""A number other than 0 is at least 10**-6 (``1e-999999999`` would print as 0)."""
 LARGEST = 10**15
 """Numbers from this size on are no contract value (and overflow Babel's formatting)."""
 _PERCENT_RE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
@@ -51,9 +51,9 @@ _PERCENT_RE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Invisible characters that change how a text reads, or what a terminal does: bidirectional embeddings,
 # overrides and isolates (a party's name could read backwards, "trojan source"), and C1 controls.
-_INVISIBLE = re.compile("[\x80-\x9f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")
-MAX_TEXT = 10_000
+_INVISIBLE = re.compile("[\x80-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+MAX_TEXT = 100_000
 """Longest text an answer may be (characters): far above any name or clause text; a template's limits are above it."""
 
 
@@ -193,8 +193,8 @@ def as_decimal(value: Any) -> Decimal:
         raise ParamError(f"expected a number, got {show(value)}")
     if abs(number) >= LARGEST:
         raise ParamError(f"{show(value)} is too large for a contract (at most {LARGEST - 1:,})")
-    if number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
-        raise ParamError(f"{show(value)} has more than {MAX_DECIMALS} decimal places, more than a contract shows")
+    if not number.is_zero() and number.adjusted() < -MAX_DECIMALS:
+        raise ParamError(f"{show(value)} is too small for a contract (it would print as 0)")
     return abs(number) if number.is_zero() else number  # -0.0 is 0: a contract never says "-€0.00"
 
 
