@@ -117,11 +117,15 @@ class _Unreadable:
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError.single("file not found", file=path) from None
-    except UnicodeDecodeError:
-        raise InputError.single("not UTF-8 text; save the table as CSV UTF-8", file=path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        found = "UTF-16 text (Excel's 'Unicode text')" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "not UTF-8 text"
+        message = f"{found}: byte 0x{raw[exc.start]:02x} at offset {exc.start}; save the table as CSV UTF-8"
+        raise InputError.single(message, file=path) from None
     try:
         dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:

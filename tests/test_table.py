@@ -160,3 +160,22 @@ def test_entries_under_an_answer_are_columns(tmp_path: Path) -> None:
     table.write_text("name,service.overrides.closing_rate,agreement.term.months\na,6%,24\n")
     (row,) = read_table(table, keys=load_library().params)
     assert row.values == {"service.overrides.closing_rate": "6%", "agreement.term.months": 24}
+
+
+def test_a_utf16_table_is_named_as_such_with_its_byte(tmp_path: Path) -> None:
+    table = tmp_path / "unicode.csv"
+    table.write_bytes("name,parties.customer.name\na,Acme\n".encode("utf-16"))
+    code, _, stderr = batch(table, tmp_path / "out")
+    assert code == 2
+    assert stderr == (
+        f"error: {table}: UTF-16 text (Excel's 'Unicode text'): byte 0xff at offset 0; save the table as CSV UTF-8\n"
+    )
+
+
+def test_a_header_only_table_builds_nothing_and_says_so(tmp_path: Path) -> None:
+    table = tmp_path / "empty.csv"
+    table.write_text("name,parties.customer.name\n", encoding="utf-8")
+    code, summary, _ = batch(table, tmp_path / "out")
+    assert code == 0  # decided: an empty table is no error (surprise 10)
+    assert summary["built"] == 0
+    assert summary["rows"] == []
