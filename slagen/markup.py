@@ -12,6 +12,8 @@ percent-encoded note for the legal reviewer). Raw HTML is off, so
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -41,13 +43,62 @@ _PARSER = _make_parser()
 Parsed = tuple[tuple[Inline, ...] | None, tuple[Block, ...]]
 
 
-def parse_markup(text: str) -> Parsed:
+def parse_markup(text: str, paragraph: Callable[[str], Parsed | None] | None = None) -> Parsed:
     """Parse ``text`` into (title runs or None, blocks); raise :class:`MarkupError`.
 
     The result is frozen: the caller's memo (:mod:`slagen.memo`) may give it to every document
-    that renders the same text.
+    that renders the same text. A text of plain paragraphs is parsed paragraph by paragraph
+    (:func:`parse_paragraph`, or ``paragraph``, which the memo keeps by the paragraph's text), so
+    that a clause naming each customer (the front matter) parses again only what names it.
     """
+    if "\n\n" in text and "]:" not in text and not _NOT_PARAGRAPHS.search(text):
+        parsed = _by_paragraphs(text, paragraph or parse_paragraph)
+        if parsed is not None:
+            return parsed
     parser = _BlockParser(_PARSER.parse(text))
+    return parser.title, parser.blocks
+
+
+_NOT_PARAGRAPHS = re.compile(r"^ {0,3}(?:[-*+] |\d{1,9}[.)] |\|)", re.MULTILINE)
+"""A line that starts a list or a table: such a text is parsed whole (paragraph by paragraph is a shortcut)."""
+
+
+def _by_paragraphs(text: str, paragraph: Callable[[str], Parsed | None]) -> Parsed | None:
+    """``text`` parsed chunk by chunk between blank lines if each is a paragraph (the first may be the title).
+
+    That is the same as parsing it whole: a paragraph ends at a blank line and opens nothing the next
+    chunk could continue, and inline markup does not cross paragraphs, except through link reference
+    definitions (``[x]: …``), so a text with ``]:`` is parsed whole. So is one with a problem, whose
+    line number only the whole text gives. ``tests/test_markup.py`` compares both ways on generated texts.
+    """
+    title: tuple[Inline, ...] | None = None
+    blocks: list[Block] = []
+    for chunk in text.split("\n\n"):
+        if not chunk.strip():
+            continue
+        parsed = paragraph(chunk)
+        if parsed is None:
+            return None
+        if parsed[0] is not None:
+            if title is not None or blocks:
+                return None
+            title = parsed[0]
+        blocks += parsed[1]
+    return title, tuple(blocks)
+
+
+def parse_paragraph(chunk: str) -> Parsed | None:
+    """``chunk`` parsed alone, if it is one paragraph or a ``##`` title; else None."""
+    tokens = _PARSER.parse(chunk)
+    shape = [token.type for token in tokens]
+    if shape != ["paragraph_open", "inline", "paragraph_close"] and (
+        shape != ["heading_open", "inline", "heading_close"] or tokens[0].tag != "h2"
+    ):
+        return None
+    try:
+        parser = _BlockParser(tokens)
+    except MarkupError:
+        return None
     return parser.title, parser.blocks
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from slagen.context import kind_labels
+from slagen.markup import Parsed, parse_markup, parse_paragraph
 from slagen.model import Block, Marks, marks
 from slagen.recording import RECORDING, NotReusable, Path, Reads, deep_frozen, freeze, key_of
 from slagen.sandbox import make_environment
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from slagen.library import Library
-    from slagen.markup import Parsed
     from slagen.resolve import ServiceLevels
 
 K = TypeVar("K", bound=Hashable)
@@ -125,6 +125,7 @@ class Memo:
         self._renderings: _Bounded[Hashable, str] = _Bounded(sizes.renderings)
         self._seen: _Bounded[Hashable, bool] = _Bounded(sizes.seen)
         self._parses: _Bounded[str, Parsed] = _Bounded(sizes.parses)
+        self._chunks: _Bounded[Hashable, tuple[Parsed | None]] = _Bounded(sizes.parses)
         self._services: _Bounded[Hashable, Any] = _Bounded(sizes.services)
         self._kept: _Bounded[Hashable, Any] = _Bounded(sizes.kept)
         self._written: _Bounded[Hashable, tuple[object, Any]] = _Bounded(sizes.written)
@@ -229,14 +230,25 @@ class Memo:
         except NotReusable:
             return None
 
-    def parse(self, text: str, parse: Callable[[str], Parsed]) -> Parsed:
-        """``parse(text)``, kept by the text (the result is frozen, so it may be shared)."""
+    def parse(self, text: str) -> Parsed:
+        """``text`` parsed (:func:`slagen.markup.parse_markup`), kept by the text, and paragraph by paragraph.
+
+        The result is frozen, so it may be shared; the front matter, which names each customer, parses
+        again only the paragraphs that differ.
+        """
         if not self.reuse:
-            return parse(text)
+            return parse_markup(text)
         found = self._parses.get(text)
         if found is None:
-            found = self._parses.put(text, parse(text))
+            found = self._parses.put(text, parse_markup(text, self._paragraph))
         return found
+
+    def _paragraph(self, chunk: str) -> Parsed | None:
+        key = ("paragraph", chunk)
+        found = self._chunks.get(key)
+        if found is None:
+            found = self._chunks.put(key, (parse_paragraph(chunk),))
+        return found[0]
 
     def rendering(self, name: str, names: Mapping[str, Any], render: Callable[[], str]) -> str:
         """The text template ``name`` renders with ``names``: given again where the values it read are the same.

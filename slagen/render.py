@@ -24,7 +24,7 @@ from slagen.context import TemplateContext
 from slagen.errors import Problem, TemplateError
 from slagen.filters import XML_INVALID
 from slagen.library import FRONT_SECTION, Clause
-from slagen.markup import MarkupError, Parsed, parse_markup
+from slagen.markup import MarkupError, Parsed
 from slagen.memo import Memo
 from slagen.model import Block, Document, Section, Signatory
 from slagen.model import Clause as ClauseNode
@@ -97,7 +97,7 @@ def render_clause(env: Environment, clause: Clause, language: str, names: Mappin
     if bad:
         raise _control_character(env, template, clause, language, bad.group())
     try:
-        return memo.parse(text, parse_markup)
+        return memo.parse(text)
     except MarkupError as exc:
         raise _error(clause, language, f"{exc} (line {exc.line} of the rendered text)", None) from None
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from slagen import markup
 from slagen.filters import escape_markup
 from slagen.markup import MarkupError
+from slagen.memo import Memo
 from slagen.model import Block, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text, iter_inlines, plain_text
 
 
@@ -595,3 +598,69 @@ def test_escaped_value_at_line_start_after_text_other_markers(value: str) -> Non
     assert len(blocks) == 1
     assert isinstance(blocks[0], Paragraph)
     assert plain_text(blocks[0].runs) == "The contact is: " + value
+
+
+# --- parsing paragraph by paragraph is parsing the whole text ----------------------
+
+
+def parsed_whole(text: str) -> object:
+    """What markdown-it gives for ``text`` parsed in one piece: (title, blocks), or the error and its line."""
+    try:
+        parser = markup._BlockParser(markup._PARSER.parse(text))
+    except MarkupError as exc:
+        return ("error", str(exc), exc.line)
+    return parser.title, parser.blocks
+
+
+def parsed(text: str, memo: Memo | None = None) -> object:
+    try:
+        return memo.parse(text) if memo is not None else markup.parse_markup(text)
+    except MarkupError as exc:
+        return ("error", str(exc), exc.line)
+
+
+PARAGRAPH_CASES = [
+    "## Title\n\nFirst **bold\n\nstill** second.\n\nThird [§](ref:a.b) and [x](term:y).",
+    "- loose\n\n- list",
+    "1. one\n\n2. two\n\n   continued",
+    "Para\n\n    indented code",
+    "Title\n---\n\nbody",
+    "[x]: ref:a.b\n\nSee [x].",
+    "See [x].\n\n[x]: ref:a.b",
+    "[x]: ref:a.b\nFirst.\n\nSee [x].",
+    "Para\n\n## Late title",
+    "## One\n\n## Two",
+    "a\n \nb",
+    "Para\n\n> quote",
+    "| A | B |\n|---|---|\n| 1 | 2 |\n\nAfter.",
+    "Para\n\n```\ncode\n\nmore\n```",
+    "Text *open\n\nclose* here",
+    "\n\n\nLeading blank lines\n\n\n\nand many\n\n",
+    "Line with hard break  \n\nnext",
+    "Para\n\n<div>html</div>",
+    "a\n\n[bad](http://x)",
+]
+
+
+@pytest.mark.parametrize("text", PARAGRAPH_CASES)
+def test_paragraphs_parse_as_the_whole_text(text: str) -> None:
+    memo = Memo(check_every=0)
+    assert parsed(text) == parsed_whole(text)
+    assert parsed(text, memo) == parsed_whole(text)
+    assert parsed(text, memo) == parsed_whole(text)  # the second time from the memo
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("\n", "\n\n", " ", "    ", "- ", "1. ", "## ", "> ", "|", "---", "**", "*", "[x]", "(ref:a)"),
+                *("(term:t)", "]: ", "word", "Wort", "\\", "`", "<b>", "===", "```"),
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+@settings(max_examples=300, derandomize=True, database=None)
+def test_any_text_parses_paragraph_by_paragraph_as_whole(text: str) -> None:
+    assert parsed(text) == parsed_whole(text)
