@@ -125,6 +125,21 @@ class Tracked(Mapping[Hashable, Any]):
     def __str__(self) -> str:
         return str(self._whole())
 
+    def __reversed__(self) -> Iterator[Hashable]:
+        return reversed(self._whole())
+
+    def keys(self) -> Any:
+        """The mapping's own keys view (the whole mapping read), as a ``dict`` gives it."""
+        return self._whole().keys()
+
+    def items(self) -> Any:
+        """The mapping's own items view (the whole mapping read), as a ``dict`` gives it."""
+        return self._whole().items()
+
+    def values(self) -> Any:
+        """The mapping's own values view (the whole mapping read), as a ``dict`` gives it."""
+        return self._whole().values()
+
     def copy(self) -> dict[Hashable, Any]:
         """A plain copy, as ``dict.copy`` gives (the whole mapping read)."""
         return dict(self._whole())

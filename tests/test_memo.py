@@ -377,3 +377,30 @@ def test_an_adversarial_batch_is_byte_for_byte_the_same_with_and_without_reuse(t
     reused, fresh = outputs["reuse"][1], outputs["fresh"][1]
     assert reused.keys() == fresh.keys()
     assert [name for name in reused if reused[name] != fresh[name]] == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ parties.customer.keys() }}",
+        "{{ parties.customer.items()|list }}",
+        "{{ parties.customer.values()|list|length }}",
+        "{{ parties.customer|reverse|list }}",
+        "{{ parties.customer }}",
+        "{{ parties.customer.get('name') }} {{ parties.customer.get('nothing', 'n/a') }}",
+        "{{ dict(parties.customer) }}",
+        "{{ 'name' in parties.customer }} {{ parties.customer == parties.customer }}",
+    ],
+)
+def test_a_tracked_mapping_prints_and_behaves_as_the_dict_it_tracks(source: str) -> None:
+    env = make_environment(ROOT / "templates", bytecode_cache=False)
+    template = env.from_string(source)
+    plain = template.render(NAMES)
+    reads = Reads(NAMES)
+    token = RECORDING.set(reads)
+    try:
+        tracked = template.render(NAMES)
+    finally:
+        RECORDING.reset(token)
+    assert tracked == plain
+    assert reads.paths()
