@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2.filters import make_attrgetter
@@ -125,7 +125,10 @@ def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
             bound.apply_defaults()
             _check_filter(name, bound.arguments)
             args, kwargs = bound.args, bound.kwargs
-        return limited(function(*args, **kwargs))
+        result = function(*args, **kwargs)
+        if loops and isinstance(result, Iterator):
+            return paced(result, made=True)
+        return limited(result, nested=True)
 
     return bounded
 

@@ -32,8 +32,13 @@ MAX_SIZE = 1_000_000
 """Longest text (characters) or list (items) a template may build."""
 MAX_DIGITS = 1_000
 """Most digits of a number a template may compute."""
-MAX_OUTPUT = 10_000_000
-"""Characters one clause may write in all: its text, and what its macros, blocks and includes write."""
+MAX_BUILT = 5_000_000
+"""Characters and items one clause may build and write in all (what it holds at once is among them).
+
+Each text or list an operator, call or filter makes counts its length, and each text the template
+writes; a list a filter makes counts six more for each text and eight more for each list or mapping
+in it (their own memory). So the memory a clause can take is bounded, not only the size of each value.
+"""
 MAX_SECONDS = 10.0
 """Time one clause may take to render, filters included: a backstop behind the counts above."""
 
@@ -46,7 +51,7 @@ class LimitError(SecurityError):
 class _Budget:
     steps: int
     deadline: float
-    output: int
+    built: int
 
 
 _BUDGET: ContextVar[_Budget | None] = ContextVar("slagen_render_budget", default=None)
@@ -74,24 +79,34 @@ def in_time() -> None:
         raise LimitError(f"the template takes longer than {MAX_SECONDS:g} seconds to render")
 
 
-def paced(items: Iterable[Any]) -> Iterator[Any]:
-    """``items``, the deadline checked every 256 of them: the loops inside filters are bounded in time."""
+def paced(items: Iterable[Any], *, made: bool = False) -> Iterator[Any]:
+    """``items``, the deadline checked every 256 of them: the loops inside filters are bounded in time.
+
+    ``made``: the items are made as they come (``batch``, ``map``), each counted against :data:`MAX_BUILT`.
+    """
     for count, item in enumerate(items):
         if not count & 255:
             in_time()
+        if made:
+            _charge(_held(item))
         yield item
 
 
 def written(text: str) -> str:
-    """``text``, which the clause being rendered writes, counted against :data:`MAX_OUTPUT`."""
+    """``text``, which the clause being rendered writes, counted against :data:`MAX_BUILT`."""
+    _charge(len(text))
+    return text
+
+
+def _charge(size: int) -> None:
     budget = _BUDGET.get()
     if budget is not None:
-        budget.output -= len(text)
-        if budget.output < 0:
+        budget.built -= size
+        if budget.built < 0:
             raise LimitError(
-                f"the template writes more than {MAX_OUTPUT:,} characters (its text, macros, blocks and includes)"
+                f"the template builds and writes more than {MAX_BUILT:,} characters and items in all; "
+                "does a loop build a large value again and again?"
             )
-    return text
 
 
 def _limit(size: int, unit: str = "characters") -> None:
@@ -99,13 +114,31 @@ def _limit(size: int, unit: str = "characters") -> None:
         raise LimitError(f"the template would build a value of {size:,} {unit} (at most {MAX_SIZE:,})")
 
 
-def limited(value: Any) -> Any:
-    """``value`` if it is not too large a text or list."""
+def limited(value: Any, *, nested: bool = False) -> Any:
+    """``value`` if it is not too large a text or list, counted against :data:`MAX_BUILT`.
+
+    ``nested``: the lists or mappings ``value`` holds (as a filter such as ``batch`` makes them) count too.
+    """
     if isinstance(value, str):
         _limit(len(value))
-    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        _charge(len(value))
+    elif isinstance(value, _CONTAINERS):
         _limit(len(value), "items")
+        size = len(value)
+        if nested and isinstance(value, (list, tuple)):
+            size += sum(_held(item) for item in value)
+        _charge(size)
     return value
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _held(item: Any) -> int:
+    """The memory an item of a list takes of its own, in the units of :data:`MAX_BUILT` (about 8 bytes)."""
+    if isinstance(item, str):
+        return 6
+    return 8 + len(item) if isinstance(item, _CONTAINERS) else 0
 
 
 def printable(value: Any) -> Any:
@@ -126,9 +159,9 @@ def printed_size(value: Any, bound: int) -> int:
     of a namespace that holds itself, ends after at most ``bound`` items.
 
     >>> printed_size([("x" * 10, 1)] * 3, 1000), len(str([("x" * 10, 1)] * 3))
-    (55, 55)
-    >>> printed_size([["x" * 1000]] * 10**6, 1000)
-    1004
+    (57, 57)
+    >>> printed_size([["x" * 10**6]] * 10, 1000)  # its text would be 10,000,060 characters
+    1000024
     """
     if isinstance(value, str):
         return len(value)
@@ -164,7 +197,7 @@ def _printed_part(item: Any, nested: bool) -> tuple[int, Iterator[Any] | None]:
     if isinstance(item, Mapping):
         return max(4 * len(item), 2), (part for pair in item.items() for part in pair)
     if isinstance(item, _SEQUENCES):
-        return max(4 * len(item) - 2, 2), iter(item)
+        return max(2 * len(item), 2), iter(item)
     if isinstance(item, Namespace):
         return 12, iter((object.__getattribute__(item, "_Namespace__attrs"),))
     if isinstance(item, Undefined):
@@ -338,7 +371,7 @@ def _check_translate(text: str, table: Mapping[Any, Any]) -> None:
 @contextlib.contextmanager
 def rendering() -> Iterator[None]:
     """The budget of one clause's rendering: :data:`MAX_STEPS` steps within :data:`MAX_SECONDS`."""
-    budget = _BUDGET.set(_Budget(MAX_STEPS, time.monotonic() + MAX_SECONDS, MAX_OUTPUT))
+    budget = _BUDGET.set(_Budget(MAX_STEPS, time.monotonic() + MAX_SECONDS, MAX_BUILT))
     try:
         yield
     finally:
