@@ -747,6 +747,7 @@ ERROR_EXAMPLES: dict[str, Callable[[Path], list[str]]] = {
     "sandbox": _template("{{ agreement.__class__.__mro__ }}"),
     "include outside": _template("{% include '../../clauses/front.yaml' %}"),
     "runaway": _template("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}"),
+    "printed too long": _template("{{ [('x' * 1000000)] * 1000000 }}"),
     "reserved answer name": _library_edit(
         "clauses/legal/jurisdiction.yaml",
         "params:\n",
