@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2.filters import make_attrgetter
+from jinja2.runtime import Undefined
 from jinja2.utils import _PassArg
 
 from slagen import limits
@@ -118,7 +119,7 @@ def bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any
             value = args[first]
             if text:
                 printable(value)
-            elif loops and not isinstance(value, (str, Mapping)) and hasattr(value, "__iter__"):
+            elif loops and not isinstance(value, (str, Mapping, Undefined)) and hasattr(value, "__iter__"):
                 args = (*args[:first], paced(value), *args[first + 1 :])
         if growing:
             bound = signature.bind(*args, **kwargs)

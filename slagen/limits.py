@@ -345,7 +345,9 @@ def check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[s
         if _is_int(size):
             _limit(len(text) + text.count("\t") * max(size, 0))
     elif name == "replace" and len(args) >= 2:
-        _check_replace(text, args[0], args[1], args[2] if len(args) > 2 else kwargs.get("count", -1))
+        _check_replace(
+            text, printable(args[0]), printable(args[1]), args[2] if len(args) > 2 else kwargs.get("count", -1)
+        )
     elif name == "join" and args:
         items = list(args[0])
         _check_join(text, items)

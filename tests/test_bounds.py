@@ -56,6 +56,8 @@ MEMORY_PROBES = [
     (f"{{{{ [{BIG_LIST}]|join }}}}", AS_TEXT.format("1,000")),
     (f"{{{{ 'abc'|replace('a', {BIG_LIST}) }}}}", AS_TEXT.format("1,000")),
     (f"{{{{ ({BIG_LIST})|listing }}}}", AS_TEXT.format("1,000")),
+    (f"{{{{ 'abc'.replace('a', {BIG_LIST}) }}}}", AS_TEXT.format("1,000")),
+    (f"{{{{ [{BIG_LIST}]|map('upper')|list }}}}", AS_TEXT.format("1,000")),
     (
         "{{ ('x' * 1000000).translate({120: 'y' * 1000000}) }}",
         "the template would build a value of 1,000,000,000,000 characters (at most 1,000,000)",
@@ -119,7 +121,7 @@ SLOW_FILTERS = [
     f"{{{{ ((range(10000)|list) * 100){MAPS}|sum }}}}",  # the report's probe
     "{{ ((range(10000)|list) * 100)" + "|select('odd')|reject('none')" * 20 + "|list|length }}",
     "{{ ((range(10000)|list) * 100)" + "|map('string')|join('')|length" * 30 + " }}",
-    "{{ ((range(10000)|list) * 100)" + "|sort(reverse=true)|unique|list" * 30 + "|length }}",
+    "{{ ((range(10000)|list) * 10)" + "|sort(reverse=true)" * 40 + "|length }}",
     "{{ ((range(10000)|list) * 100)" + "|map('int')|map('float')" * 20 + "|max }}",
 ]
 
