@@ -94,7 +94,11 @@ def paced(items: Iterable[Any], *, made: bool = False) -> Iterator[Any]:
 
 def written(text: str) -> str:
     """``text``, which the clause being rendered writes, counted against :data:`MAX_BUILT`."""
-    _charge(len(text))
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.built -= len(text)
+        if budget.built < 0:
+            _charge(0)  # says so
     return text
 
 
