@@ -18,7 +18,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from slagen import arithmetic, formatting
+from slagen import arithmetic, formatting, limits
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&=])")
@@ -31,13 +31,15 @@ def escape_markup(value: Any) -> Markup:
 
     Used as the environment's ``finalize``: with autoescaping on, Jinja marks the output of
     macros and of ``ref``/``define``/``term`` as :class:`~markupsafe.Markup`, which passes
-    unchanged; everything else is a value and is escaped for the clause markup (not HTML).
+    unchanged; everything else is a value and is escaped for the clause markup (not HTML). The
+    length of a value's text is checked before the text is made (:func:`slagen.limits.printable`).
 
     >>> str(escape_markup("**A|B** <x>"))
     '\\\\*\\\\*A\\\\|B\\\\*\\\\* \\\\<x\\\\>'
     """
     if isinstance(value, Markup):
         return value
+    limits.printable(value)
     return Markup(_MARKUP_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " "))  # noqa: S704 - every markup character escaped
 
 

@@ -33,7 +33,7 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from slagen import __version__, filters, limits
+from slagen import __version__, filterbounds, filters, limits
 from slagen.recording import DICT_METHODS, RecordingContext, Tracked
 
 RESERVED_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", *filters.GLOBALS})
@@ -63,7 +63,9 @@ def make_environment(template_root: Path, *, bytecode_cache: bool = True) -> Env
     for name in ("tojson", "urlize", "xmlattr", "random"):
         del env.filters[name]
     for name, function in list(env.filters.items()):
-        env.filters[name] = limits.bounded_filter(name, function)
+        env.filters[name] = filterbounds.bounded_filter(name, function)
+    for name, test in list(env.tests.items()):
+        env.tests[name] = filterbounds.timed_test(test)
     env.globals.update(filters.GLOBALS, range=limits.bounded_range)
     env.globals.pop("lipsum", None)  # writes pages of text on request; no clause needs it
     return env
@@ -79,7 +81,7 @@ def _bytecode_cache() -> BytecodeCache | None:
 
 
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator, with every ``for`` loop counted and every ``~`` concatenation bounded."""
+    """Jinja's code generator: every ``for`` loop counted, every ``~`` and every text written bounded."""
 
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
         guard = nodes.EnvironmentAttribute("slagen_loop")
@@ -88,8 +90,26 @@ class _CodeGenerator(CodeGenerator):
         super().visit_For(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.slagen_sized(")
-        super().visit_Concat(node, frame)
+        # Jinja's, with the operands' texts measured before they are made and joined
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"environment.slagen_sized({join}(environment.slagen_parts((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))))")
+
+    def _output_const_repr(self, group: Iterable[Any]) -> str:
+        return f"environment.slagen_written({super()._output_const_repr(group)})"
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        self.write("environment.slagen_written(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        super()._output_child_post(node, frame, finalize)
         self.write(")")
 
 
@@ -156,9 +176,17 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             limits.step()
             yield item
 
+    def slagen_parts(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The operands of every ``~`` concatenation, before their texts are made."""
+        limits.check_texts(values)
+        return values
+
     def slagen_sized(self, value: Any) -> Any:
         """Every ``~`` concatenation ends here."""
         return limits.limited(value)
+
+    slagen_written = staticmethod(limits.written)
+    """Every text a template writes (its own, and each value it prints) is counted."""
 
 
 class LibraryLoader(FileSystemLoader):
