@@ -207,7 +207,9 @@ UNUSUAL = {
         "its list numbering (word/numbering.xml) is damaged: a w:num without w:abstractNumId",
     ),
     "a numId that is no number": (
-        lambda: rewritten(saved(docx.Document()), in_part("word/numbering.xml", rb'w:numId="1"', b'w:numId="one\xe2\x80\xae"')),
+        lambda: rewritten(
+            saved(docx.Document()), in_part("word/numbering.xml", rb'w:numId="1"', b'w:numId="one\xe2\x80\xae"')
+        ),
         "its list numbering (word/numbering.xml) is damaged: w:num has the id 'one\\u202e', not a number",
     ),
     "Heading 1 as a character style": (
