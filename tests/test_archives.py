@@ -375,3 +375,41 @@ def test_read_package_gives_every_part_as_zipfile_does(contract: bytes, tmp_path
     assert read_package(path, not_a_zip="no zip", names=["word/styles.xml"]) == {
         "word/styles.xml": expected["word/styles.xml"]
     }
+
+
+# -- what docs/errors.md quotes ------------------------------------------------------------------------------------
+
+
+def test_errors_md_quotes_real_messages_of_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, contract: bytes, gib_of_spaces: tuple[bytes, int]
+) -> None:
+    """Every package message docs/errors.md quotes, from a real run on the file it names (paths as given)."""
+    from .test_reference import UNUSUAL
+
+    monkeypatch.chdir(tmp_path)
+    packed, crc = gib_of_spaces
+    part = "word/document.xml"
+    Path("bomb.docx").write_bytes(replaced(a_docx(), part, (part, packed, crc, GiB, zipfile.ZIP_DEFLATED)))
+    filler = os.urandom(MiB)
+    parts = [(f"word/media/image{n}.png", filler, 0, 40 * MiB, zipfile.ZIP_DEFLATED) for n in range(3)]
+    Path("big.docx").write_bytes(raw_zip(entries_of(a_docx()) + parts))
+    tiny = [entry(f"x/{n}.xml", b"<x/>") for n in range(MAX_ENTRIES)]
+    Path("customers.xlsx").write_bytes(raw_zip(entries_of(an_xlsx()) + tiny))
+    os.mkfifo("pipe.docx")
+    for name, how in (("corrupt", "deflate"), ("locked", "encrypted"), ("method", "method 99")):
+        Path(f"{name}.docx").write_bytes(damage(contract, how))
+    Path("abstractNumId.docx").write_bytes(UNUSUAL["a non-numeric abstractNumId"][0]())
+    Path("style.docx").write_bytes(UNUSUAL["Heading 1 as a character style"][0]())
+    build = ["build", str(DEMO), "-o", "out", "--reference-doc"]
+    runs = [[*build, name] for name in ("bomb.docx", "big.docx", "pipe.docx", "abstractNumId.docx", "style.docx")]
+    runs += [["inspect", name] for name in ("corrupt.docx", "locked.docx", "method.docx")]
+    runs += [["batch", "customers.xlsx", "--base", str(DEMO), "-o", "out"]]
+    errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for args in runs:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        line = result.stderr.splitlines()[0]
+        if args[-1] == "corrupt.docx":  # zlib's words for the damage depend on the bytes damaged
+            line = line.split(" (Error -3")[0]
+        assert line in errors_md, f"docs/errors.md does not quote:\n{line}"
+    assert not Path("out").exists()
