@@ -6,6 +6,7 @@ import io
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +16,16 @@ import pytest
 from click.testing import CliRunner
 from docx.document import Document as DocxDocument
 from docx.shared import Inches, Pt, Twips
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
 
 from slagen.cli import main
+from slagen.errors import InputError
 from slagen.provenance import read_provenance
 from slagen.writers.reference import STYLES, load_reference, reference_info
 
-from .conftest import DEMO
+from .conftest import DEMO, FUZZ_CASES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -176,6 +181,13 @@ def heading_as_character_style() -> bytes:
     )
 
 
+def with_a_comment() -> bytes:
+    document = docx.Document()
+    paragraph = document.add_paragraph("x")
+    document.add_comment(paragraph.runs, text="c", author="a")
+    return saved(document)
+
+
 UNUSUAL = {
     # the report's probe: no w:sectPr (valid OOXML; Word supplies defaults) -> slagen's A4
     "no section properties": (
@@ -215,6 +227,30 @@ UNUSUAL = {
     "Heading 1 as a character style": (
         heading_as_character_style,
         "the style 'Heading 1' is a character style; slagen needs a paragraph style of that name",
+    ),
+    "a header reference to nothing": (
+        lambda: rewritten(
+            saved(docx.Document()),
+            in_part(
+                "word/document.xml", rb"(<w:sectPr[^>]*>)", rb'\1<w:headerReference w:type="default" r:id="rId99"/>'
+            ),
+        ),
+        None,
+    ),
+    "a comment whose id is no number": (
+        lambda: rewritten(with_a_comment(), in_part("word/comments.xml", rb'w:id="0"', b'w:id="zz"')),
+        "cannot be used as reference: its XML is not as Word writes it (ValueError: invalid literal for int()",
+    ),
+    "no body": (
+        lambda: rewritten(saved(docx.Document()), in_part("word/document.xml", rb"<w:body>.*</w:body>", b"")),
+        "cannot be used as reference: its XML is not as Word writes it (TypeError: ",
+    ),
+    "the styles part under another relationship": (
+        lambda: rewritten(
+            saved(docx.Document()),
+            in_part("word/_rels/document.xml.rels", rb'Type="[^"]*/styles"', b'Type="urn:other"'),
+        ),
+        "cannot be used as reference: its relationships are damaged (/word/styles.xml would be in it twice)",
     ),
     "a page width that is no number": (
         lambda: rewritten(saved(docx.Document()), in_part("word/document.xml", rb'w:w="12240"', b'w:w="wide"')),
@@ -397,3 +433,55 @@ def test_f19_f20_the_prepared_reference_holds_no_provenance_and_no_active_conten
     assert b"Department" in custom
     assert b"slagen." not in custom
     assert "word/vbaProject.bin" not in names
+
+
+XML_PARTS = (
+    "word/document.xml",
+    "word/styles.xml",
+    "word/numbering.xml",
+    "word/settings.xml",
+    "word/_rels/document.xml.rels",
+)
+
+
+DEFAULT_DOCX = saved(docx.Document())
+
+
+@st.composite
+def damages(draw: st.DrawFn) -> tuple[str, int, str | None, str | None]:
+    """One element of one part of python-docx's default document: taken out, or one attribute given another value."""
+    part = draw(st.sampled_from(XML_PARTS))
+    count = len(list(etree.fromstring(zipfile.ZipFile(io.BytesIO(DEFAULT_DOCX)).read(part)).iter(tag=etree.Element)))
+    index = draw(st.integers(1, count - 1))
+    if not draw(st.booleans()):
+        return part, index, None, None
+    value = draw(st.sampled_from(["", "x", "-1", "99999", "1.5", "rId999", "\u202e", "0" * 12]))
+    return part, index, draw(st.integers(0, 20)).__str__(), value
+
+
+def damaged(part: str, index: int, attribute: str | None, value: str | None) -> bytes:
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(DEFAULT_DOCX)).read(part))
+    element = list(root.iter(tag=etree.Element))[index]
+    names = sorted(element.attrib)
+    if attribute is not None and value is not None and names:
+        element.set(names[int(attribute) % len(names)], value)
+    else:
+        element.getparent().remove(element)
+    new = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return rewritten(DEFAULT_DOCX, lambda name, data: new if name == part else data)
+
+
+@given(damages())
+def test_fuzz_a_damaged_reference_is_used_or_refused_naming_the_file(
+    damage: tuple[str, int, str | None, str | None],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzzed.docx"
+        path.write_bytes(damaged(*damage))
+        refused: list[InputError] = []
+        try:
+            load_reference(path)
+        except InputError as exc:
+            refused.append(exc)
+        assert all(problem.file == str(path) for error in refused for problem in error.problems)
+        FUZZ_CASES[f"reference document:{'refused' if refused else 'used'}"] += 1

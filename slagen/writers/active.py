@@ -29,14 +29,22 @@ ACTIVE_CONTENT = ("vbaProject", "vbaData", "keyMapCustomizations", "attachedTool
 
 
 def strip_active_content(package: Any) -> None:
-    """Take every external relationship and every macro or control part out of a python-docx package."""
+    """Take every external relationship and every macro or control part out of a python-docx package.
+
+    A reference to a relationship the part does not have (a header reference to nothing) goes too:
+    Word calls such a file damaged, and python-docx fails on it.
+    """
     for source in (package, *list(package.iter_parts())):
         gone = {rid for rid, rel in source.rels.items() if _is_active(rel)}
-        if not gone:
-            continue
-        element = getattr(source, "element", None)  # an XML part: its references to them go too
-        if etree.iselement(element):
-            _drop_references(element, gone)
+        element: Any = getattr(source, "element", None)  # an XML part: its references to them go too
+        if element is not None and etree.iselement(element):
+            used = {
+                value
+                for node in element.iter(tag=etree.Element)
+                for name, value in node.attrib.items()
+                if name.startswith(R)
+            }
+            _drop_references(element, gone | (used - set(source.rels)))
         for rid in gone:
             del source.rels[rid]
 

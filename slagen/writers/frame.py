@@ -35,8 +35,8 @@ from docx.document import Document as DocxDocument
 from slagen.errors import InputError
 from slagen.model import Document
 from slagen.provenance import add_provenance_parts, merge_properties
-from slagen.writers.package import read_parts, zip_parts
-from slagen.writers.reference import ReferenceInfo, W, reference_info
+from slagen.writers.package import check_part_names, read_parts, zip_parts
+from slagen.writers.styles import ReferenceInfo, W, reference_info
 from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, restart_xml, w_date, xml_text
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
@@ -134,6 +134,7 @@ def make_frame(reference: bytes, *, review: bool, properties: bool, answers: boo
         markers[_mark("properties")] = "properties"
         if answers:
             markers[_mark("answers")] = "answers"
+    check_part_names(target.part.package)
     saved = io.BytesIO()
     target.save(saved)
     parts, found = _split(read_parts(saved.getvalue()), markers)

@@ -7,6 +7,12 @@ definitions (clause numbering bound to the heading styles, bullets, numbered lis
 added with fresh ids, and the body is emptied, so that every contract looks like the
 reference and still has real numbering. A writer, not a stage: the CLI reads the reference,
 the DOCX writers (:mod:`slagen.writers.frame`) take it as bytes.
+
+A user's file is read within the bounds of :mod:`slagen.archives`; what would reach every
+contract unseen is taken out (:mod:`slagen.writers.active`, and the provenance of a contract
+used as reference); and the prepared document is made into a frame once before it is given
+back, so that a reference slagen cannot use is refused here, naming the file, and never
+fails a contract later.
 """
 
 from __future__ import annotations
@@ -15,9 +21,6 @@ import copy
 import dataclasses
 import io
 import re
-import types
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,34 +37,13 @@ from slagen.archives import printable, read_package, stored_zip
 from slagen.errors import InputError, Problem
 from slagen.provenance import keep_properties, take_provenance_parts
 from slagen.writers.active import R, strip_active_content
-from slagen.writers.package import read_parts, zip_folder, zip_parts
+from slagen.writers.frame import make_frame
+from slagen.writers.package import check_part_names, read_parts, zip_folder, zip_parts
+from slagen.writers.styles import STYLES, W
+from slagen.writers.styles import ReferenceInfo as ReferenceInfo  # where the writers took it from before
+from slagen.writers.styles import reference_info as reference_info
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-STYLES = (
-    "Title",
-    "Subtitle",
-    "Cover Text",
-    "Parties",
-    "Heading 1",
-    "Heading 2",
-    "Heading Unnumbered",
-    "TOC Heading",
-    "toc 1",
-    "toc 2",
-    "Body Text",
-    "List Bullet",
-    "List Number",
-    "Table Text",
-    "Signature",
-    "Header",
-    "Footer",
-    "annotation text",
-    "annotation reference",
-    "SLA Table",
-    "Signature Table",
-)
-"""Styles the DOCX writer uses (by name, as Word shows them)."""
 _NUMBERED = ("Heading 1", "Heading 2", "List Bullet", "List Number")
 _NOT_A_DOCX = "not a Word document (.docx) that can be used as reference"
 _KINDS = {
@@ -75,20 +57,6 @@ _BODY_CONTENT = frozenset(
     | {"diagramColors", "diagramDrawing", "video", "audio", "media", "control", "subDocument", "aFChunk"}
 )
 """Relationship types (their last word) of what a body holds, which go when the body is emptied."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceInfo:
-    """What the writer needs to know of a reference document."""
-
-    style_ids: Mapping[str, str]
-    """Style id by the name Word shows (every name in :data:`STYLES`)."""
-    bullet_num: int
-    """``numId`` of the bullet list (from the List Bullet style)."""
-    decimal_abstract: int
-    """``abstractNumId`` of numbered lists (from the List Number style); each list restarts it."""
-    text_width: int
-    """Width between the margins, in twips."""
 
 
 def default_reference() -> bytes:
@@ -110,7 +78,7 @@ def load_reference(path: Path) -> bytes:
     del parts
     try:
         prepared = prepare_reference(user)
-        reference_info(docx.Document(io.BytesIO(prepared)))
+        make_frame(prepared, review=True, properties=True, answers=True)  # what every contract will do with it
     except InputError as exc:
         raise InputError([dataclasses.replace(p, file=str(path)) for p in exc.problems]) from None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, NotImplementedError, etree.LxmlError) as exc:
@@ -146,6 +114,7 @@ def prepare_reference(user: DocxDocument) -> bytes:
     if body.find(f"{W}sectPr") is None:  # valid, and Word supplies its own defaults: slagen's are A4
         body.append(copy.deepcopy(default.element.body.find(f"{W}sectPr")))
     _drop_unused_body_relationships(user)
+    check_part_names(package)
     saved = io.BytesIO()
     user.save(saved)
     return zip_parts(read_parts(saved.getvalue()))
@@ -274,30 +243,3 @@ def _bind(style: Any, model: Any, num_map: dict[str, str]) -> None:
         if child.tag in before:
             position = index + 1
     p_pr.insert(position, num_pr)
-
-
-def reference_info(document: DocxDocument) -> ReferenceInfo:
-    """Style ids, list ids and text width of a (prepared) reference document opened by python-docx."""
-    styles = {style.name: style for style in document.styles}
-    missing = [name for name in STYLES if name not in styles]
-    if missing:
-        raise InputError.single(f"the reference document lacks the styles {', '.join(missing)}")
-    numbering = document.part.numbering_part.element
-
-    def num_id(name: str) -> int:
-        found = styles[name].element.find(f"{W}pPr/{W}numPr/{W}numId")
-        return int(found.get(f"{W}val")) if found is not None else 0
-
-    decimal_num = num_id("List Number")
-    abstract = 0
-    for num in numbering.findall(f"{W}num"):
-        if int(num.get(f"{W}numId")) == decimal_num:
-            abstract = int(num.find(f"{W}abstractNumId").get(f"{W}val"))
-    section = document.sections[0]
-    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-    return ReferenceInfo(
-        style_ids=types.MappingProxyType({name: styles[name].style_id for name in STYLES}),
-        bullet_num=num_id("List Bullet"),
-        decimal_abstract=abstract,
-        text_width=int(width / 635) if width else 9072,  # EMU → twips
-    )
