@@ -50,6 +50,7 @@ CHUNK = MiB
 """Bytes unpacked in one call while an entry is read."""
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 _END = struct.Struct("<4s4H2LH")
+_END_SIGNATURE = b"PK\x05\x06"
 _END64_LOCATOR = struct.Struct("<4sLQL")
 _END64 = struct.Struct("<4sQ2H2L4Q")
 _END_TAIL = _END.size + 0xFFFF  # the end record and the longest comment a zip can have
@@ -65,7 +66,7 @@ def read_package(
     reads it.
     """
     with _open_regular(path, missing) as file:
-        _check_end_record(file, path, not_a_zip)
+        _check_end_record(file, path)
         try:
             archive = zipfile.ZipFile(file)
         except Exception:  # noqa: BLE001 - zipfile raises many kinds (BadZipFile, ValueError, EOFError) for a damaged file
@@ -135,29 +136,31 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "no ordinary file")
 
 
-def _check_end_record(file: BinaryIO, path: Path, not_a_zip: str) -> None:
+def _check_end_record(file: BinaryIO, path: Path) -> None:
     """Refuse a directory of too many entries or bytes, from the zip's end record, before zipfile reads it.
 
     :mod:`zipfile` reads the whole directory into objects first, and reads it by its size, not by the
-    count the end record gives: both are bounded here. A file without an end record is left to
+    count the end record gives: both are bounded here. The end record (and its zip64 form) is found
+    where :mod:`zipfile` finds it, so that both read the same one. A file without one is left to
     :mod:`zipfile` to refuse.
     """
     size = file.seek(0, os.SEEK_END)
     start = max(0, size - _END_TAIL)
     file.seek(start)
     tail = file.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < _END.size:
-        return
+    if tail[-_END.size :][:4] == _END_SIGNATURE and tail[-2:] == b"\0\0":  # no comment: the last 22 bytes
+        at = len(tail) - _END.size
+    else:
+        at = tail.rfind(_END_SIGNATURE)
+        if at < 0 or len(tail) - at < _END.size:
+            return
     *_, entries, directory, _, _ = _END.unpack_from(tail, at)
-    locator = at - _END64_LOCATOR.size
-    if locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
-        offset = _END64_LOCATOR.unpack_from(tail, locator)[2]
-        file.seek(offset)
-        record = file.read(_END64.size)
-        if len(record) != _END64.size or record[:4] != b"PK\x06\x06":
-            raise InputError.single(not_a_zip, file=path)
-        entries, directory = _END64.unpack(record)[7:9]
+    locator = start + at - _END64_LOCATOR.size  # a zip64 end: its locator and record just before the end record
+    if locator - _END64.size >= 0:
+        file.seek(locator - _END64.size)
+        record = file.read(_END64.size + _END64_LOCATOR.size)
+        if record[_END64.size :][:4] == b"PK\x06\x07" and record[:4] == b"PK\x06\x06":
+            entries, directory = _END64.unpack_from(record)[7:9]
     if entries > MAX_ENTRIES or directory > MAX_DIRECTORY:
         raise InputError.single(
             f"too many parts: the zip's directory lists {entries:,} entries in {directory:,} bytes "

@@ -413,3 +413,23 @@ def test_errors_md_quotes_real_messages_of_packages(
             line = line.split(" (Error -3")[0]
         assert line in errors_md, f"docs/errors.md does not quote:\n{line}"
     assert not Path("out").exists()
+
+
+def test_the_zip64_end_record_is_read_where_zipfile_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook with a zip64 end record is read as before; one whose zip64 record claims 50 MiB of directory is not."""
+    zip64 = tmp_path / "zip64.xlsx"
+    with zipfile.ZipFile(io.BytesIO(an_xlsx())) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    with monkeypatch.context() as patched:
+        patched.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 0)  # zipfile writes the zip64 end record for any count
+        with zipfile.ZipFile(zip64, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    data = zip64.read_bytes()
+    assert b"PK\x06\x06" in data
+    assert read_package(zip64, not_a_zip="no zip") == parts
+    at = data.rindex(b"PK\x06\x06")
+    claimed = data[: at + 40] + struct.pack("<Q", 50 * MiB) + data[at + 48 :]  # the directory's size
+    zip64.write_bytes(claimed)
+    with pytest.raises(InputError, match=r"lists 9 entries in 52,428,800 bytes"):
+        read_package(zip64, not_a_zip="no zip")
