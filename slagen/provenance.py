@@ -11,8 +11,6 @@ Also reads them back.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from slagen.archives import read_package
 from slagen.errors import InputError
 
 CUSTOM_PROPERTIES = "docProps/custom.xml"
@@ -31,6 +30,9 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _RT_CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 _CT_CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
+"""No entity is expanded, nothing is fetched: a document's XML is anybody's."""
+_XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,41 +64,107 @@ def answers_xml(text: str) -> bytes:
     ).encode()
 
 
-def add_provenance_parts(package: Any, properties: bytes, answers: bytes | None) -> None:
-    """Add the custom properties part (and the answers part, if given) with these contents to a python-docx package."""
+def add_provenance_parts(package: Any, properties: bytes, answers: bytes | None) -> bytes:
+    """Add the custom properties part (and the answers part, if given) with these contents to a python-docx package.
+
+    A part the package has under either name is taken out first (:func:`take_provenance_parts`), so that
+    the package holds each part once. Gives the properties of the package that are not slagen's, to be
+    kept before slagen's (:func:`merge_properties`).
+    """
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
+    kept = take_provenance_parts(package)
     props = Part(PackURI(f"/{CUSTOM_PROPERTIES}"), _CT_CUSTOM_PROPERTIES, properties, package)
     package.relate_to(props, _RT_CUSTOM_PROPERTIES)
     if answers is not None:
         part = Part(PackURI(f"/{ANSWERS_PART}"), "application/xml", answers, package)
         package.main_document_part.relate_to(part, _RT_CUSTOM_XML)
+    return kept
+
+
+def take_provenance_parts(package: Any) -> bytes:
+    """Take the custom properties part and slagen's answers part out of a python-docx package.
+
+    Gives the properties that are not slagen's (a company template's own, which its fields may show)
+    as a part that holds only them, or nothing. slagen's own (``slagen.*``, from a contract used as
+    reference document) are no provenance of another document and go.
+    """
+    kept = b""
+    for source in (package, *package.iter_parts()):
+        for rid, rel in list(source.rels.items()):
+            if rel.is_external or rel.target_part.partname not in (f"/{CUSTOM_PROPERTIES}", f"/{ANSWERS_PART}"):
+                continue
+            if rel.target_part.partname == f"/{CUSTOM_PROPERTIES}":
+                kept = _foreign_properties(rel.target_part.blob)
+            del source.rels[rid]
+    return kept
+
+
+def keep_properties(package: Any, kept: bytes) -> None:
+    """Put the properties :func:`take_provenance_parts` gave back into the package (if there are any)."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    if kept:
+        part = Part(PackURI(f"/{CUSTOM_PROPERTIES}"), _CT_CUSTOM_PROPERTIES, _XML_DECLARATION + kept, package)
+        package.relate_to(part, _RT_CUSTOM_PROPERTIES)
+
+
+def merge_properties(kept: bytes, properties: bytes) -> bytes:
+    """``docProps/custom.xml`` with the ``kept`` properties first, then those of ``properties``, numbered anew.
+
+    ``kept`` is what :func:`add_provenance_parts` gave; ``properties`` what :func:`custom_properties_xml` makes.
+    """
+    if not kept:
+        return properties
+    merged = etree.fromstring(properties, _SAFE)
+    for index, prop in enumerate(list(etree.fromstring(kept, _SAFE))):
+        merged.insert(index, prop)
+    for pid, prop in enumerate(merged, start=2):
+        prop.set("pid", str(pid))
+    etree.cleanup_namespaces(merged)
+    return _XML_DECLARATION + bytes(etree.tostring(merged, encoding="UTF-8", xml_declaration=False))
+
+
+def _foreign_properties(blob: bytes) -> bytes:
+    """The properties of a custom properties part that are not slagen's, as a part holding only them (or nothing)."""
+    try:
+        root = etree.fromstring(blob, _SAFE)
+    except etree.XMLSyntaxError:
+        raise InputError.single(f"its custom properties ({CUSTOM_PROPERTIES}) are not well-formed XML") from None
+    kept = [p for p in root.iter(f"{{{_PROPS_NS}}}property") if not p.get("name", "").startswith("slagen.")]
+    if not kept:
+        return b""
+    wrapper = etree.Element(f"{{{_PROPS_NS}}}Properties", nsmap={None: _PROPS_NS, "vt": _VT_NS})
+    wrapper.extend(kept)
+    return bytes(etree.tostring(wrapper, encoding="UTF-8", xml_declaration=False))
 
 
 def read_provenance(path: Path) -> Provenance:
-    """Read the properties and answers slagen stored in the DOCX at ``path``."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            props_xml = archive.read(CUSTOM_PROPERTIES) if CUSTOM_PROPERTIES in names else None
-            answers = archive.read(ANSWERS_PART) if ANSWERS_PART in names else None
-    except FileNotFoundError:
-        raise InputError.single("file not found", file=path) from None
-    except (zipfile.BadZipFile, OSError):
-        raise InputError.single("not a DOCX file (cannot be opened as a zip package)", file=path) from None
+    """Read the properties and answers slagen stored in the DOCX at ``path``, within :mod:`slagen.archives`' bounds.
+
+    Gives slagen's properties (``slagen.*``) only: those of a reference document are no provenance.
+    """
+    parts = read_package(
+        path, not_a_zip="not a DOCX file (cannot be opened as a zip package)", names=(CUSTOM_PROPERTIES, ANSWERS_PART)
+    )
+    props_xml = parts.get(CUSTOM_PROPERTIES)
+    answers = parts.get(ANSWERS_PART)
     properties: dict[str, str] = {}
     if props_xml is not None:
-        for prop in _parse(props_xml, path).iter(f"{{{_PROPS_NS}}}property"):
-            properties[prop.get("name", "")] = "".join(prop.itertext())
-    if not any(name.startswith("slagen.") for name in properties):
+        for prop in _parse(props_xml, path, CUSTOM_PROPERTIES).iter(f"{{{_PROPS_NS}}}property"):
+            name = prop.get("name", "")
+            if name.startswith("slagen."):
+                properties[name] = "".join(prop.itertext())
+    if not properties:
         raise InputError.single("no slagen properties: this document was not generated by slagen", file=path)
-    text = "".join(_parse(answers, path).itertext()) if answers is not None else None
+    text = "".join(_parse(answers, path, ANSWERS_PART).itertext()) if answers is not None else None
     return Provenance(properties, text)
 
 
-def _parse(data: bytes, path: Path) -> Any:
+def _parse(data: bytes, path: Path, part: str) -> Any:
     try:
-        return etree.parse(io.BytesIO(data), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        return etree.fromstring(data, _SAFE)
     except etree.XMLSyntaxError:
-        raise InputError.single("damaged slagen properties (not well-formed XML)", file=path) from None
+        raise InputError.single(f"damaged slagen properties: {part} is not well-formed XML", file=path) from None

@@ -141,11 +141,13 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     import openpyxl  # only for XLSX tables
 
+    from slagen.archives import read_package, stored_zip
+
+    # openpyxl reads the workbook as slagen.archives has read it, within bounds (a zip bomb is refused unread)
+    workbook = stored_zip(read_package(path, not_a_zip="not an Excel workbook (.xlsx) that can be read"))
     try:  # values as the spreadsheet last computed them, and the formulas, to tell an empty cell from one
-        values = openpyxl.load_workbook(path, data_only=True).worksheets[0]
-        formulas = openpyxl.load_workbook(path, data_only=False).worksheets[0]
-    except FileNotFoundError:
-        raise InputError.single("file not found", file=path) from None
+        values = openpyxl.load_workbook(io.BytesIO(workbook), data_only=True).worksheets[0]
+        formulas = openpyxl.load_workbook(io.BytesIO(workbook), data_only=False).worksheets[0]
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is no workbook or is damaged
         raise InputError.single("not an Excel workbook (.xlsx) that can be read", file=path) from None
     merged = {

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pty
+import subprocess
+import sys
+import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +20,7 @@ from slagen.cli import main
 from slagen.library import Library
 from slagen.provenance import read_provenance
 
-from .conftest import DEMO
+from .conftest import DEMO, ROOT
 
 
 @pytest.fixture
@@ -81,3 +88,56 @@ def test_inspect_refuses_other_files(tmp_path: Path, content: bytes | None, mess
     result = CliRunner().invoke(main, ["inspect", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}: {message}\n"
+
+
+def with_part(contract: Path, path: Path, name: str, change: Callable[[bytes], bytes]) -> Path:
+    with zipfile.ZipFile(contract) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.namelist():
+            data = source.read(entry)
+            target.writestr(entry, change(data) if entry == name else data)
+    return path
+
+
+HOSTILE = "Acme\u202eHbmG\u009b2J\u2028x\u00a0\u00fc"
+"""A bidi override, a C1 CSI, a line separator, and what may show (a no-break space, a letter)."""
+
+
+def test_inspect_prints_no_control_character_raw(built: Path, tmp_path: Path) -> None:
+    contract = with_part(
+        built / "telemarketing.de.docx",
+        tmp_path / "hostile.docx",
+        "docProps/custom.xml",
+        lambda data: data.replace(b"<vt:lpwstr>professional<", f"<vt:lpwstr>{HOSTILE}<".encode()),
+    )
+    result = CliRunner().invoke(main, ["inspect", str(contract)])
+    assert result.exit_code == 0
+    (tier,) = [line for line in result.stdout.splitlines() if line.startswith("slagen.tier ")]
+    assert tier.split(None, 1)[1] == "Acme\\u202eHbmG\\x9b2J\\u2028x\u00a0\u00fc"
+    assert not [char for char in result.stdout if unicodedata.category(char) in ("Cc", "Cf", "Zl") and char != "\n"]
+
+
+def test_inspect_answers_are_escaped_on_a_terminal_and_exact_in_a_file(built: Path, tmp_path: Path) -> None:
+    contract = with_part(
+        built / "telemarketing.de.docx",
+        tmp_path / "hostile.docx",
+        "customXml/slagen-answers.xml",
+        lambda data: data.replace(b"Nordlicht", HOSTILE.encode(), 1),
+    )
+    copy = tmp_path / "again.yaml"
+    assert CliRunner().invoke(main, ["inspect", "--answers", str(contract), "-o", str(copy)]).exit_code == 0
+    assert HOSTILE in copy.read_text(encoding="utf-8")
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "slagen", "inspect", "--answers", str(contract)]
+    with subprocess.Popen(command, stdout=terminal, stderr=subprocess.PIPE, env=env) as process:
+        os.close(terminal)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the process has gone
+            while chunk := os.read(controller, 65536):
+                shown += chunk
+        assert process.wait(30) == 0
+    os.close(controller)
+    text = shown.decode("utf-8")
+    assert "Acme\\u202eHbmG\\x9b2J\\u2028x" in text
+    assert "\u202e" not in text
+    assert "\u009b" not in text

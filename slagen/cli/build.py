@@ -255,14 +255,19 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
       slagen inspect out/telemarketing.de.docx
       slagen inspect --answers out/telemarketing.de.docx -o again.yaml && slagen build again.yaml
     """
+    from slagen.archives import printable
     from slagen.provenance import read_provenance
 
     found = read_provenance(contract)
-    if not show_answers:
-        width = max(len(name) for name in found.properties)
-        for name, value in found.properties.items():
+    if not show_answers:  # a document may hold anything: no control character reaches the terminal raw
+        shown = {printable(name): printable(value) for name, value in found.properties.items()}
+        width = max(len(name) for name in shown)
+        for name, value in shown.items():
             click.echo(f"{name.ljust(width)}  {value}")
         return
     if found.answers is None:
         raise InputError.single("the answers were not stored in this document", file=contract)
-    emit(found.answers.encode("utf-8"), output_file, force=force)
+    answers = found.answers
+    if output_file is None and click.get_text_stream("stdout").isatty():  # a file or a pipe gets them exactly
+        answers = printable(answers, keep="\n\t")
+    emit(answers.encode("utf-8"), output_file, force=force)

@@ -34,9 +34,9 @@ from docx.document import Document as DocxDocument
 
 from slagen.errors import InputError
 from slagen.model import Document
-from slagen.provenance import add_provenance_parts
-from slagen.writers.package import read_parts, zip_parts
-from slagen.writers.reference import ReferenceInfo, reference_info
+from slagen.provenance import add_provenance_parts, merge_properties
+from slagen.writers.package import check_part_names, read_parts, zip_parts
+from slagen.writers.styles import ReferenceInfo, W, reference_info
 from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, restart_xml, w_date, xml_text
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
@@ -66,6 +66,8 @@ class Frame:
     """Whether the frame has the custom properties part (provenance)."""
     answers: bool
     """Whether the frame has the part that carries the answers file."""
+    kept_properties: bytes = b""
+    """The reference's own custom properties, kept before slagen's (:func:`slagen.provenance.merge_properties`)."""
 
     @property
     def kind(self) -> tuple[bool, bool, bool]:
@@ -74,6 +76,8 @@ class Frame:
 
     def fill(self, values: Mapping[str, bytes], *, date: dt.datetime) -> bytes:
         """The DOCX with ``values`` (by marker name) in place of the markers, its zip entries dated ``date``."""
+        if self.kept_properties and "properties" in values:
+            values = {**values, "properties": merge_properties(self.kept_properties, values["properties"])}
         return zip_parts(
             ((name, b"".join(values[p] if isinstance(p, str) else p for p in pieces)) for name, pieces in self.parts),
             date=date,
@@ -123,19 +127,21 @@ def make_frame(reference: bytes, *, review: bool, properties: bool, answers: boo
     _core_properties(target)
     markers.update({_mark(name): name for name in _CORE_VALUES})
     markers[w_date(_MARK_DATE)] = "date"
+    kept = b""
     if properties:
         answers_part = _mark("answers").encode() if answers else None
-        add_provenance_parts(target.part.package, _mark("properties").encode(), answers_part)
+        kept = add_provenance_parts(target.part.package, _mark("properties").encode(), answers_part)
         markers[_mark("properties")] = "properties"
         if answers:
             markers[_mark("answers")] = "answers"
+    check_part_names(target.part.package)
     saved = io.BytesIO()
     target.save(saved)
     parts, found = _split(read_parts(saved.getvalue()), markers)
     missing = sorted(set(markers.values()) - found)
     if missing:
         raise InputError.single(f"the reference document cannot be used: its {', '.join(missing)} could not be placed")
-    return Frame(info, parts, num_ids, first_comment, review, properties, answers)
+    return Frame(info, parts, num_ids, first_comment, review, properties, answers, kept)
 
 
 def _split(parts: list[tuple[str, bytes]], markers: dict[str, str]) -> tuple[tuple[tuple[str, Pieces], ...], set[str]]:
@@ -186,7 +192,7 @@ def _header_footer(target: DocxDocument) -> dict[str, str]:
     for name, part, style in (("header", section.header, "Header"), ("footer", section.footer, "Footer")):
         if _has_text(part):
             continue
-        paragraph = part.paragraphs[0]
+        paragraph = part.paragraphs[0] if part.paragraphs else part.add_paragraph()
         paragraph.style = styles[style]
         paragraph.add_run(_mark(name))
         markers[docx_run_xml(_mark(name))] = name
@@ -194,7 +200,8 @@ def _header_footer(target: DocxDocument) -> dict[str, str]:
 
 
 def _has_text(part: Any) -> bool:
-    return not part.is_linked_to_previous and any(p.text.strip() for p in part.paragraphs)
+    """Whether a header or footer of the reference shows text (in a paragraph, a table, a text box)."""
+    return not part.is_linked_to_previous and any((t.text or "").strip() for t in part.part.element.iter(f"{W}t"))
 
 
 def _core_properties(target: DocxDocument) -> None:

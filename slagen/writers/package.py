@@ -13,6 +13,9 @@ import io
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+from slagen.errors import InputError
 
 ZIP_LEVEL = 1
 """zlib level of every entry. Level 1 packs the demo's document.xml (94 KB) in 0.5 ms instead of
@@ -55,3 +58,17 @@ def zip_folder(folder: Path) -> bytes:
     """A zip of every file below ``folder``, sorted by path (see :func:`zip_parts`)."""
     files = sorted(path for path in folder.rglob("*") if path.is_file())
     return zip_parts((path.relative_to(folder).as_posix(), path.read_bytes()) for path in files)
+
+
+def check_part_names(package: Any) -> None:
+    """Refuse a python-docx package that would be saved with two parts of one name.
+
+    python-docx adds a part it needs (styles, comments) under a fixed name; when a document holds a
+    part of that name under another relationship, both would be saved: no valid package.
+    """
+    names = [str(part.partname) for part in package.iter_parts()]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InputError.single(
+            f"cannot be used as reference: its relationships are damaged ({', '.join(twice)} would be in it twice)"
+        )

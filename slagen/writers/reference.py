@@ -7,65 +7,56 @@ definitions (clause numbering bound to the heading styles, bullets, numbered lis
 added with fresh ids, and the body is emptied, so that every contract looks like the
 reference and still has real numbering. A writer, not a stage: the CLI reads the reference,
 the DOCX writers (:mod:`slagen.writers.frame`) take it as bytes.
+
+A user's file is read within the bounds of :mod:`slagen.archives`; what would reach every
+contract unseen is taken out (:mod:`slagen.writers.active`, and the provenance of a contract
+used as reference); and the prepared document is made into a frame once before it is given
+back, so that a reference slagen cannot use is refused here, naming the file, and never
+fails a contract later.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
-import types
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
 from pathlib import Path
 from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.parser import parse_xml
+from docx.parts.numbering import NumberingPart
+from lxml import etree
 
-from slagen.errors import InputError
-from slagen.writers.package import read_parts, zip_folder, zip_parts
+from slagen.archives import printable, read_package, stored_zip
+from slagen.errors import InputError, Problem
+from slagen.provenance import keep_properties, take_provenance_parts
+from slagen.writers.active import R, strip_active_content
+from slagen.writers.frame import make_frame
+from slagen.writers.package import check_part_names, read_parts, zip_folder, zip_parts
+from slagen.writers.styles import STYLES, W
+from slagen.writers.styles import ReferenceInfo as ReferenceInfo  # where the writers took it from before
+from slagen.writers.styles import reference_info as reference_info
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-STYLES = (
-    "Title",
-    "Subtitle",
-    "Cover Text",
-    "Parties",
-    "Heading 1",
-    "Heading 2",
-    "Heading Unnumbered",
-    "TOC Heading",
-    "toc 1",
-    "toc 2",
-    "Body Text",
-    "List Bullet",
-    "List Number",
-    "Table Text",
-    "Signature",
-    "Header",
-    "Footer",
-    "annotation text",
-    "annotation reference",
-    "SLA Table",
-    "Signature Table",
-)
-"""Styles the DOCX writer uses (by name, as Word shows them)."""
 _NUMBERED = ("Heading 1", "Heading 2", "List Bullet", "List Number")
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceInfo:
-    """What the writer needs to know of a reference document."""
-
-    style_ids: Mapping[str, str]
-    """Style id by the name Word shows (every name in :data:`STYLES`)."""
-    bullet_num: int
-    """``numId`` of the bullet list (from the List Bullet style)."""
-    decimal_abstract: int
-    """``abstractNumId`` of numbered lists (from the List Number style); each list restarts it."""
-    text_width: int
-    """Width between the margins, in twips."""
+_NOT_A_DOCX = "not a Word document (.docx) that can be used as reference"
+_KINDS = {
+    WD_STYLE_TYPE.PARAGRAPH: "paragraph",
+    WD_STYLE_TYPE.CHARACTER: "character",
+    WD_STYLE_TYPE.TABLE: "table",
+    WD_STYLE_TYPE.LIST: "list",
+}
+_BODY_CONTENT = frozenset(
+    {"image", "hyperlink", "oleObject", "package", "chart", "diagramData", "diagramLayout", "diagramQuickStyle"}
+    | {"diagramColors", "diagramDrawing", "video", "audio", "media", "control", "subDocument", "aFChunk"}
+)
+"""Relationship types (their last word) of what a body holds, which go when the body is emptied."""
 
 
 def default_reference() -> bytes:
@@ -74,36 +65,117 @@ def default_reference() -> bytes:
 
 
 def load_reference(path: Path) -> bytes:
-    """Read a user's reference document and prepare it (see the module docstring)."""
+    """Read a user's reference document within bounds and prepare it (see the module docstring).
+
+    A document that cannot serve is refused here, naming ``path`` and what is wrong, before any
+    contract is written.
+    """
+    parts = read_package(path, not_a_zip=_NOT_A_DOCX, missing="reference document not found")
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single("reference document not found", file=path) from None
-    except OSError as exc:
-        raise InputError.single(f"cannot read the reference document ({exc.strerror})", file=path) from None
-    try:
-        user = docx.Document(io.BytesIO(data))
+        user = docx.Document(io.BytesIO(stored_zip(parts)))
     except Exception:  # noqa: BLE001 - python-docx raises many kinds for a file that is not a DOCX
-        raise InputError.single("not a Word document (.docx) that can be used as reference", file=path) from None
-    return prepare_reference(user)
+        raise InputError.single(_NOT_A_DOCX, file=path) from None
+    del parts
+    try:
+        prepared = prepare_reference(user)
+        make_frame(prepared, review=True, properties=True, answers=True)  # what every contract will do with it
+    except InputError as exc:
+        raise InputError([dataclasses.replace(p, file=str(path)) for p in exc.problems]) from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, NotImplementedError, etree.LxmlError) as exc:
+        # python-docx reads the XML Word writes; for other XML it raises these, not an error of its own
+        raise InputError.single(
+            f"cannot be used as reference: its XML is not as Word writes it ({type(exc).__name__}: "
+            f"{printable(str(exc)[:200])})",
+            file=path,
+        ) from None
+    return prepared
 
 
 def prepare_reference(user: DocxDocument) -> bytes:
     """Give ``user`` the styles and list definitions slagen needs, empty its body, and save it.
 
-    python-docx saves with the current time on every zip entry; the parts are zipped again with a
-    fixed date, so that the same document is prepared into the same bytes.
+    What a contract must not inherit is taken out (:func:`strip_active_content`, and provenance that
+    slagen stored in a contract used as reference); a document without page setup gets the bundled
+    reference's. python-docx saves with the current time on every zip entry; the parts are zipped
+    again with a fixed date, so that the same document is prepared into the same bytes.
     """
     default = docx.Document(io.BytesIO(default_reference()))
+    package = user.part.package
+    _check_numbering(_numbering(user))
+    _check_style_kinds(user, default)
+    strip_active_content(package)
+    keep_properties(package, take_provenance_parts(package))
     _copy_missing_styles(user, default)
     _add_numbering(user, default)
     body = user.element.body
     for child in list(body):
         if child.tag != f"{W}sectPr":
             body.remove(child)
+    if body.find(f"{W}sectPr") is None:  # valid, and Word supplies its own defaults: slagen's are A4
+        body.append(copy.deepcopy(default.element.body.find(f"{W}sectPr")))
+    _drop_unused_body_relationships(user)
+    check_part_names(package)
     saved = io.BytesIO()
     user.save(saved)
     return zip_parts(read_parts(saved.getvalue()))
+
+
+def _numbering(user: DocxDocument) -> Any:
+    """The numbering definitions of ``user``, an empty part added if it has none (python-docx cannot add one)."""
+    try:
+        part: Any = user.part.part_related_by(RT.NUMBERING)
+        return part.element
+    except KeyError:
+        package = user.part.package
+        numbering = parse_xml(f'<w:numbering xmlns:w="{W[1:-1]}"/>')
+        part = NumberingPart(package.next_partname("/word/numbering%d.xml"), CT.WML_NUMBERING, numbering, package)
+        user.part.relate_to(part, RT.NUMBERING)
+        return numbering
+
+
+def _check_numbering(numbering: Any) -> None:
+    """Refuse list definitions whose ids are no numbers, or a list without its definition: Word refuses them too."""
+    nums = numbering.findall(f"{W}num")
+    ids = [("w:abstractNum", a.get(f"{W}abstractNumId")) for a in numbering.findall(f"{W}abstractNum")]
+    ids += [("w:num", num.get(f"{W}numId")) for num in nums]
+    ids += [("w:num/w:abstractNumId", ref.get(f"{W}val")) for ref in numbering.findall(f"{W}num/{W}abstractNumId")]
+    problems = [
+        f"{tag} has no id" if value is None else f"{tag} has the id '{printable(value[:40])}', not a number"
+        for tag, value in ids
+        if value is None or not re.fullmatch(r"-?[0-9]{1,9}", value)
+    ]
+    problems += ["a w:num without w:abstractNumId" for num in nums if num.find(f"{W}abstractNumId") is None]
+    if problems:
+        raise InputError([Problem(f"its list numbering (word/numbering.xml) is damaged: {p}") for p in problems])
+
+
+def _check_style_kinds(user: DocxDocument, default: DocxDocument) -> None:
+    """Refuse a style slagen uses that the reference has as another kind (Heading 1 as a character style)."""
+    kinds = {style.name: style.type for style in default.styles if style.name in STYLES}
+    problems = [
+        Problem(
+            f"the style '{printable(str(style.name))}' is a {_KINDS[style.type]} style; slagen needs a "
+            f"{_KINDS[kinds[style.name]]} style of that name"
+        )
+        for style in user.styles
+        if style.name in kinds and style.type != kinds[style.name]
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _drop_unused_body_relationships(user: DocxDocument) -> None:
+    """What the emptied body held (pictures, links, objects) goes with it: no contract carries it unseen."""
+    used = {
+        value
+        for node in user.element.iter(tag=etree.Element)
+        for name, value in node.attrib.items()
+        if name.startswith(R)
+    }
+    rels = user.part.rels
+    for rid, rel in list(rels.items()):
+        if rid not in used and rel.reltype.rsplit("/", 1)[-1] in _BODY_CONTENT:
+            del rels[rid]
 
 
 def _copy_missing_styles(user: DocxDocument, default: DocxDocument) -> None:
@@ -171,30 +243,3 @@ def _bind(style: Any, model: Any, num_map: dict[str, str]) -> None:
         if child.tag in before:
             position = index + 1
     p_pr.insert(position, num_pr)
-
-
-def reference_info(document: DocxDocument) -> ReferenceInfo:
-    """Style ids, list ids and text width of a (prepared) reference document opened by python-docx."""
-    styles = {style.name: style for style in document.styles}
-    missing = [name for name in STYLES if name not in styles]
-    if missing:
-        raise InputError.single(f"the reference document lacks the styles {', '.join(missing)}")
-    numbering = document.part.numbering_part.element
-
-    def num_id(name: str) -> int:
-        found = styles[name].element.find(f"{W}pPr/{W}numPr/{W}numId")
-        return int(found.get(f"{W}val")) if found is not None else 0
-
-    decimal_num = num_id("List Number")
-    abstract = 0
-    for num in numbering.findall(f"{W}num"):
-        if int(num.get(f"{W}numId")) == decimal_num:
-            abstract = int(num.find(f"{W}abstractNumId").get(f"{W}val"))
-    section = document.sections[0]
-    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-    return ReferenceInfo(
-        style_ids=types.MappingProxyType({name: styles[name].style_id for name in STYLES}),
-        bullet_num=num_id("List Bullet"),
-        decimal_abstract=abstract,
-        text_width=int(width / 635) if width else 9072,  # EMU → twips
-    )
