@@ -103,8 +103,17 @@ def printable(text: str, *, keep: str = "") -> str:
     )
 
 
-def _open_regular(path: Path, missing: str) -> BinaryIO:
-    """``path`` opened for reading if it is a regular file of at most :data:`MAX_UNPACKED` bytes.
+def read_regular(path: Path, *, limit: int, noun: str, missing: str = "file not found") -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes (a FIFO or ``/dev/zero`` is never read).
+
+    For the files slagen reads whole that are no packages: answers files and CSV tables (``noun``).
+    """
+    with _open_regular(path, missing, limit, noun) as file:
+        return file.read(limit + 1)
+
+
+def _open_regular(path: Path, missing: str, limit: int = MAX_UNPACKED, noun: str = "packages") -> BinaryIO:
+    """``path`` opened for reading if it is a regular file of at most ``limit`` bytes.
 
     Opened without blocking and checked on the open file, so that a named pipe never blocks and
     a path swapped after a check is still the file checked.
@@ -119,10 +128,9 @@ def _open_regular(path: Path, missing: str) -> BinaryIO:
         mode = os.fstat(descriptor)
         if not stat.S_ISREG(mode.st_mode):
             raise InputError.single(f"not a regular file but {_kind(mode.st_mode)}: nothing was read", file=path)
-        if mode.st_size > MAX_UNPACKED:
+        if mode.st_size > limit:
             raise InputError.single(
-                f"too large: {mode.st_size / MiB:,.1f} MiB (slagen reads packages up to {MAX_UNPACKED // MiB} MiB)",
-                file=path,
+                f"too large: {mode.st_size / MiB:,.1f} MiB (slagen reads {noun} up to {limit // MiB} MiB)", file=path
             )
     except BaseException:
         os.close(descriptor)

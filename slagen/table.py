@@ -32,6 +32,10 @@ from slagen.errors import InputError, Problem
 
 NAME_COLUMN = "name"
 """Optional column with the output file name of a row (not an answer)."""
+MAX_ROWS = 100_000
+"""Most rows a table may have (a batch of more is split into several)."""
+MAX_CSV_BYTES = 64 * 2**20
+"""Largest CSV table read (64 MiB)."""
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
 """What a spreadsheet shows for a formula that failed: never an answer."""
 
@@ -62,6 +66,8 @@ def read_table(path: Path, keys: Collection[str] | None = None) -> list[Row]:
     _check_header(path, header, keys)
     result = []
     for number, cells in rows:
+        if number > MAX_ROWS + 1:
+            raise InputError.single(f"more than {MAX_ROWS:,} rows: split the table into several batches", file=path)
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         name = ""
@@ -116,10 +122,9 @@ class _Unreadable:
 
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single("file not found", file=path) from None
+    from slagen.archives import read_regular
+
+    raw = read_regular(path, limit=MAX_CSV_BYTES, noun="tables")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -145,6 +150,12 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
 
     # openpyxl reads the workbook as slagen.archives has read it, within bounds (a zip bomb is refused unread)
     workbook = stored_zip(read_package(path, not_a_zip="not an Excel workbook (.xlsx) that can be read"))
+    try:
+        _count_rows(openpyxl.load_workbook(io.BytesIO(workbook), read_only=True), path)
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is no workbook or is damaged
+        raise InputError.single("not an Excel workbook (.xlsx) that can be read", file=path) from None
     try:  # values as the spreadsheet last computed them, and the formulas, to tell an empty cell from one
         values = openpyxl.load_workbook(io.BytesIO(workbook), data_only=True).worksheets[0]
         formulas = openpyxl.load_workbook(io.BytesIO(workbook), data_only=False).worksheets[0]
@@ -162,6 +173,16 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     header = [str(cell.value).strip() if cell.value is not None else "" for cell in (first[0] if first else ())]
     table = [[_xlsx_cell(cell, formula, merged) for cell, formula in zip(*pair, strict=False)] for pair in rows]
     return header, ((index, row) for index, row in enumerate(table, start=2))
+
+
+def _count_rows(book: Any, path: Path) -> None:
+    """Refuse a sheet of more than :data:`MAX_ROWS` rows, streaming it, before it is loaded whole (twice)."""
+    try:
+        for count, _ in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            if count > MAX_ROWS + 1:
+                raise InputError.single(f"more than {MAX_ROWS:,} rows: split the table into several batches", file=path)
+    finally:
+        book.close()
 
 
 def _xlsx_cell(cell: Any, formula: Any, merged: dict[tuple[int, int], str]) -> Any:
