@@ -22,7 +22,6 @@ import errno
 import os
 import shutil
 import stat
-import tempfile
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -65,18 +64,19 @@ def write_outputs(files: dict[Path, bytes], *, force: bool, sync: bool = True) -
         except OSError as exc:
             raise OutputError(f"{directory}: cannot create the output directory ({exc.strerror})") from None
     moves: list[_Move] = []
+    made: list[Path] = []  # every hidden name this call may have created
     done = False
     try:
         for path, data in files.items():
             with _naming(path):
-                moves.append(_write_temporary(path, data))
+                moves.append(_write_temporary(path, data, made))
         for move in moves if sync else ():  # all written first, then flushed: on disk before taking its name
             with _naming(move.path):
                 os.fsync(move.handle)
         if force:
             for move in moves:
                 with _naming(move.path):
-                    move.kept = _keep(move.path)
+                    _keep(move, made)
         for move in moves:
             move.started = True  # before the call: an interruption may come just after it
             with _naming(move.path):
@@ -86,7 +86,7 @@ def write_outputs(files: dict[Path, bytes], *, force: bool, sync: bool = True) -
         _undo(moves)
         raise
     finally:
-        _clean_up(moves, done=done)
+        _clean_up(moves, made, done=done)
     if sync:
         for directory in sorted({path.parent for path in files}):
             _fsync_directory(directory)
@@ -108,44 +108,55 @@ def _naming(path: Path) -> Iterator[None]:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
-def _write_temporary(path: Path, data: bytes) -> _Move:
-    """A temporary file beside ``path`` holding ``data`` (not yet on disk), with its open descriptor."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(name)
+def _write_temporary(path: Path, data: bytes, made: list[Path]) -> _Move:
+    """A temporary file beside ``path`` holding ``data`` (not yet on disk), with its open descriptor.
+
+    Its name goes into ``made`` before the file exists, so that an interruption at any moment
+    leaves nothing the clean-up does not know of.
+    """
+    while True:
+        temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+        made.append(temp)
+        try:
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+            break
+        except FileExistsError:  # somebody else's: not ours to remove
+            made.remove(temp)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view) :]
-        os.fchmod(handle, 0o644)
+        os.fchmod(handle, 0o644)  # whatever the umask, as a file written by hand
         return _Move(path, temp, os.fstat(handle), handle)
     except BaseException:
         os.close(handle)
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise
 
 
-def _keep(path: Path) -> Path | None:
-    """A second name for the file at ``path`` (hidden, beside it), so that it can be put back; None if none."""
+def _keep(move: _Move, made: list[Path]) -> None:
+    """A second name for the file being replaced (hidden, beside it), so that it can be put back."""
     try:
-        found = os.lstat(path)
+        found = os.lstat(move.path)
     except FileNotFoundError:
-        return None
+        return
     if stat.S_ISDIR(found.st_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(move.path))
     while True:
-        kept = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
+        kept = move.kept = move.path.with_name(f".{move.path.name}.{uuid.uuid4().hex[:12]}.old")
+        made.append(kept)
         try:
-            os.link(path, kept, follow_symlinks=False)
-        except FileExistsError:
-            continue
-        except FileNotFoundError:
-            return None
+            os.link(move.path, kept, follow_symlinks=False)
+            return
+        except FileExistsError:  # somebody else's: not ours to remove
+            made.remove(kept)
+        except FileNotFoundError:  # gone meanwhile: nothing to put back
+            move.kept = None
+            return
         except OSError as exc:
             if exc.errno not in _NO_HARD_LINKS:
                 raise
-            shutil.copy2(path, kept, follow_symlinks=False)  # no hard links here: a copy (of a link, the link)
-        return kept
+            shutil.copy2(move.path, kept, follow_symlinks=False)  # no hard links here: a copy (of a link, the link)
+            return
 
 
 def _take_name(move: _Move, *, force: bool) -> None:
@@ -192,21 +203,20 @@ def _same(one: os.stat_result, other: os.stat_result) -> bool:
     return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
-def _clean_up(moves: list[_Move], *, done: bool) -> None:
-    """Close the temporaries and remove every hidden name: temporaries, and kept files no longer needed."""
+def _clean_up(moves: list[_Move], made: list[Path], *, done: bool) -> None:
+    """Close the temporaries and remove the hidden names, but a kept file whose old content is not back."""
     for move in moves:
         with contextlib.suppress(OSError):
             os.close(move.handle)
-        with contextlib.suppress(OSError):
-            if os.path.lexists(move.temp) and _same(os.lstat(move.temp), move.new):
-                move.temp.unlink()
-        if move.kept is not None and (done or not move.started or not _ours(move)):
-            with contextlib.suppress(OSError):
-                move.kept.unlink()
+    needed = {move.kept for move in moves if not done and move.started and _ours(move)}
+    for name in made:
+        if name not in needed:
+            with contextlib.suppress(FileNotFoundError):
+                name.unlink()
 
 
 def _ours(move: _Move) -> bool:
-    """Whether the name of ``move`` still holds the new file (its old one could not be put back)."""
+    """Whether the name of ``move`` holds the new file still (then its kept old file is all that is left of it)."""
     try:
         return _same(os.lstat(move.path), move.new)
     except OSError:

@@ -8,9 +8,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +21,7 @@ from slagen.output import flush_to_disk, write_outputs
 
 from .conftest import DEMO, ROOT
 
+ERRORS_MD = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
 NAMES = ("p.de.docx", "p.de.md", "p.en.docx", "p.en.md")
 
 
@@ -39,17 +40,33 @@ def listing(directory: Path) -> dict[str, bytes]:
 
 def full_disk_for(fragment: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Temporaries for names containing ``fragment`` are on a full disk: the kernel's own ENOSPC (/dev/full)."""
-    real = tempfile.mkstemp
+    real = os.open
 
-    def mkstemp(**kwargs: str) -> tuple[int, str]:
-        handle, name = real(**kwargs)
-        if fragment in kwargs.get("prefix", ""):
-            full = os.open("/dev/full", os.O_WRONLY)
+    def open_on_full_disk(path: str | os.PathLike[str], flags: int, *args: Any, **kwargs: Any) -> int:
+        handle = real(path, flags, *args, **kwargs)
+        name = os.path.basename(path)
+        if flags & os.O_CREAT and name.startswith(".") and fragment in name and name.endswith(".tmp"):
+            full = real("/dev/full", os.O_WRONLY)
             os.dup2(full, handle)
             os.close(full)
-        return handle, name
+        return handle
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(os, "open", open_on_full_disk)
+
+
+def refuse_temporaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Creating files is refused as the kernel refuses it in a directory without permission (EACCES).
+
+    root ignores permissions (CI runs as root), so the refusal is injected where the temporary is created.
+    """
+    real = os.open
+
+    def refuse(path: str | os.PathLike[str], flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & os.O_CREAT and os.path.basename(path).endswith(".tmp"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
 
 
 def test_writes_every_file(tmp_path: Path) -> None:
@@ -133,19 +150,24 @@ def test_the_failure_names_the_output_not_a_temporary(tmp_path: Path, monkeypatc
     assert str(caught.value) == f"{tmp_path / 'p.en.docx'}: cannot write (Input/output error)"
 
 
-def test_probe_a_directory_where_an_output_goes_replaces_nothing(tmp_path: Path) -> None:
-    # the report's probe: build, then telemarketing.en.md made a directory, then build --force
-    out = tmp_path / "o4"
+def test_probe_a_directory_where_an_output_goes_replaces_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the report's probe: build, then the English Markdown made a directory, then build --force
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(DEMO, "my-sla.yaml")
     runner = CliRunner()
-    assert runner.invoke(main, ["build", str(DEMO), "-o", str(out), "--lang", "de"]).exit_code == 0
+    assert runner.invoke(main, ["build", "my-sla.yaml", "-o", "out"]).exit_code == 0
+    out = tmp_path / "out"
     for path in out.iterdir():
         path.write_bytes(b"signed " + path.name.encode())  # outputs differing from what a build writes
-    (out / "telemarketing.en.docx").write_bytes(b"signed en")
-    (out / "telemarketing.en.md").mkdir()
+    (out / "my-sla.en.md").unlink()
+    (out / "my-sla.en.md").mkdir()
     before = listing(out)
-    result = runner.invoke(main, ["build", str(DEMO), "-o", str(out), "--force"])
+    result = runner.invoke(main, ["build", "my-sla.yaml", "-o", "out", "--force"])
     assert result.exit_code == 2
-    assert result.stderr == f"error: {out / 'telemarketing.en.md'}: cannot write (Is a directory)\n"
+    assert result.stderr == "error: out/my-sla.en.md: cannot write (Is a directory)\n"
+    assert result.stderr.strip() in ERRORS_MD
     assert listing(out) == before
 
 
@@ -231,11 +253,7 @@ def test_a_full_disk_names_the_output(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_an_unwritable_directory_names_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # root ignores permissions (CI runs as root): the refusal is injected as the kernel gives it, naming the temporary
-    def refuse(**kwargs: str) -> tuple[int, str]:
-        raise PermissionError(errno.EACCES, "Permission denied", os.path.join(kwargs["dir"], ".a.md.x1y2z3.tmp"))
-
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    refuse_temporaries(monkeypatch)
     with pytest.raises(OutputError) as caught:
         write_outputs({tmp_path / "a.md": b"A"}, force=False)
     assert str(caught.value) == f"{tmp_path / 'a.md'}: cannot write (Permission denied)"
@@ -260,6 +278,7 @@ def test_a_real_write_failure_names_the_output(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr == "error: out/my-sla.de.docx: cannot write (File too large)\n"
+    assert result.stderr.strip() in ERRORS_MD
     assert list((tmp_path / "out").iterdir()) == []
 
 
