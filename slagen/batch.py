@@ -258,7 +258,7 @@ def _write_row(table: str, result: RowResult, outputs: list[Output], write: Writ
 
 
 def _lost(job: BatchJob, lost: Lost) -> RowResult:
-    message = f"the worker process building this row was {lost}" if "signal" in str(lost) else f"the worker {lost}"
+    message = f"the worker process building this row {lost}"
     return RowResult(job.row.number, job.name, problems=[str(Problem(message, job.table, job.row.number))])
 
 

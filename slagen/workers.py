@@ -12,7 +12,7 @@ library, compiled templates, the memo), shared with it copy-on-write. What this 
   closes;
 - SIGTERM ends a worker as ``SystemExit`` in the middle of what it does, so that its ``finally``
   blocks run (:func:`slagen.output.write_outputs` puts back what it was writing); a second one is
-  ignored while it does that; Ctrl-C ends it quietly;
+  ignored while it does that; Ctrl-C (SIGINT) ends it the same way, quietly;
 - when this process stops early (an exception, or SIGTERM turned into ``SystemExit`` by the
   command line) it ends its workers the same way and waits for them;
 - a worker that dies (killed, out of memory) loses the task it was on, given as :class:`Lost`; its
@@ -53,7 +53,10 @@ class Lost:
     def __str__(self) -> str:
         code = self.exit_code
         if code is not None and code < 0:
-            return f"killed by signal {-code} ({signal.Signals(-code).name})"
+            try:
+                return f"was killed by signal {-code} ({signal.Signals(-code).name})"
+            except ValueError:  # pragma: no cover - a signal Python has no name for
+                return f"was killed by signal {-code}"
         return f"ended with exit code {code}"
 
 
@@ -74,7 +77,7 @@ def in_forked_workers(
 ) -> Iterator[tuple[int, T | Lost]]:
     """Tasks ``0 .. count - 1``, each done by ``task`` in one of ``workers`` forked processes, as they finish.
 
-    Workers are handed ``chunk`` tasks at a time. An exception of ``task`` (a bug) is raised here,
+    Workers are handed ``chunk`` tasks at a time, one chunk ahead. An exception of ``task`` (a bug) is raised here,
     after the other workers have ended.
     """
     context = multiprocessing.get_context("fork")
@@ -94,7 +97,9 @@ def in_forked_workers(
                 process.start()
                 theirs.close()
                 worker = live[ours] = _Worker(process, ours)
-                _hand_out(worker, waiting)
+                for _ in range(2):  # a second chunk waits in the pipe: the worker never waits for this process
+                    if waiting or not worker.tasks:
+                        _hand_out(worker, waiting)
             for ready in wait(list(live)):
                 assert isinstance(ready, Connection)
                 worker = live[ready]
@@ -114,8 +119,10 @@ def in_forked_workers(
                     error, text = value
                     raise error from RuntimeError(f"in a worker process:\n{text}")
                 worker.tasks.popleft()
-                if not worker.tasks:
+                if waiting and len(worker.tasks) < chunk:  # on its last chunk: the next one queued behind it
                     _hand_out(worker, waiting)
+                elif not worker.tasks:
+                    _hand_out(worker, waiting)  # nothing left: told to end
                 yield index, value
     finally:
         _end(live.values())
@@ -149,6 +156,8 @@ def _work(connection: Connection, task: Callable[[int], Any], parent: int, inher
     for other in inherited:  # the parent's ends of the pipes: else no worker would see its pipe close
         other.close()
     signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # as the parent: a background job ignores it
+        signal.signal(signal.SIGINT, _stop)  # Ctrl-C reaches every process of the group: the parent says it
     _end_with(parent)
     try:
         while True:
@@ -167,16 +176,20 @@ def _work(connection: Connection, task: Callable[[int], Any], parent: int, inher
                     connection.send(("bug", index, _portable(exc)))
                     return
                 connection.send(("done", index, result))
-    except KeyboardInterrupt:  # Ctrl-C reaches every process of the group: the parent says it
-        raise SystemExit(128 + signal.SIGINT) from None
     except BrokenPipeError:  # the parent has gone
         return
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM: end as SystemExit where the worker is, so that it cleans up; ignore a second one."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    """SIGTERM or SIGINT: end as SystemExit where the worker is, so that it cleans up; then ignore both."""
+    for each in (signal.SIGTERM, signal.SIGINT):
+        if signal.getsignal(each) is not signal.SIG_IGN:  # a handler doing nothing: one already on its way
+            signal.signal(each, _ignore)  # to SIG_IGN would be raised as an error ("ignored due to race")
     raise SystemExit(128 + signum)
+
+
+def _ignore(signum: int, frame: FrameType | None) -> None:
+    """A signal while the worker ends already."""
 
 
 def _end_with(parent: int) -> None:

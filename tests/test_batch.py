@@ -261,7 +261,9 @@ def _ended(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("how", ["SIGKILL to the parent", "SIGTERM to the parent", "SIGTERM to the group"])
+@pytest.mark.parametrize(
+    "how", ["SIGKILL to the parent", "SIGTERM to the parent", "SIGTERM to the group", "SIGINT to the group"]
+)
 def test_probe_a_batch_ended_by_a_signal_leaves_whole_rows_and_no_worker(tmp_path: Path, how: str) -> None:
     # F16: `kill`, `timeout`, systemd, docker stop; and the parent killed outright
     table = tmp_path / "big.csv"
@@ -269,7 +271,9 @@ def test_probe_a_batch_ended_by_a_signal_leaves_whole_rows_and_no_worker(tmp_pat
     out = tmp_path / "out"
     command = [sys.executable, "-m", "slagen", "batch", str(table), "--base", str(DEMO), "-o", str(out), "-q"]
     command += ["--jobs", "2", "--format", "md"]
-    parent = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    stderr = (tmp_path / "stderr").open("w")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen(command, env=environment, stderr=stderr, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while not (out.exists() and len(list(out.iterdir())) > 40) and time.monotonic() < deadline:
@@ -281,12 +285,14 @@ def test_probe_a_batch_ended_by_a_signal_leaves_whole_rows_and_no_worker(tmp_pat
         elif how == "SIGTERM to the parent":
             parent.terminate()
         else:
-            os.killpg(parent.pid, signal.SIGTERM)
+            os.killpg(parent.pid, signal.SIGINT if how.startswith("SIGINT") else signal.SIGTERM)
         code = parent.wait(30)
     finally:
         if parent.poll() is None:
             os.killpg(parent.pid, signal.SIGKILL)
-    assert code == (-signal.SIGKILL if how.startswith("SIGKILL") else 143)
+        stderr.close()
+    assert code == {"SIGKILL": -signal.SIGKILL, "SIGTERM": 143, "SIGINT": 1}[how.split()[0]]
+    assert "Traceback" not in (tmp_path / "stderr").read_text()
     deadline = time.monotonic() + 15
     while not all(_ended(worker) for worker in workers) and time.monotonic() < deadline:
         time.sleep(0.05)

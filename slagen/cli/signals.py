@@ -25,8 +25,11 @@ def ends_cleanly_on_sigterm() -> Iterator[None]:
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, ignore)  # not SIG_IGN: a second one already on its way would be an error
         raise SystemExit(128 + signum)
+
+    def ignore(signum: int, frame: FrameType | None) -> None:
+        """A second SIGTERM while the first one's clean-up runs."""
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
