@@ -32,6 +32,8 @@ from slagen.errors import OutputError
 
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS}
 """What ``link`` gives where a file system has no hard links (FAT, some network shares)."""
+_LINK_ITSELF = {"follow_symlinks": False} if os.link in os.supports_follow_symlinks else {}
+"""A second name for a symbolic link itself, not for the file it points to (where the system can tell)."""
 
 
 @dataclass(slots=True)
@@ -145,7 +147,7 @@ def _keep(move: _Move, made: list[Path]) -> None:
         kept = move.kept = move.path.with_name(f".{move.path.name}.{uuid.uuid4().hex[:12]}.old")
         made.append(kept)
         try:
-            os.link(move.path, kept, follow_symlinks=False)
+            os.link(move.path, kept, **_LINK_ITSELF)
             return
         except FileExistsError:  # somebody else's: not ours to remove
             made.remove(kept)
@@ -164,7 +166,7 @@ def _take_name(move: _Move, *, force: bool) -> None:
         os.replace(move.temp, move.path)
         return
     try:
-        os.link(move.temp, move.path, follow_symlinks=False)  # fails if the name exists, whatever it is
+        os.link(move.temp, move.path)  # fails if the name exists, whatever it is (a dangling link too)
         return
     except FileExistsError:
         raise _exists(move.path) from None

@@ -30,7 +30,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -97,9 +97,9 @@ def in_forked_workers(
                 process.start()
                 theirs.close()
                 worker = live[ours] = _Worker(process, ours)
-                for _ in range(2):  # a second chunk waits in the pipe: the worker never waits for this process
-                    if waiting or not worker.tasks:
-                        _hand_out(worker, waiting)
+                _hand_out(worker, waiting)
+                if waiting:  # a second chunk waits in the pipe: the worker never waits for this process
+                    _hand_out(worker, waiting)
             for ready in wait(list(live)):
                 assert isinstance(ready, Connection)
                 worker = live[ready]
@@ -137,9 +137,9 @@ def _hand_out(worker: _Worker, waiting: collections.deque[list[int]]) -> None:
         worker.connection.send(tasks)
 
 
-def _end(workers: Any) -> None:
+def _end(running: Iterable[_Worker]) -> None:
     """End workers still running: their pipes closed, SIGTERM, and after a grace time SIGKILL."""
-    workers = list(workers)
+    workers = list(running)
     for worker in workers:
         worker.connection.close()
         if worker.process.is_alive():
