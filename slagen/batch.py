@@ -5,8 +5,8 @@ Takes a table whose column headers are dotted answer keys (``parties.customer.na
 :class:`RowResult` per row: the generated files, or the problems of that row, each naming
 the table, the row and the key. Cells are typed as YAML would type them (``120`` is a
 number, ``true`` a boolean, ``2027-01-01`` a date). Rows are built in worker processes
-(the library is parsed once per worker), which also write the files of their rows; output
-names never collide, so two workers never write the same file.
+(forked after the first row, with the library parsed and the memo filled), which also write
+the files of their rows; output names never collide, so two workers never write the same file.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import datetime as dt
-import gc
 import hashlib
-import multiprocessing
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from slagen.generate import Output, generate, validate
 from slagen.library import Library, load_library
 from slagen.memo import Memo
 from slagen.table import Row
+from slagen.workers import Lost, can_fork, in_forked_workers
 from slagen.yamlsource import YamlSource
 
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -188,56 +187,47 @@ def run_batch(
     memo: Memo,
     *,
     workers: int,
-    write: Callable[[RowResult, list[Output]], None],
+    write: Write,
     progress: Callable[[RowResult], None] | None = None,
     build: Build | None = None,
 ) -> list[RowResult]:
     """Build every job, ``workers`` at a time, handing each finished row's files to ``write``.
 
-    Forked workers write the rows they build themselves (output names never collide), so that a
-    row's files do not travel back to this process; otherwise rows are written by a few threads of
-    this process, so that one row's wait for the disk does not hold up the next. Either way
-    ``write`` must accept being called for different rows at once, and a row whose files cannot be
-    written fails alone. ``progress`` is called in this thread, once per row. ``build`` is
-    :func:`build_row` unless a benchmark measures it. Rows are built with ``library`` and ``memo``;
-    worker processes are forked with both, each then keeping its own memo.
+    Forked workers (:mod:`slagen.workers`) write the rows they build themselves (output names
+    never collide), so that a row's files do not travel back to this process, and no thread runs
+    here while they are forked. Otherwise rows are written by a few threads of this process, so
+    that one row's wait for the disk does not hold up the next. Either way ``write`` must accept
+    being called for different rows at once, and a row whose files cannot be written fails alone,
+    its message naming the row. ``progress`` is called in this thread, once per row. ``build`` is
+    :func:`build_row` unless a benchmark measures it.
     """
     build = build or build_row
     results: list[RowResult] = []
-    pending: collections.deque[tuple[RowResult, list[Output], concurrent.futures.Future[None] | None]]
-    pending = collections.deque()
 
-    def finish(result: RowResult, outputs: list[Output], written: concurrent.futures.Future[None] | None) -> None:
-        if written is not None:
-            try:
-                written.result()
-                result.files = [output.name for output in outputs]
-            except SlagenError as exc:  # e.g. an output exists: this row fails, the others go on
-                result.problems = [str(problem) for problem in exc.problems]
+    def finish(result: RowResult) -> None:
         results.append(result)
         if progress is not None:
             progress(result)
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=_WRITERS) as writers:
+    if workers > 1 and len(jobs) > 1 and can_fork():
+        # The first row is built here: the library is parsed, the templates compiled and the DOCX frame
+        # prepared once, before the workers are forked with all of it (else each worker does it again).
+        finish(_build_and_write(jobs[0], build, write, library, memo))
+        rest = jobs[1:]
 
-        def hand_over(result: RowResult, outputs: list[Output]) -> None:
-            needed = result.ok and not result.files  # a forked worker has written its row already
-            pending.append((result, outputs, writers.submit(write, result, outputs) if needed else None))
-            while pending and (len(pending) > _WRITTEN_AHEAD or _done(pending[0][2])):
-                finish(*pending.popleft())
+        def task(index: int) -> RowResult:
+            return _build_and_write(rest[index], build, write, library, memo)
 
+        for index, done in in_forked_workers(len(rest), task, workers=workers, chunk=_chunk(len(rest), workers)):
+            finish(done if isinstance(done, RowResult) else _lost(rest[index], done))
+    else:
+        built: Iterable[tuple[RowResult, list[Output]]]
         if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                hand_over(*build(job, library, memo))
-        else:
-            # The first row is built here: the library is parsed, the templates compiled and the DOCX frame
-            # prepared once, before the workers are forked with all of it (else each worker does it again).
-            hand_over(*build(jobs[0], library, memo))
-            chunk = max(1, min(16, len(jobs) // (workers * 4)))
-            for result, outputs in _in_workers(jobs[1:], (build, write, library, memo), workers, chunk):
-                hand_over(result, outputs)
-        while pending:
-            finish(*pending.popleft())
+            built = (build(job, library, memo) for job in jobs)
+        else:  # pragma: no cover - systems that do not fork (Windows)
+            built = _in_spawned_workers(jobs, workers)
+        for result in _written_in_threads(built, write, jobs[0].table if jobs else ""):
+            finish(result)
     return sorted(results, key=lambda r: r.row)
 
 
@@ -249,52 +239,71 @@ _WRITTEN_AHEAD = 32
 
 Build = Callable[[BatchJob, Library, Memo], tuple[RowResult, list[Output]]]
 Write = Callable[[RowResult, list[Output]], None]
-Run = tuple[Build, Write, Library, Memo]
-_FORKED: tuple[list[BatchJob], Run] | None = None
-"""The jobs and the run (build, write, library, memo) of the batch under way, as forked workers see them."""
 
 
-def _in_workers(jobs: list[BatchJob], run: Run, workers: int, chunk: int) -> Iterator[tuple[RowResult, list[Output]]]:
-    """Each job built by a pool of worker processes, in order.
-
-    Forked workers find the jobs in their copy of this module, are sent only their numbers and write
-    their rows (sending back no files); where processes are spawned instead, each job is sent whole,
-    each worker loads the library and makes a memo of its own, and the files come back to be written here.
-    """
-    global _FORKED
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Windows, macOS default
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_build_spawned, jobs, chunksize=chunk)
-        return
-    _FORKED = (jobs, run)
-    gc.freeze()  # what the workers inherit (library, compiled templates, the memo) is never collected
-    try:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            yield from pool.map(_build_forked, range(len(jobs)), chunksize=chunk)
-    finally:
-        _FORKED = None
-        gc.unfreeze()
-
-
-def _build_forked(index: int) -> tuple[RowResult, list[Output]]:
-    """Build and write job ``index`` in a forked worker."""
-    assert _FORKED is not None, "set by _in_workers before the workers are forked"
-    jobs, (build, write, library, memo) = _FORKED
-    result, outputs = build(jobs[index], library, memo)
+def _build_and_write(job: BatchJob, build: Build, write: Write, library: Library, memo: Memo) -> RowResult:
+    result, outputs = build(job, library, memo)
     if result.ok:
+        _write_row(job.table, result, outputs, write)
+    return result
+
+
+def _write_row(table: str, result: RowResult, outputs: list[Output], write: Write) -> None:
+    """Write a row's files; a failure is the row's (``table.csv:ROW: out/c8.de.md: cannot write (…)``)."""
+    try:
+        write(result, outputs)
+        result.files = [output.name for output in outputs]
+    except SlagenError as exc:  # e.g. an output exists, the disk is full: this row fails, the others go on
+        result.problems = [str(Problem(str(problem), table, result.row)) for problem in exc.problems]
+
+
+def _lost(job: BatchJob, lost: Lost) -> RowResult:
+    message = f"the worker process building this row {lost}"
+    return RowResult(job.row.number, job.name, problems=[str(Problem(message, job.table, job.row.number))])
+
+
+def _chunk(count: int, workers: int) -> int:
+    """Rows handed to a worker at a time: few enough that the workers end together."""
+    return max(1, min(16, count // (workers * 4)))
+
+
+def _written_in_threads(
+    built: Iterable[tuple[RowResult, list[Output]]], write: Write, table: str
+) -> Iterator[RowResult]:
+    """Each built row once its files are written by one of a few threads (never while forking)."""
+    pending: collections.deque[tuple[RowResult, concurrent.futures.Future[None] | None]] = collections.deque()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=_WRITERS) as writers:
         try:
-            write(result, outputs)
-            result.files = [output.name for output in outputs]
-        except SlagenError as exc:  # e.g. an output exists: this row fails, the others go on
-            result.problems = [str(problem) for problem in exc.problems]
-    return result, []
+            for result, outputs in built:
+                writing = writers.submit(_write_row, table, result, outputs, write) if result.ok else None
+                pending.append((result, writing))
+                while pending and (len(pending) > _WRITTEN_AHEAD or _done(pending[0][1])):
+                    yield _written(*pending.popleft())
+            while pending:
+                yield _written(*pending.popleft())
+        except BaseException:  # stopped early: rows being written end whole, the others are not started
+            writers.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _written(result: RowResult, writing: concurrent.futures.Future[None] | None) -> RowResult:
+    if writing is not None:
+        writing.result()  # a bug in writing is raised here
+    return result
+
+
+def _done(future: concurrent.futures.Future[None] | None) -> bool:
+    return future is None or future.done()
+
+
+def _in_spawned_workers(
+    jobs: list[BatchJob], workers: int
+) -> Iterator[tuple[RowResult, list[Output]]]:  # pragma: no cover - not on Linux
+    """Each job built by spawned processes, in order, its files sent back to be written here."""
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_build_spawned, jobs, chunksize=_chunk(len(jobs), workers))
 
 
 def _build_spawned(job: BatchJob) -> tuple[RowResult, list[Output]]:  # pragma: no cover - not on Linux
     """Build ``job`` in a spawned worker: with the library loaded and a memo made for this row."""
     return build_row(job, load_library(job.library_dir), Memo())
-
-
-def _done(future: concurrent.futures.Future[None] | None) -> bool:
-    return future is None or future.done()

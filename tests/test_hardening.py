@@ -791,15 +791,14 @@ def test_errors_md_quotes_the_unwritable_directory_message(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errors_md: str
 ) -> None:
     # root ignores permissions (CI runs as root), so the refusal is injected where files are created
-    def refuse(**kwargs: object) -> tuple[int, str]:
-        raise PermissionError(13, "Permission denied", str(kwargs["dir"]))
+    from .test_output import refuse_temporaries
 
     monkeypatch.chdir(tmp_path)
     shutil.copy(DEMO, tmp_path / "my-sla.yaml")
-    monkeypatch.setattr("slagen.output.tempfile.mkstemp", refuse)
+    refuse_temporaries(monkeypatch)
     result = runner.invoke(main, ["build", "my-sla.yaml", "-o", "out"])
     assert result.exit_code == 2
-    assert result.stderr == "error: out: cannot write (Permission denied)\n"
+    assert result.stderr == "error: out/my-sla.de.docx: cannot write (Permission denied)\n"
     assert result.stderr.strip() in errors_md
     assert list((tmp_path / "out").iterdir()) == []
 

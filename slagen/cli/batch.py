@@ -25,6 +25,7 @@ from slagen.cli.options import (
     output_option,
     source_date,
 )
+from slagen.cli.signals import ends_cleanly_on_sigterm
 from slagen.errors import EXIT_FINDINGS
 
 if TYPE_CHECKING:
@@ -102,9 +103,11 @@ def batch(
         write_outputs({output_dir / out.name: out.data for out in outputs}, force=force, sync=False)
 
     show = not (as_json or click.get_current_context().meta.get("slagen.quiet"))
-    with click.progressbar(length=len(work), label="Building", file=sys.stderr, hidden=not show) as bar:
-        results = run_batch(work, library, memo, workers=jobs, write=write, progress=lambda _: bar.update(1))
-    flush_to_disk([output_dir / name for result in results for name in result.files])
+    # SIGTERM: the workers end too, each row whole or not at all, no temporary left; exit 143
+    with ends_cleanly_on_sigterm():
+        with click.progressbar(length=len(work), label="Building", file=sys.stderr, hidden=not show) as bar:
+            results = run_batch(work, library, memo, workers=jobs, write=write, progress=lambda _: bar.update(1))
+        flush_to_disk([output_dir / name for result in results for name in result.files])
     failed = [r for r in results if not r.ok]
     if as_json:
         rows_json = [{"row": r.row, "name": r.name, "files": r.files, "problems": r.problems} for r in results]

@@ -27,6 +27,7 @@ from slagen.cli.options import (
     output_option,
     source_date,
 )
+from slagen.cli.signals import ends_cleanly_on_sigterm
 from slagen.errors import EXIT_FINDINGS, InputError, Problem
 
 DEMO = "telemarketing"
@@ -126,7 +127,8 @@ def _build(
         review=review,
         reference=load_reference(reference_doc) if reference_doc else None,
     )
-    written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
+    with ends_cleanly_on_sigterm():  # SIGTERM while writing: the files put back as they were, exit 143
+        written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
     for path in written:
         say(str(path))
     detail(f"{len(written)} files in {time.perf_counter() - started:.2f} s")
