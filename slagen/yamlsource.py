@@ -25,6 +25,8 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 KeyPath = tuple[str, ...]
 MAX_NODES = 200_000
 """Upper bound on values built from one file, aliases counted each time they expand."""
+MAX_BYTES = 16 * 2**20
+"""Largest YAML file read (16 MiB): an answers file is a few KiB, the largest library file a few dozen."""
 MAX_DEPTH = 50
 """Upper bound on nesting; no answers or library file needs more than a handful of levels."""
 
@@ -50,11 +52,13 @@ class YamlSource:
 
 def load_yaml(path: Path, *, display: str | None = None) -> YamlSource:
     """Read ``path`` and return its data with key lines; errors name the file and line."""
+    from slagen.archives import read_regular  # a FIFO or /dev/zero is refused unread, a huge file unread too
+
     name = display or str(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single("file not found", file=name) from None
+        raw = read_regular(path, limit=MAX_BYTES, noun="YAML files")
+    except InputError as exc:  # the message, with the file as the caller names it
+        raise InputError.single(exc.problems[0].message, file=name) from None
     except OSError as exc:
         raise InputError.single(f"cannot read file: {exc.strerror}", file=name) from None
     return parse_yaml(raw, name)

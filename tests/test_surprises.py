@@ -164,3 +164,22 @@ def test_check_and_build_agree(data: Any) -> None:
         assert (checked in (0, 1)) == (built == 0), (check_stderr, build_stderr)
         if built == 2:
             assert check_stderr.splitlines()[0] == build_stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_an_answers_file_or_table_that_is_no_regular_file_is_refused_unread(tmp_path: Path, special: str) -> None:
+    import os
+
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "answers.yaml"
+        os.mkfifo(path)  # reading it would block for ever
+    code, stderr = run("check", str(path))
+    assert code == 2
+    assert stderr.startswith(f"error: {path}: not a regular file but a ")
+    table = tmp_path / "table.csv" if special == "fifo" else path
+    if special == "fifo":
+        os.mkfifo(table)
+    code, stderr = run("batch", str(table), "--base", str(DEMO), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert "not a regular file" in stderr
