@@ -21,6 +21,7 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import stat
 import uuid
 from collections.abc import Iterator
@@ -85,14 +86,33 @@ def write_outputs(files: dict[Path, bytes], *, force: bool, sync: bool = True) -
                 _take_name(move, force=force)
         done = True
     except BaseException:
-        _undo(moves)
+        with _uninterrupted():
+            _undo(moves)
         raise
     finally:
-        _clean_up(moves, made, done=done)
+        with _uninterrupted():
+            _clean_up(moves, made, done=done)
     if sync:
         for directory in sorted({path.parent for path in files}):
             _fsync_directory(directory)
     return list(files)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """SIGTERM and SIGINT held back while files are put back or temporaries removed (delivered just after).
+
+    A stop arriving in the middle of the clean-up would otherwise end it half done and leave a temporary.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # pragma: no cover - Windows
+        yield
+        return
+    held = mask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, held)
 
 
 def _exists(*paths: Path) -> OutputError:
