@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from slagen import __version__
+from slagen.cli.signals import ends_cleanly_on_sigterm
 from slagen.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, Problem, SlagenError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +33,8 @@ def maps_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with ends_cleanly_on_sigterm():  # every command: what it wrote is put back, exit 143
+                return command(*args, **kwargs)
         except SlagenError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}" if problem.severity == "error" else str(problem), err=True)
