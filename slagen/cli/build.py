@@ -270,6 +270,6 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
     if found.answers is None:
         raise InputError.single("the answers were not stored in this document", file=contract)
     answers = found.answers
-    if output_file is None and click.get_text_stream("stdout").isatty():  # a file or a pipe gets them exactly
+    if output_file is None and sys.stdout.isatty():  # a file or a pipe gets them exactly
         answers = printable(answers, keep="\n\t")
     emit(answers.encode("utf-8"), output_file, force=force)
