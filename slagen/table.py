@@ -75,7 +75,7 @@ def read_table(path: Path, keys: Collection[str] | None = None) -> list[Row]:
             if not key or cell is None or (isinstance(cell, str) and not cell.strip()):
                 continue
             if isinstance(cell, _Unreadable):
-                problems.append(Problem(cell.why, str(path), number, key))
+                problems.append(Problem(cell.why, str(path), number, None if cell.row else key))
             elif key == NAME_COLUMN:
                 name = str(cell).strip()
             else:
@@ -113,12 +113,13 @@ def _is_answer(key: str, keys: Collection[str]) -> bool:
 
 
 class _Unreadable:
-    """A cell whose value cannot be read (a formula without a stored result, merged cells)."""
+    """A cell whose value cannot be read (a formula without a stored result, merged cells), or a whole row."""
 
-    __slots__ = ("why",)
+    __slots__ = ("row", "why")
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, *, row: bool = False) -> None:
         self.why = why
+        self.row = row
 
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
@@ -135,10 +136,18 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
         dialect: Any = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    try:  # newline="": lines end only at \n and \r (never at U+2028, U+2029 or U+0085)
-        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise InputError.single(f"cannot read the table: {exc}", file=path) from None
+    # newline="": lines end only at \n and \r (never at U+2028, U+2029 or U+0085)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    table: list[list[Any]] = []
+    while True:
+        try:
+            table.append(next(reader))
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a cell beyond the csv module's limit: that row fails, the reader goes on
+            if not table:
+                raise InputError.single(f"cannot read the header: {exc}", file=path) from None
+            table.append([_Unreadable(f"a cell of this row cannot be read ({exc})", row=True)])
     header = [cell.strip() for cell in table[0]] if table else []
     return header, ((index, row) for index, row in enumerate(table[1:], start=2))
 

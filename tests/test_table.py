@@ -57,13 +57,18 @@ def test_f1_a_cell_yaml_cannot_read_fails_its_row_only(tmp_path: Path) -> None:
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["b.en.md"]
 
 
-def test_f2_a_cell_beyond_the_csv_limit_is_bad_input_not_a_crash(tmp_path: Path) -> None:
+def test_f2_a_cell_beyond_the_csv_limit_fails_its_row_only(tmp_path: Path) -> None:
     table = tmp_path / "wide.csv"
     table.write_text("name,parties.customer.represented_by\na," + "Felix " * 40000 + "\nb,Jana Berger\n", "utf-8")
-    code, _, stderr = batch(table, tmp_path / "out")
-    assert code == 2
-    assert stderr.startswith(f"error: {table}: cannot read the table: field larger than field limit")
-    assert not (tmp_path / "out").exists()
+    code, summary, _ = batch(table, tmp_path / "out")
+    assert code == 1
+    rows = summary["rows"]
+    assert isinstance(rows, list)
+    assert [row["problems"] for row in rows] == [
+        [f"{table}:2: a cell of this row cannot be read (field larger than field limit (131072))"],
+        [],
+    ]
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["b.en.md"]
 
 
 def workbook(path: Path, rows: list[list[object]], merge: str = "") -> Path:
