@@ -36,7 +36,7 @@ from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
 from slagen.names import Chain, aliases, chains, extend, term_calls
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
-from slagen.select import line_of_when
+from slagen.select import answer_problem, answer_reached, line_of_when
 from slagen.yamlsource import load_yaml
 
 READ_BY_SLAGEN = frozenset(
@@ -183,7 +183,6 @@ class _Templates:
         self.env = make_environment(self.library.template_root, bytecode_cache=False)
         self.env.globals.clear()
         self.keys = set(self.library.params)
-        self.groups = {".".join(k.split(".")[:i]) for k in self.keys for i in range(1, k.count(".") + 1)}
         self.roots = {k.split(".")[0] for k in self.keys}
         self.kpis = {kpi for catalog in self.library.catalogs.values() for kpi in catalog.kpis}
         self.tier_fields = {"id", "name", "rank", "chosen", "credits"} | {
@@ -268,19 +267,13 @@ class _Templates:
             self._add(file, chain.line, "variables", f"'{root}' is not an answer, a label or a template value")
 
     def _check_answer(self, root: str, parts: tuple[str, ...], file: str, line: int) -> None:
-        path = [root]
-        for part in parts:
-            key = ".".join(path)
-            if key in self.keys:
-                break
-            path.append(part)
-        key = ".".join(path)
+        key = answer_reached(self.library, root, parts)
         if key in self.keys:
             self.used_keys.add(key)
-        elif key in self.groups:
+        elif key in self.library.groups:
             self.used_keys.update(k for k in self.keys if k.startswith(key + "."))
         else:
-            self._add(file, line, "variables", f"'{key}' is not a declared answer (no clause declares it in params)")
+            self._add(file, line, "variables", answer_problem(self.library, root, parts) or "")
 
     def _check_label(self, parts: tuple[str, ...], file: str, line: int, lang: str) -> None:
         node: Any = self.library.labels[lang]

@@ -135,7 +135,7 @@ class Memo:
     # --- the library, compiled once ---------------------------------------------------------
 
     def compiled(self, library: Library) -> Compiled:
-        """The sandbox, conditions and labels of ``library``, made once per memo (kept even without reuse)."""
+        """The sandbox and compiled conditions of ``library``, made once per memo (kept even without reuse)."""
         key = (str(library.root), library.digest)
         found = self._libraries.get(key)
         if found is None:
@@ -207,13 +207,8 @@ class Memo:
         key = (kind, id(part), state)
         found = self._written.get(key)
         if found is not None and found[0] is part:
-            self.reused += 1
-            if self.check_every and self.reused % self.check_every == 0:
-                self.checked += 1
-                if write() != found[1]:
-                    raise ReuseMismatch(f"what was written for a {kind} given again differs from a fresh one")
             result: V = found[1]
-            return result
+            return self._given_again(f"what was written for a {kind}", result, write)
         value = write()
         self._written.put(key, (part, value))
         return value
@@ -266,7 +261,7 @@ class Memo:
                 continue
             text = self._renderings.get(key)
             if text is not None:
-                return self._given_again(name, text, render)
+                return self._given_again(f"the rendering of {name}", text, render)
         reads = Reads(names)
         token = RECORDING.set(reads)
         try:
@@ -293,11 +288,11 @@ class Memo:
         else:
             self._seen.put(key, True)
 
-    def _given_again(self, name: str, text: str, render: Callable[[], str]) -> str:
+    def _given_again(self, what: str, kept: V, make: Callable[[], V]) -> V:
+        """``kept``, given again; every :attr:`check_every`-th time made afresh and compared (the tripwire)."""
         self.reused += 1
         if self.check_every and self.reused % self.check_every == 0:
             self.checked += 1
-            fresh = render()
-            if fresh != text:
-                raise ReuseMismatch(f"the rendering of {name} given again differs from a fresh one")
-        return text
+            if make() != kept:
+                raise ReuseMismatch(f"{what} given again differs from a fresh one")
+        return kept

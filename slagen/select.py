@@ -62,14 +62,19 @@ def condition_problems(library: Library, tree: Any) -> list[str]:
     return found
 
 
-def answer_problem(library: Library, root: str, parts: tuple[str, ...]) -> str | None:
-    """Why ``root.parts…`` is no declared answer or group of answers (None if it is one, or inside one)."""
+def answer_reached(library: Library, root: str, parts: tuple[str, ...]) -> str:
+    """The key ``root.parts…`` reads: the first declared answer on the way (what follows reads into its value)."""
     path = [root]
     for part in parts:
         if ".".join(path) in library.params:
-            return None
+            break
         path.append(part)
-    key = ".".join(path)
+    return ".".join(path)
+
+
+def answer_problem(library: Library, root: str, parts: tuple[str, ...]) -> str | None:
+    """Why ``root.parts…`` is no declared answer or group of answers (None if it is one, or inside one)."""
+    key = answer_reached(library, root, parts)
     if key in library.params or key in library.groups:
         return None
     return f"'{key}' is not a declared answer (no clause declares it in params)"
