@@ -22,8 +22,6 @@ from slagen import arithmetic, formatting, limits
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&=])")
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-"""Characters XML 1.0 cannot hold: a DOCX with one does not open (answers are checked for them on input)."""
 
 
 def escape_markup(value: Any) -> Markup:

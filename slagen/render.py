@@ -22,12 +22,12 @@ from jinja2 import TemplateError as JinjaError
 from slagen import formatting, limits
 from slagen.context import TemplateContext
 from slagen.errors import Problem, TemplateError
-from slagen.filters import XML_INVALID
 from slagen.library import FRONT_SECTION, Clause
 from slagen.markup import MarkupError, Parsed
 from slagen.memo import Memo
 from slagen.model import Block, Document, Section, Signatory
 from slagen.model import Clause as ClauseNode
+from slagen.params.values import XML_INVALID
 from slagen.sandbox import LibraryLoader
 from slagen.terms import term_context
 

@@ -47,8 +47,9 @@ MAX_DECIMALS = 6
 LARGEST = 10**15
 """Numbers from this size on are no contract value (and overflow Babel's formatting)."""
 _PERCENT_RE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
-# Characters that XML 1.0 cannot hold: a DOCX with them does not open.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters that XML 1.0 cannot hold: a DOCX with them does not open (checked in answers, and in what a
+# template renders).
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Invisible characters that change how a text reads, or what a terminal does: bidirectional embeddings,
 # overrides and isolates (a party's name could read backwards, "trojan source"), and C1 controls.
 _INVISIBLE = re.compile("[\x80-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -145,7 +146,7 @@ def as_text(value: Any, *, multiline: bool) -> str:
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
         raise ParamError(f"expected text, got {show(value)}")
     text = str(value)
-    bad = _XML_INVALID.search(text)
+    bad = XML_INVALID.search(text)
     if bad:
         raise ParamError(f"contains the control character U+{ord(bad.group()):04X}, which a document cannot hold")
     invisible = _INVISIBLE.search(text)
