@@ -44,6 +44,7 @@ READ_BY_SLAGEN = frozenset(
         "slagen",
         "languages",
         "agreement.model",
+        "agreement.drafted_by",
         "agreement.title",
         "agreement.reference",
         "agreement.version",

@@ -299,14 +299,27 @@ def rule_internal(agreement: Agreement, report: Report) -> None:
             "units of one company are one controller under the GDPR: there is no processing on behalf of another "
             "(Art. 28 GDPR) between them; set data_protection.processing: false (its default is true)",
         )
-    if agreement.given("agreement.main_contract_date"):
+    for key in ("agreement.main_contract.title", "agreement.main_contract.date"):
+        if agreement.given(key):
+            report(_path(key), f"an internal agreement supplements no services contract; leave {key} out")
+
+
+def rule_main_contract(agreement: Agreement, report: Report) -> None:
+    """A main contract is named by its title and its date together: the SLA is a schedule to that document."""
+    if agreement.values.get("agreement.kind") == "internal":
+        return
+    title, date = (agreement.given(f"agreement.main_contract.{part}") for part in ("title", "date"))
+    if title != date:
+        missing = "date" if title else "title"
         report(
-            _path("agreement.main_contract_date"),
-            "an internal agreement supplements no services contract; leave agreement.main_contract_date out",
+            _path(f"agreement.main_contract.{missing}"),
+            f"a main contract is named by its title and its date; give agreement.main_contract.{missing} too, "
+            "or leave agreement.main_contract out for a stand-alone agreement",
         )
 
 
 RULES: tuple[Rule, ...] = (
+    rule_main_contract,
     rule_tier_fees,
     rule_jurisdiction,
     rule_liability,

@@ -76,7 +76,8 @@ ENGLISH: Answers = {
     "agreement.title": "Service Level Agreement for Outbound Telemarketing",
     "agreement.reference": "SLA-2027-015",
     "agreement.effective_date": "2027-03-01",
-    "agreement.main_contract_date": "2027-02-01",
+    "agreement.main_contract.title": "Framework Agreement for Telemarketing",
+    "agreement.main_contract.date": "2027-02-01",
     "parties.provider.name": "Dialogwerk Vertriebsservice GmbH",
     "parties.provider.address[0]": "Augustaanlage 12, 68165 Mannheim",
     "parties.provider.represented_by": "Jana Berger",
@@ -335,8 +336,8 @@ def test_the_result_validates_against_the_json_schema(library: Library) -> None:
         text, _ = interview(library, answers, lang)
         data = yaml.safe_load(text)
         data["agreement"]["effective_date"] = str(data["agreement"]["effective_date"])
-        if "main_contract_date" in data["agreement"]:
-            data["agreement"]["main_contract_date"] = str(data["agreement"]["main_contract_date"])
+        if "main_contract" in data["agreement"]:
+            data["agreement"]["main_contract"]["date"] = str(data["agreement"]["main_contract"]["date"])
         jsonschema.validate(data, answers_schema(library))
 
 

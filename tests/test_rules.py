@@ -87,7 +87,7 @@ CASES = [
     ),
     pytest.param(
         TELEMARKETING,
-        {**INTERNAL, **EXTERNAL_ONLY, "agreement.main_contract_date": ...},
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.main_contract.title": ..., "agreement.main_contract.date": ...},
         (
             [
                 "agreement.jurisdiction: an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out"
@@ -241,7 +241,7 @@ CASES = [
             **EXTERNAL_ONLY,
             "credits.legal_nature": "penalty",
             "agreement.jurisdiction": ...,
-            "agreement.main_contract_date": ...,
+            "agreement.main_contract.title": ..., "agreement.main_contract.date": ...,
         },
         (
             [
@@ -273,11 +273,12 @@ CASES = [
     ),
     pytest.param(
         IT,
-        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract_date": "2027-01-01"},
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract.title": ...,
+         "agreement.main_contract.date": "2027-01-01"},
         (
             [
-                "agreement.main_contract_date: an internal agreement supplements no services contract; "
-                "leave agreement.main_contract_date out"
+                "agreement.main_contract.date: an internal agreement supplements no services contract; "
+                "leave agreement.main_contract.date out"
             ],
             [],
         ),
@@ -343,7 +344,7 @@ CASES = [
     pytest.param(CALL_CENTRE, {}, ([], []), id="recording-ok"),
     pytest.param(
         CALL_CENTRE,
-        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract_date": ...},
+        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract.title": ..., "agreement.main_contract.date": ...},
         ([], []),
         id="recording-internal-without-processing-ok",
     ),
