@@ -241,7 +241,8 @@ CASES = [
             **EXTERNAL_ONLY,
             "credits.legal_nature": "penalty",
             "agreement.jurisdiction": ...,
-            "agreement.main_contract.title": ..., "agreement.main_contract.date": ...,
+            "agreement.main_contract.title": ...,
+            "agreement.main_contract.date": ...,
         },
         (
             [
@@ -273,8 +274,13 @@ CASES = [
     ),
     pytest.param(
         IT,
-        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract.title": ...,
-         "agreement.main_contract.date": "2027-01-01"},
+        {
+            **INTERNAL,
+            **EXTERNAL_ONLY,
+            "agreement.jurisdiction": ...,
+            "agreement.main_contract.title": ...,
+            "agreement.main_contract.date": "2027-01-01",
+        },
         (
             [
                 "agreement.main_contract.date: an internal agreement supplements no services contract; "
@@ -344,7 +350,13 @@ CASES = [
     pytest.param(CALL_CENTRE, {}, ([], []), id="recording-ok"),
     pytest.param(
         CALL_CENTRE,
-        {**INTERNAL, **EXTERNAL_ONLY, "agreement.jurisdiction": ..., "agreement.main_contract.title": ..., "agreement.main_contract.date": ...},
+        {
+            **INTERNAL,
+            **EXTERNAL_ONLY,
+            "agreement.jurisdiction": ...,
+            "agreement.main_contract.title": ...,
+            "agreement.main_contract.date": ...,
+        },
         ([], []),
         id="recording-internal-without-processing-ok",
     ),

@@ -72,7 +72,8 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {
             **INTERNAL,
             "agreement.jurisdiction": ...,
-            "agreement.main_contract.title": ..., "agreement.main_contract.date": ...,
+            "agreement.main_contract.title": ...,
+            "agreement.main_contract.date": ...,
             "allocation.monthly_amount": 9800,
         },
         {
