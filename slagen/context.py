@@ -83,16 +83,24 @@ def make_context(
     )
 
 
-def kind_labels(library: Library, language: str, kind: str) -> dict[str, Any]:
-    """The labels of ``language`` for an agreement of ``kind``.
+LABEL_OVERRIDES = (("kinds", "agreement.kind"), ("laws", "agreement.governing_law"))
+"""Sections of ``labels.yaml`` that reword labels for a value of an answer, in the order they apply."""
 
-    ``labels.yaml`` may hold ``kinds: {<kind>: {<part>: {<key>: text}}}``: each part's keys replace the
-    base labels' in an agreement of that kind (an internal agreement's terms and subtitle).
+
+def kind_labels(library: Library, language: str, kind: str, law: str = "") -> dict[str, Any]:
+    """The labels of ``language`` for an agreement of ``kind`` under the governing ``law``.
+
+    ``labels.yaml`` may hold ``kinds: {<kind>: {<part>: {<key>: text}}}`` and ``laws: {<law>: …}``: each
+    part's keys replace the base labels' in an agreement of that kind (an internal agreement's terms and
+    subtitle), then under that law (the form of notices: *in Textform* under German law, *in writing* under
+    English law).
     """
     base = library.labels[language]
-    labels = {part: words for part, words in base.items() if part != "kinds"}
-    for part, words in ((base.get("kinds") or {}).get(kind) or {}).items():
-        labels[part] = {**labels[part], **words}
+    sections = {name for name, _ in LABEL_OVERRIDES}
+    labels = {part: words for part, words in base.items() if part not in sections}
+    for (section, _), value in zip(LABEL_OVERRIDES, (kind, law), strict=True):
+        for part, words in ((base.get(section) or {}).get(value) or {}).items():
+            labels[part] = {**labels[part], **words}
     return labels
 
 

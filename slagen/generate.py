@@ -70,12 +70,13 @@ def build_documents(
     today = document_date(answers, source_date)
     env = memo.compiled(library).environment
     kind = str(answers.values.get("agreement.kind") or "external")
+    law = "" if kind == "internal" else str(answers.values.get("agreement.governing_law") or "")
     provenance = _provenance(answers, library, service)
     documents = []
     for lang in langs:
-        labels = memo.labels(library, lang, kind)
+        labels = memo.labels(library, lang, kind, law)
         view = memo.service_view(
-            None if key is None else (key, lang, kind), functools.partial(service_view, service, lang, labels)
+            None if key is None else (key, lang, kind, law), functools.partial(service_view, service, lang, labels)
         )
         context = make_context(answers.tree, library, lang, labels=labels, service=view, today=today)
         document = number_document(render_document(answers.clauses, context, env, memo), memo.marks)

@@ -31,7 +31,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from slagen.catalogs import KPI_WORDING
-from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LEVEL_FIELDS
+from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LABEL_OVERRIDES, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
 from slagen.names import Chain, aliases, chains, extend, term_calls
@@ -326,21 +326,28 @@ class _Templates:
                     self._add(f"templates/{where}/labels.yaml", 0, "languages", f"no {path}")
 
     def _kind_overrides(self, lang: str) -> Iterator[str]:
-        """``kinds.<kind>.<part>.<key>`` of every kind's wording, each checked against the kinds and the labels."""
+        """``kinds.<kind>.<part>.<key>`` and ``laws.<law>.<part>.<key>``, checked against the choices and labels."""
         file = f"templates/{lang}/labels.yaml"
         labels = self.library.labels[lang]
-        kinds = labels.get("kinds") or {}
-        declared = self.library.params.get("agreement.kind")
-        choices = declared.choices if declared is not None and declared.choices else []
-        for kind, parts in kinds.items() if isinstance(kinds, dict) else ():
-            if kind not in choices:
-                self._add(file, 0, "terms", f"kinds.{kind}: not a choice of agreement.kind ({', '.join(choices)})")
-            for part, words in (parts or {}).items():
-                base = labels.get(part)
-                if part == "kinds" or not isinstance(base, dict) or not isinstance(words, dict):
-                    self._add(file, 0, "terms", f"kinds.{kind}.{part}: not a group of labels that a kind can reword")
-                    continue
-                for key in words:
-                    if key not in base:
-                        self._add(file, 0, "terms", f"kinds.{kind}.{part}.{key}: no such label in {part}")
-                    yield f"kinds.{kind}.{part}.{key}"
+        for section, answer in LABEL_OVERRIDES:
+            overrides = labels.get(section) or {}
+            declared = self.library.params.get(answer)
+            choices = declared.choices if declared is not None and declared.choices else []
+            for value, parts in overrides.items() if isinstance(overrides, dict) else ():
+                if value not in choices:
+                    self._add(file, 0, "terms", f"{section}.{value}: not a choice of {answer} ({', '.join(choices)})")
+                for part, words in (parts or {}).items():
+                    base = labels.get(part)
+                    if (
+                        part in {name for name, _ in LABEL_OVERRIDES}
+                        or not isinstance(base, dict)
+                        or not isinstance(words, dict)
+                    ):
+                        self._add(
+                            file, 0, "terms", f"{section}.{value}.{part}: not a group of labels that can be reworded"
+                        )
+                        continue
+                    for key in words:
+                        if key not in base:
+                            self._add(file, 0, "terms", f"{section}.{value}.{part}.{key}: no such label in {part}")
+                        yield f"{section}.{value}.{part}.{key}"

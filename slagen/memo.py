@@ -143,12 +143,12 @@ class Memo:
             found = self._libraries.put(key, Compiled(env, compile_conditions(library, env)))
         return found
 
-    def labels(self, library: Library, language: str, kind: str) -> Mapping[str, Any]:
-        """The labels of ``language`` for an agreement of ``kind`` (:func:`slagen.context.kind_labels`)."""
-        key = ("labels", str(library.root), library.digest, language, kind)
+    def labels(self, library: Library, language: str, kind: str, law: str = "") -> Mapping[str, Any]:
+        """The labels of ``language`` for an agreement of ``kind`` under ``law`` (see :func:`kind_labels`)."""
+        key = ("labels", str(library.root), library.digest, language, kind, law)
         found: Mapping[str, Any] | None = self._services.get(key)
         if found is None:
-            found = self._services.put(key, kind_labels(library, language, kind))
+            found = self._services.put(key, kind_labels(library, language, kind, law))
         return found
 
     # --- content ------------------------------------------------------------------------------
