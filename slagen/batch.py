@@ -101,7 +101,8 @@ def merge_row(base: YamlSource, row: Row, table: str, memo: Memo | None = None) 
         dumped = _dump(data, base, memo or Memo())
     except yaml.YAMLError as exc:  # a value YAML cannot write (the table reader refuses those it knows)
         raise InputError([Problem(f"cannot write the row's answers: {exc}", table, row.number)]) from None
-    text = f"# slagen batch: {table} row {row.number} on top of {base.path}\n{dumped}"
+    # file names only: a contract sent to a customer does not disclose the sales person's directories
+    text = f"# slagen batch: {Path(table).name} row {row.number} on top of {Path(base.path).name}\n{dumped}"
     return YamlSource(table, data, lines, text)
 
 

@@ -151,7 +151,9 @@ def test_each_row_carries_its_own_answers(tmp_path: Path) -> None:
         assert yaml.safe_load(merged.text) == merged.data
         assert merged.data["parties"]["customer"]["name"] == row.values["parties.customer.name"]
         assert merged.data["agreement"]["reference"] == row.values["agreement.reference"]
-        assert merged.text.startswith(f"# slagen batch: {table} row {row.number} on top of {DEMO}\n")
+        assert merged.text.startswith(f"# slagen batch: customers.csv row {row.number} on top of {DEMO.name}\n")
+        assert str(tmp_path) not in merged.text
+        assert str(DEMO.parent) not in merged.text
     # the groups a row leaves alone are the base's, word for word
     assert yaml.safe_load(merge_row(base, rows[0], str(table)).text)["service"]["catalog"] == "telemarketing"
 
