@@ -9,10 +9,28 @@ import click
 
 from slagen import __version__
 from slagen.cli import batch, build, interview, library
+from slagen.cli.options import library_setting
+from slagen.errors import InputError
+
+
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: slagen's version and the library the commands use without ``--library``."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"slagen, version {__version__}")
+    try:
+        path, source = library_setting()
+    except InputError as exc:
+        click.echo(f"library: {exc.problems[0]}", err=True)
+        ctx.exit(2)
+    click.echo(f"library: {path} (from {source})" if path is not None else "library: the bundled one")
+    ctx.exit()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="slagen")
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit."
+)
 def main() -> None:
     """Slagen generates Service Level Agreements, in German and English, as DOCX and Markdown.
 

@@ -47,11 +47,64 @@ def output_file_option(help_text: str) -> Callable[[F], F]:
 
 
 force_option = click.option("--force", is_flag=True, help="Overwrite existing output files.")
+
+LIBRARY_VARIABLE = "SLAGEN_LIBRARY"
+SETTINGS_FILE = "slagen.toml"
+
+
+def library_setting(cwd: Path | None = None) -> tuple[Path | None, str]:
+    """The library the settings name, and where that was said: ``SLAGEN_LIBRARY``, else a ``slagen.toml``.
+
+    ``slagen.toml`` in the working directory or the nearest of its parents may say ``library = "DIR"``
+    (relative to the file). Neither: ``(None, "bundled")``. A settings file that is no TOML, or whose
+    ``library`` is no text, is bad input naming the file and line.
+    """
+    named = os.environ.get(LIBRARY_VARIABLE, "").strip()
+    if named:
+        return Path(named), LIBRARY_VARIABLE
+    here = (cwd or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        settings = directory / SETTINGS_FILE
+        if settings.is_file():
+            return _library_in(settings), str(settings)
+    return None, "bundled"
+
+
+def _library_in(settings: Path) -> Path | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads(settings.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.single(f"cannot read the settings: {exc}", file=settings) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError.single(f"not TOML: {str(exc).split(' (at line')[0]}", file=settings, line=line) from None
+    value = data.get("library")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError.single("library must be the path of a clause library, as text", file=settings, key="library")
+    return (settings.parent / value).resolve()
+
+
+def _resolve_library(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``--library`` if given, else what the settings name (see :func:`library_setting`)."""
+    if value is not None:
+        return value
+    try:
+        return library_setting()[0]
+    except InputError as exc:
+        raise click.BadParameter(str(exc.problems[0]), ctx=ctx, param=param) from None
+
+
 library_option = click.option(
     "--library",
     "library_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Clause library to use instead of the bundled one.",
+    callback=_resolve_library,
+    help=f"Clause library to use (default: ${LIBRARY_VARIABLE}, else library = DIR in the nearest "
+    f"{SETTINGS_FILE}, else the bundled one).",
 )
 
 
