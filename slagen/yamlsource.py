@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from slagen.errors import InputError, Problem
+from slagen.yamlhints import explain
 
 try:  # libyaml is much faster; the pure-Python loader gives the same nodes and marks
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -94,6 +95,9 @@ def parse_yaml(raw: bytes, name: str) -> YamlSource:
         what = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in what:  # newer libyaml stops deep nesting itself; say it as we do
             raise InputError([Problem(f"nested too deeply (more than {MAX_DEPTH} levels)", name, line)]) from None
+        hint = explain(text, line) if line else None
+        if hint is not None:  # the line that is wrong, in plain words
+            raise InputError([Problem(f"YAML syntax error: {hint[1]}", name, hint[0])]) from None
         raise InputError([Problem(f"YAML syntax error{col}: {what}", name, line)]) from None
     except yaml.YAMLError as exc:
         raise InputError.single(f"YAML error: {exc}", file=name) from None

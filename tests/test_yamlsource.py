@@ -254,7 +254,6 @@ def test_python_and_unknown_tags_on_collections_are_refused(text: bytes, key: st
     ("text", "line", "column", "what"),
     [
         (b"a: [1, 2\n", 2, 1, "did not find expected ',' or ']'"),
-        (b"a: b: c\n", 1, 5, "mapping values are not allowed in this context"),
         (b"ok: 1\na: 'unterminated\n", 3, 1, "found unexpected end of stream"),
         (b'key: "\\q"\n', 1, 7, "found unknown escape character"),
         (b"a: 1\n---\nb: 2\n", 2, 1, "but found another document"),
@@ -271,13 +270,110 @@ def test_syntax_errors_report_line_and_column(text: bytes, line: int, column: in
     assert str(exc.value).startswith(f"bad.yaml:{line}: YAML syntax error, column {column}:")
 
 
-@pytest.mark.parametrize("text", [b"a:\n\tb: 1\n", b"a: 1\n\tb: 2\n", b"list:\n\t- x\n"])
-def test_tab_indentation_is_a_syntax_error(text: bytes) -> None:
+@pytest.mark.parametrize(
+    "text", [b"a:\n\tb: 1\n", b"a: 1\n\tb: 2\n", b"list:\n\t- x\n", b"a:\n  b: 1\n \tc: 2\n  d: 3\n"]
+)
+def test_a_tab_in_the_indentation_is_named_as_a_tab(text: bytes) -> None:
     with pytest.raises(InputError) as exc:
         parse_yaml(text, "tabs.yaml")
     problem = only_problem(exc)
-    assert problem.message.startswith("YAML syntax error, column 1:")
-    assert problem.line == 2
+    assert problem.message == (
+        "YAML syntax error: a tab is used for indentation; YAML indents with spaces only: replace the tab by spaces"
+    )
+    assert problem.line == text.count(b"\n", 0, text.index(b"\t")) + 1
+
+
+ANSWERS = """\
+agreement:
+  reference: SLA-1
+  term:
+    months: 12
+parties:
+  customer:
+    name: Muster GmbH
+    address: [Hauptstraße 1, 20457 Hamburg]
+    represented_by: Anna Schmidt
+service:
+  catalog: telemarketing
+  tier: professional   # a comment
+  activities:
+    - Termine vereinbaren
+"""
+
+
+def _broken(line: int, new: str) -> bytes:
+    lines = ANSWERS.splitlines(keepends=True)
+    lines[line - 1] = new + "\n"
+    return "".join(lines).encode()
+
+
+@pytest.mark.parametrize(
+    ("line", "new", "at", "message"),
+    [
+        (
+            9,
+            "     represented_by: Anna Schmidt",
+            9,
+            "the key 'represented_by' is indented more than the key 'address' on line 8, which has a value of "
+            "its own: check the indentation of both lines",
+        ),
+        (
+            12,
+            "tier: professional",
+            12,
+            "the key 'tier' is indented less than the lines around it (lines 11 and 13): indent it like them if "
+            "it belongs with them",
+        ),
+        (
+            9,
+            "   represented_by: Anna Schmidt",
+            9,
+            "the key 'represented_by' is indented less than the line before it but lines up with no key above it: "
+            "indent it exactly like the keys it belongs with",
+        ),
+        (
+            12,
+            "  tier:professional",
+            12,
+            "'tier:professional' needs a space after the colon: write 'tier: professional'",
+        ),
+        (
+            12,
+            "  tier: professional: gold",
+            12,
+            "the value of 'tier' contains ': ', which YAML reads as a key; quote the value: tier: \"professional: gold\"",
+        ),
+    ],
+    ids=["indented-more", "one-line-out", "lines-up-with-nothing", "no-space", "colon-in-value"],
+)
+def test_indentation_and_colon_mistakes_are_named_in_plain_words_at_their_line(
+    line: int, new: str, at: int, message: str
+) -> None:
+    assert parse_yaml(ANSWERS.encode(), "ok.yaml").data is not None
+    with pytest.raises(InputError) as exc:
+        parse_yaml(_broken(line, new), "answers.yaml")
+    problem = only_problem(exc)
+    assert (problem.line, problem.message) == (at, f"YAML syntax error: {message}")
+
+
+def test_a_mistake_with_no_plain_explanation_keeps_the_parsers_words() -> None:
+    with pytest.raises(InputError) as exc:
+        parse_yaml(b"a: b: c\n", "bad.yaml")  # on the first line: PyYAML's own position is right
+    assert only_problem(exc).message.startswith("YAML syntax error")
+    with pytest.raises(InputError) as exc:
+        parse_yaml(b"a: [1, 2\n", "bad.yaml")
+    assert only_problem(exc).message == "YAML syntax error, column 1: did not find expected ',' or ']'"
+
+
+def test_valid_files_of_every_shape_give_no_hint() -> None:
+    """The hints never fire on valid YAML: every line of every YAML file of the repository, as a parser stop."""
+    from slagen.yamlhints import explain
+
+    root = Path(__file__).resolve().parent.parent
+    for path in [*root.glob("examples/*.yaml"), *root.glob("clauses/**/*.yaml"), *root.glob("tiers/**/*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        for last in range(1, text.count("\n") + 2):
+            assert explain(text, last) is None, (path, last)
 
 
 # --- encoding -----------------------------------------------------------------------
