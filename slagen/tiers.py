@@ -83,23 +83,28 @@ def check_tiers(catalog: Catalog, path: str) -> list[Problem]:
     problems = []
     tiers = list(catalog.tiers.values())
     pairs = [(a, b) for a, b in itertools.product(tiers, tiers) if a.rank < b.rank]
-    for lower, higher in sorted(pairs, key=lambda pair: (pair[1].rank, pair[0].rank, pair[1].id, pair[0].id)):
+    worse: dict[tuple[str, str], list[Tier]] = {}  # (higher tier, KPI) -> the lower tiers that promise more
+    for lower, higher in sorted(pairs, key=lambda pair: (pair[1].rank, -pair[0].rank, pair[1].id, pair[0].id)):
         for kpi_id, kpi in catalog.kpis.items():
             low, high = lower.targets.get(kpi_id), higher.targets.get(kpi_id)
-            if low is None or high is None or not kpi.better(low, high):
-                continue
-            word = "less" if kpi.direction == "at_least" else "more"
-            unit = kpi.unit
-            own_file = higher.source and higher.source != path  # a tier file of its own
-            problems.append(
-                Problem(
-                    f"tier '{higher.id}' (rank {higher.rank}) promises {word} than '{lower.id}' (rank {lower.rank}) "
-                    f"on {kpi_id}: {format_value(high, unit, 'en_GB')} vs {format_value(low, unit, 'en_GB')}",
-                    higher.source or path,
-                    None,
-                    f"targets.{kpi_id}" if own_file else f"tiers.{higher.id}.targets.{kpi_id}",
-                )
+            if low is not None and high is not None and kpi.better(low, high):
+                worse.setdefault((higher.id, kpi_id), []).append(lower)
+    for (higher_id, kpi_id), lowers in worse.items():
+        higher, lower, unit = catalog.tiers[higher_id], lowers[0], catalog.kpis[kpi_id].unit
+        also = [f"'{other.id}'" for other in lowers[1:]]
+        own_file = higher.source and higher.source != path  # a tier file of its own
+        problems.append(
+            Problem(
+                f"tier '{higher.id}' (rank {higher.rank}) promises less than '{lower.id}' (rank {lower.rank}) "
+                f"on {kpi_id}: {format_value(higher.targets[kpi_id], unit, 'en_GB')} vs "
+                f"{format_value(lower.targets[kpi_id], unit, 'en_GB')}"
+                + (f" (and less than {', '.join(also)})" if also else "")
+                + "; a tier of higher rank must promise at least as much",
+                higher.source or path,
+                None,
+                f"targets.{kpi_id}" if own_file else f"tiers.{higher.id}.targets.{kpi_id}",
             )
+        )
     problems.extend(_check_service_hours(catalog, path, pairs))
     return problems
 

@@ -63,9 +63,23 @@ def test_monotonicity_finding_names_tier_kpi_and_values(library: Library) -> Non
     (problem,) = check_tiers(catalog, "tiers/telemarketing.yaml")
     assert str(problem) == (
         "tiers/telemarketing.yaml: tiers.premium.targets.closing_rate: tier 'premium' (rank 3) promises less than "
-        "'professional' (rank 2) on closing_rate: 4% vs 5%"
+        "'professional' (rank 2) on closing_rate: 4% vs 5%; a tier of higher rank must promise at least as much"
     )
     assert check_tiers(library.catalogs["telemarketing"], "x") == []
+
+
+def test_a_longer_time_promises_less_and_is_reported_once_per_tier_and_kpi(library: Library) -> None:
+    """Newcomer B6: a 48 h response in the top tier promises less (not more), once, naming every lower tier."""
+    catalog = library.catalogs["it-service"]
+    top = max(catalog.tiers.values(), key=lambda tier: tier.rank)
+    lower = sorted((t for t in catalog.tiers.values() if t.rank < top.rank), key=lambda t: -t.rank)
+    slow_time = dataclasses.replace(top.targets["p4_response"], amount=Decimal(48), unit="hour")
+    slow = dataclasses.replace(top, targets={**top.targets, "p4_response": slow_time})
+    catalog = dataclasses.replace(catalog, tiers={**catalog.tiers, top.id: slow})
+    (problem,) = [p for p in check_tiers(catalog, "tiers/it-service.yaml") if p.key and "p4_response" in p.key]
+    assert f"tier '{top.id}' (rank {top.rank}) promises less than '{lower[0].id}'" in problem.message
+    assert "48 hours vs" in problem.message
+    assert f"(and less than {', '.join(repr(t.id) for t in lower[1:])})" in problem.message
 
 
 @pytest.mark.parametrize(
