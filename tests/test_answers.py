@@ -58,8 +58,9 @@ def test_demo_is_valid(library: Library) -> None:
         ({"agreement.term.months": 0}, "agreement.term.months: 0 is below the minimum of 1"),
         ({"agreement.term.months": "twelve"}, "agreement.term.months: expected a whole number, got 'twelve'"),
         (
-            {"agreement.effective_date": "1.1.2027"},
-            "agreement.effective_date: expected a date written as YYYY-MM-DD, got '1.1.2027'",
+            {"agreement.effective_date": "1.1.27"},
+            "agreement.effective_date: expected a date such as 2027-12-31, 31.12.2027 or 31 December 2027, "
+            "got '1.1.27'",
         ),
         (
             {"agreement.model": "multi-tier"},
@@ -190,7 +191,7 @@ def test_every_problem_is_reported_at_once_with_lines(write_answers: Callable[..
             "a: !!python/object/apply:os.system [ls]\n",
             "answers.yaml:1: a: tag tag:yaml.org,2002:python/object/apply:os.system is not allowed (only plain YAML values are read)",
         ),
-        ("agreement:\n\ttitle: x\n", "answers.yaml:2: YAML syntax error, column 1: found character"),
+        ("agreement:\n\ttitle: x\n", "answers.yaml:2: YAML syntax error: a tab is used for indentation"),
     ],
 )
 def test_unreadable_file_is_reported(

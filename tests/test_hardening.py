@@ -731,7 +731,7 @@ ERROR_EXAMPLES: dict[str, Callable[[Path], list[str]]] = {
     "unknown key": _answers(_replace("  reference: SLA", "  referenz: SLA")),
     "wrong type": _answers(_replace("    months: 12 ", "    months: twelve ")),
     "bound": _answers(_replace("    notice_months: 3", "    notice_months: 0")),
-    "date": _answers(_replace("effective_date: 2027-01-01", "effective_date: 1.1.2027")),
+    "date": _answers(_replace("effective_date: 2027-01-01", "effective_date: 1.1.27")),
     "duplicate key": _answers(_replace("    notice_months: 3", "    notice_months: 3\n    notice_months: 6")),
     "python tag": _answers(_replace("  tier: professional ", "  tier: !!python/object/apply:os.system [id] ")),
     "control character": _answers(_replace("name: Nordlicht Solartechnik GmbH", 'name: "Nordlicht\\a GmbH"')),

@@ -12,9 +12,10 @@ if TYPE_CHECKING:
     from slagen.library import Library
     from slagen.params.declaration import Param
 
-DURATION_PATTERN = r"^\s*\d+(\.\d+)?\s*(" + "|".join(sorted(DURATION_UNITS, key=len, reverse=True)) + r")\s*$"
+DURATION_PATTERN = r"^\s*\d+([.,]\d+)?\s*(?i:" + "|".join(sorted(DURATION_UNITS, key=len, reverse=True)) + r")\.?\s*$"
 PERCENT_PATTERN = r"^\s*-?\d+([.,]\d+)?\s*%?\s*$"
-DECIMAL_PATTERN = r"^\s*-?\d+(\.\d+)?\s*$"
+DECIMAL_PATTERN = r"^\s*-?(\d+([.,]\d+)?|\d{1,3}(\.\d{3})+(,\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)\s*$"
+DATE_PATTERN = r"^\s*(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\.?\s+\w+\.?\s+\d{4})\s*$"
 
 
 def share() -> dict[str, Any]:

@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slagen.params.base import Asker, Choice, Languages, ParamType, yaml_number
-from slagen.params.jsonschema import DECIMAL_PATTERN, DURATION_PATTERN, PERCENT_PATTERN, limits
+from slagen.params.forms import read_date
+from slagen.params.jsonschema import DATE_PATTERN, DECIMAL_PATTERN, DURATION_PATTERN, PERCENT_PATTERN, limits
 from slagen.params.values import (
     LARGEST,
     Duration,
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from slagen.library import Library
     from slagen.params.declaration import Param
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LONGEST_DATE = 40
+"""Characters of the longest date anyone writes (``30. September 2027`` with spaces to spare)."""
 
 
 class StringType(ParamType):
@@ -141,7 +143,7 @@ class DurationType(ParamType):
 
 
 class DateType(ParamType):
-    """A calendar date, written ``YYYY-MM-DD``."""
+    """A calendar date: ``YYYY-MM-DD``, or as people write one (``01.03.2027``, ``1 March 2027``: :mod:`.forms`)."""
 
     name = "date"
 
@@ -150,15 +152,17 @@ class DateType(ParamType):
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str) and _DATE_RE.match(value):
+        if isinstance(value, str) and len(value) <= _LONGEST_DATE:
             try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise ParamError(f"expected a date written as YYYY-MM-DD, got {show(value)}")
+                date = read_date(value)
+            except ValueError as exc:
+                raise ParamError(f"{show(value)} is no date: {exc}") from None
+            if date is not None:
+                return date
+        raise ParamError(f"expected a date such as 2027-12-31, 31.12.2027 or 31 December 2027, got {show(value)}")
 
     def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
-        return {"type": "string", "format": "date"}
+        return {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "pattern": DATE_PATTERN}]}
 
 
 class BooleanType(ParamType):

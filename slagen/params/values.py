@@ -8,13 +8,14 @@ fit raises :class:`ParamError` in words a sales person understands. The paramete
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
+
+from slagen.params.forms import read_number
 
 if TYPE_CHECKING:
     from slagen.params.declaration import Param
@@ -39,9 +40,29 @@ DURATION_UNITS = {
     "mo": "month",
     "month": "month",
     "months": "month",
+    # the forms people type, German and English (a trailing full stop is read past: "30 Min.")
+    "sek": "second",
+    "sekunde": "second",
+    "sekunden": "second",
+    "secs": "second",
+    "mins": "minute",
+    "minuten": "minute",
+    "std": "hour",
+    "stunde": "hour",
+    "stunden": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "tag": "day",
+    "tage": "day",
+    "tagen": "day",
+    "woche": "week",
+    "wochen": "week",
+    "monat": "month",
+    "monate": "month",
+    "monaten": "month",
 }
 _DURATION_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629746}
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+_DURATION_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([a-z]+)\.?\s*$")
 MAX_DECIMALS = 6
 """A number other than 0 is at least 10**-6 (``1e-999999999`` would print as 0)."""
 LARGEST = 10**15
@@ -78,7 +99,7 @@ class Duration:
         match = _DURATION_RE.match(text.lower())
         if not match or match.group(2) not in DURATION_UNITS:
             raise ValueError(f"'{text}' is not a duration (write e.g. 30min, 4h, 2d)")
-        return cls(Decimal(match.group(1)), DURATION_UNITS[match.group(2)])
+        return cls(Decimal(match.group(1).replace(",", ".")), DURATION_UNITS[match.group(2)])
 
     @property
     def seconds(self) -> Decimal:
@@ -188,8 +209,10 @@ def as_decimal(value: Any) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))  # repr keeps what the user wrote: 99.9, not 99.900000000000005684
     elif isinstance(value, str):
-        with contextlib.suppress(InvalidOperation):
-            number = Decimal(value.strip())
+        try:
+            number = read_number(value)
+        except ValueError as exc:
+            raise ParamError(f"expected a number, got {show(value)}: {exc}") from None
     if number is None or not number.is_finite():
         raise ParamError(f"expected a number, got {show(value)}")
     if abs(number) >= LARGEST:
