@@ -12,7 +12,7 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slagen.params.forms import read_number
