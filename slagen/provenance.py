@@ -163,6 +163,27 @@ def read_provenance(path: Path) -> Provenance:
     return Provenance(properties, text)
 
 
+def stored_answers(found: Provenance, path: Path) -> str:
+    """The answers file ``found`` holds; bad input if the document lost them (an editor saved it again)."""
+    if found.answers is None:
+        raise InputError.single(
+            f"the answers are no longer in this document: slagen stored them in {ANSWERS_PART}, which an editor "
+            "drops when it saves the document again (LibreOffice does); use the DOCX as slagen wrote it, or the "
+            "answers file itself",
+            file=path,
+        )
+    return found.answers
+
+
+def is_package(path: Path) -> bool:
+    """Whether ``path`` starts like a zip package (a DOCX), so that it is not read as an answers file."""
+    try:
+        with path.open("rb") as file:
+            return file.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
 def _parse(data: bytes, path: Path, part: str) -> Any:
     try:
         return etree.fromstring(data, _SAFE)

@@ -146,3 +146,40 @@ def test_libreoffice_keeps_the_tracked_changes(tmp_path: Path, not_merchant: Pat
     text = subprocess.run([pdftotext, str(out / "deviations.pdf"), "-"], capture_output=True, text=True, check=True)
     assert "at least 100120" in text.stdout  # deleted 100 struck through, inserted 120 beside it
     assert "at most 2436 hours" in text.stdout
+
+
+def _without_answers(docx: Path, out: Path) -> Path:
+    """``docx`` as an editor saves it that drops slagen's custom XML part (LibreOffice does)."""
+    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "customXml/slagen-answers.xml":
+                dst.writestr(item, src.read(item.filename))
+    return out
+
+
+def test_redline_takes_two_contracts_written_by_slagen(tmp_path: Path, not_merchant: Path) -> None:
+    """Newcomer B9: the DOCX files a lawyer holds are compared by the answers they carry."""
+    runner = CliRunner()
+    for answers, out in ((DEMO, "old"), (not_merchant, "new")):
+        result = runner.invoke(main, ["build", str(answers), "-o", str(tmp_path / out), "--format", "docx"])
+        assert result.exit_code == 0, result.output
+    old_docx = tmp_path / "old" / f"{DEMO.stem}.de.docx"
+    new_docx = tmp_path / "new" / f"{not_merchant.stem}.de.docx"
+    from_files = runner.invoke(main, ["redline", str(DEMO), str(not_merchant), "--lang", "de"])
+    from_contracts = runner.invoke(main, ["redline", str(old_docx), str(new_docx), "--lang", "de"])
+    assert from_contracts.exit_code == 0, from_contracts.output
+    assert "{--" in from_contracts.output
+    assert from_contracts.output == from_files.output
+
+
+def test_a_contract_whose_answers_an_editor_dropped_says_so(tmp_path: Path) -> None:
+    """Newcomer B10: the answers were stored; the editor that saved the document dropped them."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(DEMO), "-o", str(tmp_path), "--format", "docx"]).exit_code == 0
+    saved = _without_answers(tmp_path / f"{DEMO.stem}.de.docx", tmp_path / "saved-again.docx")
+    for args in (["inspect", "--answers", str(saved)], ["redline", str(saved), str(DEMO)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2
+        assert "the answers are no longer in this document" in result.output
+        assert "LibreOffice" in result.output
+    assert runner.invoke(main, ["inspect", str(saved)]).exit_code == 0  # the properties are still there

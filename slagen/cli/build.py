@@ -10,7 +10,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,6 +29,11 @@ from slagen.cli.options import (
 )
 from slagen.cli.signals import ends_cleanly_on_sigterm
 from slagen.errors import EXIT_FINDINGS, InputError, Problem
+
+if TYPE_CHECKING:
+    from slagen.answers import Answers
+    from slagen.library import Library
+    from slagen.memo import Memo
 
 DEMO = "telemarketing"
 
@@ -209,6 +214,8 @@ def redline(
 ) -> None:
     """Show what changed between two answers files, as tracked changes in Word or as Markdown.
 
+    OLD and NEW may also be DOCX contracts written by slagen: their stored answers are compared.
+
     Clauses added or removed appear as whole insertions or deletions, changed wording word
     by word (author "slagen"). Word and LibreOffice let you accept or reject each change.
 
@@ -218,18 +225,18 @@ def redline(
       slagen redline --against-standard examples/telemarketing-custom.yaml -o deviations.docx
       slagen redline old.yaml new.yaml            # Markdown with {++inserted++} and {--deleted--}
     """
-    from slagen.generate import check_answers, generate_redline, standard_answers
+    from slagen.generate import generate_redline, standard_answers
     from slagen.library import load_library
 
     library = load_library(library_dir)
     check_languages(library, [language])
     memo = make_memo()
     if against is not None and old is None:
-        after = check_answers(against, library, memo)
+        after = _answers_of(against, library, memo)
         before = standard_answers(after, library, memo)
     elif against is None and old is not None and new is not None:
-        before = check_answers(old, library, memo)
-        after = check_answers(new, library, memo)
+        before = _answers_of(old, library, memo)
+        after = _answers_of(new, library, memo)
     else:
         raise InputError.single("give OLD and NEW answers files, or --against-standard ANSWERS")
     fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
@@ -237,6 +244,18 @@ def redline(
         raise InputError.single("a DOCX redline needs -o FILE.docx")
     changes = generate_redline(before, after, library, language=language, fmt=fmt, memo=memo, source_date=source_date())
     emit(changes, output_file, force=force)
+
+
+def _answers_of(path: Path, library: Library, memo: Memo) -> Answers:
+    """The checked answers of an answers file, or of the answers a DOCX written by slagen carries."""
+    from slagen.generate import check_answers, validate
+    from slagen.provenance import is_package, read_provenance, stored_answers
+    from slagen.yamlsource import parse_yaml
+
+    if not is_package(path):
+        return check_answers(path, library, memo)
+    text = stored_answers(read_provenance(path), path)
+    return validate(parse_yaml(text.encode("utf-8"), f"{path} (the answers stored in it)"), library, memo)
 
 
 @click.command()
@@ -258,7 +277,7 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
       slagen inspect --answers out/telemarketing.de.docx -o again.yaml && slagen build again.yaml
     """
     from slagen.archives import printable
-    from slagen.provenance import read_provenance
+    from slagen.provenance import read_provenance, stored_answers
 
     found = read_provenance(contract)
     if not show_answers:  # a document may hold anything: no control character reaches the terminal raw
@@ -267,9 +286,7 @@ def inspect(contract: Path, show_answers: bool, output_file: Path | None, force:
         for name, value in shown.items():
             click.echo(f"{name.ljust(width)}  {value}")
         return
-    if found.answers is None:
-        raise InputError.single("the answers were not stored in this document", file=contract)
-    answers = found.answers
+    answers = stored_answers(found, contract)
     if output_file is None and sys.stdout.isatty():  # a file or a pipe gets them exactly
         answers = printable(answers, keep="\n\t")
     emit(answers.encode("utf-8"), output_file, force=force)
