@@ -726,6 +726,8 @@ def _replace(old: str, new: str) -> Callable[[str], str]:
 ERROR_EXAMPLES: dict[str, Callable[[Path], list[str]]] = {
     "yaml syntax": _answers(_replace("  tier: professional ", "  tier: professional: gold ")),
     "tab": _answers(_replace("  tier: professional ", "\ttier: professional ")),
+    "indented more": _answers(_replace("    represented_by: Jana", "     represented_by: Jana")),
+    "one line out": _answers(_replace("  tier: professional ", "tier: professional ")),
     "not utf-8": _raw(b"slagen: 1\nagreement:\n  title: Gr\xfc\xdfe\n"),
     "empty": _raw(b""),
     "unknown key": _answers(_replace("  reference: SLA", "  referenz: SLA")),
