@@ -485,3 +485,30 @@ def test_fuzz_a_damaged_reference_is_used_or_refused_naming_the_file(
             refused.append(exc)
         assert all(problem.file == str(path) for error in refused for problem in error.problems)
         FUZZ_CASES[f"reference document:{'refused' if refused else 'used'}"] += 1
+
+
+def _languages(docx_path: Path) -> tuple[list[str], str]:
+    with zipfile.ZipFile(docx_path) as package:
+        styles = package.read("word/styles.xml").decode("utf-8")
+        settings = package.read("word/settings.xml").decode("utf-8")
+    return re.findall(r'<w:lang w:val="([^"]+)"', styles), settings
+
+
+@pytest.mark.parametrize("with_reference", [False, True], ids=["bundled", "reference-doc"])
+def test_every_run_is_in_the_documents_language_and_hyphenated(
+    tmp_path: Path, letter_reference: Path, with_reference: bool
+) -> None:
+    """Visual review M2: an English contract is tagged en-GB, a German one de-DE, whatever the reference says."""
+    reference = tmp_path / "proofed.docx"
+    document = docx.Document(str(letter_reference))
+    settings = document.settings.element
+    settings.append(settings.makeelement(f"{W}proofState", {f"{W}spelling": "clean", f"{W}grammar": "clean"}))
+    document.save(str(reference))
+    options = ["--reference-doc", str(reference)] if with_reference else []
+    result = CliRunner().invoke(main, ["build", str(DEMO), "-o", str(tmp_path / "out"), "--format", "docx", *options])
+    assert result.exit_code == 0, result.output
+    for lang, tag in (("de", "de-DE"), ("en", "en-GB")):
+        languages, settings_xml = _languages(tmp_path / "out" / f"{DEMO.stem}.{lang}.docx")
+        assert languages == [tag]  # once, in the document defaults: no style of the reference overrides it
+        assert "<w:autoHyphenation/>" in settings_xml
+        assert "proofState" not in settings_xml  # Word checks the spelling again

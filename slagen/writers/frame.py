@@ -42,6 +42,8 @@ from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, restart_
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 """Stands for the document's date in the core properties while the frame is made."""
 _CORE_VALUES = ("title", "subject", "identifier", "language")
+_PROOFING_LANGUAGE = "proofing"
+"""The marker of the language every run is tagged with (``w:lang`` of the document defaults)."""
 _ANY_DATE = "SLAGEN-ANY-DATE"
 """Stands for the date python-docx stamps on a new comment (the current time) in the comment's marker."""
 
@@ -97,6 +99,7 @@ def frame_values(document: Document, *, title: str, timestamp: dt.datetime) -> d
         "footer": footer.encode(),
         "date": w_date(timestamp).encode(),
         **{name: xml_text(value).encode() for name, value in zip(_CORE_VALUES, core, strict=True)},
+        _PROOFING_LANGUAGE: f'w:val="{xml_text(document.locale.replace("_", "-"))}"'.encode(),
     }
 
 
@@ -126,6 +129,8 @@ def make_frame(reference: bytes, *, review: bool, properties: bool, answers: boo
     markers.update(_header_footer(target))
     _core_properties(target)
     markers.update({_mark(name): name for name in _CORE_VALUES})
+    _language_and_hyphenation(target)
+    markers[f'w:val="{_mark(_PROOFING_LANGUAGE)}"'] = _PROOFING_LANGUAGE
     markers[w_date(_MARK_DATE)] = "date"
     kept = b""
     if properties:
@@ -202,6 +207,95 @@ def _header_footer(target: DocxDocument) -> dict[str, str]:
 def _has_text(part: Any) -> bool:
     """Whether a header or footer of the reference shows text (in a paragraph, a table, a text box)."""
     return not part.is_linked_to_previous and any((t.text or "").strip() for t in part.part.element.iter(f"{W}t"))
+
+
+def _language_and_hyphenation(target: DocxDocument) -> None:
+    """Every run in the document's language, checked and hyphenated by its rules, whatever the reference said.
+
+    The document defaults carry the language (a marker, filled per document); a language that a style of
+    the reference sets, or a proofing state that tells Word the spelling was checked, would override or
+    silence it and is taken out; automatic hyphenation is switched on.
+    """
+    styles = target.styles.element
+    defaults = styles.find(f"{W}docDefaults")
+    if defaults is None:
+        defaults = styles.makeelement(f"{W}docDefaults", {})
+        styles.insert(0, defaults)
+    run_default = defaults.find(f"{W}rPrDefault")
+    if run_default is None:
+        run_default = defaults.makeelement(f"{W}rPrDefault", {})
+        defaults.insert(0, run_default)
+    run_props = run_default.find(f"{W}rPr")
+    if run_props is None:
+        run_props = run_default.makeelement(f"{W}rPr", {})
+        run_default.append(run_props)
+    for lang in list(styles.iter(f"{W}lang")):
+        lang.getparent().remove(lang)
+    lang = run_props.makeelement(f"{W}lang", {f"{W}val": _mark(_PROOFING_LANGUAGE)})
+    later = [child for child in run_props if child.tag in _AFTER_LANG]
+    if later:
+        later[0].addprevious(lang)
+    else:
+        run_props.append(lang)
+    settings = target.settings.element
+    for proof in settings.findall(f"{W}proofState"):
+        settings.remove(proof)
+    if settings.find(f"{W}autoHyphenation") is None:
+        hyphenation = settings.makeelement(f"{W}autoHyphenation", {})
+        before = [child for child in settings if child.tag not in _BEFORE_HYPHENATION]
+        if before:
+            before[0].addprevious(hyphenation)
+        else:
+            settings.append(hyphenation)
+
+
+_AFTER_LANG = {f"{W}{tag}" for tag in ("eastAsianLayout", "specVanish", "oMath")}
+"""Run properties that come after ``w:lang`` in the schema's order (CT_RPr)."""
+_BEFORE_HYPHENATION = {
+    f"{W}{tag}"
+    for tag in [
+        "writeProtection",
+        "view",
+        "zoom",
+        "removePersonalInformation",
+        "removeDateAndTime",
+        "doNotDisplayPageBoundaries",
+        "displayBackgroundShape",
+        "printPostScriptOverText",
+        "printFractionalCharacterWidth",
+        "printFormsData",
+        "embedTrueTypeFonts",
+        "embedSystemFonts",
+        "saveSubsetFonts",
+        "saveFormsData",
+        "mirrorMargins",
+        "alignBordersAndEdges",
+        "bordersDoNotSurroundHeader",
+        "bordersDoNotSurroundFooter",
+        "gutterAtTop",
+        "hideSpellingErrors",
+        "hideGrammaticalErrors",
+        "activeWritingStyle",
+        "proofState",
+        "formsDesign",
+        "attachedTemplate",
+        "linkStyles",
+        "stylePaneFormatFilter",
+        "stylePaneSortMethod",
+        "documentType",
+        "mailMerge",
+        "revisionView",
+        "trackRevisions",
+        "doNotTrackMoves",
+        "doNotTrackFormatting",
+        "documentProtection",
+        "autoFormatOverride",
+        "styleLockTheme",
+        "styleLockQFSet",
+        "defaultTabStop",
+    ]
+}
+"""Settings that come before ``w:autoHyphenation`` in the schema's order (CT_Settings)."""
 
 
 def _core_properties(target: DocxDocument) -> None:
