@@ -194,7 +194,7 @@ def test_review_comments_name_each_clause_and_each_deviation(library: Library) -
         "deviates from standard tier Professional: 24 hours → 36 hours (worse for the Customer)",
     ]
     # each deviation comment is anchored on the agreed value in the service-level table (ids count from 0)
-    for deviation, value in zip(deviations, ["120", "36 hours"], strict=True):
+    for deviation, value in zip(deviations, ["120", "36\u00a0hours"], strict=True):
         index = comments.index(deviation)
         anchored = re.search(
             rf'<w:commentRangeStart w:id="{index}"/>(.*?)<w:commentRangeEnd w:id="{index}"/>', document

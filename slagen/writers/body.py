@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+from slagen.typography import typeset_runs
 from slagen.writers.reference import ReferenceInfo
 from slagen.writers.wordml import bookmark_name, comment_xml, escape, restart_xml, run_props, run_xml, text_xml, w_date
 
@@ -296,7 +297,7 @@ class BodyWriter:
         return f"<w:rPr>{self._change(self.tracking)}/></w:rPr>" if self.tracking else ""
 
     def _runs(self, runs: Sequence[Inline], bold: bool) -> None:
-        for run in runs:
+        for run in typeset_runs(runs, self.document.language):
             if isinstance(run, Text):
                 if run.note and self.comments is not None:
                     with self._commented(run.note):
