@@ -259,3 +259,18 @@ def test_english_wording(build: Callable[..., dict[str, str]]) -> None:
     cc = build("call-centre.yaml")
     assert "die Einsatzplanung obliegt ihm" in cc["de"]
     assert "samstags von 22:00 Uhr bis sonntags 06:00 Uhr" in build("it-service-multi-level.yaml")["de"]
+
+
+def test_english_law_call_centre_variation(library: Library) -> None:
+    """legal-en.md variation 1: the service clauses read as English-law terms (EN-S22, EN-N2, EN-N15, DE-S14)."""
+    answers = load_answers(Path(__file__).parent / "legal" / "service-call-centre-en-gb.yaml", library)
+    assert answers.warnings == []
+    text = {d.language: write_markdown(d).replace("\xa0", " ") for d in build_documents(answers, library, ["en"])}
+    en = text["en"]
+    assert "by more than the tolerance of 10% under clause 2.4;" in en
+    assert "The survey takes place immediately after the call, on the same connection" in en
+    assert "- Northdial Ltd, Leeds: overflow calls outside the Service Hours." in en
+    assert "Either Party may prove that the actual values differ from those measurements." in en
+    assert "refer to UK time (GMT/BST)" in en
+    for german in ("BGB", "UWG", "unverzüglich", "decisive", "without delay"):
+        assert german not in section(en, "Exclusions") + section(en, "Measurement and monitoring")
