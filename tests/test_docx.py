@@ -63,7 +63,7 @@ def test_uses_real_heading_list_and_table_styles(outputs: dict[str, bytes]) -> N
     ]
     tables = document.tables
     assert tables[0].style.name == "SLA Table"
-    assert [c.text for c in tables[0].rows[0].cells] == ["Begriff", "Bestimmt in"]
+    assert [c.text for c in tables[0].rows[0].cells] == ["Begriff", "Definiert in"]
     assert [c.text for c in tables[1].rows[0].cells] == ["Kennzahl", "Zielwert", "Messzeitraum"]
     assert [c.text for c in tables[1].rows[2].cells][:2] == ["Abschlussquote je Kampagne", "mindestens 5\xa0%"]
     assert tables[-1].style.name == "Signature Table"

@@ -86,4 +86,4 @@ def test_customer_specific_agreement_lists_its_deviations_in_an_annex(library: L
     (md,) = generate(custom, library, languages=["en"], formats=["md"])
     text = md.data.decode("utf-8")
     assert "| Calls per agent per working day | at least 100 | at least 120 | better for the Customer |" in text
-    assert "| Resolution of complaints | at most 24 hours | at most 36 hours | worse for the Customer |" in text
+    assert "| Proposed solution to complaints | at most 24 hours | at most 36 hours | worse for the Customer |" in text

@@ -115,11 +115,11 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {"service.tier": "gold", "monitoring.source": "third_party"},
         {
             "en": [
-                "The “**Service Hours**” are every day, around the clock.",
+                "“**Service Hours**” means every day, around the clock.",
                 "| 31 days | 22 minutes and 19.2 seconds |",
                 "an independent third party appointed jointly",
             ],
-            "de": ["| 31 Tagen | 22 Minuten und 19,2 Sekunden |", "sonntags von 0:00 bis 6:00 Uhr"],
+            "de": ["| 31 Tagen | 22 Minuten und 19,2 Sekunden |", "sonntags von 00:00 Uhr bis 06:00 Uhr"],
         },
         [],
     ),
@@ -212,7 +212,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {
             "en": [
                 "| Indicator | Basic | Premium (agreed) | Measurement period |",
-                "For each service level, these are: 70% within 30 seconds (Basic); 90% within 20 seconds (Premium).",
+                "For each Service Tier, these are: 70% within 30 seconds (Basic); 90% within 20 seconds (Premium).",
                 "shall not exceed 10% (Basic) or 10% (Premium) of the Monthly Fee",
             ],
             "de": ["- Premium: täglich von 07:00 bis 22:00 Uhr."],
