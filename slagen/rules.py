@@ -138,10 +138,10 @@ def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
 
 
 def rule_liability(agreement: Agreement, report: Report) -> None:
-    """The liability clause never limits what its law keeps unlimited (left out, the law's own list applies)."""
-    if not agreement.given("liability.unlimited"):
-        return
+    """The liability clause never limits what its law keeps unlimited (``mandatory`` stands for the law's own list)."""
     kept = set(agreement.values.get("liability.unlimited") or ())
+    if "mandatory" in kept:
+        return
     for clause, law in LIABILITY_LAW.items():
         for case, reason in MANDATORY_UNLIMITED[law].items() if clause in agreement.clauses else ():
             if case not in kept:
