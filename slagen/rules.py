@@ -207,12 +207,13 @@ def rule_penalty(agreement: Agreement, report: Report) -> None:
             "give at least two bands in credits.scheme",
         )
     cap = max((scheme.cap for scheme in schemes), default=Decimal(0))
-    if cap > PENALTY_CAP_WARNING and values.get("agreement.drafted_by") == "customer":
+    yearly = min(cap, Decimal(values.get("credits.annual_cap") or cap))
+    if yearly > PENALTY_CAP_WARNING and values.get("agreement.drafted_by") == "customer":
         report(
             where,
-            f"the customer's standard terms: penalties of up to {cap} % of the monthly fee a month add up to {cap} % "
-            "of the annual fees, above the 5 % of the order value that standard terms are unlikely to survive "
-            "(BGH VII ZR 210/01); lower the cap in credits.scheme",
+            f"the customer's standard terms: penalties of up to {cap} % of the monthly fee a month add up to "
+            f"{yearly} % of the annual fees, above the 5 % of the order value that standard terms are unlikely to "
+            "survive (BGH VII ZR 210/01); cap them per contract year with credits.annual_cap: 5%",
             warning=True,
         )
 

@@ -288,8 +288,14 @@ def test_de_s4_drafted_by_aims_the_penalty_warning(write_answers: WriteAnswers, 
     assert customer == [
         "credits.legal_nature: the customer's standard terms: penalties of up to 10 % of the monthly fee a month add "
         "up to 10 % of the annual fees, above the 5 % of the order value that standard terms are unlikely to survive "
-        "(BGH VII ZR 210/01); lower the cap in credits.scheme"
+        "(BGH VII ZR 210/01); cap them per contract year with credits.annual_cap: 5%"
     ]
+    # a cap per contract year keeps the penalties within 5 % of the order value
+    capped = {**penalty, "agreement.drafted_by": "customer", "credits.annual_cap": "5%"}
+    assert findings(write_answers, library, CALL_CENTRE, capped) == ([], [])
+    de = clause(texts(write_answers, library, CALL_CENTRE, capped)["de"], "Servicegutschriften")
+    assert "Die Servicegutschriften eines Vertragsjahres" in de
+    assert "betragen insgesamt höchstens 5 % der für dieses Vertragsjahr geschuldeten Vergütung." in de
     # the provider's own terms: its time bar for credits is what AGB control tests
     _, short = findings(write_answers, library, CALL_CENTRE, {"credits.claim_days": 14})
     assert short

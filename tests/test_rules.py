@@ -218,7 +218,7 @@ CASES = [
             [
                 "credits.legal_nature: the customer's standard terms: penalties of up to 10 % of the monthly fee a "
                 "month add up to 10 % of the annual fees, above the 5 % of the order value that standard terms are "
-                "unlikely to survive (BGH VII ZR 210/01); lower the cap in credits.scheme"
+                "unlikely to survive (BGH VII ZR 210/01); cap them per contract year with credits.annual_cap: 5%"
             ],
         ),
         id="penalty-cap-warning",
@@ -428,7 +428,7 @@ CASES = [
             [
                 "credits.legal_nature: the customer's standard terms: penalties of up to 50 % of the monthly fee a "
                 "month add up to 50 % of the annual fees, above the 5 % of the order value that standard terms are "
-                "unlikely to survive (BGH VII ZR 210/01); lower the cap in credits.scheme"
+                "unlikely to survive (BGH VII ZR 210/01); cap them per contract year with credits.annual_cap: 5%"
             ],
         ),
         id="multi-level-penalty-highest-cap",
