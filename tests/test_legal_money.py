@@ -85,7 +85,8 @@ def test_en_m1_cap_is_one_aggregate_per_contract_year_with_a_first_year_rule(
     assert (
         "Neither the exclusion in the previous paragraph nor any limit in this clause applies to the Customer’s "
         "obligation to pay the fees due under this Agreement, or to the Provider’s claim, if the Customer wrongfully "
-        "terminates or repudiates this Agreement, for the fees that would have been payable for the rest of its term"
+        "terminates or repudiates this Agreement, for the fees that would have been payable until the earliest date "
+        "on which the Customer could lawfully have ended this Agreement"
     ) in en
     # Soteria v IBM: the heads that stay recoverable are listed
     for head in (
