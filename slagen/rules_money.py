@@ -46,6 +46,8 @@ def rule_liability_cap(agreement: Agreement, report: Report) -> None:
         report(_path("liability.cap_amount"), f"missing: a cap of '{cap}' needs the amount in price.currency")
     if cap in ("percent", "none") and "liability.cap_amount" in agreement.answered:
         report(_path("liability.cap_amount"), f"ignored: liability.cap is '{cap}'", warning=True)
+    if cap in ("amount", "none") and "liability.cap_percent" in agreement.answered:
+        report(_path("liability.cap_percent"), f"ignored: liability.cap is '{cap}'", warning=True)
     data_cap = values.get("liability.data_cap_percent")
     if data_cap is None:
         return

@@ -124,6 +124,8 @@ def test_en_s4_no_cap_and_a_fixed_cap_can_be_agreed(write_answers: WriteAnswers,
     assert "for all claims allocated to a Contract Year, £500,000.00." in clause(fixed, "Liability")
     errors, _ = findings(write_answers, library, IT, {"liability.cap": "amount"})
     assert errors == ["liability.cap_amount: missing: a cap of 'amount' needs the amount in price.currency"]
+    _, warnings = findings(write_answers, library, IT, {"liability.cap": "none"})
+    assert warnings == ["liability.cap_percent: ignored: liability.cap is 'none'"]
 
 
 def test_en_s4_the_default_cap_under_english_law_is_warned_about(write_answers: WriteAnswers, library: Library) -> None:
