@@ -189,6 +189,16 @@ def test_en_m2_deliberate_default_is_defined_and_gross_negligence_warned(
     assert errors[0].startswith("liability.unlimited: deliberate_default is a carve-out of English law")
 
 
+def test_mandatory_stands_for_the_law_s_list_and_takes_additions(write_answers: WriteAnswers, library: Library) -> None:
+    de = clause(
+        texts(write_answers, library, CALL_CENTRE, {"liability.unlimited": ["mandatory", "confidentiality"]})["de"],
+        "Haftung",
+    )
+    assert "- bei Vorsatz;" in de
+    assert "- bei arglistigem Verschweigen eines Mangels;" in de
+    assert "- für Schäden aus der Verletzung der Pflicht zur Vertraulichkeit nach Ziffer 7.3." in de
+
+
 def test_mandatory_cases_are_still_enforced(write_answers: WriteAnswers, library: Library) -> None:
     errors, _ = findings(write_answers, library, IT, {"liability.unlimited": ["life_body_health", "fraud"]})
     assert errors == [
