@@ -97,7 +97,8 @@ def check_answers_of(typed: Typed, clauses: list[Clause]) -> Answers:
     """Check that each selected clause has its answers and apply the rules; raise InputError with every problem."""
     checker, values = typed.checker, typed.values
     checker.check_selected(clauses, values)
-    check_rules(Agreement(values, frozenset(c.id for c in clauses), checker.library), checker.rule)
+    agreement = Agreement(values, frozenset(c.id for c in clauses), checker.library, frozenset(checker.given))
+    check_rules(agreement, checker.rule)
     checker.drop_ignored_where_ruled()
     if checker.problems:
         raise InputError(sorted(checker.problems, key=lambda p: p.line or 0))

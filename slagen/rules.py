@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
+from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -44,6 +45,9 @@ MANDATORY_UNLIMITED = {
 }
 """Cases of unlimited liability that ``liability.unlimited`` must keep, by governing law, with the reason."""
 
+LIABILITY_LAW = {"legal.liability": "de", "legal.liability_ew": "en-gb"}
+"""The law whose mandatory cases each liability clause keeps."""
+
 
 class Report(Protocol):
     """How a rule reports: the key path of the answer concerned, the message, and whether it only warns."""
@@ -59,6 +63,8 @@ class Agreement:
     values: dict[str, Any]
     clauses: frozenset[str]
     library: Library
+    answered: frozenset[str] = frozenset()
+    """The keys the answers file gives itself (a default is not an answer)."""
 
     @property
     def catalog(self) -> Catalog | None:
@@ -132,14 +138,14 @@ def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
 
 
 def rule_liability(agreement: Agreement, report: Report) -> None:
-    """The liability clause never limits what the governing law keeps unlimited."""
-    if not agreement.clauses & {"legal.liability", "legal.liability_ew"}:
-        return
-    law = str(agreement.values.get("agreement.governing_law"))
+    """The liability clause never limits what its law keeps unlimited (``mandatory`` stands for the law's own list)."""
     kept = set(agreement.values.get("liability.unlimited") or ())
-    for case, reason in MANDATORY_UNLIMITED.get(law, {}).items():
-        if case not in kept:
-            report(_path("liability.unlimited"), f"{reason}: keep '{case}' in the list")
+    if "mandatory" in kept:
+        return
+    for clause, law in LIABILITY_LAW.items():
+        for case, reason in MANDATORY_UNLIMITED[law].items() if clause in agreement.clauses else ():
+            if case not in kept:
+                report(_path("liability.unlimited"), f"{reason}: keep '{case}' in the list")
 
 
 def rule_credits(agreement: Agreement, report: Report) -> None:
@@ -188,8 +194,8 @@ def rule_penalty(agreement: Agreement, report: Report) -> None:
     if values.get("agreement.governing_law") == "en-gb":
         report(
             where,
-            "a penalty is unenforceable under the laws of England and Wales; choose lump_sum_damages "
-            "(liquidated damages) or fee_adjustment",
+            "under the laws of England and Wales a clause is unenforceable if it is penal (Cavendish v Makdessi "
+            "[2015] UKSC 67), and 'penalty' says it is; choose liquidated_damages or fee_adjustment",
         )
         return
     agreed: CreditScheme | None = values.get("credits.scheme")
@@ -201,11 +207,13 @@ def rule_penalty(agreement: Agreement, report: Report) -> None:
             "give at least two bands in credits.scheme",
         )
     cap = max((scheme.cap for scheme in schemes), default=Decimal(0))
-    if cap > PENALTY_CAP_WARNING:
+    yearly = min(cap, Decimal(values.get("credits.annual_cap") or cap))
+    if yearly > PENALTY_CAP_WARNING and values.get("agreement.drafted_by") == "customer":
         report(
             where,
-            f"a contractual penalty of up to {cap} % of the monthly fee exceeds 5 % of the order value, "
-            "which standard terms are unlikely to survive (BGH VII ZR 210/01); lower the cap in credits.scheme",
+            f"the customer's standard terms: penalties of up to {cap} % of the monthly fee a month add up to "
+            f"{yearly} % of the annual fees, above the 5 % of the order value that standard terms are unlikely to "
+            "survive (BGH VII ZR 210/01); cap them per contract year with credits.annual_cap: 5%",
             warning=True,
         )
 
@@ -323,8 +331,12 @@ RULES: tuple[Rule, ...] = (
     rule_tier_fees,
     rule_jurisdiction,
     rule_liability,
+    rule_liability_cap,
+    rule_carve_outs,
     rule_credits,
+    rule_credits_nature,
     rule_penalty,
+    rule_drafted_by,
     rule_internal,
     rule_call_recording,
     rule_kpi_wording,

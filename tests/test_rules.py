@@ -212,23 +212,27 @@ CASES = [
     ),
     pytest.param(
         CALL_CENTRE,
-        {"credits.legal_nature": "penalty"},
+        {"credits.legal_nature": "penalty", "agreement.drafted_by": "customer"},
         (
             [],
             [
-                "credits.legal_nature: a contractual penalty of up to 10 % of the monthly fee exceeds 5 % of the order "
-                "value, which standard terms are unlikely to survive (BGH VII ZR 210/01); lower the cap in credits.scheme"
+                "credits.legal_nature: the customer's standard terms: penalties of up to 10 % of the monthly fee a "
+                "month add up to 10 % of the annual fees, above the 5 % of the order value that standard terms are "
+                "unlikely to survive (BGH VII ZR 210/01); cap them per contract year with credits.annual_cap: 5%"
             ],
         ),
         id="penalty-cap-warning",
     ),
+    # the provider's own terms: AGB control does not protect the provider against the penalty it offers
+    pytest.param(CALL_CENTRE, {"credits.legal_nature": "penalty"}, ([], []), id="penalty-provider-drafted-ok"),
     pytest.param(
         IT,
         {"credits.legal_nature": "penalty"},
         (
             [
-                "credits.legal_nature: a penalty is unenforceable under the laws of England and Wales; choose "
-                "lump_sum_damages (liquidated damages) or fee_adjustment"
+                "credits.legal_nature: under the laws of England and Wales a clause is unenforceable if it is penal "
+                "(Cavendish v Makdessi [2015] UKSC 67), and 'penalty' says it is; choose liquidated_damages or "
+                "fee_adjustment"
             ],
             [],
         ),
@@ -418,13 +422,13 @@ CASES = [
     ),
     pytest.param(
         EXAMPLES / "it-service-multi-level.yaml",
-        {"credits.legal_nature": "penalty", "service.tier": ...},
+        {"credits.legal_nature": "penalty", "service.tier": ..., "agreement.drafted_by": "customer"},
         (
             [],
             [
-                "credits.legal_nature: a contractual penalty of up to 50 % of the monthly fee exceeds 5 % of the order "
-                "value, which standard terms are unlikely to survive (BGH VII ZR 210/01); lower the cap in "
-                "credits.scheme"
+                "credits.legal_nature: the customer's standard terms: penalties of up to 50 % of the monthly fee a "
+                "month add up to 50 % of the annual fees, above the 5 % of the order value that standard terms are "
+                "unlikely to survive (BGH VII ZR 210/01); cap them per contract year with credits.annual_cap: 5%"
             ],
         ),
         id="multi-level-penalty-highest-cap",

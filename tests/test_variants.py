@@ -128,6 +128,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         "call-centre.yaml",
         {
             "agreement.governing_law": "en-gb",
+            "liability.cap": "percent",
             "credits.legal_nature": "fee_adjustment",
             "service.abandoned_calls": "count_all",
             "data_protection.call_recording": False,
@@ -135,7 +136,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         },
         {
             "en": [
-                "are a price adjustment reflecting the quality",
+                "adjust the fees to the quality of the services actually delivered",
                 "÷ (answered calls + abandoned calls) × 100",
                 "Contracts (Rights of Third Parties) Act 1999",
             ]
@@ -158,7 +159,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {"credits.legal_nature": "penalty", "agreement.model": "customer-specific", "credits.scheme": GRADED},
         {
             "de": [
-                "Die Gutschriften sind eine Vertragsstrafe",
+                "Die Servicegutschriften sind eine Vertragsstrafe",
                 "(§ 341 Abs. 3 BGB); es genügt",
                 "von 70 % bis unter 80 %",
                 "abweichend vom Service Level Professional vereinbart",
@@ -184,7 +185,12 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
     (
         "no-merchant-english-law",
         "telemarketing.yaml",
-        {"agreement.governing_law": "en-gb", "parties.customer.merchant": False, "agreement.jurisdiction": ...},
+        {
+            "agreement.governing_law": "en-gb",
+            "liability.cap": "percent",
+            "parties.customer.merchant": False,
+            "agreement.jurisdiction": ...,
+        },
         {"en": ["for repudiatory breach remains unaffected", "Nothing in this Agreement limits or excludes"]},
         ["legal.jurisdiction", "legal.liability"],
     ),
