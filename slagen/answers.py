@@ -97,7 +97,9 @@ def check_answers_of(typed: Typed, clauses: list[Clause]) -> Answers:
     """Check that each selected clause has its answers and apply the rules; raise InputError with every problem."""
     checker, values = typed.checker, typed.values
     checker.check_selected(clauses, values)
-    check_rules(Agreement(values, frozenset(c.id for c in clauses), checker.library), checker.rule)
+    check_rules(
+        Agreement(values, frozenset(c.id for c in clauses), checker.library, frozenset(checker.given)), checker.rule
+    )
     checker.drop_ignored_where_ruled()
     if checker.problems:
         raise InputError(sorted(checker.problems, key=lambda p: p.line or 0))
@@ -254,7 +256,11 @@ class _Checker:
                     self.problem(tuple(param.key.split(".")), f"missing: {param.help or 'required'}")
         selected = {clause.id for clause in clauses}
         for key in sorted(self.given - used):
-            owners = [c for c in self.library.clauses if c.id not in selected and any(p.key == key for p in c.params)]
+            owners = [
+                c
+                for c in self.library.clauses
+                if c.id not in selected and any(p.key == key for p in c.params) and key not in (c.when or "")
+            ]  # an answer the clause's own condition reads has done its work in deciding it
             if owners:
                 why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
                 self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)

@@ -2,7 +2,7 @@
 
 Takes the typed answers, the selected clauses and the library, and reports every breach
 through the answers checker (file, line, key), as errors or warnings: a place of
-jurisdiction only under § 38 ZPO, liability that never limits the mandatory cases, credit
+jurisdiction only under § 38 ZPO (German law), liability that never limits the mandatory cases, credit
 bands that fit together, a contractual penalty that is graded and moderate, call recording
 only with a processing agreement, complete KPI wording, response within restore time, and
 an internal agreement without jurisdiction, penalty, processing on behalf or main contract. Each rule is one function in
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
+from slagen.rules_law import LAW_RULES
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -59,6 +60,8 @@ class Agreement:
     values: dict[str, Any]
     clauses: frozenset[str]
     library: Library
+    answered: frozenset[str] = frozenset()
+    """The keys the answers file states (values also hold the defaults)."""
 
     @property
     def catalog(self) -> Catalog | None:
@@ -112,7 +115,7 @@ def _lacking_court_choice(values: dict[str, Any]) -> Iterator[str]:
 
 
 def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
-    """A place of jurisdiction: only external agreements, and only between merchants or public entities."""
+    """A German place of jurisdiction: between merchants or public entities, or with a party seated abroad."""
     values = agreement.values
     if not agreement.given("agreement.jurisdiction"):
         return
@@ -120,8 +123,19 @@ def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
     if values.get("agreement.kind") == "internal":
         report(where, "an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out")
         return
+    if values.get("agreement.governing_law") != "de":
+        return  # the courts of England and Wales: no § 38 ZPO (slagen.rules_law)
+    if any(values.get(f"parties.{role}.country") != "DE" for role in ("provider", "customer")):
+        return  # a party without a German seat: § 38 (2) ZPO, Art. 25 Brussels Ia
     lacking = list(_lacking_court_choice(values))
-    if lacking:
+    unknown = [role for role in lacking if values.get(f"parties.{role}.merchant") is None]
+    for role in unknown:
+        report(
+            _path(f"parties.{role}.merchant"),
+            f"missing: whether the {role} is a merchant (Kaufmann) decides whether the place of jurisdiction "
+            "can be agreed (§ 38 (1) ZPO); answer true or false",
+        )
+    if lacking and not unknown:
         who = f"the {lacking[0]} is neither" if len(lacking) == 1 else "neither party is either"
         report(
             where,
@@ -132,10 +146,10 @@ def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
 
 
 def rule_liability(agreement: Agreement, report: Report) -> None:
-    """The liability clause never limits what the governing law keeps unlimited."""
+    """The liability clause never limits what the law of its clause keeps unlimited (German law in a German case)."""
     if not agreement.clauses & {"legal.liability", "legal.liability_ew"}:
         return
-    law = str(agreement.values.get("agreement.governing_law"))
+    law = "de" if "legal.liability" in agreement.clauses else str(agreement.values.get("agreement.governing_law"))
     kept = set(agreement.values.get("liability.unlimited") or ())
     for case, reason in MANDATORY_UNLIMITED.get(law, {}).items():
         if case not in kept:
@@ -322,6 +336,7 @@ RULES: tuple[Rule, ...] = (
     rule_main_contract,
     rule_tier_fees,
     rule_jurisdiction,
+    *LAW_RULES,
     rule_liability,
     rule_credits,
     rule_penalty,

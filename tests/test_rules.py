@@ -57,7 +57,18 @@ INTERNAL = {
     "data_protection.processing": False,
 }
 """What makes an example an internal agreement (besides leaving out the answers only external ones take)."""
-EXTERNAL_ONLY = {key: ... for key in ("price", "payment", "liability", "credits", "agreement.governing_law")}
+EXTERNAL_ONLY = {
+    key: ...
+    for key in (
+        "price",
+        "payment",
+        "liability",
+        "credits",
+        "agreement.governing_law",
+        "parties.provider.country",
+        "parties.customer.country",
+    )
+}
 
 CASES = [
     # --- jurisdiction only under § 38 ZPO; none in an internal agreement
@@ -302,6 +313,10 @@ CASES = [
                 "external and its service catalog has service credits (it-service, call-centre-inbound)",
                 "credits.legal_nature: ignored: clause 'organisation.credits' applies only when the agreement is "
                 "external and its service catalog has service credits (it-service, call-centre-inbound)",
+                "parties.customer.country: ignored: clause 'legal.law' applies only when the agreement is external "
+                "(units of one company share its law)",
+                "parties.provider.country: ignored: clause 'legal.law' applies only when the agreement is external "
+                "(units of one company share its law)",
             ],
         ),
         id="internal-external-answers-ignored",
