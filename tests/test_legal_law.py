@@ -73,7 +73,8 @@ def test_english_law_between_german_parties_warns_and_keeps_german_liability_and
     assert "deemed modified to the minimum extent" not in text["en"]
     assert "replaced by the applicable statutory provision" in text["en"]
     assert "Article 3(3) of the Rome I Regulation" in text["en"]
-    assert "geltungserhaltend" not in text["de"] and "An die Stelle der unwirksamen" in text["de"]
+    assert "in dem geringsten Umfang als geändert" not in text["de"]
+    assert "An die Stelle der unwirksamen oder undurchführbaren Bestimmung tritt die gesetzliche Regelung" in text["de"]
 
 
 def test_english_law_between_english_parties_keeps_the_english_clauses(
