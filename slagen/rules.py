@@ -124,9 +124,18 @@ def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
         report(where, "an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out")
         return
     if values.get("agreement.governing_law") != "de":
-        return  # the courts of England and Wales: no § 38 ZPO (slagen.rules_law)
-    if any(values.get(f"parties.{role}.country") != "DE" for role in ("provider", "customer")):
-        return  # a party without a German seat: § 38 (2) ZPO, Art. 25 Brussels Ia
+        return  # English law: the courts of England and Wales (legal.jurisdiction_ew), no § 38 ZPO
+    countries = {values.get(f"parties.{role}.country") for role in ("provider", "customer")}
+    if countries != {"DE"}:  # a party without a German seat: § 38 (2) ZPO, or Art. 25 Brussels Ia / Art. 23 Lugano
+        if countries == {"DE", "GB"} and list(_lacking_court_choice(values)):
+            report(
+                where,
+                "agreed under § 38 (2) ZPO (the other party sits outside the EU and the Lugano states): unless both "
+                "parties are merchants or public entities, the German court chosen must be one where the German "
+                "party has its general or a special place of jurisdiction (§ 38 (2) sentence 3 ZPO); check the place",
+                warning=True,
+            )
+        return
     lacking = list(_lacking_court_choice(values))
     unknown = [role for role in lacking if values.get(f"parties.{role}.merchant") is None]
     for role in unknown:

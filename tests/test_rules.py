@@ -127,6 +127,20 @@ CASES = [
         id="jurisdiction-merchant-missing",
     ),
     pytest.param(IT, {"parties.customer.merchant": False}, ([], []), id="jurisdiction-english-law-no-gate"),
+    pytest.param(
+        TELEMARKETING,
+        {"parties.customer.merchant": False, "parties.customer.country": "GB"},
+        (
+            [],
+            [
+                "agreement.jurisdiction: agreed under § 38 (2) ZPO (the other party sits outside the EU and the "
+                "Lugano states): unless both parties are merchants or public entities, the German court chosen must be "
+                "one where the German party has its general or a special place of jurisdiction (§ 38 (2) sentence 3 "
+                "ZPO); check the place"
+            ],
+        ),
+        id="jurisdiction-party-in-england-warns",
+    ),
     # --- the law fits the parties (slagen/rules_law.py)
     pytest.param(
         TELEMARKETING,
