@@ -255,7 +255,11 @@ class _Checker:
                     self.problem(tuple(param.key.split(".")), f"missing: {param.help or 'required'}")
         selected = {clause.id for clause in clauses}
         for key in sorted(self.given - used):
-            owners = [c for c in self.library.clauses if c.id not in selected and any(p.key == key for p in c.params)]
+            owners = [
+                c
+                for c in self.library.clauses
+                if c.id not in selected and any(p.key == key for p in c.params) and key not in (c.when or "")
+            ]  # an answer the clause's own condition reads has done its work in deciding it
             if owners:
                 why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
                 self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)

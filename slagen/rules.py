@@ -2,7 +2,7 @@
 
 Takes the typed answers, the selected clauses and the library, and reports every breach
 through the answers checker (file, line, key), as errors or warnings: a place of
-jurisdiction only under § 38 ZPO, liability that never limits the mandatory cases, credit
+jurisdiction only under § 38 ZPO (German law), liability that never limits the mandatory cases, credit
 bands that fit together, a contractual penalty that is graded and moderate, call recording
 only with a processing agreement, complete KPI wording, response within restore time, and
 an internal agreement without jurisdiction, penalty, processing on behalf or main contract. Each rule is one function in
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
+from slagen.rules_law import LAW_RULES
 from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
 
 PENALTY_CAP_WARNING = Decimal(5)
@@ -118,7 +119,7 @@ def _lacking_court_choice(values: dict[str, Any]) -> Iterator[str]:
 
 
 def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
-    """A place of jurisdiction: only external agreements, and only between merchants or public entities."""
+    """A German place of jurisdiction: between merchants or public entities, or with a party seated abroad."""
     values = agreement.values
     if not agreement.given("agreement.jurisdiction"):
         return
@@ -126,8 +127,28 @@ def rule_jurisdiction(agreement: Agreement, report: Report) -> None:
     if values.get("agreement.kind") == "internal":
         report(where, "an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out")
         return
+    if values.get("agreement.governing_law") != "de":
+        return  # English law: the courts of England and Wales (legal.jurisdiction_ew), no § 38 ZPO
+    countries = {values.get(f"parties.{role}.country") for role in ("provider", "customer")}
+    if countries != {"DE"}:  # a party without a German seat: § 38 (2) ZPO, or Art. 25 Brussels Ia / Art. 23 Lugano
+        if countries == {"DE", "GB"} and list(_lacking_court_choice(values)):
+            report(
+                where,
+                "agreed under § 38 (2) ZPO (the other party sits outside the EU and the Lugano states): unless both "
+                "parties are merchants or public entities, the German court chosen must be one where the German "
+                "party has its general or a special place of jurisdiction (§ 38 (2) sentence 3 ZPO); check the place",
+                warning=True,
+            )
+        return
     lacking = list(_lacking_court_choice(values))
-    if lacking:
+    unknown = [role for role in lacking if values.get(f"parties.{role}.merchant") is None]
+    for role in unknown:
+        report(
+            _path(f"parties.{role}.merchant"),
+            f"missing: whether the {role} is a merchant (Kaufmann) decides whether the place of jurisdiction "
+            "can be agreed (§ 38 (1) ZPO); answer true or false",
+        )
+    if lacking and not unknown:
         who = f"the {lacking[0]} is neither" if len(lacking) == 1 else "neither party is either"
         report(
             where,
@@ -330,6 +351,7 @@ RULES: tuple[Rule, ...] = (
     rule_main_contract,
     rule_tier_fees,
     rule_jurisdiction,
+    *LAW_RULES,
     rule_liability,
     rule_liability_cap,
     rule_carve_outs,

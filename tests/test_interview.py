@@ -67,7 +67,7 @@ GERMAN: Answers = {
     "escalation.levels[2].name": "Jana Berger",
     "escalation.levels[2].reaction": "2d",
     "data_protection.call_recording": "j",  # the telemarketing catalog reviews recordings
-    "agreement.jurisdiction": "Mannheim",
+    "agreement.jurisdiction[de]": "Mannheim",
 }
 
 ENGLISH: Answers = {
@@ -103,6 +103,7 @@ ENGLISH: Answers = {
     "escalation.levels[0].reaction": "1d",
     "data_protection.call_recording": "y",  # the telemarketing catalog reviews recordings
     "agreement.governing_law": "en-gb",
+    "parties.customer.country": "GB",
 }
 
 
@@ -265,13 +266,19 @@ def test_optional_lists_and_records_are_offered_entry_by_entry(library: Library,
 def test_a_condition_on_a_later_answer_does_not_skip_the_question(library: Library, tmp_path: Path) -> None:
     """`agreement.governing_law == 'de' or extra.enabled`: with English law, extra.enabled decides, so ask on."""
     extra = _library_with_extra_clause(library, tmp_path)
-    _, script = interview(extra, {**GERMAN, "agreement.governing_law": "en-gb"}, "de")
+    _, script = interview(extra, {**GERMAN, "agreement.governing_law": "en-gb", "parties.customer.country": "GB"}, "de")
     assert "extra.enabled" in script.asked_keys()
     assert "extra.share" not in script.asked_keys()  # declared after extra.enabled, which was left false
-    text = run_interview(extra, Script({**GERMAN, "agreement.governing_law": "en-gb"}), lang="de")
+    text = run_interview(
+        extra, Script({**GERMAN, "agreement.governing_law": "en-gb", "parties.customer.country": "GB"}), lang="de"
+    )
     assert "  # enabled:  (nicht verwendet: gilt nur, wenn agreement.governing_law == 'de' or extra.enabled)" in text
     assert validate_answers(parse_yaml(text.encode("utf-8"), "answers.yaml"), extra).warnings == []
-    text, script = interview(extra, {**GERMAN, "agreement.governing_law": "en-gb", "extra.enabled": "j"}, "de")
+    text, script = interview(
+        extra,
+        {**GERMAN, "agreement.governing_law": "en-gb", "parties.customer.country": "GB", "extra.enabled": "j"},
+        "de",
+    )
     assert "extra.share" in script.asked_keys()
     assert check(extra, text)["extra.enabled"] is True
 
@@ -409,16 +416,19 @@ def test_an_empty_required_answer_and_a_bad_yes_no_are_asked_again(library: Libr
     assert "Bitte mit j (ja) oder n (nein) antworten." in errors
 
 
-def test_jurisdiction_is_not_asked_unless_both_parties_are_merchants(library: Library) -> None:
-    text, script = interview(library, {**GERMAN, "parties.customer.merchant": "n"}, "de")
-    assert "agreement.jurisdiction" not in script.asked_keys()
-    assert (
-        "  # jurisdiction:  (nicht gefragt: gilt nur, wenn the agreement is external and both parties are merchants "
-        "or public entities (§ 38 (1) ZPO))"
-    ) in text
-    values = check(library, text)
-    assert values["agreement.jurisdiction"] is None
-    assert "agreement.jurisdiction" in interview(library, GERMAN, "de")[1].asked_keys()
+def test_merchant_status_is_asked_only_for_a_german_place_of_jurisdiction(library: Library) -> None:
+    """§ 38 (1) ZPO is a German gate: no court, or English law, and the HGB questions are not asked."""
+    no_court = {k: v for k, v in GERMAN.items() if not k.startswith("agreement.jurisdiction") and "merchant" not in k}
+    text, script = interview(library, no_court, "de")
+    assert "parties.customer.merchant" not in script.asked_keys()
+    assert "    # merchant:  (nicht gefragt: gilt nur, wenn the agreement is external, governed by German law" in text
+    assert check(library, text)["agreement.jurisdiction"] is None
+    assert "parties.customer.merchant" in interview(library, GERMAN, "de")[1].asked_keys()
+    english = {**no_court, "agreement.governing_law": "en-gb", "parties.customer.country": "GB"}
+    text, script = interview(library, {**english, "agreement.jurisdiction[de]": "London"}, "de")
+    assert "parties.customer.merchant" not in script.asked_keys()
+    assert "agreement.exclusive_jurisdiction" in script.asked_keys()
+    assert check(library, text)["agreement.jurisdiction"] == "London"
 
 
 def test_a_catalog_question_is_asked_although_its_clause_depends_on_it(library: Library) -> None:
@@ -523,25 +533,16 @@ def test_cli_shows_the_message_and_asks_again(runner: CliRunner, library: Librar
     assert "months: 24" in target.read_text(encoding="utf-8")
 
 
-def test_cli_skips_jurisdiction_when_the_customer_is_no_merchant(
-    runner: CliRunner, library: Library, tmp_path: Path
-) -> None:
-    _, script = interview(library, {**GERMAN, "parties.customer.merchant": "n"}, "de")
+def test_cli_asks_no_merchant_question_under_english_law(runner: CliRunner, library: Library, tmp_path: Path) -> None:
+    _, script = interview(library, ENGLISH, "en")
     target = tmp_path / "answers.yaml"
-    result = runner.invoke(main, ["interview", "-o", str(target), "--lang", "de"], input=script.input())
+    result = runner.invoke(main, ["interview", "-o", str(target), "--lang", "en"], input=script.input())
     assert result.exit_code == 0, result.output
-    assert "Ausschließlicher Gerichtsstand" not in result.stdout
-    assert (
-        "Ausschließlicher Gerichtsstand"
-        in runner.invoke(
-            main,
-            ["interview", "-o", str(tmp_path / "b.yaml"), "--lang", "de"],
-            input=interview(library, GERMAN, "de")[1].input(),
-        ).stdout
-    )
+    assert "Kaufmann" not in result.stdout
+    assert "In which country is the customer's registered office?" in result.stdout
     checked = runner.invoke(main, ["check", str(target)])
     assert checked.exit_code == 0, checked.output
-    assert checked.stderr == ""  # nothing ignored: the jurisdiction was never given
+    assert checked.stderr == ""
 
 
 def test_cli_lists_choices_and_takes_a_number(runner: CliRunner, library: Library, tmp_path: Path) -> None:

@@ -57,7 +57,18 @@ INTERNAL = {
     "data_protection.processing": False,
 }
 """What makes an example an internal agreement (besides leaving out the answers only external ones take)."""
-EXTERNAL_ONLY = {key: ... for key in ("price", "payment", "liability", "credits", "agreement.governing_law")}
+EXTERNAL_ONLY = {
+    key: ...
+    for key in (
+        "price",
+        "payment",
+        "liability",
+        "credits",
+        "agreement.governing_law",
+        "parties.provider.country",
+        "parties.customer.country",
+    )
+}
 
 CASES = [
     # --- jurisdiction only under § 38 ZPO; none in an internal agreement
@@ -97,6 +108,90 @@ CASES = [
         id="jurisdiction-internal",
     ),
     pytest.param(TELEMARKETING, {}, ([], []), id="jurisdiction-merchants-ok"),
+    pytest.param(
+        TELEMARKETING,
+        {"parties.customer.merchant": False, "parties.customer.country": "CH"},
+        ([], []),
+        id="jurisdiction-party-abroad-ok",
+    ),
+    pytest.param(
+        TELEMARKETING,
+        {"parties.provider.merchant": ...},
+        (
+            [
+                "parties.provider.merchant: missing: whether the provider is a merchant (Kaufmann) decides whether "
+                "the place of jurisdiction can be agreed (§ 38 (1) ZPO); answer true or false"
+            ],
+            [],
+        ),
+        id="jurisdiction-merchant-missing",
+    ),
+    pytest.param(IT, {"parties.customer.merchant": False}, ([], []), id="jurisdiction-english-law-no-gate"),
+    pytest.param(
+        TELEMARKETING,
+        {"parties.customer.merchant": False, "parties.customer.country": "GB"},
+        (
+            [],
+            [
+                "agreement.jurisdiction: agreed under § 38 (2) ZPO (the other party sits outside the EU and the "
+                "Lugano states): unless both parties are merchants or public entities, the German court chosen must be "
+                "one where the German party has its general or a special place of jurisdiction (§ 38 (2) sentence 3 "
+                "ZPO); check the place"
+            ],
+        ),
+        id="jurisdiction-party-in-england-warns",
+    ),
+    # --- the law fits the parties (slagen/rules_law.py)
+    pytest.param(
+        TELEMARKETING,
+        {"parties.customer.consumer": True},
+        (
+            [
+                "parties.customer.consumer: slagen writes agreements between businesses only: a customer who acts as "
+                "a consumer (§ 13 BGB; Consumer Rights Act 2015) needs the consumer-protection rules on terms, renewal "
+                "and withdrawal, which this library does not have; the agreement states that the customer acts in the "
+                "course of its business"
+            ],
+            [],
+        ),
+        id="consumer-refused",
+    ),
+    pytest.param(TELEMARKETING, {"parties.customer.consumer": False}, ([], []), id="consumer-false-ok"),
+    pytest.param(
+        IT,
+        {"parties.provider.country": "DE", "parties.customer.country": "DE", "scope.territory": ["DE"]},
+        (
+            [],
+            [
+                "agreement.governing_law: both parties sit in Germany and the services are performed from Germany: "
+                "the laws of England and Wales cannot set aside German mandatory law there (Rome I Art. 3 (3)), so "
+                "German standard-terms law (§§ 305-310 BGB) still applies; the German liability and severability "
+                "clauses are kept, and a German court may test the choice of the English courts against § 38 ZPO",
+                "liability.cap_percent: ignored: clause 'legal.liability_ew' applies only when the agreement is "
+                "external and governed by the laws of England and Wales, and not all of the parties and the place of "
+                "performance are German",
+            ],
+        ),
+        id="english-law-domestic-warns",
+    ),
+    pytest.param(
+        IT,
+        {"parties.provider.country": "DE", "parties.customer.country": "DE", "scope.territory": ["DE", "AT"]},
+        ([], []),
+        id="english-law-cross-border-ok",
+    ),
+    pytest.param(
+        IT,
+        {"price.currency": ...},
+        (
+            [
+                "price.currency: missing: under the laws of England and Wales state price.currency, the currency of "
+                "the fees (the default is EUR)"
+            ],
+            [],
+        ),
+        id="english-law-currency-stated",
+    ),
     pytest.param(
         TELEMARKETING,
         {"parties.customer.merchant": False, "parties.customer.public_entity": True},
@@ -306,6 +401,10 @@ CASES = [
                 "external and its service catalog has service credits (it-service, call-centre-inbound)",
                 "credits.legal_nature: ignored: clause 'organisation.credits' applies only when the agreement is "
                 "external and its service catalog has service credits (it-service, call-centre-inbound)",
+                "parties.customer.country: ignored: clause 'legal.law' applies only when the agreement is external "
+                "(units of one company share its law)",
+                "parties.provider.country: ignored: clause 'legal.law' applies only when the agreement is external "
+                "(units of one company share its law)",
             ],
         ),
         id="internal-external-answers-ignored",

@@ -22,7 +22,18 @@ INTERNAL: dict[str, Any] = {
     "parties.provider.cost_centre": "4100",
     "parties.customer.cost_centre": "2200",
     "data_protection.processing": False,
-    **{key: ... for key in ("price", "payment", "liability", "credits", "agreement.governing_law")},
+    **{
+        key: ...
+        for key in (
+            "price",
+            "payment",
+            "liability",
+            "credits",
+            "agreement.governing_law",
+            "parties.provider.country",
+            "parties.customer.country",
+        )
+    },
 }
 """An example made internal: the answers internal agreements need, without those only external ones take."""
 
@@ -129,6 +140,11 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {
             "agreement.governing_law": "en-gb",
             "liability.cap": "percent",
+            "parties.provider.country": "GB",
+            "parties.customer.country": "GB",
+            "scope.territory": ["GB"],
+            "service.time_zone": "Europe/London",
+            "price.currency": "GBP",
             "credits.legal_nature": "fee_adjustment",
             "service.abandoned_calls": "count_all",
             "data_protection.call_recording": False,
@@ -174,11 +190,11 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {"telemarketing.audience": "consumers", "telemarketing.consent_by": "provider"},
         {
             "de": [
-                "vorher ausdrücklich in den Werbeanruf eingewilligt hat",
-                "(§ 7a UWG)",
-                "Die Einwilligungen holt der Auftragnehmer ein",
+                "vor dem Anruf ausdrücklich eingewilligt hat",
+                "(§ 7a Abs. 2 UWG)",
+                "Die Einwilligungen der Verbraucher holt der Auftragnehmer ein",
             ],
-            "en": ["(section 7a UWG)", "The Provider shall obtain the consents"],
+            "en": ["(section 7a(2) UWG)", "The Provider shall obtain the consumers’ consents"],
         },
         [],
     ),
@@ -188,11 +204,23 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {
             "agreement.governing_law": "en-gb",
             "liability.cap": "percent",
-            "parties.customer.merchant": False,
+            "parties.customer.merchant": ...,
+            "parties.provider.merchant": ...,
             "agreement.jurisdiction": ...,
+            "parties.provider.country": "GB",
+            "parties.customer.country": "DE",
+            "scope.territory": ["DE", "GB"],
+            "price.currency": "GBP",
+            "telemarketing.market": "uk",
         },
-        {"en": ["for repudiatory breach remains unaffected", "Nothing in this Agreement limits or excludes"]},
-        ["legal.jurisdiction", "legal.liability"],
+        {
+            "en": [
+                "for repudiatory breach remains unaffected",
+                "Nothing in this Agreement limits or excludes",
+                "The courts of England and Wales have exclusive jurisdiction",
+            ]
+        },
+        ["legal.jurisdiction", "legal.liability", "legal.telemarketing"],
     ),
     (
         "multi-level-no-tier-chosen",
