@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
+from slagen.rules_privacy import rule_internal_entity, rule_processing_agreement, rule_recording_basis
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -326,7 +327,10 @@ RULES: tuple[Rule, ...] = (
     rule_credits,
     rule_penalty,
     rule_internal,
+    rule_internal_entity,
+    rule_processing_agreement,
     rule_call_recording,
+    rule_recording_basis,
     rule_kpi_wording,
     rule_response_within_restore,
 )
