@@ -134,6 +134,8 @@ def test_the_fallback_annex_carries_the_article_28_3_terms(library: Library) -> 
     for language, phrases in ART_28_3.items():
         assert [p for p in phrases if p not in text[language]] == [], language
     assert "Für diese Verarbeitung gelten die Bestimmungen der Anlage 8.4" in text["de"]
+    assert "der Auftragsverarbeitungsvertrag nach Ziffer 7.4 (Anlage 8.4);" in text["de"]  # precedence
+    assert "the Processing Agreement under clause 7.4 (Annex 8.4);" in text["en"]
 
 
 def test_the_fallback_annex_under_english_law_cites_the_uk_gdpr(library: Library) -> None:
@@ -214,7 +216,7 @@ def test_the_recordings_kpi_counts_only_agents_whose_calls_may_be_recorded(libra
     text = texts(EXAMPLES / "telemarketing.yaml", library)
     quality = clause(text["de"], "### 2.3 Qualitätssicherung")
     assert "je eingesetztem Agenten, dessen Gespräche danach aufgezeichnet werden dürfen" in quality
-    assert "sie zählen für den Leistungsparameter nicht" in quality
+    assert "diese Agenten zählen für den Leistungsparameter nicht" in quality
     assert "Agenten ohne solche Aufzeichnungen zählen nicht" in text["de"]  # the KPI's formula (annex)
     assert "for each agent deployed whose calls may be recorded under that clause" in text["en"]
 
