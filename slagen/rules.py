@@ -22,6 +22,7 @@ from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
 from slagen.rules_law import LAW_RULES
 from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
+from slagen.rules_privacy import rule_internal_entity, rule_processing_agreement, rule_recording_basis
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -360,7 +361,10 @@ RULES: tuple[Rule, ...] = (
     rule_penalty,
     rule_drafted_by,
     rule_internal,
+    rule_internal_entity,
+    rule_processing_agreement,
     rule_call_recording,
+    rule_recording_basis,
     rule_kpi_wording,
     rule_response_within_restore,
 )

@@ -277,6 +277,11 @@ def declared_answers(draw: st.DrawFn, library: Library = LIBRARY) -> dict[str, A
     if values.get("agreement.kind") == "internal":  # one controller, no court (slagen/rules.py)
         values["data_protection.processing"] = False
         values.pop("agreement.jurisdiction", None)
+    elif values.get("data_protection.processing", True):  # the processing agreement is named (rules_privacy.py)
+        if values.get("data_protection.agreement") is None:
+            values["data_protection.agreement"] = draw(st.sampled_from(["annexed", "minimum_terms"]))
+        if values["data_protection.agreement"] == "concluded" and values.get("data_protection.agreement_date") is None:
+            values["data_protection.agreement_date"] = values.get("agreement.effective_date")
     if values.get("agreement.model") == "multi-level":
         offered = values.get("service.offered_tiers") or []
         if values.get("service.tier") not in offered:

@@ -67,6 +67,8 @@ GERMAN: Answers = {
     "escalation.levels[2].name": "Jana Berger",
     "escalation.levels[2].reaction": "2d",
     "data_protection.call_recording": "j",  # the telemarketing catalog reviews recordings
+    "data_protection.agreement": "concluded",  # processing on behalf names its processing agreement
+    "data_protection.agreement_date": "2026-12-01",
     "agreement.jurisdiction[de]": "Mannheim",
 }
 
@@ -102,6 +104,7 @@ ENGLISH: Answers = {
     "escalation.levels[0].role": "account_manager",
     "escalation.levels[0].reaction": "1d",
     "data_protection.call_recording": "y",  # the telemarketing catalog reviews recordings
+    "data_protection.agreement": "minimum_terms",  # processing on behalf names its processing agreement
     "agreement.governing_law": "en-gb",
     "parties.customer.country": "GB",
 }
@@ -345,6 +348,8 @@ def test_the_result_validates_against_the_json_schema(library: Library) -> None:
         data["agreement"]["effective_date"] = str(data["agreement"]["effective_date"])
         if "main_contract" in data["agreement"]:
             data["agreement"]["main_contract"]["date"] = str(data["agreement"]["main_contract"]["date"])
+        if "agreement_date" in data["data_protection"]:
+            data["data_protection"]["agreement_date"] = str(data["data_protection"]["agreement_date"])
         jsonschema.validate(data, answers_schema(library))
 
 

@@ -31,7 +31,7 @@ def render_with(root: Path, language: str = "de") -> None:
 
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
-    assert len(library.clauses) == 49
+    assert len(library.clauses) == 50
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
@@ -135,7 +135,7 @@ def test_a_condition_reading_an_unknown_name_stops_the_build(library_copy: Path,
         ),
         (
             "## Titel\n\n{{ term('nobody') }}\n",
-            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, applicable_level, processing_agreement)\"",
+            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, applicable_level, data_protection_legislation, processing_agreement)\"",
         ),
     ],
 )

@@ -55,6 +55,10 @@ INTERNAL = {
     "parties.provider.cost_centre": "4100",
     "parties.customer.cost_centre": "2200",
     "data_protection.processing": False,
+    "data_protection.agreement": ...,  # one controller: no processing agreement to name
+    "data_protection.agreement_date": ...,
+    "parties.provider.register": ...,  # units of one legal entity have no register entries of their own
+    "parties.customer.register": ...,
 }
 """What makes an example an internal agreement (besides leaving out the answers only external ones take)."""
 EXTERNAL_ONLY = {

@@ -22,6 +22,10 @@ INTERNAL: dict[str, Any] = {
     "parties.provider.cost_centre": "4100",
     "parties.customer.cost_centre": "2200",
     "data_protection.processing": False,
+    "data_protection.agreement": ...,  # one controller: no processing agreement to name
+    "data_protection.agreement_date": ...,
+    "parties.provider.register": ...,  # units of one legal entity have no register entries of their own
+    "parties.customer.register": ...,
     **{
         key: ...
         for key in (
@@ -48,7 +52,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {
             "de": [
                 "– nachstehend „**Leistungserbringer**“ –",
-                "**Harbour Lane Logistics Ltd** (Kostenstelle 2200) (Registered in England and Wales",
+                "**Harbour Lane Logistics Ltd** (Kostenstelle 2200)",
                 "Die Leistungen werden im Rahmen der innerbetrieblichen Leistungsverrechnung des Unternehmens zu dessen "
                 "geltenden Verrechnungssätzen auf die Kostenstelle des Leistungsempfängers verrechnet.",
                 "Einigen sie sich auch auf der letzten Stufe nicht, entscheidet die Geschäftsführung des Unternehmens "
@@ -92,13 +96,15 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
                 "## 3.2 Mitwirkung des Leistungsempfängers",
                 "mit monatlich 9.800,00 € auf die Kostenstelle des Leistungsempfängers verrechnet",
                 "Datenquelle: Statistik der Telefonanlage (ACD) des Leistungserbringers",
-                "die Rechte des Betriebsrats bleiben unberührt",
+                "Die Rechte des Betriebsrats, insbesondere sein Mitbestimmungsrecht bei technischen Überwachungseinrichtungen "
+                "(§ 87 Abs. 1 Nr. 6 BetrVG), bleiben unberührt",
                 "## 3.4 Wiederholte Verfehlung",
                 "1. die Richtlinien und Weisungen der Geschäftsführung des Unternehmens;",
             ],
             "en": [
                 "at €9,800.00 per month",
-                "the rights of the works council remain unaffected",
+                "The rights of the works council, in particular its right of co-determination over technical monitoring "
+                "devices (section 87(1) no. 6 of the German Works Constitution Act, BetrVG), remain unaffected",
                 "no contract under Article 28 GDPR is concluded",
                 "either Party may ask the company’s management to decide",
             ],
