@@ -212,7 +212,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         {
             "en": [
                 "| Indicator | Basic | Premium (agreed) | Measurement period |",
-                "For each service level, these are: 70% within 30 seconds (Basic); 90% within 20 seconds (Premium).",
+                "For each service tier, these are: 70% within 30 seconds (Basic); 90% within 20 seconds (Premium).",
                 "shall not exceed 10% (Basic) or 10% (Premium) of the Monthly Fee",
             ],
             "de": ["- Premium: täglich von 07:00 bis 22:00 Uhr."],
