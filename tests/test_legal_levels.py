@@ -119,7 +119,8 @@ def test_it_service_compliance_rate_small_numbers_and_requests(
     assert "if fewer than ten were reported, it is met if no more than one of them missed its time limits" in annex
     incidents = clause(text["en"], "Incidents and how they are handled")
     assert "or a request" not in incidents
-    assert "are not Incidents" in incidents and "they are not counted in the compliance rate" in incidents
+    assert "are not Incidents" in incidents
+    assert "they are not counted in the compliance rate" in incidents
     de_annex = clause(text["de"], "Kennzahlen und ihre Ermittlung")
     assert "sind weniger als zehn gemeldet worden, ist er erreicht, wenn höchstens eine von ihnen" in de_annex
     assert "gezählt nach der Uhr der Priorität" not in de_annex  # DE-N4
@@ -176,13 +177,15 @@ def test_telemarketing_month_test_for_weekly_and_campaign_levels(
 def test_telemarketing_kpi_definitions_and_no_guarantee(write_answers: Callable[..., Path], library: Library) -> None:
     text = contract("telemarketing.yaml", {}, write_answers, library)
     de, en = text["de"], text["en"]
-    assert "Termin- und Leadquote je Kampagne" in de and "Abschlussquote" not in clause(de, "Leistungsparameter")
+    assert "Termin- und Leadquote je Kampagne" in de
+    assert "Abschlussquote" not in clause(de, "Leistungsparameter")
     assert "die ein Gesprächspartner persönlich angenommen hat" in de
     assert (
         "Tage, an denen die eingesetzten Agenten in dieser Woche tatsächlich für den Auftraggeber gearbeitet haben"
         in de
     )
-    assert "je eingesetztem Agenten" in de and "je eingesetztem Agent " not in de  # DE-N2
+    assert "je eingesetztem Agenten" in de
+    assert "je eingesetztem Agent " not in de
     assert "Die Leistungsparameter sind keine Garantie" in de
     assert "The Service Levels are not a guarantee" in en
     assert "Appointment and lead rate per campaign" in en
@@ -200,7 +203,8 @@ def test_tier_and_target_have_their_own_terms(
     assert "Service Levels" not in text["de"].replace("Service Level Agreement", "")
     assert "Wahl des Service Levels" not in text["de"]
     assert not re.search(r"\bservice levels?\b", text["en"].replace("service level agreement", "")), example
-    assert "**Service Level**" in text["en"] and "**Leistungsparameter**" in text["de"]
+    assert "**Service Level**" in text["en"]
+    assert "**Leistungsparameter**" in text["de"]
 
 
 # --- lint and loader: a per-event target never counts as a Service Level
@@ -238,7 +242,8 @@ def test_lint_refuses_a_per_event_service_level(library_files: Path) -> None:
 def test_lint_refuses_a_measure_that_feeds_nothing(library_files: Path) -> None:
     _edit(library_files / "tiers" / "telemarketing.yaml", "    feeds: complaint_compliance\n", "")
     findings = [str(f) for f in lint_library(library_files) if f.rule == "service-levels"]
-    assert len(findings) == 1 and "kpis.complaint_resolution.feeds: measure 'complaint_resolution'" in findings[0]
+    assert len(findings) == 1
+    assert "kpis.complaint_resolution.feeds: measure 'complaint_resolution'" in findings[0]
 
 
 def test_credits_and_feeds_must_name_a_service_level(library_files: Path) -> None:
