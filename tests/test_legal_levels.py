@@ -273,3 +273,23 @@ def test_shipped_catalogs_declare_roles(library: Library) -> None:
     assert all(
         kpi.role == "measure" for c in library.catalogs.values() for kpi in c.kpis.values() if kpi.per == "event"
     )
+
+
+# --- EN-S11: a threshold below the target, offered as an answer
+
+
+def test_chronic_failure_may_count_only_critical_failures(write_answers: Callable[..., Path], library: Library) -> None:
+    text = contract("it-service.yaml", {"chronic_failure.counts_below": "first_band"}, write_answers, library)
+    en = clause(text["en"], "Termination for repeated failure")
+    assert (
+        "The Service Level “Availability of the agreed services” counts as missed only if its value also falls below"
+        " the lower limit of the first band of the scale under clause 3.4, that is below 99.5%;" in en
+    )
+    de = clause(text["de"], "Kündigung bei wiederholter Verfehlung")
+    assert "also unter 99,5 % liegt; eine geringere Verfehlung zählt hierfür nicht." in de
+    multi = contract(
+        "it-service-multi-level.yaml", {"chronic_failure.counts_below": "first_band"}, write_answers, library
+    )
+    assert "of the scale under clause 3.4 for the Applicable Service Tier;" in multi["en"]
+    plain = contract("it-service.yaml", {}, write_answers, library)
+    assert "counts as missed only if" not in plain["en"]
