@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
+from slagen.rules_levels import rule_minimum_tier
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -329,6 +330,7 @@ RULES: tuple[Rule, ...] = (
     rule_call_recording,
     rule_kpi_wording,
     rule_response_within_restore,
+    rule_minimum_tier,
 )
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from slagen.answers import load_answers
-from slagen.errors import LibraryError
+from slagen.errors import InputError, LibraryError
 from slagen.generate import build_documents
 from slagen.library import Library, load_library
 from slagen.lint import lint_library
@@ -293,3 +293,43 @@ def test_chronic_failure_may_count_only_critical_failures(write_answers: Callabl
     assert "of the scale under clause 3.4 for the Applicable Service Tier;" in multi["en"]
     plain = contract("it-service.yaml", {}, write_answers, library)
     assert "counts as missed only if" not in plain["en"]
+
+
+# --- DE-N24 / EN-N16: a minimum Service Tier for the fixed term
+
+
+def test_minimum_tier_for_the_fixed_term(write_answers: Callable[..., Path], library: Library) -> None:
+    text = contract("it-service-multi-level.yaml", {"service.minimum_tier": "silver"}, write_answers, library)
+    assert (
+        "während der ersten festen Laufzeit dieser Vereinbarung jedoch nicht in eine Leistungsstufe unterhalb der"
+        in (text["de"])
+    )
+    assert "but not, during the initial fixed term of this Agreement, to a service tier below the Silver" in text["en"]
+    unchosen = contract(
+        "it-service-multi-level.yaml", {"service.minimum_tier": "silver", "service.tier": ...}, write_answers, library
+    )
+    assert "Until the Customer has chosen, the Silver service tier applies." in unchosen["en"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "message"),
+    [
+        ({"service.minimum_tier": "gold", "service.tier": "silver"}, "service.tier", "is below the minimum tier"),
+        (
+            {"service.minimum_tier": "gold", "service.offered_tiers": ["bronze", "silver"]},
+            "service.minimum_tier",
+            "'gold' is not one of the tiers offered (bronze, silver)",
+        ),
+    ],
+)
+def test_minimum_tier_is_checked(
+    changes: dict[str, Any], key: str, message: str, write_answers: Callable[..., Path], library: Library
+) -> None:
+    data = example_with(EXAMPLES / "it-service-multi-level.yaml", changes)
+    if "service.offered_tiers" in changes:
+        data["price"]["tier_fees"] = [
+            f for f in data["price"]["tier_fees"] if f["tier"] in changes["service.offered_tiers"]
+        ]
+    with pytest.raises(InputError) as caught:
+        load_answers(write_answers(yaml.safe_dump(data, allow_unicode=True)), library)
+    assert any(f"{key}: " in str(p) and message in str(p) for p in caught.value.problems)
