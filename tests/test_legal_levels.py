@@ -115,7 +115,7 @@ def test_it_service_compliance_rate_small_numbers_and_requests(
     """EN-S10 / DE-N16: a priority without incidents meets the target; fewer than ten allow one miss; requests."""
     text = contract("it-service.yaml", {}, write_answers, library)
     annex = clause(text["en"], "Indicators and how they are measured")
-    assert "if no incident of a priority was reported, the target is met for that priority" in annex
+    assert "if no Incident of a priority was reported, the target is met for that priority" in annex
     assert "if fewer than ten were reported, it is met if no more than one of them missed its time limits" in annex
     incidents = clause(text["en"], "Incidents and how they are handled")
     assert "or a request" not in incidents
