@@ -21,13 +21,17 @@ from slagen.yamlsource import YamlSource
 
 KPI_UNITS = {"count": "integer", "percent": "percent", "duration": "duration"}
 KPI_DIRECTIONS = ("at_least", "at_most")
+KPI_ROLES = ("service_level", "measure")
+"""A Service Level is owed and counts for credits and chronic failure; a measure only feeds one (``feeds``)."""
+KPI_BASES = ("month", "week", "campaign", "event")
+"""Over what a KPI is measured (``per``): a calendar month, a calendar week, a campaign, or each single event."""
 KPI_WORDING = ("name", "period", "formula", "source")
 """What every KPI says in each language; ``name`` is needed to render, the rest is checked by rules and lint."""
 
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
-    """A measurable service level of a catalog, with its wording per language."""
+    """A measurable indicator of a catalog (a Service Level or a measure feeding one), with its wording per language."""
 
     id: str
     unit: str
@@ -39,6 +43,12 @@ class Kpi:
     """Another KPI whose target this one's may not exceed (a response time within its restore time)."""
     requires: str = ""
     """A yes/no answer that must be true when this KPI's target is above zero (reviewing recordings needs them)."""
+    per: str = "month"
+    """Over what it is measured (:data:`KPI_BASES`); a per-event target is a measure, never a Service Level."""
+    role: str = "service_level"
+    """``service_level`` (owed; credits and chronic failure count it) or ``measure`` (it feeds a Service Level)."""
+    feeds: str = ""
+    """The Service Level (an attainment rate) this measure feeds: each event counts as met or missed in it."""
 
     def missing_wording(self, language: str) -> list[str]:
         """The parts of :data:`KPI_WORDING` this KPI does not say in ``language``."""
@@ -135,7 +145,7 @@ def _add_tier_files(
 
 
 _CATALOG_FIELDS = ("catalog", "text", "credits", "terms", "kpis", "tiers")
-_KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires")
+_KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires", "per", "role", "feeds")
 _TIER_FIELDS = ("name", "rank", "targets", "terms", "credits")
 _RESERVED_TERMS = ("id", "name", "rank", "targets", "credits", "chosen")
 """Names a tier term may not take: templates see the terms beside these in ``tier``."""
@@ -174,6 +184,7 @@ def _parse_catalog(
             message = f"'{kpi.bounded_by}' is not a KPI of this catalog with the same unit ({kpi.unit})"
             problems.append(Problem(message, source.path, source.line_of(at), ".".join(at)))
             kpis[kpi.id] = replace(kpi, bounded_by="")
+    _check_feeds(source, kpis, problems)
     terms: dict[str, Param] = {}
     for name, spec in (source.data.get("terms") or {}).items():
         where = ("terms", str(name))
@@ -186,8 +197,10 @@ def _parse_catalog(
     credit_kpi = str(source.data.get("credits") or "")
     if credit_kpi:
         kpi = kpis.get(credit_kpi)
-        if kpi is None or kpi.direction != "at_least" or kpi.unit == "duration":
-            message = f"'{credit_kpi}' is not a KPI of this catalog measured as a count or percentage, at least"
+        if kpi is None or kpi.direction != "at_least" or kpi.unit == "duration" or kpi.role != "service_level":
+            message = (
+                f"'{credit_kpi}' is not a Service Level of this catalog measured as a count or percentage, at least"
+            )
             problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
             credit_kpi = ""
     tiers: dict[str, Tier] = {}
@@ -232,7 +245,30 @@ def _parse_kpi(
         message = f"'{requires}' is not a yes/no answer declared by a clause"
         problems.append(Problem(message, source.path, source.line_of((*where, "requires")), f"kpis.{kpi_id}.requires"))
     group, bounded_by = str(spec.get("group") or ""), str(spec.get("bounded_by") or "")
-    return Kpi(kpi_id, str(unit), str(direction), wording, group, bounded_by, requires)
+    per = str(spec.get("per") or "month")
+    role = str(spec.get("role") or ("measure" if per == "event" else "service_level"))
+    for name, value, allowed in (("per", per, KPI_BASES), ("role", role, KPI_ROLES)):
+        if value not in allowed:
+            at = f"kpis.{kpi_id}.{name}"
+            problems.append(Problem(f"{name} must be one of {', '.join(allowed)}", source.path, line, at))
+    feeds = str(spec.get("feeds") or "")
+    return Kpi(kpi_id, str(unit), str(direction), wording, group, bounded_by, requires, per, role, feeds)
+
+
+def _check_feeds(source: YamlSource, kpis: dict[str, Kpi], problems: list[Problem]) -> None:
+    """A measure feeds a Service Level of the catalog that is a rate (percent, at least); a Service Level feeds none."""
+    for kpi in kpis.values():
+        if not kpi.feeds:
+            continue
+        at = ("kpis", kpi.id, "feeds")
+        fed = kpis.get(kpi.feeds)
+        if kpi.role != "measure":
+            message = "only a measure feeds a Service Level (role: measure)"
+        elif fed is None or fed.role != "service_level" or fed.unit != "percent" or fed.direction != "at_least":
+            message = f"'{kpi.feeds}' is not a Service Level of this catalog measured as a rate (percent, at least)"
+        else:
+            continue
+        problems.append(Problem(message, source.path, source.line_of(at), ".".join(at)))
 
 
 def _parse_tier(

@@ -30,7 +30,8 @@ TERM_NAMES = ("defined_terms", "used_terms")
 CONTEXT_NAMES = frozenset((*FRAME_NAMES, *SERVICE_NAMES, *TERM_NAMES))
 """Every name of a template's context that is not an answer group."""
 LEVEL_FIELDS = frozenset(
-    {"id", "unit", "direction", "group", "target", "standard", "deviation", "target_text", "per_tier"}
+    {"id", "unit", "direction", "group", "role", "per", "feeds", "target", "standard", "deviation", "target_text"}
+    | {"per_tier"}
 )
 """What a level (``levels[i]``, ``level.<kpi>``) has besides the catalog's wording of the KPI."""
 CREDITS_FIELDS = frozenset({"kpi", "scheme", "agreed", "per_tier"})
@@ -179,6 +180,9 @@ def _level(
         "unit": kpi.unit,
         "direction": kpi.direction,
         "group": kpi.group,
+        "role": kpi.role,
+        "per": kpi.per,
+        "feeds": kpi.feeds,
         "target": level.target,
         "standard": level.standard,
         "deviation": level.deviation,

@@ -14,7 +14,9 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``terms``: every defined term is defined by exactly one clause and used, every term
   named in a template is one the labels define, and the wording of a kind of agreement
   (``kinds.<kind>`` in labels.yaml) rewords only labels that exist, for a kind that exists;
-- ``kpis``: every KPI of every catalog has name, period, formula and source in every language.
+- ``kpis``: every KPI of every catalog has name, period, formula and source in every language;
+- ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint
+  would be a failure of its own and count towards termination), and every measure feeds one.
 
 Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
 variable built at run time (``level[p ~ '_response']``) is checked as far as it is written.
@@ -149,12 +151,32 @@ def _check_kpis(library: Library) -> list[Finding]:
     found = []
     for path, catalog in _catalog_files(library):
         for kpi in catalog.kpis.values():
+            found += _check_role(library.root / path, path, kpi)
             for lang in library.languages:
                 missing = kpi.missing_wording(lang)
                 if missing:
                     message = f"KPI '{kpi.id}' has no {', '.join(missing)} in '{lang}'"
                     found.append(Finding(path, _line_of_kpi(library.root / path, kpi.id), "kpis", message))
     return found
+
+
+def _check_role(file: Path, path: str, kpi: Any) -> list[Finding]:
+    """A per-event target is a measure feeding an attainment rate, never a Service Level; a measure feeds one."""
+    if kpi.per == "event" and kpi.role == "service_level":
+        key = "role"
+        message = (
+            f"KPI '{kpi.id}' is measured per event and cannot be a Service Level (a single late event would be"
+            " a failure and count towards termination); make it a measure (role: measure) that feeds an"
+            " attainment rate (feeds: <Service Level>)"
+        )
+    elif kpi.role == "measure" and not kpi.feeds:
+        key = "feeds"
+        message = f"measure '{kpi.id}' feeds no Service Level (feeds: <an attainment rate>)"
+    else:
+        return []
+    source = load_yaml(file, display=file.name)
+    line = source.line_of(("kpis", kpi.id, key)) or source.line_of(("kpis", kpi.id)) or 1
+    return [Finding(path, line, "service-levels", f"kpis.{kpi.id}.{key}: {message}")]
 
 
 def _catalog_files(library: Library) -> Iterator[tuple[str, Any]]:

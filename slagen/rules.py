@@ -21,6 +21,7 @@ from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
 from slagen.rules_law import LAW_RULES
+from slagen.rules_levels import rule_minimum_tier
 from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
 from slagen.rules_privacy import rule_internal_entity, rule_processing_agreement, rule_recording_basis
 
@@ -367,6 +368,7 @@ RULES: tuple[Rule, ...] = (
     rule_recording_basis,
     rule_kpi_wording,
     rule_response_within_restore,
+    rule_minimum_tier,
 )
 
 

@@ -122,7 +122,7 @@ def test_demo_is_valid(library: Library) -> None:
         ),
         (
             {"agreement.model": "customer-specific", "service.overrides": {"speed": 3}},
-            "service.overrides.speed: unknown KPI 'speed' in catalog 'telemarketing' (one of: calls_per_agent_day, closing_rate, recording_reviews, complaint_resolution)",
+            "service.overrides.speed: unknown KPI 'speed' in catalog 'telemarketing' (one of: calls_per_agent_day, closing_rate, recording_reviews, complaint_compliance, complaint_resolution)",
         ),
         (
             {"agreement.model": "customer-specific", "service.overrides": {"complaint_resolution": "soon"}},

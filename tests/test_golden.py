@@ -85,5 +85,5 @@ def test_customer_specific_agreement_lists_its_deviations_in_an_annex(library: L
     assert "annexes.deviations" not in [c.id for c in standard.clauses]
     (md,) = generate(custom, library, languages=["en"], formats=["md"])
     text = md.data.decode("utf-8")
-    assert "| Calls per agent per working day | at least 100 | at least 120 | better for the Customer |" in text
+    assert "| Calls answered per agent per day worked | at least 100 | at least 120 | better for the Customer |" in text
     assert "| Proposed solution to complaints | at most 24 hours | at most 36 hours | worse for the Customer |" in text

@@ -338,7 +338,7 @@ def test_english_interview_with_one_language_and_overrides(library: Library) -> 
     assert kpis["service.overrides.closing_rate"].default == "7%"  # the premium tier's target
     assert kpis["service.overrides.complaint_resolution"].default == "12h"
     tier = next(q for q in script.asked if q.key == "service.tier")
-    assert any(c.value == "premium" and "Closing rate per campaign 7%" in c.note for c in tier.choices)
+    assert any(c.value == "premium" and "Appointment and lead rate per campaign 7%" in c.note for c in tier.choices)
 
 
 def test_the_result_validates_against_the_json_schema(library: Library) -> None:

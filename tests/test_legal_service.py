@@ -189,7 +189,7 @@ def test_complaint_time_limits_counted_on_working_days(build: Callable[..., dict
     """DE-S15: how 24 hours count, "Lösungsvorschlag", "2 Arbeitstage"."""
     text = build("telemarketing.yaml")
     de, en = section(text["de"], "Beschwerden und Eskalationsverfahren"), section(text["en"], "escalation procedure")
-    assert "| Lösungsvorschlag zu Beschwerden | höchstens 24 Stunden |" in text["de"]
+    assert "- **Lösungsvorschlag zu Beschwerden** (höchstens 24 Stunden)" in text["de"]
     assert "nicht fristgerecht gelöst" not in de
     assert "Teilt der Auftragnehmer nicht fristgerecht einen Lösungsvorschlag mit" in de
     assert "| 3 | Geschäftsführung | 2 Arbeitstage |" in de

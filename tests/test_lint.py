@@ -188,10 +188,25 @@ CASES: list[tuple[str, Change, list[str]]] = [
         "kpis",
         lambda root: edit(
             root / "tiers/call-centre-inbound.yaml",
-            "        source: follow-up survey of callers and the {provider}'s CRM system\n",
+            "        source: follow-up survey of callers and the {provider}’s CRM system\n",
             "",
         ),
-        ["tiers/call-centre-inbound.yaml:84: kpis: KPI 'fcr' has no source in 'en'"],
+        ["tiers/call-centre-inbound.yaml:87: kpis: KPI 'fcr' has no source in 'en'"],
+    ),
+    (
+        "service-levels",
+        lambda root: edit(
+            root / "tiers/call-centre-inbound.yaml",
+            "    per: event                 # each call: a measure (role defaults to measure) that feeds the share\n"
+            "    feeds: service_level\n",
+            "    per: event\n    role: service_level\n",
+        ),
+        [
+            "tiers/call-centre-inbound.yaml:47: service-levels: kpis.answer_threshold.role: KPI 'answer_threshold' is"
+            " measured per event and cannot be a Service Level (a single late event would be a failure and count"
+            " towards termination); make it a measure (role: measure) that feeds an attainment rate"
+            " (feeds: <Service Level>)"
+        ],
     ),
 ]
 

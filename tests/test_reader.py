@@ -44,7 +44,7 @@ EXPECTED = {
     "en": [
         "Service Level Agreement for Outbound",
         "1.1 Subject matter and purpose",
-        "2.2 Service levels",
+        "2.2 Service Levels",
         "at least 100",
         "at least 5%",
         "at most 24 hours",

@@ -84,7 +84,7 @@ def test_a_clause_removed_whole_is_one_deletion(tmp_path: Path, not_merchant: Pa
 def test_markdown_redline_uses_criticmarkup(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["redline", "--against-standard", str(CUSTOM), "--lang", "de"])
     assert result.exit_code == 0
-    assert "| Anrufe je Agent und Arbeitstag | mindestens {--100--}{++120++} |" in result.stdout
+    assert "| Angenommene Anrufe je Agent und Einsatztag | mindestens {--100--}{++120++} |" in result.stdout
     assert "innerhalb von {--24--}{++36++} Stunden" in result.stdout
     assert result.stdout.startswith("# Service Level Agreement Telefonakquise\n")
 

@@ -39,14 +39,15 @@ def test_compare_prints_kpis_side_by_side() -> None:
     rows = [line.split("  ") for line in stdout.splitlines()]
     assert "Basic (basic)" in stdout
     assert any(
-        "Calls per agent per working day" in line and "≥ 80" in line and "≥ 120" in line for line in stdout.splitlines()
+        "Calls answered per agent per day worked" in line and "≥ 80" in line and "≥ 120" in line
+        for line in stdout.splitlines()
     )
-    assert len(rows) == 2 + 4
+    assert len(rows) == 2 + 5
 
 
 def test_show_in_german(library: Library) -> None:
     rows = compare_rows(library.catalogs["telemarketing"], ["professional"], "de")
-    assert rows[2] == ["Abschlussquote je Kampagne", "≥ 5\xa0%"]
+    assert rows[2] == ["Termin- und Leadquote je Kampagne", "≥ 5\xa0%"]
 
 
 def test_unknown_tier_is_a_clear_error() -> None:
@@ -131,7 +132,7 @@ def test_fewer_service_days_in_a_higher_tier_is_a_finding(library: Library) -> N
 def test_scaffold_is_commented_and_prefilled(library: Library) -> None:
     text = scaffold_tier(library.catalogs["telemarketing"], "premium", "enterprise")
     assert text.startswith("# New tier 'enterprise' of catalog 'telemarketing', started from 'premium' (Premium).")
-    assert '  # Closing rate per campaign: at least; percent\n  closing_rate: "7%"\n' in text
+    assert '  # Appointment and lead rate per campaign: at least; percent\n  closing_rate: "7%"\n' in text
     data = yaml.safe_load(text)
     assert data["name"] == "Enterprise"
     assert data["targets"]["complaint_resolution"] == "12h"
@@ -192,7 +193,7 @@ def test_a_filled_in_scaffold_loads_and_builds(library_copy: Path, tmp_path: Pat
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "| Calls per agent per working day | at least 150 |" in (tmp_path / "out" / "sla.en.md").read_text(
+    assert "| Calls answered per agent per day worked | at least 150 |" in (tmp_path / "out" / "sla.en.md").read_text(
         encoding="utf-8"
     )
 
