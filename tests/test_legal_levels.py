@@ -88,7 +88,7 @@ def test_it_service_late_p4_incident_is_no_service_level(write_answers: Callable
     levels = clause(text["en"], "Service Levels")
     rows = [line for line in levels.splitlines() if line.startswith("| ") and "Indicator" not in line]
     assert [row.split(" | ")[0] for row in rows] == [
-        "| Availability of the agreed services",
+        "| Availability of the Systems",
         "| Incidents handled within the response and restore times",
     ]
     incidents = clause(text["en"], "Incidents and how they are handled")
