@@ -14,7 +14,9 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``terms``: every defined term is defined by exactly one clause and used, every term
   named in a template is one the labels define, and the wording of a kind of agreement
   (``kinds.<kind>`` in labels.yaml) rewords only labels that exist, for a kind that exists;
-- ``kpis``: every KPI of every catalog has name, period, formula and source in every language.
+- ``kpis``: every KPI of every catalog has name, period, formula and source in every language;
+- ``review``: every review note is given per governing law and language and says no "[unverified]"
+  (:mod:`slagen.lintnotes`).
 
 Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
 variable built at run time (``level[p ~ '_response']``) is checked as far as it is written.
@@ -34,6 +36,7 @@ from slagen.catalogs import KPI_WORDING
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
+from slagen.lintnotes import check_notes
 from slagen.names import Chain, aliases, chains, extend, term_calls
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
 from slagen.select import answer_problem, answer_reached, line_of_when
@@ -89,6 +92,7 @@ def lint_library(root: Path) -> list[Finding]:
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)
+    found += check_notes(library)
     return sorted(set(found))
 
 
