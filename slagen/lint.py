@@ -92,7 +92,7 @@ def lint_library(root: Path) -> list[Finding]:
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)
-    found += check_notes(library)
+    found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
     return sorted(set(found))
 
 

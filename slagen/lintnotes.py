@@ -17,17 +17,19 @@ from slagen.yamlsource import YamlSource, load_yaml
 
 if TYPE_CHECKING:
     from slagen.library import Clause, Library
-    from slagen.lint import Finding
+
+Note = tuple[str, int, str]
+"""A finding of the rule: file, line, message (:mod:`slagen.lint` makes it a ``Finding``)."""
 
 LAW_KEY = "agreement.governing_law"
 UNVERIFIED = "[unverified]"
 
 
-def check_notes(library: Library) -> list[Finding]:
+def check_notes(library: Library) -> list[Note]:
     """Every note that is not per law and language, names an unknown law or language, or is unverified."""
     param = library.params.get(LAW_KEY)
     laws = tuple(param.choices or ()) if param else ()
-    found: list[Finding] = []
+    found: list[Note] = []
     for clause in library.clauses:
         if not clause.review:
             continue
@@ -39,15 +41,11 @@ def check_notes(library: Library) -> list[Finding]:
     return found
 
 
-def _check_clause(
-    clause: Clause, source: YamlSource, laws: tuple[str, ...], languages: tuple[str, ...]
-) -> list[Finding]:
-    from slagen.lint import Finding
+def _check_clause(clause: Clause, source: YamlSource, laws: tuple[str, ...], languages: tuple[str, ...]) -> list[Note]:
+    def finding(path: tuple[str, ...], message: str) -> Note:
+        return clause.path, source.line_of(path) or source.line_of(("review",)) or 1, message
 
-    def finding(path: tuple[str, ...], message: str) -> Finding:
-        return Finding(clause.path, source.line_of(path) or source.line_of(("review",)) or 1, "review", message)
-
-    found: list[Finding] = []
+    found: list[Note] = []
     by_law: dict[str, set[str]] = {}
     for law, language, text in clause.review:
         if law == "*":

@@ -31,7 +31,7 @@ def render_with(root: Path, language: str = "de") -> None:
 
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
-    assert len(library.clauses) == 49
+    assert len(library.clauses) == 50  # legal.language (issue 14) included
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
