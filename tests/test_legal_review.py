@@ -191,3 +191,11 @@ def test_one_language_only_is_binding_and_signed(library: Library, tmp_path: Pat
     assert "Only the English version of this Agreement is binding." in document
     assert "## Signatures" in document
     assert "Convenience" not in document
+
+
+def test_no_answer_may_hide_the_binding_language() -> None:
+    from slagen.context import CONTEXT_NAMES
+    from slagen.library import RESERVED_NAMES
+
+    assert "binding_language" in CONTEXT_NAMES
+    assert CONTEXT_NAMES <= RESERVED_NAMES
