@@ -199,3 +199,12 @@ def test_no_answer_may_hide_the_binding_language() -> None:
 
     assert "binding_language" in CONTEXT_NAMES
     assert CONTEXT_NAMES <= RESERVED_NAMES
+
+
+def test_building_one_language_keeps_the_binding_one(library: Library) -> None:
+    """`build --lang en` of a German-law contract gives the translation, marked and unsigned, not a binding copy."""
+    answers = load_answers(EXAMPLES / "call-centre.yaml", library)
+    (output,) = generate(answers, library, languages=["en"], formats=["md"])
+    text = output.data.decode()
+    assert "**Convenience translation: only the German version is binding. Not for signature.**" in text
+    assert "## Signatures" not in text
