@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from slagen import formatting
+from slagen.binding import binding_language
 from slagen.library import Library
 from slagen.resolve import Level, ServiceLevels
 
-FRAME_NAMES = ("lang", "locale", "labels", "today")
-"""Names every template sees beside the answers: language, Babel locale, the kind's labels, the document date."""
+FRAME_NAMES = ("lang", "locale", "labels", "today", "binding_language")
+"""Names every template sees beside the answers: language, Babel locale, the kind's labels, the document date,
+the language of the binding version (:func:`slagen.binding.binding_language`)."""
 SERVICE_NAMES = ("catalog", "tier", "tiers", "service_credits", "levels", "level")
 """Names of what the templates see of the resolved service (:func:`service_view`)."""
 TERM_NAMES = ("defined_terms", "used_terms")
@@ -50,6 +52,8 @@ class TemplateContext:
     today: dt.date
     service: Mapping[str, Any]
     """What :func:`service_view` gives: the names of :data:`SERVICE_NAMES`."""
+    binding_language: str = ""
+    """The language of the version that binds (:func:`slagen.binding.binding_language`)."""
 
     def names(self, **more: Any) -> dict[str, Any]:
         """The mapping of names to values a template looks up; ``more`` adds the term names of :data:`TERM_NAMES`."""
@@ -59,6 +63,7 @@ class TemplateContext:
             "locale": self.locale,
             "labels": self.labels,
             "today": self.today,
+            "binding_language": self.binding_language,
             **self.service,
             **more,
         }
@@ -81,6 +86,7 @@ def make_context(
         labels=labels,
         today=today,
         service=service,
+        binding_language=binding_language(answers_tree),
     )
 
 

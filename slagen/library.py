@@ -40,11 +40,19 @@ class Clause:
     when: str | None
     params: tuple[Param, ...]
     requires: tuple[str, ...]
-    review: str
+    review: tuple[tuple[str, str, str], ...]
+    """The notes for legal review as (governing law, document language, note); ``*`` stands for any."""
     path: str
     applies_when: str = ""
     renders_last: bool = False
     """Rendered after every other clause, with ``defined_terms`` and ``used_terms`` (see :mod:`slagen.terms`)."""
+
+    def note(self, law: str, language: str) -> str:
+        """The review note for an agreement under ``law`` written in ``language`` ("" if there is none)."""
+        for note_law, note_language, text in self.review:
+            if note_law in ("*", law) and note_language in ("*", language):
+                return text
+        return ""
 
     @property
     def template_name(self) -> str:
@@ -90,6 +98,7 @@ class Library:
 
 RESERVED_NAMES = frozenset(
     {"lang", "locale", "labels", "today", "catalog", "tier", "tiers", "service_credits", "levels", "level"}
+    | {"binding_language"}
     | {"defined_terms", "used_terms"}
     | {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "ref", "define", "term", "target"}
     | {"loop", "self", "super", "caller", "varargs", "kwargs", "true", "false", "none", "True", "False", "None"}
@@ -247,6 +256,7 @@ def _parse_clause(
                 "of slagen's own; choose another name"
             )
             problems.append(Problem(message, source.path, source.line_of(("params", key)), f"params.{key}"))
+    review = _review(source, problems)
     if len(problems) > before:
         return None
     return Clause(
@@ -257,11 +267,41 @@ def _parse_clause(
         when=data.get("when"),
         params=tuple(declared),
         requires=tuple(data.get("requires") or ()),
-        review=str(data.get("review", "")),
+        review=review,
         path=source.path,
         applies_when=str(data.get("applies_when", "")),
         renders_last=data.get("renders_last") is True,
     )
+
+
+def _review(source: YamlSource, problems: list[Problem]) -> tuple[tuple[str, str, str], ...]:
+    """The clause's review notes: ``{law: {language: note}}``, or one note for every law and language.
+
+    Which laws and languages the keys may name is checked by ``slagen lint`` (rule ``review``), which
+    also asks for the per-law form; here only the shape is checked.
+    """
+    value = source.data.get("review")
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (("*", "*", value.strip()),)
+    line = source.line_of(("review",))
+    if not isinstance(value, dict):
+        problems.append(Problem("a review note is a text or {law: {language: text}}", source.path, line, "review"))
+        return ()
+    notes: list[tuple[str, str, str]] = []
+    for law, by_language in value.items():
+        if not isinstance(by_language, dict):
+            where = source.line_of(("review", law))
+            problems.append(Problem("expected {language: text}", source.path, where, f"review.{law}"))
+            continue
+        for language, text in by_language.items():
+            if not isinstance(text, str) or not text.strip():
+                where = source.line_of(("review", law, language))
+                problems.append(Problem("a review note is a text", source.path, where, f"review.{law}.{language}"))
+                continue
+            notes.append((str(law), str(language), text.strip()))
+    return tuple(notes)
 
 
 def _load_labels(

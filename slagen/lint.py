@@ -17,6 +17,8 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``kpis``: every KPI of every catalog has name, period, formula and source in every language;
 - ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint
   would be a failure of its own and count towards termination), and every measure feeds one.
+- ``review``: every review note is given per governing law and language and says no "[unverified]"
+  (:mod:`slagen.lintnotes`).
 
 Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
 variable built at run time (``level[p ~ '_response']``) is checked as far as it is written.
@@ -36,6 +38,7 @@ from slagen.catalogs import KPI_WORDING
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LABEL_OVERRIDES, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
+from slagen.lintnotes import check_notes
 from slagen.names import Chain, aliases, chains, extend, term_calls
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
 from slagen.select import answer_problem, answer_reached, line_of_when
@@ -91,6 +94,7 @@ def lint_library(root: Path) -> list[Finding]:
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)
+    found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
     return sorted(set(found))
 
 

@@ -121,6 +121,9 @@ class Document:
     sections: tuple[Section, ...]
     signatories: tuple[Signatory, ...]
     labels: Mapping[str, str]
+    notice: str = ""
+    """Said on every page of a convenience translation (not the binding language): such a version has no
+    signature table. Empty in the binding version."""
     properties: Mapping[str, str] = field(default_factory=dict)
     """Provenance written into the DOCX as custom properties (see :mod:`slagen.provenance`)."""
     answers_text: str | None = None

@@ -20,6 +20,7 @@ from jinja2 import Environment, Template, TemplateNotFound, TemplateSyntaxError
 from jinja2 import TemplateError as JinjaError
 
 from slagen import formatting, limits
+from slagen.binding import review_law
 from slagen.context import TemplateContext
 from slagen.errors import Problem, TemplateError
 from slagen.library import FRONT_SECTION, Clause
@@ -52,6 +53,7 @@ def render_document(clauses: Sequence[Clause], context: TemplateContext, env: En
 def _assemble(clauses: Sequence[Clause], parsed: Mapping[str, Parsed], context: TemplateContext) -> Document:
     """The document of the parsed clauses: front matter, sections in order, signatures."""
     labels, language, locale = context.labels, context.language, context.locale
+    law = review_law(context.answers)
     front: list[Block] = []
     sections: dict[str, tuple[str, list[ClauseNode]]] = {}
     for clause in clauses:
@@ -62,8 +64,13 @@ def _assemble(clauses: Sequence[Clause], parsed: Mapping[str, Parsed], context: 
         if title is None:
             raise _error(clause, language, "the clause has no '## title' line", 1)
         _, members = sections.setdefault(clause.section, (str(labels["sections"][clause.section]), []))
-        members.append(ClauseNode(clause.id, clause.version, title, blocks, review=clause.review))
+        note = clause.note(law, language)
+        members.append(ClauseNode(clause.id, clause.version, title, blocks, review=note))
     agreement = context.answers["agreement"]
+    binding = context.binding_language or language
+    notice = ""
+    if binding != language:
+        notice = str(labels["document"]["convenience"]).format(language=labels["language_names"][binding])
     parties = context.answers["parties"]
     return Document(
         language=language,
@@ -84,6 +91,7 @@ def _assemble(clauses: Sequence[Clause], parsed: Mapping[str, Parsed], context: 
             for role in ("provider", "customer")
         ),
         labels={key: str(text) for key, text in labels["document"].items()},
+        notice=notice,
     )
 
 

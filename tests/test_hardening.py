@@ -830,4 +830,4 @@ def test_docx_of_odd_answers_is_read_back_by_python_docx(runner: CliRunner, tmp_
     for path in out.glob("*.docx"):
         document = docx.Document(io.BytesIO(path.read_bytes()))
         cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-        assert text in cells
+        assert text in cells + [p.text for p in document.paragraphs]  # a translation has no signature table

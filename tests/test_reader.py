@@ -50,7 +50,7 @@ EXPECTED = {
         "at most 24 hours",
         "1 January 2027",
         "clause 2.2",
-        "For the Provider",
+        "Convenience translation: only the German version is binding",  # not signed (issue 14, item 7)
         "Page 2 of",
     ],
 }
@@ -101,12 +101,13 @@ def _words(text: str) -> collections.Counter[str]:
 
 
 def _between(text: str, start: str, end: str) -> str:
-    return text[text.index(start) : text.index(end)]
+    return text[text.index(start) : text.index(end) if end else None]
 
 
 @pytest.mark.skipif(PANDOC is None and os.environ.get("CI") != "true", reason="pandoc is not installed")
 @pytest.mark.parametrize(
-    ("language", "start", "end"), [("de", "Zwischen", "Unterschriften"), ("en", "This agreement", "Signatures")]
+    ("language", "start", "end"),
+    [("de", "Zwischen", "Unterschriften"), ("en", "This agreement", "")],  # en: a translation, not signed
 )
 def test_docx_and_markdown_say_the_same(library: Library, language: str, start: str, end: str) -> None:
     """pandoc reads the DOCX back: the same words and numbers as the Markdown, but the heading numbers,

@@ -111,17 +111,16 @@ class BodyWriter:
         for block in self.document.front:
             self._block(block, "Parties")
         self._sections()
-        self._signatures()
+        if not self.document.notice:  # only the binding version is signed
+            self._signatures()
         return "".join(self.out).encode()
 
     def _sections(self) -> None:
         for section in self.document.sections:
             self._heading("Heading 1", section.id, [Text(section.title)])
             for clause in section.clauses:
-                note = ""
-                if self.comments is not None:
-                    note = self.labels["review_clause"].format(id=clause.id, version=clause.version)
-                    note += f"\n{clause.review}" if clause.review else ""
+                name = self.labels["review_clause"].format(id=clause.id, version=clause.version)
+                note = "\n".join(filter(None, (name, clause.review))) if self.comments else ""
                 self._heading("Heading 2", clause.id, clause.title, note)
                 self._clause_body(clause.blocks)
 
@@ -176,8 +175,9 @@ class BodyWriter:
     def _cover(self) -> None:
         doc, labels = self.document, self.labels
         self._paragraph("Title", [Text(doc.title)])
-        if doc.subtitle and doc.subtitle != doc.title:
-            self._paragraph("Subtitle", [Text(doc.subtitle)])
+        for text, bold in ((doc.subtitle if doc.subtitle != doc.title else "", False), (doc.notice, True)):
+            if text:  # the notice of a convenience translation: the cover has no header to carry it
+                self._paragraph("Subtitle", [Text(text, bold=bold)])
         first, *others = doc.signatories
         self._paragraph("Cover Text", [Text(labels["between"])])
         self._paragraph("Cover Text", [Text(first.name, bold=True)])

@@ -93,9 +93,10 @@ def frame_values(document: Document, *, title: str, timestamp: dt.datetime) -> d
     middle, _, after = rest.partition("{pages}")
     footer = docx_run_xml(before) + field_xml("PAGE") + docx_run_xml(middle) + field_xml("NUMPAGES")
     footer += docx_run_xml(after) if after else ""
+    header = f"{document.title}\t{labels['reference']}: {document.reference}"
     core = (title, document.subtitle, document.reference, document.locale.replace("_", "-"))
     return {
-        "header": docx_run_xml(f"{document.title}\t{labels['reference']}: {document.reference}").encode(),
+        "header": docx_run_xml(header + (f"\n{document.notice}" if document.notice else "")).encode(),
         "footer": footer.encode(),
         "date": w_date(timestamp).encode(),
         **{name: xml_text(value).encode() for name, value in zip(_CORE_VALUES, core, strict=True)},

@@ -27,6 +27,8 @@ def write_markdown(document: Document, memo: Memo | None = None) -> str:
     out: list[str] = [f"# {_escape(document.title)}", ""]
     if document.subtitle and document.subtitle != document.title:
         out += [_escape(document.subtitle), ""]
+    if document.notice:  # a convenience translation says so under its title
+        out += [f"**{_escape(document.notice)}**", ""]
     out += [
         f"{_escape(labels['reference'])}: {_escape(document.reference)} · "
         f"{_escape(labels['version'])} {_escape(document.version)} · {_escape(labels['date'])}: {document.date}",
@@ -34,7 +36,8 @@ def write_markdown(document: Document, memo: Memo | None = None) -> str:
     ]
     out += _blocks(document.front, document)
     out += _sections(document, memo)
-    out += _signatures(document)
+    if not document.notice:  # only the binding version is signed
+        out += _signatures(document)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
