@@ -71,7 +71,7 @@ def test_bad_answers_give_messages_exit_2_and_no_files(
     runner: CliRunner, tmp_path: Path, write_answers: Callable[..., Path]
 ) -> None:
     text = DEMO.read_text(encoding="utf-8").replace("tier: professional", "tier: profesional")
-    text = text.replace("  months: 12           # one year", "  months: 0")
+    text = text.replace("  governing_law: de\n", "  term: {months: 0}\n  governing_law: de\n")
     path = write_answers(text)
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(path), "-o", str(out)])
@@ -88,9 +88,11 @@ def test_bad_answers_give_messages_exit_2_and_no_files(
 
 
 def test_check_reports_ok_and_warnings(runner: CliRunner, write_answers: Callable[..., Path]) -> None:
-    assert runner.invoke(main, ["check", str(DEMO)]).stdout == f"{DEMO}: ok (33 clauses, languages: de, en)\n"
-    text = DEMO.read_text(encoding="utf-8").replace(
-        "    merchant: true\n  customer:", "    merchant: false\n  customer:"
+    assert runner.invoke(main, ["check", str(DEMO)]).stdout == f"{DEMO}: ok (29 clauses, languages: de, en)\n"
+    text = (
+        DEMO.read_text(encoding="utf-8")
+        .replace("    merchant: true\n  customer:", "    merchant: false\n  customer:")
+        .replace("  governing_law: de\n", "  governing_law: de\n  jurisdiction: Mannheim\n")
     )
     path = write_answers(text)
     result = runner.invoke(main, ["check", str(path)])
@@ -99,7 +101,7 @@ def test_check_reports_ok_and_warnings(runner: CliRunner, write_answers: Callabl
         "agreement.jurisdiction: warning: ignored: a place of jurisdiction can be agreed in advance only if both parties"
         in result.stderr
     )
-    assert "ok (32 clauses" in result.stdout
+    assert "ok (29 clauses" in result.stdout
 
 
 def test_missing_answers_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -242,7 +244,7 @@ def test_quiet_and_verbose(runner: CliRunner, tmp_path: Path) -> None:
     assert "tier professional" in verbose.stderr
     multi = EXAMPLES / "it-service-multi-level.yaml"
     verbose = runner.invoke(main, ["build", str(multi), "-o", str(tmp_path / "m"), "--format", "md", "-v"])
-    assert "37 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr
+    assert "38 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr
 
 
 @pytest.mark.parametrize(

@@ -60,12 +60,12 @@ CASES: list[tuple[str, Change, list[str]]] = [
     ),
     (
         "versions-zero",
-        lambda root: edit(root / "clauses/legal/final.yaml", "version: 3", "version: 0"),
+        lambda root: edit(root / "clauses/legal/final.yaml", "version: 4", "version: 0"),
         ["clauses/legal/final.yaml:2: versions: the clause needs a version: a whole number from 1"],
     ),
     (
         "versions-missing",
-        lambda root: edit(root / "clauses/legal/final.yaml", "version: 3\n", ""),
+        lambda root: edit(root / "clauses/legal/final.yaml", "version: 4\n", ""),
         ["clauses/legal/final.yaml:1: versions: the clause needs a version: a whole number from 1"],
     ),
     (
@@ -203,7 +203,7 @@ def test_lint_rule_finds(copy: Path, change: Change, expected: list[str]) -> Non
 
 
 def test_lint_command_lists_findings_and_exits_1(copy: Path) -> None:
-    edit(copy / "clauses/legal/final.yaml", "version: 3", "version: 0")
+    edit(copy / "clauses/legal/final.yaml", "version: 4", "version: 0")
     result = CliRunner().invoke(main, ["lint", "--library", str(copy)])
     assert result.exit_code == 1
     assert result.stdout == "clauses/legal/final.yaml:2: versions: the clause needs a version: a whole number from 1\n"
@@ -211,7 +211,7 @@ def test_lint_command_lists_findings_and_exits_1(copy: Path) -> None:
 
 
 def test_lint_json_lists_findings_and_exits_1(copy: Path) -> None:
-    edit(copy / "clauses/legal/final.yaml", "version: 3", "version: 0")
+    edit(copy / "clauses/legal/final.yaml", "version: 4", "version: 0")
     result = CliRunner().invoke(main, ["lint", "--library", str(copy), "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {

@@ -58,12 +58,14 @@ INTERNAL = {
 }
 """What makes an example an internal agreement (besides leaving out the answers only external ones take)."""
 EXTERNAL_ONLY = {key: ... for key in ("price", "payment", "liability", "credits", "agreement.governing_law")}
+STAND_ALONE = {"agreement.main_contract": ..., "agreement.jurisdiction": "Mannheim"}
+"""The demo as a stand-alone agreement with a place of jurisdiction (a schedule defers to its main contract's)."""
 
 CASES = [
     # --- jurisdiction only under § 38 ZPO; none in an internal agreement
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False},
+        {**STAND_ALONE, "parties.customer.merchant": False},
         (
             [],
             [
@@ -75,7 +77,7 @@ CASES = [
     ),
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False, "parties.provider.merchant": False},
+        {**STAND_ALONE, "parties.customer.merchant": False, "parties.provider.merchant": False},
         (
             [],
             [
@@ -87,7 +89,7 @@ CASES = [
     ),
     pytest.param(
         TELEMARKETING,
-        {**INTERNAL, **EXTERNAL_ONLY, "agreement.main_contract.title": ..., "agreement.main_contract.date": ...},
+        {**INTERNAL, **EXTERNAL_ONLY, **STAND_ALONE},
         (
             [
                 "agreement.jurisdiction: an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out"
@@ -96,17 +98,20 @@ CASES = [
         ),
         id="jurisdiction-internal",
     ),
-    pytest.param(TELEMARKETING, {}, ([], []), id="jurisdiction-merchants-ok"),
+    pytest.param(TELEMARKETING, STAND_ALONE, ([], []), id="jurisdiction-merchants-ok"),
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False, "parties.customer.public_entity": True},
+        {**STAND_ALONE, "parties.customer.merchant": False, "parties.customer.public_entity": True},
         ([], []),
         id="jurisdiction-public-entity-ok",
     ),
     # --- liability never limits the mandatory cases
     pytest.param(
         TELEMARKETING,
-        {"liability.unlimited": ["intent", "life_body_health", "product_liability", "guarantee", "fraud"]},
+        {
+            "agreement.main_contract": ...,
+            "liability.unlimited": ["intent", "life_body_health", "product_liability", "guarantee", "fraud"],
+        },
         (
             [
                 "liability.unlimited: liability for gross negligence cannot be limited in standard terms "
@@ -125,6 +130,7 @@ CASES = [
     pytest.param(
         TELEMARKETING,
         {
+            "agreement.main_contract": ...,
             "liability.unlimited": [
                 "intent",
                 "gross_negligence",
@@ -134,7 +140,7 @@ CASES = [
                 "fraud",
                 "confidentiality",
                 "data_protection",
-            ]
+            ],
         },
         ([], []),
         id="liability-de-more-ok",

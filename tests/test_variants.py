@@ -137,7 +137,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
             "en": [
                 "are a price adjustment reflecting the quality",
                 "÷ (answered calls + abandoned calls) × 100",
-                "Contracts (Rights of Third Parties) Act 1999",
+                "Nothing in this Agreement affects either Party’s right at common law to accept a repudiatory breach.",
             ]
         },
         ["legal.call_recording", "legal.liability"],
@@ -184,8 +184,8 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
     (
         "no-merchant-english-law",
         "telemarketing.yaml",
-        {"agreement.governing_law": "en-gb", "parties.customer.merchant": False, "agreement.jurisdiction": ...},
-        {"en": ["for repudiatory breach remains unaffected", "Nothing in this Agreement limits or excludes"]},
+        {"agreement.governing_law": "en-gb", "parties.customer.merchant": False, "agreement.main_contract": ...},
+        {"en": ["right at common law to accept a repudiatory breach", "Nothing in this Agreement limits or excludes"]},
         ["legal.jurisdiction", "legal.liability"],
     ),
     (
