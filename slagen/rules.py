@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
-from slagen.rules_shape import rule_schedule, rule_term
+from slagen.rules_shape import rule_term
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -322,7 +322,6 @@ def rule_main_contract(agreement: Agreement, report: Report) -> None:
 RULES: tuple[Rule, ...] = (
     rule_main_contract,
     rule_term,
-    rule_schedule,
     rule_tier_fees,
     rule_jurisdiction,
     rule_liability,

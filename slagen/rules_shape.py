@@ -19,39 +19,6 @@ LONG_RENEWAL_MONTHS = 12
 """Renewal above which a provider's standard form gets a warning (German law, § 307 BGB)."""
 
 
-TERM_KEYS = (
-    "agreement.term.months",
-    "agreement.term.auto_renew",
-    "agreement.term.renewal_months",
-    "agreement.term.notice_months",
-)
-NOTICE_KEYS = ("parties.provider.notice_email", "parties.customer.notice_email")
-
-
-def rule_schedule(agreement: Agreement, report: Report) -> None:
-    """A schedule to a main contract reads neither its own term nor legal-notice addresses: warn if they are set."""
-    values = agreement.values
-    if not values.get("agreement.main_contract.date") or values.get("agreement.kind") == "internal":
-        return
-    for key in TERM_KEYS:
-        param = agreement.library.params.get(key)
-        if param is not None and key in values and values[key] != param.default:
-            report(
-                tuple(key.split(".")),
-                "ignored: with a main contract this agreement runs as long as the main contract and has no "
-                "ordinary termination of its own (leave agreement.term out, or agreement.main_contract for a "
-                "stand-alone agreement)",
-                warning=True,
-            )
-    for key in NOTICE_KEYS:
-        if agreement.given(key):
-            report(
-                tuple(key.split(".")),
-                "ignored: with a main contract, notices of termination and claims go where the main contract says",
-                warning=True,
-            )
-
-
 def rule_term(agreement: Agreement, report: Report) -> None:
     """The notice period is shorter than the term and each renewal; long terms in a provider's form warn."""
     values = agreement.values

@@ -141,24 +141,6 @@ def test_schedule_ignores_the_answers_of_the_dropped_clauses(
     assert "applies only when not agreement.main_contract.date" in answers.warnings[0].message
 
 
-def test_schedule_warns_about_its_own_term_and_notice_addresses(
-    write_answers: Callable[..., Path], library: Library
-) -> None:
-    changes = {
-        "agreement.main_contract.title": "Rahmenvertrag",
-        "agreement.main_contract.date": "2026-12-01",
-        "agreement.jurisdiction": ...,
-        "agreement.term.months": 24,
-        "parties.customer.notice_email": "recht@example.com",
-    }
-    answers = _answers(MULTI, changes, write_answers, library)
-    keys = [w.key for w in answers.warnings]
-    assert "agreement.term.months" in keys
-    assert "agreement.term.notice_months" in keys  # 6 in the example, the default is 3
-    assert "parties.customer.notice_email" in keys
-    assert "agreement.term.auto_renew" not in keys
-
-
 # --- the stand-alone shape: EN-M6, EN-S12, EN-S13, EN-S14, EN-S25, EN-N1, EN-N4, DE-S22, DE-N11
 
 
