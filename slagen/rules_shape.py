@@ -35,7 +35,7 @@ def rule_term(agreement: Agreement, report: Report) -> None:
             if isinstance(length, int) and notice >= length:
                 report(
                     ("agreement", "term", "notice_months"),
-                    f"a notice period of {notice} months is not shorter than {what} ({length} months, "
+                    f"a notice period of {_months(notice)} is not shorter than {what} ({_months(length)}, "
                     f"agreement.term.{key}): notice could never be given in time and the agreement would renew "
                     "for ever; shorten agreement.term.notice_months",
                 )
@@ -60,3 +60,7 @@ def rule_term(agreement: Agreement, report: Report) -> None:
             "with 3 months' notice)",
             warning=True,
         )
+
+
+def _months(n: int) -> str:
+    return f"{n} month" if n == 1 else f"{n} months"
