@@ -230,7 +230,10 @@ def test_exit_names_the_agreed_format(write_answers: Callable[..., Path], librar
 @pytest.mark.parametrize(
     ("term", "length"),
     [
-        ({"months": 1, "auto_renew": True, "renewal_months": 1, "notice_months": 3}, "a notice period of 3 months is not shorter than the initial term (1 month,"),
+        (
+            {"months": 1, "auto_renew": True, "renewal_months": 1, "notice_months": 3},
+            "a notice period of 3 months is not shorter than the initial term (1 month,",
+        ),
         ({"months": 24, "auto_renew": True, "renewal_months": 3, "notice_months": 3}, "each renewal (3 months"),
     ],
 )
