@@ -71,7 +71,7 @@ def test_bad_answers_give_messages_exit_2_and_no_files(
     runner: CliRunner, tmp_path: Path, write_answers: Callable[..., Path]
 ) -> None:
     text = DEMO.read_text(encoding="utf-8").replace("tier: professional", "tier: profesional")
-    text = text.replace("  governing_law: de\n", "  term: {months: 0}\n  governing_law: de\n")
+    text = text.replace("  months: 12           # one year", "  months: 0")
     path = write_answers(text)
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(path), "-o", str(out)])
