@@ -18,7 +18,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from slagen import arithmetic, formatting, limits
+from slagen import arithmetic, formatting, limits, termdates
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&=])")
@@ -121,6 +121,7 @@ FILTERS: dict[str, Any] = {
     "duration": _filter(formatting.format_duration),
     "timespan": _filter(formatting.format_timespan),
     "downtime": arithmetic.allowed_downtime,
+    "term_end": termdates.term_end,
     "money": _money,
     "value": _value,
     "listing": _filter(formatting.format_listing),

@@ -104,6 +104,8 @@ class Signatory:
     role: str
     name: str
     represented_by: str
+    co_signatory: str = ""
+    """A second person who signs (joint representation), with function; empty if one signs alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,8 @@ class Document:
     """The answers file that produced the document, embedded in the DOCX."""
     numbers: Mapping[str, str] = field(default_factory=dict)
     """Number of every section and clause by id, filled by the numbering stage."""
+    english_execution: bool = False
+    """Signed in the English form ("Signed by … for and on behalf of …", a date, no place): English law."""
 
     def clauses(self) -> list[Clause]:
         """Every clause in document order."""

@@ -87,12 +87,22 @@ def _assemble(clauses: Sequence[Clause], parsed: Mapping[str, Parsed], context: 
                 str(labels["terms"][role]),
                 str(parties[role]["name"]),
                 f"{parties[role]['represented_by']}, {parties[role]['function']}",
+                _co_signatory(parties[role]),
             )
             for role in ("provider", "customer")
         ),
         labels={key: str(text) for key, text in labels["document"].items()},
         notice=notice,
+        english_execution=agreement.get("governing_law") == "en-gb" and agreement.get("kind") != "internal",
     )
+
+
+def _co_signatory(party: Mapping[str, Any]) -> str:
+    """The second signatory of a party represented jointly, with function; empty if one signs alone."""
+    name, function = party.get("co_signatory"), party.get("co_function")
+    if not name:
+        return ""
+    return f"{name}, {function}" if function else str(name)
 
 
 def render_clause(env: Environment, clause: Clause, language: str, names: Mapping[str, Any], memo: Memo) -> Parsed:

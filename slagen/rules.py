@@ -24,6 +24,7 @@ from slagen.rules_law import LAW_RULES
 from slagen.rules_levels import rule_minimum_tier
 from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
 from slagen.rules_privacy import rule_internal_entity, rule_processing_agreement, rule_recording_basis
+from slagen.rules_shape import rule_term
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -351,6 +352,7 @@ def rule_main_contract(agreement: Agreement, report: Report) -> None:
 
 RULES: tuple[Rule, ...] = (
     rule_main_contract,
+    rule_term,
     rule_tier_fees,
     rule_jurisdiction,
     *LAW_RULES,

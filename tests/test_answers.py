@@ -38,7 +38,7 @@ def test_demo_is_valid(library: Library) -> None:
     assert answers.values["agreement.term.months"] == 12
     assert answers.values["escalation.levels"][0]["reaction"] == Duration.parse("4h")
     assert [c.id for c in answers.clauses][:3] == ["front", "scope.purpose", "scope.definitions"]
-    assert "legal.jurisdiction" in [c.id for c in answers.clauses]
+    assert "legal.liability" not in [c.id for c in answers.clauses]  # a schedule: the main contract's applies
     assert answers.warnings == []
 
 
@@ -205,7 +205,9 @@ def test_unreadable_file_is_reported(
 def test_jurisdiction_is_left_out_with_a_warning_unless_both_are_merchants(
     write_answers: Callable[..., Path], library: Library
 ) -> None:
-    path = write_answers(yaml.safe_dump(with_changes({"parties.customer.merchant": False}), allow_unicode=True))
+    stand_alone = {"agreement.main_contract": ..., "agreement.jurisdiction": "Mannheim"}
+    changes = {**stand_alone, "parties.customer.merchant": False}
+    path = write_answers(yaml.safe_dump(with_changes(changes), allow_unicode=True))
     answers = load_answers(path, library)
     assert "legal.jurisdiction" not in [c.id for c in answers.clauses]
     assert [str(w).split(": ", 1)[1] for w in answers.warnings] == [

@@ -95,8 +95,10 @@ def test_json_summary_and_provenance_of_each_row(table: Path, tmp_path: Path) ->
 def test_xlsx_table(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["parties.customer.name", "agreement.effective_date", "agreement.term.months", "service.tier"])
-    sheet.append(["Delta Logistik GmbH", dt.datetime(2027, 3, 1), 24, "premium"])
+    sheet.append(
+        ["parties.customer.name", "agreement.effective_date", "force_majeure.termination_weeks", "service.tier"]
+    )
+    sheet.append(["Delta Logistik GmbH", dt.datetime(2027, 3, 1), 8, "premium"])
     path = tmp_path / "customers.xlsx"
     book.save(path)
     out = tmp_path / "out"
@@ -104,7 +106,7 @@ def test_xlsx_table(tmp_path: Path) -> None:
     assert code == 0, stderr
     text = (out / "delta-logistik-gmbh.de.md").read_text(encoding="utf-8")
     assert "tritt am 1. März 2027 in Kraft" in text
-    assert "feste Laufzeit von 24 Monaten" in text
+    assert "Dauert das Ereignis länger als 8 Wochen" in text
 
 
 def test_existing_outputs_fail_their_row_only(table: Path, tmp_path: Path) -> None:

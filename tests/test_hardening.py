@@ -519,7 +519,7 @@ def test_markup_in_answers_appears_literally_in_both_outputs(runner: CliRunner, 
 
 def test_escape_filters_escape_for_the_clause_markup(library_copy: Path, tmp_path: Path) -> None:
     # Jinja's |e escapes for HTML and marks the result safe: an answer's ** or [..](ref:..) would get through
-    clause = library_copy / "templates" / "en" / "legal" / "jurisdiction.md.j2"
+    clause = library_copy / "templates" / "en" / "legal" / "law.md.j2"
     clause.write_text(
         clause.read_text(encoding="utf-8")
         + "\nName: {{ parties.customer.name|e }} / {{ parties.customer.name|escape }}.\n",

@@ -260,8 +260,8 @@ def test_a_condition_that_fails_on_valid_answers_stops_the_build_naming_the_clau
         text.replace("  and agreement.jurisdiction\n", "  and agreement.term.months > 'x'\n"), encoding="utf-8"
     )
     library = load_library(library_copy)
-    with pytest.raises(InputError) as caught:
-        load_answers(DEMO, library)
+    with pytest.raises(InputError) as caught:  # a stand-alone agreement reaches the condition
+        load_answers(EXAMPLES / "it-service.yaml", library)
     (problem,) = caught.value.problems
     assert problem.file == "clauses/legal/jurisdiction.yaml"
     assert "the answers make the condition of clause 'legal.jurisdiction'" in problem.message

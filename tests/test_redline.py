@@ -41,9 +41,20 @@ def tracked(xml: str) -> tuple[list[str], list[str]]:
     return [text for text in inserted if text], deleted
 
 
+def _stand_alone_demo() -> str:
+    """The demo as a stand-alone agreement with a place of jurisdiction (a schedule defers to its main contract's)."""
+    text = re.sub(r"  main_contract:.*\n(    .*\n)+", "", DEMO.read_text(encoding="utf-8"), count=1)
+    return re.sub(r"  # no jurisdiction:.*\n", "  jurisdiction: Mannheim\n", text, count=1)
+
+
+@pytest.fixture
+def stand_alone(write_answers: Callable[..., Path]) -> Path:
+    return write_answers(_stand_alone_demo(), "demo.yaml")
+
+
 @pytest.fixture
 def not_merchant(write_answers: Callable[..., Path]) -> Path:
-    text = DEMO.read_text(encoding="utf-8").replace("    merchant: true\n\nservice:", "    merchant: false\n\nservice:")
+    text = _stand_alone_demo().replace("    merchant: true\n\nservice:", "    merchant: false\n\nservice:")
     assert "merchant: false" in text
     return write_answers(text, "telemarketing.yaml")
 
@@ -67,9 +78,9 @@ def test_against_standard_shows_the_deviations_word_by_word(tmp_path: Path) -> N
     assert re.search(r'<w:ins w:id="\d+" w:author="slagen" w:date="2027-01-01T00:00:00Z">', xml)
 
 
-def test_a_clause_removed_whole_is_one_deletion(tmp_path: Path, not_merchant: Path) -> None:
+def test_a_clause_removed_whole_is_one_deletion(tmp_path: Path, stand_alone: Path, not_merchant: Path) -> None:
     out = tmp_path / "changes.docx"
-    result = CliRunner().invoke(main, ["redline", str(DEMO), str(not_merchant), "-o", str(out), "--lang", "de"])
+    result = CliRunner().invoke(main, ["redline", str(stand_alone), str(not_merchant), "-o", str(out), "--lang", "de"])
     assert result.exit_code == 0, result.output
     xml = document_xml(out)
     inserted, deleted = tracked(xml)
@@ -89,10 +100,10 @@ def test_markdown_redline_uses_criticmarkup(tmp_path: Path) -> None:
     assert result.stdout.startswith("# Service Level Agreement Telefonakquise\n")
 
 
-def test_markdown_redline_marks_whole_clauses(not_merchant: Path) -> None:
-    result = CliRunner().invoke(main, ["redline", str(DEMO), str(not_merchant), "--lang", "en"])
+def test_markdown_redline_marks_whole_clauses(stand_alone: Path, not_merchant: Path) -> None:
+    result = CliRunner().invoke(main, ["redline", str(stand_alone), str(not_merchant), "--lang", "en"])
     assert result.exit_code == 0
-    assert "### 7.9 {--Place of jurisdiction--}" in result.stdout
+    assert "### 7.10 {--Place of jurisdiction--}" in result.stdout
     assert "{--The courts of Mannheim have exclusive jurisdiction" in result.stdout
 
 
@@ -116,14 +127,14 @@ def test_redline_usage_errors(arguments: list[str], message: str) -> None:
 
 
 @pytest.mark.skipif(SOFFICE is None and os.environ.get("CI") != "true", reason="LibreOffice is not installed")
-def test_libreoffice_keeps_the_tracked_changes(tmp_path: Path, not_merchant: Path) -> None:
+def test_libreoffice_keeps_the_tracked_changes(tmp_path: Path, stand_alone: Path, not_merchant: Path) -> None:
     assert SOFFICE is not None, "CI=true but LibreOffice is missing"
     runner = CliRunner()
     first = tmp_path / "deviations.docx"
     second = tmp_path / "changes.docx"
     arguments = ["redline", "--against-standard", str(CUSTOM), "-o", str(first), "--lang", "en"]
     assert runner.invoke(main, arguments).exit_code == 0
-    assert runner.invoke(main, ["redline", str(DEMO), str(not_merchant), "-o", str(second)]).exit_code == 0
+    assert runner.invoke(main, ["redline", str(stand_alone), str(not_merchant), "-o", str(second)]).exit_code == 0
     out = tmp_path / "roundtrip"
     subprocess.run(
         [SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "docx",

@@ -73,12 +73,14 @@ EXTERNAL_ONLY = {
         "parties.customer.country",
     )
 }
+STAND_ALONE = {"agreement.main_contract": ..., "agreement.jurisdiction": "Mannheim"}
+"""The demo as a stand-alone agreement with a place of jurisdiction (a schedule defers to its main contract's)."""
 
 CASES = [
     # --- jurisdiction only under § 38 ZPO; none in an internal agreement
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False},
+        {**STAND_ALONE, "parties.customer.merchant": False},
         (
             [],
             [
@@ -90,7 +92,7 @@ CASES = [
     ),
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False, "parties.provider.merchant": False},
+        {**STAND_ALONE, "parties.customer.merchant": False, "parties.provider.merchant": False},
         (
             [],
             [
@@ -102,7 +104,7 @@ CASES = [
     ),
     pytest.param(
         TELEMARKETING,
-        {**INTERNAL, **EXTERNAL_ONLY, "agreement.main_contract.title": ..., "agreement.main_contract.date": ...},
+        {**INTERNAL, **EXTERNAL_ONLY, **STAND_ALONE},
         (
             [
                 "agreement.jurisdiction: an internal agreement has no place of jurisdiction; leave agreement.jurisdiction out"
@@ -111,16 +113,16 @@ CASES = [
         ),
         id="jurisdiction-internal",
     ),
-    pytest.param(TELEMARKETING, {}, ([], []), id="jurisdiction-merchants-ok"),
+    pytest.param(TELEMARKETING, STAND_ALONE, ([], []), id="jurisdiction-merchants-ok"),
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False, "parties.customer.country": "CH"},
+        {**STAND_ALONE, "parties.customer.merchant": False, "parties.customer.country": "CH"},
         ([], []),
         id="jurisdiction-party-abroad-ok",
     ),
     pytest.param(
         TELEMARKETING,
-        {"parties.provider.merchant": ...},
+        {**STAND_ALONE, "parties.provider.merchant": ...},
         (
             [
                 "parties.provider.merchant: missing: whether the provider is a merchant (Kaufmann) decides whether "
@@ -133,7 +135,7 @@ CASES = [
     pytest.param(IT, {"parties.customer.merchant": False}, ([], []), id="jurisdiction-english-law-no-gate"),
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False, "parties.customer.country": "GB"},
+        {**STAND_ALONE, "parties.customer.merchant": False, "parties.customer.country": "GB"},
         (
             [],
             [
@@ -198,14 +200,17 @@ CASES = [
     ),
     pytest.param(
         TELEMARKETING,
-        {"parties.customer.merchant": False, "parties.customer.public_entity": True},
+        {**STAND_ALONE, "parties.customer.merchant": False, "parties.customer.public_entity": True},
         ([], []),
         id="jurisdiction-public-entity-ok",
     ),
     # --- liability never limits the mandatory cases
     pytest.param(
         TELEMARKETING,
-        {"liability.unlimited": ["intent", "life_body_health", "product_liability", "guarantee", "fraud"]},
+        {
+            "agreement.main_contract": ...,
+            "liability.unlimited": ["intent", "life_body_health", "product_liability", "guarantee", "fraud"],
+        },
         (
             [
                 "liability.unlimited: liability for gross negligence cannot be limited in standard terms "
@@ -224,6 +229,7 @@ CASES = [
     pytest.param(
         TELEMARKETING,
         {
+            "agreement.main_contract": ...,
             "liability.unlimited": [
                 "intent",
                 "gross_negligence",
@@ -233,7 +239,7 @@ CASES = [
                 "fraud",
                 "confidentiality",
                 "data_protection",
-            ]
+            ],
         },
         ([], []),
         id="liability-de-more-ok",

@@ -160,7 +160,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
             "en": [
                 "adjust the fees to the quality of the services actually delivered",
                 "÷ (answered calls + abandoned calls) × 100",
-                "Contracts (Rights of Third Parties) Act 1999",
+                "Nothing in this Agreement affects either Party’s right at common law to accept a repudiatory breach.",
             ]
         },
         ["legal.call_recording", "legal.liability"],
@@ -218,10 +218,11 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
             "scope.territory": ["DE", "GB"],
             "price.currency": "GBP",
             "telemarketing.market": "uk",
+            "agreement.main_contract": ...,
         },
         {
             "en": [
-                "for repudiatory breach remains unaffected",
+                "right at common law to accept a repudiatory breach",
                 "Nothing in this Agreement limits or excludes",
                 "The courts of England and Wales have exclusive jurisdiction",
             ]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
 from slagen.typography import typeset_runs
 from slagen.writers.reference import ReferenceInfo
+from slagen.writers.signing import signature_rows
 from slagen.writers.wordml import bookmark_name, comment_xml, escape, restart_xml, run_props, run_xml, text_xml, w_date
 
 if TYPE_CHECKING:
@@ -357,14 +358,7 @@ class BodyWriter:
         self._paragraph("Heading Unnumbered", [Text(labels["signatures"])], extra=_NOT_NUMBERED)
         parties = self.document.signatories
         width = self.info.text_width // len(parties)
-        rows = [
-            [(labels["for_party"].format(role=p.role), True) for p in parties],
-            [(p.name, False) for p in parties],
-            [("", False) for _ in parties],
-            [(f"{labels['place_date']}: ____________________", False) for _ in parties],
-            [("\n\n______________________________", False) for _ in parties],
-            [(p.represented_by, False) for p in parties],
-        ]
+        rows = signature_rows(self.document)
         self._table_start("Signature Table", [width] * len(parties))
         for row in rows:
             self.out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")

@@ -46,14 +46,39 @@ def write_markdown(document: Document, memo: Memo | None = None) -> str:
 def _signatures(document: Document) -> list[str]:
     labels = document.labels
     parties = document.signatories
+    jointly = any(p.co_signatory for p in parties)
     rows = [
         ["", *(f"**{_escape(labels['for_party'].format(role=p.role))}**" for p in parties)],
         ["---", *("---" for _ in parties)],
-        [_escape(labels["party"]), *(_escape(p.name) for p in parties)],
-        [_escape(labels["place_date"]), *("" for _ in parties)],
-        [_escape(labels["signature"]), *("" for _ in parties)],
-        [_escape(labels["name_function"]), *(_escape(p.represented_by) for p in parties)],
     ]
+    if document.english_execution:  # "Signed by … for and on behalf of …", dated, no place (English law)
+        rows.append(
+            [
+                _escape(labels["signed_by"]),
+                *(_escape(labels["on_behalf"].format(name=p.represented_by, party=p.name)) for p in parties),
+            ]
+        )
+        rows.append([_escape(labels["signature"]), *("" for _ in parties)])
+        if jointly:
+            rows.append(
+                [
+                    _escape(labels["signed_by"]),
+                    *(
+                        _escape(labels["on_behalf"].format(name=p.co_signatory, party=p.name)) if p.co_signatory else ""
+                        for p in parties
+                    ),
+                ]
+            )
+            rows.append([_escape(labels["signature"]), *("" for _ in parties)])
+        rows.append([_escape(labels["date_only"]), *("" for _ in parties)])
+    else:
+        rows.append([_escape(labels["party"]), *(_escape(p.name) for p in parties)])
+        rows.append([_escape(labels["place_date"]), *("" for _ in parties)])
+        rows.append([_escape(labels["signature"]), *("" for _ in parties)])
+        rows.append([_escape(labels["name_function"]), *(_escape(p.represented_by) for p in parties)])
+        if jointly:
+            rows.append([_escape(labels["signature"]), *("" for _ in parties)])
+            rows.append([_escape(labels["name_function"]), *(_escape(p.co_signatory) for p in parties)])
     return [f"## {_escape(labels['signatures'])}", "", *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
