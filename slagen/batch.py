@@ -43,6 +43,8 @@ class RowResult:
     name: str
     files: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    label: str = ""
+    """How messages name the row: its number and its ``name`` cell (:attr:`slagen.table.Row.label`)."""
 
     @property
     def ok(self) -> bool:
@@ -161,9 +163,9 @@ class BatchJob:
 
 def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, list[Output]]:
     """Validate and build one row's contract in memory (runs in a worker process)."""
-    result = RowResult(job.row.number, job.name)
+    result = RowResult(job.row.number, job.name, label=job.row.label)
     if job.row.problems:  # cells that could not be read: the row fails with them, the others go on
-        result.problems = [str(problem) for problem in job.row.problems]
+        result.problems = [_of_row(problem, job) for problem in job.row.problems]
         return result, []
     try:
         answers = validate(merge_row(job.base, job.row, job.table, memo), library, memo)
@@ -176,10 +178,17 @@ def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, l
             source_date=job.source_date,
         )
     except SlagenError as exc:
-        result.problems = [str(problem) for problem in exc.problems]
+        result.problems = [_of_row(problem, job) for problem in exc.problems]
         return result, []
     renamed = [Output(job.name + out.name[len(answers.name) :], out.data) for out in outputs]
     return result, renamed
+
+
+def _of_row(problem: Problem, job: BatchJob) -> str:
+    """``problem`` as a message naming the row by its number and ``name`` cell (``t.csv:8 (kunde-07): …``)."""
+    if problem.file == job.table and problem.line == job.row.number:
+        problem = Problem(problem.message, f"{job.table}:{job.row.label}", None, problem.key, problem.severity)
+    return str(problem)
 
 
 def run_batch(
@@ -255,12 +264,14 @@ def _write_row(table: str, result: RowResult, outputs: list[Output], write: Writ
         write(result, outputs)
         result.files = [output.name for output in outputs]
     except SlagenError as exc:  # e.g. an output exists, the disk is full: this row fails, the others go on
-        result.problems = [str(Problem(str(problem), table, result.row)) for problem in exc.problems]
+        where = f"{table}:{result.label or result.row}"
+        result.problems = [str(Problem(str(problem), where)) for problem in exc.problems]
 
 
 def _lost(job: BatchJob, lost: Lost) -> RowResult:
     message = f"the worker process building this row {lost}"
-    return RowResult(job.row.number, job.name, problems=[str(Problem(message, job.table, job.row.number))])
+    where = f"{job.table}:{job.row.label}"
+    return RowResult(job.row.number, job.name, problems=[str(Problem(message, where))], label=job.row.label)
 
 
 def _chunk(count: int, workers: int) -> int:

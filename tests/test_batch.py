@@ -60,7 +60,7 @@ def test_one_contract_per_row_and_a_bad_row_is_reported(table: Path, tmp_path: P
     assert code == 1
     assert stdout == f"built 3, failed 1 (of 4 rows) in {out}\n"
     assert stderr.strip().endswith(
-        f"error: {table}:4: service.tier: unknown tier 'profesional' in catalog 'telemarketing' "
+        f"error: {table}:4 (gamma): service.tier: unknown tier 'profesional' in catalog 'telemarketing' "
         "(did you mean 'professional'?)"
     )
     assert {p.name for p in out.iterdir()} == {
@@ -107,10 +107,15 @@ def test_xlsx_table(tmp_path: Path) -> None:
     assert "feste Laufzeit von 24 Monaten" in text
 
 
-def test_existing_outputs_fail_their_row_only(table: Path, tmp_path: Path) -> None:
+def test_an_output_that_appears_during_the_run_fails_its_row_only(
+    table: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # existing outputs are refused before any work (tests/test_batch_sales.py); one written meanwhile by
+    # someone else is still never overwritten: its row fails, the others are built
     out = tmp_path / "out"
     out.mkdir()
     (out / "beta-wind-ag.de.md").write_text("keep", encoding="utf-8")
+    monkeypatch.setattr("slagen.batchcheck.refuse_existing", lambda *args, **kwargs: None)
     code, stdout, stderr = run(str(table), "--base", str(DEMO), "-o", str(out), "--format", "md")
     assert code == 1
     assert "built 2, failed 2" in stdout
@@ -246,7 +251,7 @@ def test_a_full_disk_fails_its_rows_naming_the_row_and_the_file(
     code, stdout, stderr = run("t10.csv", "--base", str(DEMO), "-o", "out", "--jobs", jobs, "--lang", "de")
     assert code == 1
     assert stdout == "built 9, failed 1 (of 10 rows) in out\n"
-    assert stderr.endswith("error: t10.csv:10: out/c8.de.docx: cannot write (No space left on device)\n")
+    assert stderr.endswith("error: t10.csv:10 (c8): out/c8.de.docx: cannot write (No space left on device)\n")
     assert stderr.splitlines()[-1] in ERRORS_MD
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if "c8" in p.name or p.name.startswith(".")) == []
 
