@@ -11,7 +11,8 @@ its rows (for the failed rows), and gives the file contents, CSV or XLSX by the 
   column of the row's messages; :mod:`slagen.table` ignores that column, so the corrected file can be
   given to ``slagen batch`` as it is.
 
-A CSV is UTF-8 with a byte order mark (so that a spreadsheet program reads its umlauts), comma-separated.
+A CSV is UTF-8 with a byte order mark (so that a spreadsheet program reads its umlauts), separated by
+commas, or for the failed rows of a CSV table as that table was (a semicolon from a German spreadsheet).
 """
 
 from __future__ import annotations
@@ -134,19 +135,19 @@ def failed_sheet(table: Table, failed: dict[int, list[str]], fmt: str) -> bytes:
     for row in table.rows:
         if row.number in failed:
             lines.append([_cell(row, index) for index in keep] + ["\n".join(failed[row.number])])
-    return sheet_bytes(lines, fmt)
+    return sheet_bytes(lines, fmt, delimiter=table.delimiter)
 
 
 def _cell(row: Row, index: int) -> Any:
     return row.cells[index] if index < len(row.cells) else ""
 
 
-def sheet_bytes(lines: list[list[Any]], fmt: str, *, help_row: bool = False) -> bytes:
-    """``lines`` (the first the header) as a CSV or XLSX file."""
+def sheet_bytes(lines: list[list[Any]], fmt: str, *, help_row: bool = False, delimiter: str = ",") -> bytes:
+    """``lines`` (the first the header) as a CSV (separated by ``delimiter``) or XLSX file."""
     if fmt == "xlsx":
         return _xlsx(lines, help_row=help_row)
     text = io.StringIO(newline="")
-    writer = csv.writer(text)
+    writer = csv.writer(text, delimiter=delimiter)
     for line in lines:
         writer.writerow(cell if isinstance(cell, str) else _cell_text(cell) for cell in line)
     return text.getvalue().encode("utf-8-sig")

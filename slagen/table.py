@@ -70,6 +70,8 @@ class Table:
 
     header: tuple[str, ...]
     rows: list[Row]
+    delimiter: str = ","
+    """A CSV table's separator (a semicolon from a German spreadsheet program), for what is written back."""
 
 
 def read_table(
@@ -89,10 +91,11 @@ def read_sheet(
     names, for a key whose entries are columns of their own, the entries it has (the KPIs under
     ``service.overrides``): a column under it naming another is refused too, with a suggestion.
     """
+    delimiter = ","
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _read_xlsx(path)
     else:
-        header, rows = _read_csv(path)
+        header, rows, delimiter = _read_csv(path)
     _check_header(path, header, keys, entries or {})
     result = []
     for number, cells in rows:
@@ -118,7 +121,7 @@ def read_sheet(
         if values or name or problems:
             raw = tuple("" if isinstance(cell, _Unreadable) else cell for cell in cells)
             result.append(Row(number, values, name, tuple(problems), raw + ("",) * (len(header) - len(raw))))
-    return Table(tuple(header), result)
+    return Table(tuple(header), result, delimiter)
 
 
 def _check_header(
@@ -164,7 +167,7 @@ class _Unreadable:
         self.row = row
 
 
-def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]], str]:
     from slagen.archives import read_regular
 
     raw = read_regular(path, limit=MAX_CSV_BYTES, noun="tables")
@@ -191,7 +194,7 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
                 raise InputError.single(f"cannot read the header: {exc}", file=path) from None
             table.append([_Unreadable(f"a cell of this row cannot be read ({exc})", row=True)])
     header = [cell.strip() for cell in table[0]] if table else []
-    return header, ((index, row) for index, row in enumerate(table[1:], start=2))
+    return header, ((index, row) for index, row in enumerate(table[1:], start=2)), str(dialect.delimiter)
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:

@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import os
+import shlex
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +23,7 @@ from slagen.cli import main
 from slagen.table import read_sheet
 
 from .conftest import DEMO, EXAMPLES
+from .test_output import ERRORS_MD
 
 FAST = ("--jobs", "1", "--lang", "de", "--format", "md")
 
@@ -345,3 +348,58 @@ def test_a_rerun_without_force_is_refused_in_one_line_before_any_work(tmp_path: 
     assert run(str(table), "--base", str(DEMO), "-o", str(out), "--jobs", "1", "--lang", "en", "--format", "md")[0] == 0
     assert run(str(table), "--base", str(DEMO), "-o", str(out), *FAST, "--force")[0] == 0
     assert sorted(os.listdir(out)) == sorted(f"kunde-{i:02}.{lang}.md" for i in range(5) for lang in ("de", "en"))
+
+
+def test_errors_file_of_a_semicolon_table_is_separated_by_semicolons(tmp_path: Path) -> None:
+    # a German spreadsheet program writes and opens CSV with semicolons: the file goes back as it came
+    table = tmp_path / "kunden.csv"
+    table.write_text(
+        "name;parties.customer.name;service.tier\r\nk1;Alpha GmbH; premuim \r\nk2;Beta GmbH;basic\r\n", encoding="utf-8"
+    )
+    failed = tmp_path / "failed.csv"
+    code, _, _ = run(str(table), "--base", str(DEMO), "-o", str(tmp_path / "out"), "--errors", str(failed), *FAST)
+    assert code == 1
+    header, row = failed.read_text(encoding="utf-8-sig").splitlines()
+    assert header == "name;parties.customer.name;service.tier;# errors"
+    assert row.startswith(f"k1;Alpha GmbH; premuim ;{table}:2 (k1): service.tier: unknown tier 'premuim'")
+
+
+def test_the_messages_are_those_docs_errors_md_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(DEMO, "telemarketing.yaml")
+    base = ("--base", "telemarketing.yaml")
+    lines = [["name", "service.overrides.closng_rate"], ["a", "8%"]]
+    said = errors_of(run(str(write_csv(Path("kunden.csv"), lines)), *base, *FAST)[2])
+    write_csv(Path("kunden.csv"), CUSTOMERS)
+    said += errors_of(run("kunden.csv", *base, "--dry-run", *FAST)[2])
+    lines = [["name", "agreement.reference", "parties.customer.name", "parties.customer.represented_by"]]
+    lines += [[f"k{i}", f"SLA-{i}", f"Kunde {i} GmbH", f"Person {i}"] for i in range(6)]
+    said += warnings_of(run(str(write_csv(Path("k.csv"), lines)), *base, "--dry-run", *FAST)[2])[:1]
+    lines = [["name", "agreement.reference", "parties.customer.name", "parties.customer.register"]]
+    lines += [[name, reference, f"{name} GmbH", "HRB 1"] for name, reference in [("a", "SLA-2027-200"), ("b", "SLA-1")]]
+    lines += [["c", "SLA-2027-200", "c GmbH", "HRB 3"]]
+    said += warnings_of(run(str(write_csv(Path("kunden.csv"), lines)), *base, "--dry-run", *FAST)[2])[-1:]
+    lines = [["name", "parties.customer.name"]] + [[f"kunde-{i:02}", f"Kunde {i} GmbH"] for i in range(5)]
+    write_csv(Path("kunden.csv"), lines)
+    assert run("kunden.csv", *base, "-o", "out", *FAST)[0] == 0
+    said += errors_of(run("kunden.csv", *base, "-o", "out", *FAST)[2])
+    said += errors_of(run("--template", *base, "-o", "headers.ods")[2])
+    assert len(said) == 6, said
+    for line in said:
+        assert line in ERRORS_MD
+
+
+def test_the_examples_of_batch_help_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    help_text = CliRunner().invoke(main, ["batch", "--help"]).stdout
+    examples = [
+        line.strip() for line in help_text.split("Example:")[1].split("Options:")[0].splitlines() if line.strip()
+    ]
+    assert len(examples) == 3
+    assert all(example.startswith("slagen batch ") for example in examples)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(EXAMPLES)
+    for example in examples:
+        code, _, stderr = run(*shlex.split(example)[2:])
+        assert code == 0, (example, stderr)
+    assert (tmp_path / "customers.xlsx").exists()
+    assert (tmp_path / "failed.xlsx").exists()
