@@ -3,8 +3,9 @@
 Takes the base answers, the rows read by :mod:`slagen.table` and the output names, and gives:
 
 - warnings, once per answer key, never once per row: rows that name another customer but keep a
-  customer detail of the base (its register, representative, function, address), and rows that
-  share a contract reference (decided: a warning, see ``docs/errors.md``);
+  detail of the base's customer (address, register entry, signatory, function, cost centre, the
+  customer's contacts), and rows that share a contract reference (decided: a warning, see
+  ``docs/errors.md``);
 - the output files that exist already, so that a run without ``--force`` is refused in one line
   before any work, naming how many and the first few.
 """
@@ -25,10 +26,12 @@ from slagen.yamlsource import YamlSource
 CUSTOMER = "parties.customer"
 CUSTOMER_NAME = f"{CUSTOMER}.name"
 CUSTOMER_DETAILS = {
-    "address": "address",
-    "register": "register entry",
-    "represented_by": "signatory",
-    "function": "signatory's function",
+    f"{CUSTOMER}.address": "address",
+    f"{CUSTOMER}.register": "register entry",
+    f"{CUSTOMER}.represented_by": "signatory",
+    f"{CUSTOMER}.function": "signatory's function",
+    f"{CUSTOMER}.cost_centre": "cost centre",
+    "contacts": "customer contacts",
 }
 """What belongs to one customer only (kept from the base for another customer, it is wrong), as messages say it."""
 REFERENCE = "agreement.reference"
@@ -39,14 +42,17 @@ SHOWN = 3
 def carried_over(base: YamlSource, rows: Sequence[Row]) -> list[Problem]:
     """One warning per customer detail the base gives and rows that name another customer keep.
 
-    The warning points at the detail in the base file and lists the first rows that keep it.
+    The details are the customer's address, register entry, signatory and function, cost centre,
+    and the contacts of the customer's side. The warning points at the detail in the base file
+    and lists the first rows that keep it.
     """
     base_name = _given(base.data, CUSTOMER_NAME)
     others = [row for row in rows if CUSTOMER_NAME in row.values and row.values[CUSTOMER_NAME] != base_name]
     warnings = []
-    for detail, said in CUSTOMER_DETAILS.items():
-        key = f"{CUSTOMER}.{detail}"
+    for key, said in CUSTOMER_DETAILS.items():
         kept = _given(base.data, key)
+        if key == "contacts" and isinstance(kept, list):  # the provider's contacts are the same for every customer
+            kept = [contact for contact in kept if isinstance(contact, dict) and contact.get("party") == "customer"]
         if kept in (None, "", [], {}):
             continue
         keeping = [row for row in others if not _sets(row, key)]

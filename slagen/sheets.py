@@ -167,6 +167,9 @@ def _xlsx(lines: list[list[Any]], *, help_row: bool) -> bytes:
         for cell in sheet[2]:
             cell.font = Font(italic=True, color="666666")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if lines[0][-1] == ERRORS_COLUMN:  # a row's messages one per line
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=len(lines[0]), max_col=len(lines[0])):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B3" if help_row else "B2"
     for column, header in enumerate(lines[0], start=1):
         width = min(50, max(12, len(str(header)) + 2))
@@ -179,6 +182,8 @@ def _xlsx(lines: list[list[Any]], *, help_row: bool) -> bytes:
 
 
 def _xlsx_value(cell: Any) -> Any:
+    if isinstance(cell, dt.datetime) and cell.time() == dt.time():  # a date cell, shown as a date
+        return cell.date()
     if cell is None or isinstance(cell, str | int | float | dt.date | dt.datetime):
         return cell
     return _cell_text(cell)

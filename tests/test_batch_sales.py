@@ -299,7 +299,19 @@ def test_a_row_that_gives_the_detail_or_an_entry_of_it_keeps_nothing(tmp_path: P
     lines[1] += ["HRB 1", "[Weg 1, 10115 Berlin]", "Inhaberin"]
     lines[2] += ["HRB 2", "[Weg 2, 10115 Berlin]", "Vorstand"]
     table = write_csv(tmp_path / "kunden.csv", lines)
-    code, stdout, stderr = run(str(table), "--base", str(DEMO), "-o", str(tmp_path / "out"), "--dry-run", "--json")
+    code, stdout, stderr = run(
+        str(table),
+        "--base",
+        str(DEMO),
+        "-o",
+        str(tmp_path / "out"),
+        "--dry-run",
+        "--json",
+        "--jobs",
+        "1",
+        "--format",
+        "md",
+    )
     assert code == 0, stderr
     assert json.loads(stdout)["warnings"] == [
         f"{DEMO}:37: parties.customer.represented_by: warning: row 2 names another customer but keeps the base's "
@@ -311,14 +323,38 @@ def test_duplicate_references_are_warned_once_per_reference(tmp_path: Path) -> N
     lines = [["name", "agreement.reference", "parties.customer.name"]]
     lines += [["a", "SLA-2027-200", "A GmbH"], ["b", "SLA-2027-201", "B GmbH"], ["c", "SLA-2027-200", "C GmbH"]]
     table = write_csv(tmp_path / "kunden.csv", lines)
-    code, stdout, stderr = run(str(table), "--base", str(DEMO), "-o", str(tmp_path / "out"), "--dry-run", "--json")
+    code, stdout, stderr = run(
+        str(table),
+        "--base",
+        str(DEMO),
+        "-o",
+        str(tmp_path / "out"),
+        "--dry-run",
+        "--json",
+        "--jobs",
+        "1",
+        "--format",
+        "md",
+    )
     assert code == 0, stderr
     assert [w for w in json.loads(stdout)["warnings"] if "reference" in w.split(":")[2]] == [
         f"{table}:4: agreement.reference: warning: 'SLA-2027-200' is the reference of 2 rows (rows 2 (a), 4 (c)): "
         "one contract each"
     ]
     kept = write_csv(tmp_path / "kept.csv", [["name", "parties.customer.name"], ["a", "A GmbH"], ["b", "B GmbH"]])
-    code, stdout, _ = run(str(kept), "--base", str(DEMO), "-o", str(tmp_path / "out"), "--dry-run", "--json")
+    code, stdout, _ = run(
+        str(kept),
+        "--base",
+        str(DEMO),
+        "-o",
+        str(tmp_path / "out"),
+        "--dry-run",
+        "--json",
+        "--jobs",
+        "1",
+        "--format",
+        "md",
+    )
     assert code == 0
     assert [w for w in json.loads(stdout)["warnings"] if "reference" in w.split(":")[2]] == [
         f"{DEMO}:12: agreement.reference: warning: 2 rows keep this reference 'SLA-2027-014' of the base "
@@ -403,3 +439,43 @@ def test_the_examples_of_batch_help_run(tmp_path: Path, monkeypatch: pytest.Monk
         assert code == 0, (example, stderr)
     assert (tmp_path / "customers.xlsx").exists()
     assert (tmp_path / "failed.xlsx").exists()
+
+
+def test_the_base_customers_contacts_are_warned_of_but_not_the_providers(tmp_path: Path) -> None:
+    base = EXAMPLES / "it-service.yaml"
+    table = write_csv(tmp_path / "k.csv", [["name", "parties.customer.name"], ["a", "Alpha Ltd"], ["b", "Beta Ltd"]])
+    code, stdout, stderr = run(
+        str(table),
+        "--base",
+        str(base),
+        "-o",
+        str(tmp_path / "out"),
+        "--dry-run",
+        "--json",
+        "--jobs",
+        "1",
+        "--format",
+        "md",
+    )
+    assert code == 0, stderr
+    contacts = [w for w in json.loads(stdout)["warnings"] if ": contacts: " in w]
+    line = next(n for n, text in enumerate(base.read_text(encoding="utf-8").splitlines(), 1) if text == "contacts:")
+    assert contacts == [
+        f"{base}:{line}: contacts: warning: 2 rows name another customer but keep the base's customer contacts "
+        "(rows 2 (a), 3 (b)): give each row its own in a column contacts, or take it out of the base file"
+    ]
+    internal = EXAMPLES / "it-service-internal.yaml"
+    code, stdout, _ = run(
+        str(table),
+        "--base",
+        str(internal),
+        "-o",
+        str(tmp_path / "out"),
+        "--dry-run",
+        "--json",
+        "--jobs",
+        "1",
+        "--format",
+        "md",
+    )
+    assert any(": parties.customer.cost_centre: warning: " in w for w in json.loads(stdout)["warnings"])
