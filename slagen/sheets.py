@@ -53,14 +53,15 @@ def sheet_format(path: Path, option: str) -> str:
     return suffix[1:]
 
 
-def template_columns(answers: Answers, library: Library) -> list[tuple[str, str]]:
+def template_columns(answers: Answers, library: Library, language: str | None = None) -> list[tuple[str, str]]:
     """The template's columns for the base ``answers``: (header, help), the ``name`` column first.
 
     A column for every key a clause of the base uses, in the library's order; ``kpi_values`` keys
-    (``service.overrides``) one per KPI of the base's catalog, ``credits`` keys one per part.
+    (``service.overrides``) one per KPI of the base's catalog, named in ``language`` (else the base's
+    first), ``credits`` keys one per part.
     """
     used = {param.key for clause in answers.clauses for param in clause.params}
-    language = str(answers.values["languages"][0])
+    language = language or str(answers.values["languages"][0])
     catalog = library.catalogs.get(str(answers.values.get("service.catalog") or ""))
     columns = [(NAME_COLUMN, NAME_HELP)]
     for key, param in library.params.items():

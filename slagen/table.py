@@ -61,7 +61,8 @@ class Row:
     @property
     def label(self) -> str:
         """How messages name the row: its number, and its ``name`` cell if it has one (``8 (kunde-07)``)."""
-        return f"{self.number} ({self.name})" if self.name else str(self.number)
+        name = " ".join(self.name.split())  # one line, whatever the cell holds
+        return f"{self.number} ({name if len(name) <= 40 else name[:39] + '…'})" if name else str(self.number)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,11 @@ def test_template_on_stdout_has_the_keys_of_the_base_name_first_and_a_help_row()
     # one column per KPI of the base's catalog, and only keys whose clauses apply to the base
     assert "service.overrides.closing_rate" in header
     assert "service.overrides" not in header
+    assert helps["service.overrides.closing_rate"].startswith("Abschlussquote je Kampagne (percent). ")
+    english = dict(
+        zip(*csv.reader(io.StringIO(run("--template", "--base", str(DEMO), "--lang", "en")[1])), strict=True)
+    )
+    assert english["service.overrides.closing_rate"].startswith("Closing rate per campaign (percent). ")
     assert "telemarketing.audience" in header
     it_code, it_stdout, _ = run("--template", "--base", str(EXAMPLES / "it-service.yaml"))
     assert it_code == 0
@@ -479,3 +484,15 @@ def test_the_base_customers_contacts_are_warned_of_but_not_the_providers(tmp_pat
         "md",
     )
     assert any(": parties.customer.cost_centre: warning: " in w for w in json.loads(stdout)["warnings"])
+
+
+def test_a_row_is_named_on_one_line_whatever_its_name_cell_holds(tmp_path: Path) -> None:
+    table = write_csv(
+        tmp_path / "t.csv", [["name", "service.tier"], ["kunde\n07 " + "x" * 50, "premuim"], ["", "basik"]]
+    )
+    code, _, stderr = run(str(table), "--base", str(DEMO), "-o", str(tmp_path / "out"), *FAST)
+    assert code == 1
+    assert [line.split(": service.tier")[0] for line in errors_of(stderr)] == [
+        f"error: {table}:2 (kunde 07 {'x' * 30}…)",
+        f"error: {table}:3",
+    ]

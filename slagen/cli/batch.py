@@ -75,7 +75,7 @@ if TYPE_CHECKING:
     show_default="all cores",
     help="Worker processes.",
 )
-@languages_option("As for build.")
+@languages_option("As for build; with --template, the language of the KPI names in the help row.")
 @formats_option("As for build.")
 @library_option
 @force_option
@@ -124,17 +124,17 @@ def batch(
     memo = make_memo()
     base = check_answers(base_file, library, memo)
     if table is None:
-        _template(base, library, output, force=force)
+        _template(base, library, output, languages[0] if languages else None, force=force)
         return
     _batch(
         table, base, library, memo, output or Path("."), jobs, languages, formats, force, dry_run, errors_file, as_json
     )
 
 
-def _template(base: Answers, library: Library, output: Path | None, *, force: bool) -> None:
+def _template(base: Answers, library: Library, output: Path | None, language: str | None, *, force: bool) -> None:
     from slagen.sheets import sheet_format, template_columns, template_sheet
 
-    columns = template_columns(base, library)
+    columns = template_columns(base, library, language)
     if output is None:
         click.echo(template_sheet(columns, "csv").decode("utf-8-sig"), nl=False)
         return
