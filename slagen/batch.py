@@ -45,6 +45,8 @@ class RowResult:
     problems: list[str] = field(default_factory=list)
     label: str = ""
     """How messages name the row: its number and its ``name`` cell (:attr:`slagen.table.Row.label`)."""
+    warnings: list[str] = field(default_factory=list)
+    """What checking the row warns of that checking the base alone does not (an answer given for no clause)."""
 
     @property
     def ok(self) -> bool:
@@ -159,6 +161,8 @@ class BatchJob:
     languages: tuple[str, ...]
     formats: tuple[str, ...]
     source_date: dt.date | None = None
+    base_warnings: frozenset[tuple[str | None, str]] = frozenset()
+    """The base's own warnings, by key and message: said once for the batch, not again for each row."""
 
 
 def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, list[Output]]:
@@ -180,6 +184,9 @@ def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, l
     except SlagenError as exc:
         result.problems = [_of_row(problem, job) for problem in exc.problems]
         return result, []
+    result.warnings = [
+        _of_row(warning, job) for warning in answers.warnings if (warning.key, warning.message) not in job.base_warnings
+    ]
     renamed = [Output(job.name + out.name[len(answers.name) :], out.data) for out in outputs]
     return result, renamed
 

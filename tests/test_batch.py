@@ -85,6 +85,7 @@ def test_json_summary_and_provenance_of_each_row(table: Path, tmp_path: Path) ->
         "name": "beta-wind-ag",
         "files": ["beta-wind-ag.de.docx", "beta-wind-ag.de.md"],
         "problems": [],
+        "warnings": [],
     }
     found = read_provenance(out / "beta-wind-ag.de.docx")
     assert found.properties["slagen.tier"] == "premium"

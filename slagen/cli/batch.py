@@ -168,13 +168,14 @@ def _batch(
     customer = str(base.values.get("parties.customer.name") or "")
     names = output_names(rows, lambda row: str(row.values.get("parties.customer.name", customer)))
     formats = formats or DEFAULT_FORMATS
-    warnings = carried_over(base.source, rows) + duplicate_references(base.source, rows, str(table))
+    warnings = [*base.warnings, *carried_over(base.source, rows), *duplicate_references(base.source, rows, str(table))]
     files = expected_outputs(rows, names, [str(lang) for lang in base.values["languages"]], languages, formats)
     if not force:  # every existing file named in one line, before any work (the errors file too)
         refuse_existing(output_dir, [] if dry_run else files, [errors_file] if errors_file else [])
     date = source_date()
+    known = frozenset((warning.key, warning.message) for warning in base.warnings)
     work = [
-        BatchJob(row, names[row.number], str(table), base.source, library.root, languages, formats, date)
+        BatchJob(row, names[row.number], str(table), base.source, library.root, languages, formats, date, known)
         for row in rows
     ]
 
@@ -213,7 +214,10 @@ def _report(
     as_json: bool,
 ) -> None:
     if as_json:
-        rows_json = [{"row": r.row, "name": r.name, "files": r.files, "problems": r.problems} for r in results]
+        rows_json = [
+            {"row": r.row, "name": r.name, "files": r.files, "problems": r.problems, "warnings": r.warnings}
+            for r in results
+        ]
         summary = {
             "built": 0 if dry_run else len(results) - len(failed),
             "failed": len(failed),
@@ -224,6 +228,9 @@ def _report(
         }
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
+    for result in results:
+        for line in result.warnings:
+            click.echo(line, err=True)
     for result in failed:
         for problem in result.problems:
             click.echo(f"error: {problem}", err=True)
