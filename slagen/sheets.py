@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,10 @@ _NOT_COLUMNS = frozenset({"slagen"})
 """Declared keys that are no column: the answers file's format version."""
 _SHOWN = 60
 """Most characters of a base value shown in the help row."""
+_LISTED = 255
+"""Longest drop-down list of an XLSX cell (Excel's limit on a list written in the validation itself)."""
+_VALIDATED_ROWS = 2000
+"""Rows of an XLSX template whose cells offer the drop-down lists."""
 
 
 def sheet_format(path: Path, option: str) -> str:
@@ -77,6 +81,20 @@ def template_columns(answers: Answers, library: Library, language: str | None = 
         else:
             columns.append((key, param.help + _kept(answers, key)))
     return columns
+
+
+def template_choices(answers: Answers, library: Library) -> dict[str, tuple[str, ...]]:
+    """The values a template column takes, for a drop-down list in XLSX: enums, the catalog's tiers, yes/no."""
+    catalog = library.catalogs.get(str(answers.values.get("service.catalog") or ""))
+    choices: dict[str, tuple[str, ...]] = {}
+    for key, param in library.params.items():
+        if param.type == "enum" and param.choices:
+            choices[key] = tuple(str(choice) for choice in param.choices)
+        elif param.type == "tier" and catalog is not None:
+            choices[key] = tuple(catalog.tiers)
+        elif param.type == "boolean":
+            choices[key] = ("true", "false")
+    return choices
 
 
 def entries_of(library: Library) -> dict[str, set[str]]:
@@ -121,9 +139,12 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def template_sheet(columns: Sequence[tuple[str, str]], fmt: str) -> bytes:
-    """The template file: the headers, then the help row."""
-    return sheet_bytes([[key for key, _ in columns], [text for _, text in columns]], fmt, help_row=True)
+def template_sheet(
+    columns: Sequence[tuple[str, str]], fmt: str, choices: Mapping[str, Sequence[str]] | None = None
+) -> bytes:
+    """The template file: the headers, then the help row; in XLSX a drop-down list where ``choices`` has one."""
+    lines = [[key for key, _ in columns], [text for _, text in columns]]
+    return sheet_bytes(lines, fmt, help_row=True, choices=choices or {})
 
 
 def failed_sheet(table: Table, failed: dict[int, list[str]], fmt: str) -> bytes:
@@ -143,10 +164,17 @@ def _cell(row: Row, index: int) -> Any:
     return row.cells[index] if index < len(row.cells) else ""
 
 
-def sheet_bytes(lines: list[list[Any]], fmt: str, *, help_row: bool = False, delimiter: str = ",") -> bytes:
-    """``lines`` (the first the header) as a CSV (separated by ``delimiter``) or XLSX file."""
+def sheet_bytes(
+    lines: list[list[Any]],
+    fmt: str,
+    *,
+    help_row: bool = False,
+    delimiter: str = ",",
+    choices: Mapping[str, Sequence[str]] | None = None,
+) -> bytes:
+    """``lines`` (the first the header) as a CSV (separated by ``delimiter``) or XLSX file (``choices``: by header)."""
     if fmt == "xlsx":
-        return _xlsx(lines, help_row=help_row)
+        return _xlsx(lines, help_row=help_row, choices=choices or {})
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=delimiter)
     for line in lines:
@@ -154,9 +182,10 @@ def sheet_bytes(lines: list[list[Any]], fmt: str, *, help_row: bool = False, del
     return text.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(lines: list[list[Any]], *, help_row: bool) -> bytes:
+def _xlsx(lines: list[list[Any]], *, help_row: bool, choices: Mapping[str, Sequence[str]]) -> bytes:
     import openpyxl  # only for XLSX files
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -172,6 +201,13 @@ def _xlsx(lines: list[list[Any]], *, help_row: bool) -> bytes:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=len(lines[0]), max_col=len(lines[0])):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B3" if help_row else "B2"
+    for column, header in enumerate(lines[0], start=1):
+        listed = ",".join(choices.get(str(header), ()))
+        if listed and len(listed) <= _LISTED:  # a warning, not a stop: the answers file's rules decide
+            letter = openpyxl.utils.get_column_letter(column)
+            valid = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, errorStyle="warning")
+            valid.add(f"{letter}{len(lines) + 1}:{letter}{_VALIDATED_ROWS}")
+            sheet.add_data_validation(valid)
     for column, header in enumerate(lines[0], start=1):
         width = min(50, max(12, len(str(header)) + 2))
         sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = width

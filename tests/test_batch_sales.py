@@ -97,6 +97,13 @@ def test_a_filled_in_template_is_read_back_with_its_help_row_skipped(tmp_path: P
         sheet = book.active
         header = [cell.value for cell in sheet[1]]
         assert sheet.cell(2, 1).value.startswith("#")
+        lists = {
+            header[next(iter(validation.sqref.ranges)).min_col - 1]: validation.formula1
+            for validation in sheet.data_validations.dataValidation
+        }
+        assert lists["service.tier"] == '"basic,professional,premium"'
+        assert lists["agreement.model"] == '"standard,customer-specific,multi-level"'
+        assert lists["data_protection.call_recording"] == '"true,false"'
         row = {"name": "delta", "parties.customer.name": "Delta Logistik GmbH", "service.tier": "premium"}
         sheet.append([row.get(key) for key in header])
         book.save(template)

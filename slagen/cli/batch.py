@@ -132,13 +132,13 @@ def batch(
 
 
 def _template(base: Answers, library: Library, output: Path | None, language: str | None, *, force: bool) -> None:
-    from slagen.sheets import sheet_format, template_columns, template_sheet
+    from slagen.sheets import sheet_format, template_choices, template_columns, template_sheet
 
     columns = template_columns(base, library, language)
     if output is None:
         click.echo(template_sheet(columns, "csv").decode("utf-8-sig"), nl=False)
         return
-    emit(template_sheet(columns, sheet_format(output, "-o")), output, force=force)
+    emit(template_sheet(columns, sheet_format(output, "-o"), template_choices(base, library)), output, force=force)
 
 
 def _batch(
