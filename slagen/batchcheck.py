@@ -109,17 +109,30 @@ def expected_outputs(
     return files
 
 
-def refuse_existing(directory: Path, files: Iterable[str], others: Iterable[Path] = ()) -> None:
-    """Raise an :class:`~slagen.errors.OutputError` naming the files that exist, in one line, with a count."""
+def refuse_existing(
+    directory: Path, files: Iterable[str], others: Iterable[Path] = (), *, dry_run: bool = False
+) -> list[Problem]:
+    """Raise an :class:`~slagen.errors.OutputError` naming the files that exist, in one line, with a count.
+
+    A dry run writes only the ``others`` (the failed-rows file): only they are refused; the contracts
+    that exist are returned as a warning, for the run that follows.
+    """
+    existing_others = [str(path) for path in others if os.path.lexists(path)]
     existing = [name for name in files if os.path.lexists(directory / name)]
-    existing += [str(path) for path in others if os.path.lexists(path)]
-    if not existing:
-        return
+    if dry_run and existing_others:
+        raise OutputError(_exist(directory, existing_others))
+    if dry_run:
+        later = " them when the batch runs"
+        return [Problem(_exist(directory, existing) + later, severity="warning")] if existing else []
+    if existing + existing_others:
+        raise OutputError(_exist(directory, existing + existing_others))
+    return []
+
+
+def _exist(directory: Path, existing: list[str]) -> str:
     shown = ", ".join(existing[:SHOWN]) + (f" and {len(existing) - SHOWN} more" if len(existing) > SHOWN else "")
     verb = "exists" if len(existing) == 1 else "exist"
-    raise OutputError(
-        f"{directory}: {_count(len(existing), 'file')} {verb} already ({shown}): use --force to overwrite"
-    )
+    return f"{directory}: {_count(len(existing), 'file')} {verb} already ({shown}): use --force to overwrite"
 
 
 def _languages(value: Any) -> list[str]:

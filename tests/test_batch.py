@@ -116,7 +116,7 @@ def test_an_output_that_appears_during_the_run_fails_its_row_only(
     out = tmp_path / "out"
     out.mkdir()
     (out / "beta-wind-ag.de.md").write_text("keep", encoding="utf-8")
-    monkeypatch.setattr("slagen.batchcheck.refuse_existing", lambda *args, **kwargs: None)
+    monkeypatch.setattr("slagen.batchcheck.refuse_existing", lambda *args, **kwargs: [])
     code, stdout, stderr = run(str(table), "--base", str(DEMO), "-o", str(out), "--format", "md")
     assert code == 1
     assert "built 2, failed 2" in stdout

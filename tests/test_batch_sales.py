@@ -39,7 +39,7 @@ def errors_of(stderr: str) -> list[str]:
 
 
 def warnings_of(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if ": warning: " in line]
+    return [line for line in stderr.splitlines() if ": warning: " in line or line.startswith("warning: ")]
 
 
 def write_csv(path: Path, lines: list[list[str]]) -> Path:
@@ -392,6 +392,13 @@ def test_a_rerun_without_force_is_refused_in_one_line_before_any_work(tmp_path: 
     ]
     assert len(stderr.splitlines()) == 1 + len(warnings_of(stderr))
     assert {path.name: path.stat().st_mtime_ns for path in out.iterdir()} == before
+    # a dry run writes no contract: the files that exist are a warning for the run that follows
+    code, stdout, stderr = run(str(table), "--base", str(DEMO), "-o", str(out), "--dry-run", *FAST)
+    assert code == 0
+    assert warnings_of(stderr)[-1] == (
+        f"warning: {out}: 5 files exist already (kunde-00.de.md, kunde-01.de.md, kunde-02.de.md and 2 more): "
+        "use --force to overwrite them when the batch runs"
+    )
     # a language or format not written before is no conflict; --force writes over
     assert run(str(table), "--base", str(DEMO), "-o", str(out), "--jobs", "1", "--lang", "en", "--format", "md")[0] == 0
     assert run(str(table), "--base", str(DEMO), "-o", str(out), *FAST, "--force")[0] == 0

@@ -171,7 +171,7 @@ def _batch(
     warnings = [*base.warnings, *carried_over(base.source, rows), *duplicate_references(base.source, rows, str(table))]
     files = expected_outputs(rows, names, [str(lang) for lang in base.values["languages"]], languages, formats)
     if not force:  # every existing file named in one line, before any work (the errors file too)
-        refuse_existing(output_dir, [] if dry_run else files, [errors_file] if errors_file else [])
+        warnings += refuse_existing(output_dir, files, [errors_file] if errors_file else [], dry_run=dry_run)
     date = source_date()
     known = frozenset((warning.key, warning.message) for warning in base.warnings)
     work = [
