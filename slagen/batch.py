@@ -43,6 +43,10 @@ class RowResult:
     name: str
     files: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    label: str = ""
+    """How messages name the row: its number and its ``name`` cell (:attr:`slagen.table.Row.label`)."""
+    warnings: list[str] = field(default_factory=list)
+    """What checking the row warns of that checking the base alone does not (an answer given for no clause)."""
 
     @property
     def ok(self) -> bool:
@@ -157,13 +161,15 @@ class BatchJob:
     languages: tuple[str, ...]
     formats: tuple[str, ...]
     source_date: dt.date | None = None
+    base_warnings: frozenset[tuple[str | None, str]] = frozenset()
+    """The base's own warnings, by key and message: said once for the batch, not again for each row."""
 
 
 def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, list[Output]]:
     """Validate and build one row's contract in memory (runs in a worker process)."""
-    result = RowResult(job.row.number, job.name)
+    result = RowResult(job.row.number, job.name, label=job.row.label)
     if job.row.problems:  # cells that could not be read: the row fails with them, the others go on
-        result.problems = [str(problem) for problem in job.row.problems]
+        result.problems = [_of_row(problem, job) for problem in job.row.problems]
         return result, []
     try:
         answers = validate(merge_row(job.base, job.row, job.table, memo), library, memo)
@@ -176,10 +182,20 @@ def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, l
             source_date=job.source_date,
         )
     except SlagenError as exc:
-        result.problems = [str(problem) for problem in exc.problems]
+        result.problems = [_of_row(problem, job) for problem in exc.problems]
         return result, []
+    result.warnings = [
+        _of_row(warning, job) for warning in answers.warnings if (warning.key, warning.message) not in job.base_warnings
+    ]
     renamed = [Output(job.name + out.name[len(answers.name) :], out.data) for out in outputs]
     return result, renamed
+
+
+def _of_row(problem: Problem, job: BatchJob) -> str:
+    """``problem`` as a message naming the row by its number and ``name`` cell (``t.csv:8 (kunde-07): …``)."""
+    if problem.file == job.table and problem.line == job.row.number:
+        problem = Problem(problem.message, f"{job.table}:{job.row.label}", None, problem.key, problem.severity)
+    return str(problem)
 
 
 def run_batch(
@@ -255,12 +271,14 @@ def _write_row(table: str, result: RowResult, outputs: list[Output], write: Writ
         write(result, outputs)
         result.files = [output.name for output in outputs]
     except SlagenError as exc:  # e.g. an output exists, the disk is full: this row fails, the others go on
-        result.problems = [str(Problem(str(problem), table, result.row)) for problem in exc.problems]
+        where = f"{table}:{result.label or result.row}"
+        result.problems = [str(Problem(str(problem), where)) for problem in exc.problems]
 
 
 def _lost(job: BatchJob, lost: Lost) -> RowResult:
     message = f"the worker process building this row {lost}"
-    return RowResult(job.row.number, job.name, problems=[str(Problem(message, job.table, job.row.number))])
+    where = f"{job.table}:{job.row.label}"
+    return RowResult(job.row.number, job.name, problems=[str(Problem(message, where))], label=job.row.label)
 
 
 def _chunk(count: int, workers: int) -> int:

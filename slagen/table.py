@@ -12,7 +12,9 @@ gives one :class:`Row` per table row, each cell typed as YAML would type it (``1
   named ``table:ROW: COLUMN: …``, and the other rows are built.
 
 A row is one row: a CSV is split into lines only at line ends (``\\n``, ``\\r``), never at the Unicode
-line and paragraph separators that text pasted from a word processor brings along.
+line and paragraph separators that text pasted from a word processor brings along. A column whose header
+begins with ``#`` and a row whose first cell begins with ``#`` are comments, never read as answers: the
+help row of ``slagen batch --template`` is one, the ``# errors`` column of ``--errors`` another.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import csv
 import datetime as dt
 import difflib
 import io
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,8 @@ MAX_CSV_BYTES = 64 * 2**20
 """Largest CSV table read (64 MiB)."""
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
 """What a spreadsheet shows for a formula that failed: never an answer."""
+COMMENT = "#"
+"""How a comment column's header and a comment row's first cell begin (they are never read as answers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,28 +55,60 @@ class Row:
     values: dict[str, Any]
     name: str = ""
     problems: tuple[Problem, ...] = ()
+    cells: tuple[Any, ...] = ()
+    """The row's cells as the table holds them, one per header column (what ``--errors`` writes back)."""
+
+    @property
+    def label(self) -> str:
+        """How messages name the row: its number, and its ``name`` cell if it has one (``8 (kunde-07)``)."""
+        name = " ".join(self.name.split())  # one line, whatever the cell holds
+        return f"{self.number} ({name if len(name) <= 40 else name[:39] + '…'})" if name else str(self.number)
 
 
-def read_table(path: Path, keys: Collection[str] | None = None) -> list[Row]:
-    """The rows of a CSV (UTF-8; comma, semicolon or tab) or XLSX table, with cells typed.
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table read: its header as written (comment columns too) and its rows (comment rows left out)."""
+
+    header: tuple[str, ...]
+    rows: list[Row]
+    delimiter: str = ","
+    """A CSV table's separator (a semicolon from a German spreadsheet program), for what is written back."""
+
+
+def read_table(
+    path: Path, keys: Collection[str] | None = None, entries: Mapping[str, Collection[str]] | None = None
+) -> list[Row]:
+    """The rows of a CSV (UTF-8; comma, semicolon or tab) or XLSX table, with cells typed (see :func:`read_sheet`)."""
+    return read_sheet(path, keys, entries).rows
+
+
+def read_sheet(
+    path: Path, keys: Collection[str] | None = None, entries: Mapping[str, Collection[str]] | None = None
+) -> Table:
+    """The header and rows of a CSV (UTF-8; comma, semicolon or tab) or XLSX table, with cells typed.
 
     ``keys`` are the answer keys the library declares: a header that is none of them (nor an entry
-    under one, ``service.overrides.availability``) is refused before any row is read.
+    under one, ``service.overrides.availability``) is refused before any row is read. ``entries``
+    names, for a key whose entries are columns of their own, the entries it has (the KPIs under
+    ``service.overrides``): a column under it naming another is refused too, with a suggestion.
     """
+    delimiter = ","
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _read_xlsx(path)
     else:
-        header, rows = _read_csv(path)
-    _check_header(path, header, keys)
+        header, rows, delimiter = _read_csv(path)
+    _check_header(path, header, keys, entries or {})
     result = []
     for number, cells in rows:
         if number > MAX_ROWS + 1:
             raise InputError.single(f"more than {MAX_ROWS:,} rows: split the table into several batches", file=path)
+        if cells and isinstance(cells[0], str) and cells[0].lstrip().startswith(COMMENT):
+            continue
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         name = ""
         for key, cell in zip(header, cells, strict=False):
-            if not key or cell is None or (isinstance(cell, str) and not cell.strip()):
+            if not key or key.startswith(COMMENT) or cell is None or (isinstance(cell, str) and not cell.strip()):
                 continue
             if isinstance(cell, _Unreadable):
                 problems.append(Problem(cell.why, str(path), number, None if cell.row else key))
@@ -84,17 +120,20 @@ def read_table(path: Path, keys: Collection[str] | None = None) -> list[Row]:
                 except ValueError as exc:
                     problems.append(Problem(str(exc), str(path), number, key))
         if values or name or problems:
-            result.append(Row(number, values, name, tuple(problems)))
-    return result
+            raw = tuple("" if isinstance(cell, _Unreadable) else cell for cell in cells)
+            result.append(Row(number, values, name, tuple(problems), raw + ("",) * (len(header) - len(raw))))
+    return Table(tuple(header), result, delimiter)
 
 
-def _check_header(path: Path, header: list[str], keys: Collection[str] | None) -> None:
+def _check_header(
+    path: Path, header: list[str], keys: Collection[str] | None, entries: Mapping[str, Collection[str]]
+) -> None:
     if not header or not any(header):
         raise InputError.single("the table has no header row of answer keys", file=path)
     problems = []
     seen: set[str] = set()
     for column, key in enumerate(header, start=1):
-        if not key:
+        if not key or key.startswith(COMMENT):
             continue
         if key in seen:
             problems.append(Problem(f"column {column}: '{key}' is a column already; which one counts?", str(path), 1))
@@ -103,6 +142,13 @@ def _check_header(path: Path, header: list[str], keys: Collection[str] | None) -
             close = difflib.get_close_matches(key, [*keys, NAME_COLUMN], n=1, cutoff=0.8)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             problems.append(Problem(f"column {column}: '{key}' is not an answer key{hint}", str(path), 1))
+            continue
+        for parent, known in entries.items():
+            entry = key.removeprefix(parent + ".").split(".", 1)[0]
+            if key.startswith(parent + ".") and entry not in known:
+                close = difflib.get_close_matches(entry, list(known), n=1, cutoff=0.6)
+                hint = f"did you mean '{parent}.{close[0]}'?" if close else f"known: {', '.join(sorted(known))}"
+                problems.append(Problem(f"column {column}: '{key}' is no entry of {parent} ({hint})", str(path), 1))
     if problems:
         raise InputError(problems)
 
@@ -122,7 +168,7 @@ class _Unreadable:
         self.row = row
 
 
-def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]], str]:
     from slagen.archives import read_regular
 
     raw = read_regular(path, limit=MAX_CSV_BYTES, noun="tables")
@@ -149,7 +195,7 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
                 raise InputError.single(f"cannot read the header: {exc}", file=path) from None
             table.append([_Unreadable(f"a cell of this row cannot be read ({exc})", row=True)])
     header = [cell.strip() for cell in table[0]] if table else []
-    return header, ((index, row) for index, row in enumerate(table[1:], start=2))
+    return header, ((index, row) for index, row in enumerate(table[1:], start=2)), str(dialect.delimiter)
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:

@@ -50,10 +50,10 @@ def test_f1_a_cell_yaml_cannot_read_fails_its_row_only(tmp_path: Path) -> None:
     problems = problems_of(summary)
     assert problems["b"] == []
     assert problems["a"] == [
-        f"{table}:2: agreement.effective_date: cannot read '2027-02-30': day is out of range for month"
+        f"{table}:2 (a): agreement.effective_date: cannot read '2027-02-30': day is out of range for month"
     ]
     (message,) = problems["c"]
-    assert message.startswith(f"{table}:4: parties.customer.name: cannot read '9999")
+    assert message.startswith(f"{table}:4 (c): parties.customer.name: cannot read '9999")
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["b.en.md"]
 
 
@@ -103,7 +103,7 @@ def test_f4_a_time_cell_fails_its_row_and_every_other_row_is_built(tmp_path: Pat
     assert code == 1
     problems = problems_of(summary)
     assert problems["t3"] == [
-        f"{table}:4: agreement.effective_date: a time of day (12:00:00) is no answer; write it as text"
+        f"{table}:4 (t3): agreement.effective_date: a time of day (12:00:00) is no answer; write it as text"
     ]
     assert [name for name, found in problems.items() if not found] == ["t1", "t2", "t4"]
 
@@ -130,14 +130,14 @@ def test_f6_formulas_without_a_result_error_values_and_merged_cells_are_refused_
     assert code == 1
     problems = problems_of(summary)
     assert problems["f1"] == [
-        f"{table}:2: parties.customer.name: a formula without a stored result (a table written by a program): "
+        f"{table}:2 (f1): parties.customer.name: a formula without a stored result (a table written by a program): "
         "open and save it in a spreadsheet program, or write the value"
     ]
     assert problems["m2"] == [
-        f"{table}:4: service.tier: part of merged cells C3:C4: unmerge them and write the value in each row"
+        f"{table}:4 (m2): service.tier: part of merged cells C3:C4: unmerge them and write the value in each row"
     ]
     assert problems["e1"] == [
-        f"{table}:5: parties.customer.name: the spreadsheet shows the error #DIV/0! here, not a value"
+        f"{table}:5 (e1): parties.customer.name: the spreadsheet shows the error #DIV/0! here, not a value"
     ]
     assert problems["m1"] == problems["ok"] == []
     built = (tmp_path / "out" / "ok.en.md").read_text(encoding="utf-8")
