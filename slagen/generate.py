@@ -70,7 +70,7 @@ def build_documents(
     today = document_date(answers, source_date)
     env = memo.compiled(library).environment
     kind = str(answers.values.get("agreement.kind") or "external")
-    law = "" if kind == "internal" else str(answers.values.get("agreement.governing_law") or "")
+    law = str(answers.values.get("agreement.governing_law") or "")
     provenance = _provenance(answers, library, service)
     documents = []
     for lang in langs:
