@@ -497,6 +497,14 @@ def en_01(answers: Answers, text: Texts) -> None:
     notices = clause(text["en"], "Notices and amendments")
     assert "to the other Party at its address set out at the beginning of this Agreement" in notices  # EN-S14
     assert "if sent by post or delivery service, at 9:00 am on the second Working Day after posting" in notices
+    de = text["de"]
+    assert (
+        "Rechtsgrundlage der Aufzeichnung ist das berechtigte Interesse des Auftraggebers als Verantwortlichen an der "
+        "Sicherung und Verbesserung der Gesprächsqualität (Art. 6 Abs. 1 lit. f UK GDPR)." in de
+    )
+    assert "Die Zielwerte, die für jedes einzelne Ereignis gelten (Annahmezeit für den Servicelevel), sind keine" in de
+    assert "bedürfen der schriftlichen Form (in writing)" in de
+    assert "an ihrer in der Einleitung genannten Anschrift persönlich zu übergeben" in de
     assert "BGB" not in text["en"]
     assert "ZPO" not in text["en"]
 
@@ -663,7 +671,11 @@ def en_14(answers: Answers, text: Texts) -> None:
     chosen = {c.id for c in answers.clauses}
     for absent in ("legal.liability_ew", "legal.confidentiality", "organisation.payment", "legal.exit"):
         assert absent not in chosen, absent
-    assert "Hauptvertrag" in clause(text["de"], "Vertragsbestandteile und Rangfolge")
+    assert "Diese Vereinbarung ist mit ihren Anlagen nach Ziffer 8 Bestandteil des Hauptvertrags." in text["de"]
+    assert (
+        "Eine ordentliche Kündigung dieser Vereinbarung für sich allein ist ausgeschlossen; Laufzeit und ordentliche "
+        "Kündigung bestimmen sich ausschließlich nach dem Hauptvertrag." in text["de"]
+    )
 
 
 # ---------------------------------------------------------------- variations whose result is still wrong
