@@ -14,9 +14,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree
 
 from slagen.answers import load_answers
@@ -25,7 +27,7 @@ from slagen.generate import generate
 from slagen.library import Library, load_library
 from slagen.lint import lint_library
 
-from .conftest import EXAMPLES
+from .conftest import DEMO, EXAMPLES, example_with
 from .test_lint import copy, edit  # noqa: F401 - the fixture is used by name
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -79,8 +81,11 @@ def test_english_law_review_comments_cite_no_german_statute(library: Library) ->
     assert "Haager Übereinkommen" in german  # the English-law note, in German
 
 
-def test_german_document_has_german_notes(library: Library) -> None:
-    outputs = _outputs(library, "telemarketing", review=True)  # German law
+def test_german_document_has_german_notes(library: Library, write_answers: Callable[..., Path]) -> None:
+    # German law, stand-alone: a schedule leaves out liability and confidentiality, whose notes are checked here
+    text = yaml.safe_dump(example_with(DEMO, {"agreement.main_contract": ...}), allow_unicode=True)
+    answers = load_answers(write_answers(text, "telemarketing.yaml"), library)
+    outputs = {o.name: o.data for o in generate(answers, library, formats=["docx"], review=True)}
     german = "\n\n".join(_comments(outputs["telemarketing.de.docx"]))
     assert "§ 309 Nr. 7 BGB" in german
     assert "Kardinalpflichten" in german

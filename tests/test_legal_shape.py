@@ -123,7 +123,8 @@ def test_it_service_as_schedule_under_english_law(write_answers: Callable[..., P
         "Nothing in this Agreement affects either Party’s right at common law to accept a repudiatory breach." in term
     )
     force = _clause(en, "Force majeure")
-    assert "either Party may, by notice in text form with immediate effect, terminate the Main Contract" in force
+    assert "either Party may, by notice in writing with immediate effect, terminate the Main Contract" in force
+    assert "text form" not in en  # unknown to English law: notices are in writing
     precedence = _clause(en, "Contract documents")
     assert "forms part of the Main Contract" in precedence
     assert "All other matters are governed by the Main Contract, in particular liability" in precedence
@@ -138,7 +139,7 @@ def test_schedule_ignores_the_answers_of_the_dropped_clauses(
 ) -> None:
     answers = _answers(IT, {**AS_SCHEDULE, "legal": {"confidentiality_years": 3}}, write_answers, library)
     assert [w.key for w in answers.warnings] == ["legal.confidentiality_years"]
-    assert "applies only when not agreement.main_contract.date" in answers.warnings[0].message
+    assert "applies only when the agreement is stand-alone" in answers.warnings[0].message
 
 
 # --- the stand-alone shape: EN-M6, EN-S12, EN-S13, EN-S14, EN-S25, EN-N1, EN-N4, DE-S22, DE-N11

@@ -19,7 +19,6 @@ from click.testing import CliRunner
 
 from slagen.answers import Answers, load_answers
 from slagen.cli import main
-from slagen.errors import TemplateError
 from slagen.generate import build_documents
 from slagen.library import Library
 from slagen.writers.markdown import write_markdown
@@ -47,6 +46,13 @@ def builds(name: str) -> Callable[[Check], Check]:
 def clause(text: str, title: str) -> str:
     """The text of the clause whose heading (### n.n Title) ends with the title, up to the next heading."""
     match = re.search(rf"^### \d+\.\d+ {re.escape(title)}\n(.*?)(?=^##)", text + "\n## ", re.S | re.M)
+    assert match, f"no clause '{title}'"
+    return match.group(1)
+
+
+def number(text: str, title: str) -> str:
+    """The number (n.n) of the clause whose heading ends with the title."""
+    match = re.search(rf"^### (\d+\.\d+) {re.escape(title)}$", text, re.M)
     assert match, f"no clause '{title}'"
     return match.group(1)
 
@@ -281,14 +287,20 @@ def german_law_kept(answers: Answers, text: Texts, *, stand_alone: bool) -> None
     assert "Nach Art. 3 Abs. 3 der Rom-I-Verordnung bleiben daher die Bestimmungen des deutschen Rechts" in (
         clause(text["de"], "Anwendbares Recht")
     )
+    law = clause(text["en"], "Governing law")
     if stand_alone:
         assert "legal.liability" in {c.id for c in answers.clauses}
+        liability = number(text["en"], "Liability")  # law and exit refer to the liability clause the contract has
+        assert f"liability under clause {liability} and the final provisions" in law
+        assert f"in particular clause {liability}," in clause(text["en"], "Exit and transition")
         assert "breach of essential contractual obligations" in text["en"]
         assert "replaced by the applicable statutory provision" in text["en"]
         assert (
             "An die Stelle der unwirksamen oder undurchführbaren Bestimmung tritt die gesetzliche Regelung"
             in (text["de"])
         )
+    else:  # a schedule has no liability clause of its own: the law clause refers to the main contract's
+        assert "the liability provisions of the Main Contract that apply to this Agreement" in law
     assert "legal.liability_ew" not in {c.id for c in answers.clauses}
 
 
@@ -597,6 +609,10 @@ def en_09(answers: Answers, text: Texts) -> None:
 @builds("en-10-telemarketing-english-law-uk")
 def en_10(answers: Answers, text: Texts) -> None:
     assert "legal.telemarketing_pecr" in {c.id for c in answers.clauses}
+    pecr = number(text["en"], "Telephone marketing (PECR)")  # precedence refers to the PECR clause
+    assert f"the requirements for marketing calls (clause {pecr})" in clause(
+        text["en"], "Contract documents and order of precedence"
+    )
     for phrase in (
         "Privacy and Electronic Communications (EC Directive) Regulations 2003 (PECR)",
         "Telephone Preference Service (TPS) and Corporate Telephone Preference Service (CTPS) registers",
@@ -678,34 +694,11 @@ def en_14(answers: Answers, text: Texts) -> None:
     )
 
 
-# ---------------------------------------------------------------- variations whose result is still wrong
-
-STILL_WRONG = {
-    "de-08-telemarketing-english-law-stated": "legal.law (schedule shape) refers to legal.liability, left out",
-    "de-08-telemarketing-english-law-stand-alone": "legal.exit refers to legal.liability_ew, replaced by legal.liability",
-    "de-09-it-service-german-parties": "legal.exit refers to legal.liability_ew, replaced by legal.liability",
-    "de-10-call-centre-english-law-stated": "legal.law (schedule shape) refers to legal.liability, left out",
-    "en-10-telemarketing-english-law-uk": "scope.precedence refers to legal.telemarketing, replaced by PECR clause",
-}
-"""Variations the library cannot build yet (a clause refers to one the agreement does not contain): strict xfail,
-so that the fix in the library turns them into ordinary tests."""
-
-
 def variation(name: str) -> Path:
     return EN_01 if name == "en-01-call-centre-ew" else VARIATIONS / f"{name}.yaml"
 
 
-def built_params() -> list[object]:
-    params = []
-    for name in sorted(CHECKS):
-        marks = []
-        if name in STILL_WRONG:
-            marks.append(pytest.mark.xfail(raises=TemplateError, strict=True, reason=STILL_WRONG[name]))
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
-
-
-@pytest.mark.parametrize("name", built_params())
+@pytest.mark.parametrize("name", sorted(CHECKS))
 def test_variation_builds_with_the_text_that_settles_the_row(name: str, library: Library) -> None:
     answers = load_answers(variation(name), library)
     text = {
@@ -723,7 +716,6 @@ def test_variation_is_refused_with_the_key(name: str) -> None:
         assert expected in result.output, expected
 
 
-@pytest.mark.xfail(strict=True, reason="legal.jurisdiction_ew is repeated in the schedule shape (EN-M9)")
 def test_en_14_schedule_does_not_repeat_the_courts(library: Library) -> None:
     """The precedence clause says the main contract governs jurisdiction and is not repeated; the clause must go."""
     answers = load_answers(variation("en-14-it-service-main-contract"), library)
