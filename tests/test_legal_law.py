@@ -40,6 +40,12 @@ DOMESTIC_ENGLISH_LAW = {
 }
 """DE-M5: the demo under English law, both parties and the place of performance German."""
 
+STAND_ALONE = {"agreement.main_contract": ...}
+"""The demo without its main contract: a schedule leaves liability, the courts and the final provisions to it."""
+
+GERMAN_COURT = {**STAND_ALONE, "agreement.jurisdiction": "Mannheim"}
+"""The demo stand-alone with its own place of jurisdiction, the one the § 38 ZPO questions are about."""
+
 
 def answers_of(example: str, changes: dict[str, Any], write: Callable[..., Path], library: Library) -> Answers:
     return load_answers(write(yaml.safe_dump(example_with(EXAMPLES / example, changes), allow_unicode=True)), library)
@@ -61,7 +67,11 @@ def refusal(example: str, changes: dict[str, Any], write: Callable[..., Path], l
 def test_english_law_between_german_parties_warns_and_keeps_german_liability_and_severability(
     write_answers: Callable[..., Path], library: Library
 ) -> None:
-    answers = answers_of("telemarketing.yaml", DOMESTIC_ENGLISH_LAW, write_answers, library)
+    schedule = answers_of("telemarketing.yaml", DOMESTIC_ENGLISH_LAW, write_answers, library)
+    assert [w.key for w in schedule.warnings] == ["agreement.governing_law"]
+    assert "Rome I Art. 3 (3)" in schedule.warnings[0].message
+    assert "Article 3(3) of the Rome I Regulation" in texts(schedule, library)["en"]
+    answers = answers_of("telemarketing.yaml", {**DOMESTIC_ENGLISH_LAW, **STAND_ALONE}, write_answers, library)
     assert [w.key for w in answers.warnings] == ["agreement.governing_law"]
     assert "Rome I Art. 3 (3)" in answers.warnings[0].message
     assert "§§ 305-310 BGB" in answers.warnings[0].message
@@ -109,7 +119,9 @@ def test_english_law_without_a_venue_and_non_exclusive(write_answers: Callable[.
 
 
 def test_german_law_keeps_the_section_38_gate(write_answers: Callable[..., Path], library: Library) -> None:
-    answers = answers_of("telemarketing.yaml", {"parties.customer.merchant": False}, write_answers, library)
+    answers = answers_of(
+        "telemarketing.yaml", {**GERMAN_COURT, "parties.customer.merchant": False}, write_answers, library
+    )
     assert "legal.jurisdiction" not in {c.id for c in answers.clauses}
     assert any("§ 38 (1) ZPO" in w.message for w in answers.warnings)
 
@@ -117,7 +129,7 @@ def test_german_law_keeps_the_section_38_gate(write_answers: Callable[..., Path]
 def test_german_law_a_party_seated_abroad_may_agree_a_court(
     write_answers: Callable[..., Path], library: Library
 ) -> None:
-    changes = {"parties.customer.merchant": False, "parties.customer.country": "AT"}
+    changes = {**GERMAN_COURT, "parties.customer.merchant": False, "parties.customer.country": "AT"}
     answers = answers_of("telemarketing.yaml", changes, write_answers, library)
     assert "legal.jurisdiction" in {c.id for c in answers.clauses}
     assert answers.warnings == []
@@ -126,12 +138,13 @@ def test_german_law_a_party_seated_abroad_may_agree_a_court(
 def test_german_law_a_missing_merchant_answer_is_asked_for(
     write_answers: Callable[..., Path], library: Library
 ) -> None:
-    found = refusal("telemarketing.yaml", {"parties.customer.merchant": ...}, write_answers, library)
+    found = refusal("telemarketing.yaml", {**GERMAN_COURT, "parties.customer.merchant": ...}, write_answers, library)
     assert any(f.startswith("parties.customer.merchant: missing:") for f in found)
 
 
 def test_german_courts_in_english_are_named_in_english(write_answers: Callable[..., Path], library: Library) -> None:
-    text = texts(answers_of("call-centre.yaml", {}, write_answers, library), library)
+    changes = {**STAND_ALONE, "agreement.jurisdiction": {"de": "Köln", "en": "Cologne (Köln)"}}
+    text = texts(answers_of("call-centre.yaml", changes, write_answers, library), library)
     assert "The courts of Cologne (Köln) have exclusive jurisdiction" in text["en"]
     assert "Ausschließlicher Gerichtsstand für alle Streitigkeiten aus oder im Zusammenhang" in text["de"]
     assert "ist Köln." in text["de"]

@@ -27,7 +27,9 @@ from .conftest import EXAMPLES, example_with
 IT = EXAMPLES / "it-service.yaml"
 """English law, it-service catalog, fee_adjustment credits, a 125 % cap."""
 CALL_CENTRE = EXAMPLES / "call-centre.yaml"
-"""German law, call-centre catalog, lump-sum damages."""
+"""German law, call-centre catalog, lump-sum damages; a schedule to its main contract."""
+STAND_ALONE: dict[str, Any] = {"agreement.main_contract": ...}
+"""Without the main contract: the agreement has its own liability, confidentiality and payment clauses."""
 TELEMARKETING = EXAMPLES / "telemarketing.yaml"
 """German law, no service credits."""
 MULTI = EXAMPLES / "it-service-multi-level.yaml"
@@ -163,7 +165,7 @@ def test_en_m2_default_carve_outs_under_english_law(write_answers: WriteAnswers,
     for gone in ("gross negligence", "guarantee", "wilful misconduct"):
         assert gone not in en
     # German law keeps its own list by the same default
-    de = clause(texts(write_answers, library, CALL_CENTRE, {})["de"], "Haftung")
+    de = clause(texts(write_answers, library, CALL_CENTRE, STAND_ALONE)["de"], "Haftung")
     assert "bei grober Fahrlässigkeit" in de
     assert "im Umfang einer übernommenen Garantie" in de
 
@@ -183,7 +185,10 @@ def test_en_m2_deliberate_default_is_defined_and_gross_negligence_warned(
     assert [w.split(":")[0] for w in warnings] == ["liability.unlimited", "liability.unlimited"]
     assert "Triple Point v PTT [2021] UKSC 29" in warnings[0]
     errors, _ = findings(
-        write_answers, library, CALL_CENTRE, {"liability.unlimited": ["mandatory", "deliberate_default"]}
+        write_answers,
+        library,
+        CALL_CENTRE,
+        {**STAND_ALONE, "liability.unlimited": ["mandatory", "deliberate_default"]},
     )
     assert errors
     assert errors[0].startswith("liability.unlimited: deliberate_default is a carve-out of English law")
@@ -191,7 +196,12 @@ def test_en_m2_deliberate_default_is_defined_and_gross_negligence_warned(
 
 def test_mandatory_stands_for_the_law_s_list_and_takes_additions(write_answers: WriteAnswers, library: Library) -> None:
     de = clause(
-        texts(write_answers, library, CALL_CENTRE, {"liability.unlimited": ["mandatory", "confidentiality"]})["de"],
+        texts(
+            write_answers,
+            library,
+            CALL_CENTRE,
+            {**STAND_ALONE, "liability.unlimited": ["mandatory", "confidentiality"]},
+        )["de"],
         "Haftung",
     )
     assert "- bei Vorsatz;" in de
@@ -213,7 +223,7 @@ def test_mandatory_cases_are_still_enforced(write_answers: WriteAnswers, library
 def test_de_m4_set_off_keeps_counterclaims_from_the_same_contract(
     write_answers: WriteAnswers, library: Library
 ) -> None:
-    de = clause(texts(write_answers, library, CALL_CENTRE, {})["de"], "Zahlungsbedingungen")
+    de = clause(texts(write_answers, library, CALL_CENTRE, STAND_ALONE)["de"], "Zahlungsbedingungen")
     assert (
         "nur mit Forderungen aufrechnen, die unbestritten, rechtskräftig festgestellt oder entscheidungsreif sind" in de
     )

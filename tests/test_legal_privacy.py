@@ -80,15 +80,15 @@ def test_a_concluded_processing_agreement_needs_its_date(write_answers: Write, t
 
 def test_the_concluded_processing_agreement_is_named_by_date(library: Library) -> None:
     text = texts(EXAMPLES / "telemarketing.yaml", library)
-    de = clause(text["de"], "### 7.4 Datenschutz")
+    de = clause(text["de"], "### 7.2 Datenschutz")  # a schedule: liability and confidentiality are the main contract's
     assert (
         "Für diese Verarbeitung gilt der Vertrag nach Art. 28 DSGVO, den die Parteien am 1. Dezember 2026 geschlossen"
         in de
     )
     assert "schließen darüber vor Beginn der Verarbeitung" not in text["de"]  # no longer only promised
-    assert "| Auftragsverarbeitungsvertrag | Ziffer 7.4 |" in text["de"]
-    assert "der Auftragsverarbeitungsvertrag nach Ziffer 7.4;" in text["de"]  # precedence
-    en = clause(text["en"], "### 7.4 Data protection")
+    assert "| Auftragsverarbeitungsvertrag | Ziffer 7.2 |" in text["de"]
+    assert "der Auftragsverarbeitungsvertrag nach Ziffer 7.2;" in text["de"]  # precedence
+    en = clause(text["en"], "### 7.2 Data protection")
     assert "the contract under Article 28 GDPR that the Parties entered into on 1 December 2026" in en
 
 
@@ -134,8 +134,13 @@ def test_the_fallback_annex_carries_the_article_28_3_terms(library: Library) -> 
     for language, phrases in ART_28_3.items():
         assert [p for p in phrases if p not in text[language]] == [], language
     assert "Für diese Verarbeitung gelten die Bestimmungen der Anlage 8.4" in text["de"]
-    assert "der Auftragsverarbeitungsvertrag nach Ziffer 7.4 (Anlage 8.4);" in text["de"]  # precedence
-    assert "the Processing Agreement under clause 7.4 (Annex 8.4);" in text["en"]
+    assert "sowie der Auftragsverarbeitungsvertrag nach Ziffer 7.4." in text["de"]  # a contract document
+    assert "der Auftragsverarbeitungsvertrag (Anlage 8.4);" in text["de"]  # first in precedence
+    assert "and the Processing Agreement under clause 7.4." in text["en"]
+    precedence = (
+        "1. for the processing of personal data on behalf of the Customer, the Processing Agreement (Annex 8.4);"
+    )
+    assert precedence in text["en"]
 
 
 def test_the_fallback_annex_under_english_law_cites_the_uk_gdpr(library: Library) -> None:
@@ -203,7 +208,7 @@ def test_german_law_cites_the_dsgvo_and_the_bdsg(library: Library) -> None:
 
 
 def test_german_law_recording_needs_written_agent_consent_and_the_works_council(library: Library) -> None:
-    de = clause(texts(EXAMPLES / "call-centre.yaml", library)["de"], "### 7.5 Gesprächsaufzeichnung")
+    de = clause(texts(EXAMPLES / "call-centre.yaml", library)["de"], "### 7.3 Gesprächsaufzeichnung")
     assert "gesondert schriftlich oder elektronisch ein (§ 26 Abs. 2 BDSG)" in de
     assert "jederzeit mit Wirkung für die Zukunft widerrufen" in de
     assert "Die Einwilligung gilt nur für das jeweilige Gespräch" in de
@@ -256,8 +261,11 @@ def test_german_law_refuses_recording_on_notice(write_answers: Write, tmp_path: 
 # --- DE-S10 / EN-S18: confidentiality
 
 
-def test_confidentiality_permits_disclosures_and_protects_secrets_while_secret(library: Library) -> None:
-    text = texts(EXAMPLES / "call-centre.yaml", library)
+def test_confidentiality_permits_disclosures_and_protects_secrets_while_secret(
+    write_answers: Write, library: Library
+) -> None:
+    # stand-alone: a schedule leaves confidentiality to its main contract
+    text = texts(write(write_answers, EXAMPLES / "call-centre.yaml", {"agreement.main_contract": ...}), library)
     de = clause(text["de"], "### 7.3 Vertraulichkeit")
     assert "die zur Offenlegung verpflichtete Partei" in de
     assert "offenlegende Partei" not in de
