@@ -244,7 +244,8 @@ def test_quiet_and_verbose(runner: CliRunner, tmp_path: Path) -> None:
     assert "tier professional" in verbose.stderr
     multi = EXAMPLES / "it-service-multi-level.yaml"
     verbose = runner.invoke(main, ["build", str(multi), "-o", str(tmp_path / "m"), "--format", "md", "-v"])
-    assert "40 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr  # processing annex, exit, language
+    # with the processing annex, legal.exit and legal.language
+    assert "40 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr
 
 
 @pytest.mark.parametrize(
