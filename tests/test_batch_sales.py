@@ -73,11 +73,11 @@ def test_template_on_stdout_has_the_keys_of_the_base_name_first_and_a_help_row()
     # one column per KPI of the base's catalog, and only keys whose clauses apply to the base
     assert "service.overrides.closing_rate" in header
     assert "service.overrides" not in header
-    assert helps["service.overrides.closing_rate"].startswith("Abschlussquote je Kampagne (percent). ")
+    assert helps["service.overrides.closing_rate"].startswith("Termin- und Leadquote je Kampagne (percent). ")  # DE-S16
     english = dict(
         zip(*csv.reader(io.StringIO(run("--template", "--base", str(DEMO), "--lang", "en")[1])), strict=True)
     )
-    assert english["service.overrides.closing_rate"].startswith("Closing rate per campaign (percent). ")
+    assert english["service.overrides.closing_rate"].startswith("Appointment and lead rate per campaign (percent). ")
     assert "telemarketing.audience" in header
     it_code, it_stdout, _ = run("--template", "--base", str(EXAMPLES / "it-service.yaml"))
     assert it_code == 0

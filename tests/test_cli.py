@@ -88,7 +88,7 @@ def test_bad_answers_give_messages_exit_2_and_no_files(
 
 
 def test_check_reports_ok_and_warnings(runner: CliRunner, write_answers: Callable[..., Path]) -> None:
-    assert runner.invoke(main, ["check", str(DEMO)]).stdout == f"{DEMO}: ok (29 clauses, languages: de, en)\n"
+    assert runner.invoke(main, ["check", str(DEMO)]).stdout == f"{DEMO}: ok (30 clauses, languages: de, en)\n"
     text = (
         DEMO.read_text(encoding="utf-8")
         .replace("    merchant: true\n  customer:", "    merchant: false\n  customer:")
@@ -101,7 +101,7 @@ def test_check_reports_ok_and_warnings(runner: CliRunner, write_answers: Callabl
         "agreement.jurisdiction: warning: ignored: a place of jurisdiction can be agreed in advance only if both parties"
         in result.stderr
     )
-    assert "ok (29 clauses" in result.stdout
+    assert "ok (30 clauses" in result.stdout
 
 
 def test_missing_answers_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -244,7 +244,8 @@ def test_quiet_and_verbose(runner: CliRunner, tmp_path: Path) -> None:
     assert "tier professional" in verbose.stderr
     multi = EXAMPLES / "it-service-multi-level.yaml"
     verbose = runner.invoke(main, ["build", str(multi), "-o", str(tmp_path / "m"), "--format", "md", "-v"])
-    assert "38 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr  # with the processing annex
+    # with the processing annex, legal.exit and legal.language
+    assert "40 clauses, tiers bronze, silver, gold (chosen: silver)" in verbose.stderr
 
 
 @pytest.mark.parametrize(

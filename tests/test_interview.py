@@ -426,7 +426,10 @@ def test_merchant_status_is_asked_only_for_a_german_place_of_jurisdiction(librar
     no_court = {k: v for k, v in GERMAN.items() if not k.startswith("agreement.jurisdiction") and "merchant" not in k}
     text, script = interview(library, no_court, "de")
     assert "parties.customer.merchant" not in script.asked_keys()
-    assert "    # merchant:  (nicht gefragt: gilt nur, wenn the agreement is external, governed by German law" in text
+    assert (
+        "    # merchant:  (nicht gefragt: gilt nur, wenn the agreement is external, stand-alone (with a main contract,"
+        " its jurisdiction clause governs), governed by German law, names a place of jurisdiction" in text
+    )
     assert check(library, text)["agreement.jurisdiction"] is None
     assert "parties.customer.merchant" in interview(library, GERMAN, "de")[1].asked_keys()
     english = {**no_court, "agreement.governing_law": "en-gb", "parties.customer.country": "GB"}

@@ -41,6 +41,17 @@ def rewrite_catalogs(root: Path, change: Any) -> None:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+def rewrite_reviews(root: Path, change: Any) -> None:
+    """Apply ``change`` to each per-language review note (``review: {law: {language: note}}``) of every clause."""
+    for path in sorted((root / "clauses").rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("review"), dict):
+            continue
+        for notes in data["review"].values():
+            change(notes)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -64,21 +75,25 @@ def answers_text(data: Any) -> bytes:
 
 @pytest.fixture(scope="module")
 def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled library reduced to German: no templates/en, no English wording of catalogs and KPIs."""
+    """The bundled library reduced to German: no templates/en, no English wording of catalogs, KPIs, review notes."""
     root = copy_library(tmp_path_factory.mktemp("german"))
     shutil.rmtree(root / "templates" / "en")
     rewrite_catalogs(root, lambda text: text.pop("en"))
+    rewrite_reviews(root, lambda notes: notes.pop("en"))
     edit(root / "clauses/front.yaml", "default: [de, en]", "default: [de]")
     return root
 
 
 @pytest.fixture(scope="module")
 def french(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled library with a third language: the English wording copied to templates/fr (locale fr_FR)."""
+    """The bundled library with a third language: the English wording (templates, catalogs, review notes) as fr."""
     root = copy_library(tmp_path_factory.mktemp("french"))
     shutil.copytree(root / "templates" / "en", root / "templates" / "fr")
     edit(root / "templates/fr/labels.yaml", "locale: en_GB", "locale: fr_FR")
+    for lang, name in (("de", "französische"), ("en", "French"), ("fr", "French")):  # "the French version"
+        edit(root / f"templates/{lang}/labels.yaml", "\nlanguage_names:", f"\nlanguage_names:\n  fr: {name}")
     rewrite_catalogs(root, lambda text: text.setdefault("fr", dict(text["en"])))
+    rewrite_reviews(root, lambda notes: notes.setdefault("fr", notes["en"]))
     return root
 
 
@@ -156,6 +171,7 @@ def test_a_third_language_writes_a_contract_with_its_locale(french: Path) -> Non
     data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     data["languages"] = ["fr"]
     data["agreement"]["title"] = "Service Level Agreement"
+    data["agreement"]["main_contract"]["title"] = "Contrat-cadre de services de télémarketing"
     for party in ("provider", "customer"):
         data["parties"][party]["function"] = {"fr": "Gérant"}
     answers = validate_answers(parse_yaml(answers_text(data), "demo.yaml"), extended)

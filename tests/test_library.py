@@ -31,7 +31,8 @@ def render_with(root: Path, language: str = "de") -> None:
 
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
-    assert len(library.clauses) == 50
+    # with legal.language, legal.exit, legal.jurisdiction_ew, legal.telemarketing_pecr
+    assert len(library.clauses) == 54
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
@@ -141,7 +142,7 @@ def test_a_condition_reading_an_unknown_name_stops_the_build(library_copy: Path,
         ),
         (
             "## Titel\n\n{{ term('nobody') }}\n",
-            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, applicable_level, data_protection_legislation, processing_agreement)\"",
+            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, applicable_level, systems, agent, campaign, lead, data_protection_legislation, service_level, service_tier, processing_agreement, contract_year, annual_fees, deliberate_default, good_industry_practice)\"",
         ),
     ],
 )
@@ -260,8 +261,8 @@ def test_a_condition_that_fails_on_valid_answers_stops_the_build_naming_the_clau
         text.replace("  and agreement.jurisdiction\n", "  and agreement.term.months > 'x'\n"), encoding="utf-8"
     )
     library = load_library(library_copy)
-    with pytest.raises(InputError) as caught:  # a stand-alone agreement reaches the condition
-        load_answers(EXAMPLES / "it-service.yaml", library)
+    with pytest.raises(InputError) as caught:  # a stand-alone agreement under German law reaches the condition
+        load_answers(EXAMPLES / "it-service-multi-level.yaml", library)
     (problem,) = caught.value.problems
     assert problem.file == "clauses/legal/jurisdiction.yaml"
     assert "the answers make the condition of clause 'legal.jurisdiction'" in problem.message

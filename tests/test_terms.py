@@ -109,6 +109,7 @@ def test_a_clause_marked_renders_last_sees_the_other_clauses_terms(library_copy:
     library = load_library(library_copy)
     (document,) = build_documents(load_answers(DEMO, library), library, ["de"])
     final = next(c for c in document.clauses() if c.id == "legal.final")
-    assert plain_text(final.blocks[0].runs) == "7 Begriffe, zuerst Auftraggeber (front); True."  # type: ignore[union-attr]
+    assert plain_text(final.blocks[0].runs) == "9 Begriffe, zuerst Auftraggeber (front); True."  # type: ignore[union-attr]
+    # 9: with Leistungsparameter and Leistungsstufe (services.levels)
     ids = [c.id for c in document.clauses()]
     assert ids.index("legal.final") == ids.index("annexes.contacts") - 1  # rendered last, placed as ever

@@ -144,6 +144,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
         "english-law-call-centre",
         "call-centre.yaml",
         {
+            "agreement.main_contract": ...,  # stand-alone: the liability cap is this agreement's own
             "agreement.governing_law": "en-gb",
             "liability.cap": "percent",
             "parties.provider.country": "GB",
