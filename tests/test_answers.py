@@ -223,7 +223,8 @@ def test_an_answer_for_a_clause_left_out_is_ignored_with_a_warning(
     answers = load_answers(path, library)
     assert [str(w).split(": ", 1)[1] for w in answers.warnings] == [
         "liability.cap_percent: warning: ignored: clause 'legal.liability_ew' applies only when the agreement is "
-        "external and governed by the laws of England and Wales, and not all of the parties and the place of "
+        "external, stand-alone (with a main contract, its liability terms govern) and governed by the laws of "
+        "England and Wales, and not all of the parties and the place of "
         "performance are German"
     ]
 

@@ -59,6 +59,11 @@ CASES: list[tuple[str, Change, list[str]]] = [
         ["templates/en/labels.yaml: languages: no sections.annexes"],
     ),
     (
+        "languages-names",  # the language clause names every language of the library
+        lambda root: edit(root / "templates/en/labels.yaml", "  de: German\n", ""),
+        ["templates/en/labels.yaml: languages: no language_names.de"],
+    ),
+    (
         "versions-zero",
         lambda root: edit(root / "clauses/legal/final.yaml", "version: 4", "version: 0"),
         ["clauses/legal/final.yaml:2: versions: the clause needs a version: a whole number from 1"],

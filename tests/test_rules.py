@@ -174,7 +174,8 @@ CASES = [
                 "German standard-terms law (§§ 305-310 BGB) still applies; the German liability and severability "
                 "clauses are kept, and a German court may test the choice of the English courts against § 38 ZPO",
                 "liability.cap_percent: ignored: clause 'legal.liability_ew' applies only when the agreement is "
-                "external and governed by the laws of England and Wales, and not all of the parties and the place of "
+                "external, stand-alone (with a main contract, its liability terms govern) and governed by the laws of "
+                "England and Wales, and not all of the parties and the place of "
                 "performance are German",
             ],
         ),
