@@ -283,7 +283,15 @@ def test_probe_a_batch_ended_by_a_signal_leaves_whole_rows_and_no_worker(tmp_pat
     command += ["--jobs", "2", "--format", "md"]
     stderr = (tmp_path / "stderr").open("w")
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    parent = subprocess.Popen(command, env=environment, stderr=stderr, start_new_session=True)
+    # as from a terminal: Ctrl-C is not ignored (a process started with SIGINT ignored, as a background job or a
+    # test runner that ignores it, rightly ignores it too and would build every row)
+    parent = subprocess.Popen(
+        command,
+        env=environment,
+        stderr=stderr,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 60
         while not (out.exists() and len(list(out.iterdir())) > 40) and time.monotonic() < deadline:
