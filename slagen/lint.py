@@ -346,8 +346,8 @@ class _Templates:
                         self._add(f"templates/{where}/labels.yaml", 0, "languages", f"no {part}.{key}")
         for lang in self.library.languages:  # the language clause and the translation notice name every language
             names = self.library.labels[lang].get("language_names") or {}
-            for missing in sorted(set(self.library.languages) - set(names if isinstance(names, dict) else ())):
-                self._add(f"templates/{lang}/labels.yaml", 0, "languages", f"no language_names.{missing}")
+            for unnamed in sorted(set(self.library.languages) - set(names if isinstance(names, dict) else ())):
+                self._add(f"templates/{lang}/labels.yaml", 0, "languages", f"no language_names.{unnamed}")
         overrides = {lang: set(self._kind_overrides(lang)) for lang in self.library.languages}
         for lang in others:
             a, b = overrides[first], overrides[lang]
