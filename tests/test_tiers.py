@@ -208,3 +208,30 @@ def test_a_tier_that_breaks_monotonicity_stops_the_library(library_copy: Path) -
         "error: tiers/telemarketing/cheap.yaml: targets.calls_per_agent_day: tier 'cheap' (rank 5) promises less than "
         "'premium' (rank 3) on calls_per_agent_day: 80 vs 120" in stderr
     )
+
+
+@pytest.mark.parametrize(("written", "read"), [("7:00", "07:00"), ("7.00", "07:00"), ("7 Uhr", "07:00")])
+def test_a_time_of_day_is_read_as_people_write_it(library_copy: Path, written: str, read: str) -> None:
+    """Newcomer B7: `7:00` is a normal way to write a time; it is read as 07:00, with no second message."""
+    catalog = library_copy / "tiers" / "it-service.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    assert 'service_from: "07:00"' in text
+    catalog.write_text(text.replace('service_from: "07:00"', f'service_from: "{written}"', 1), encoding="utf-8")
+    from slagen.library import load_library
+
+    tier = next(t for t in load_library(library_copy).catalogs["it-service"].tiers.values() if t.id == "silver")
+    assert tier.terms["service_from"] == read
+
+
+def test_a_time_that_is_none_gives_one_message_with_its_value(library_copy: Path) -> None:
+    catalog = library_copy / "tiers" / "it-service.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace('service_from: "07:00"', 'service_from: "25:00"', 1), encoding="utf-8")
+    from slagen.errors import LibraryError
+    from slagen.library import load_library
+
+    with pytest.raises(LibraryError) as exc:
+        load_library(library_copy)
+    messages = [str(p) for p in exc.value.problems]
+    assert len(messages) == 1, messages
+    assert "expected a time of day such as 08:00 or 17:30, got '25:00'" in messages[0]

@@ -23,6 +23,7 @@ from slagen.params.scalars import (
     PercentType,
     StringType,
     TextType,
+    TimeType,
 )
 from slagen.params.service import CatalogType, CreditsType, KpiValuesType, TierType
 from slagen.params.values import ParamError
@@ -37,6 +38,7 @@ PARAM_TYPES: dict[str, ParamType] = {
         PercentType(),
         DurationType(),
         DateType(),
+        TimeType(),
         BooleanType(),
         EnumType(),
         ListType(),

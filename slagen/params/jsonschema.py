@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 DURATION_PATTERN = r"^\s*\d+([.,]\d+)?\s*(?i:" + "|".join(sorted(DURATION_UNITS, key=len, reverse=True)) + r")\.?\s*$"
 PERCENT_PATTERN = r"^\s*-?\d+([.,]\d+)?\s*%?\s*$"
 DECIMAL_PATTERN = r"^\s*-?(\d+([.,]\d+)?|\d{1,3}(\.\d{3})+(,\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)\s*$"
+TIME_PATTERN = r"^\s*\d{1,2}([:.]\d{2})?(\s*(Uhr|h))?\s*$"
 DATE_PATTERN = r"^\s*(\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\.?\s+\w+\.?\s+\d{4})\s*$"
 
 

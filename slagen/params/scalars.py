@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from slagen.params.base import Asker, Choice, Languages, ParamType, yaml_number
 from slagen.params.forms import read_date
-from slagen.params.jsonschema import DATE_PATTERN, DECIMAL_PATTERN, DURATION_PATTERN, PERCENT_PATTERN, limits
+from slagen.params.jsonschema import (
+    DATE_PATTERN,
+    DECIMAL_PATTERN,
+    DURATION_PATTERN,
+    PERCENT_PATTERN,
+    TIME_PATTERN,
+    limits,
+)
 from slagen.params.values import (
     LARGEST,
     Duration,
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
     from slagen.library import Library
     from slagen.params.declaration import Param
 
+_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?:\s*(?:Uhr|h))?$")
 _LONGEST_DATE = 40
 """Characters of the longest date anyone writes (``30. September 2027`` with spaces to spare)."""
 
@@ -163,6 +171,24 @@ class DateType(ParamType):
 
     def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
         return {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "pattern": DATE_PATTERN}]}
+
+
+class TimeType(ParamType):
+    """A time of day as ``HH:MM`` (00:00 to 24:00, 24:00 the end of the day); ``8:00``, ``8.00`` and ``8 Uhr`` too."""
+
+    name = "time"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        text = as_text(value, multiline=False) if isinstance(value, str) else ""
+        match = _TIME_RE.match(text)
+        if match:
+            hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+            if (hours < 24 and minutes < 60) or (hours, minutes) == (24, 0):
+                return f"{hours:02d}:{minutes:02d}"
+        raise ParamError(f"expected a time of day such as 08:00 or 17:30, got {show(value)}")
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        return {"type": "string", "pattern": TIME_PATTERN, "examples": ["08:00", "17:30"]}
 
 
 class BooleanType(ParamType):
