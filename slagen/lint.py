@@ -17,6 +17,7 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``kpis``: every KPI of every catalog has name, period, formula and source in every language;
 - ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint
   would be a failure of its own and count towards termination), and every measure feeds one.
+- ``questions``: every declared answer has its question in each language (:mod:`slagen.lintquestions`).
 - ``review``: every review note is given per governing law and language and says no "[unverified]"
   (:mod:`slagen.lintnotes`).
 
@@ -39,6 +40,7 @@ from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LABEL_OVERRIDES, LEVEL
 from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
 from slagen.lintnotes import check_notes
+from slagen.lintquestions import check_questions
 from slagen.names import Chain, aliases, chains, extend, term_calls
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
 from slagen.select import answer_problem, answer_reached, line_of_when
@@ -95,6 +97,7 @@ def lint_library(root: Path) -> list[Finding]:
     found += _Templates(library).check()
     found += _check_kpis(library)
     found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
+    found += [Finding(file, line, "questions", message) for file, line, message in check_questions(library)]
     return sorted(set(found))
 
 

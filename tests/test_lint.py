@@ -64,6 +64,14 @@ CASES: list[tuple[str, Change, list[str]]] = [
         ["templates/en/labels.yaml: languages: no language_names.de"],
     ),
     (
+        "questions-missing",  # issue 19: a declaration without its question is found by lint, not by the interview
+        lambda root: edit(root / "templates/en/questions.yaml", "  exit.data_format:", "  exit.data_formats:"),
+        [
+            "templates/en/questions.yaml: questions: no question for 'exit.data_format' (declared by the clause library)",
+            "templates/en/questions.yaml:126: questions: a question for 'exit.data_formats', which no clause declares",
+        ],
+    ),
+    (
         "versions-zero",
         lambda root: edit(root / "clauses/legal/final.yaml", "version: 4", "version: 0"),
         ["clauses/legal/final.yaml:2: versions: the clause needs a version: a whole number from 1"],
