@@ -141,7 +141,11 @@ CASES: list[tuple[str, Change, list[str]]] = [
         ),
         [
             "clauses/legal/final.yaml: parameters: 'legal.severability_note' is declared but no template or "
-            "condition reads it"
+            "condition reads it",
+            "templates/de/questions.yaml: questions: no question for 'legal.severability_note' (declared by the "
+            "clause library)",
+            "templates/en/questions.yaml: questions: no question for 'legal.severability_note' (declared by the "
+            "clause library)",
         ],
     ),
     (
