@@ -36,6 +36,10 @@ _FIRST_CHANGE = 10_000
 """Tracked changes are numbered from here: their ids share one space with bookmarks and comments."""
 
 
+KEEP_TOGETHER_ROWS = 12
+"""Tables of at most this many rows (header included) are kept on one page; longer ones break between rows."""
+
+
 class ListNumbering:
     """Gives each numbered list its own ``w:num`` so that it starts at 1 (numIds as python-docx picks them)."""
 
@@ -328,19 +332,21 @@ class BodyWriter:
         rows = [table.header, *table.rows]
         widths = column_widths(rows, self.info.text_width - INDENT)
         self._table_start("SLA Table", widths)
+        together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table stays on one page, with its introduction
         for index, row in enumerate(rows):
             header = index == 0
+            keep = (together or header) and index < len(rows) - 1
             self._row_start(header)
             for width, cell in zip(widths, row, strict=False):
                 self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
-                self._paragraph("Table Text", cell, bold=header)
+                self._paragraph("Table Text", cell, bold=header, keep_next=keep)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
         self._paragraph("Body Text", [], extra='<w:spacing w:after="0"/>')
 
     def _row_start(self, header: bool) -> None:
-        props = ("<w:cantSplit/><w:tblHeader/>" if header else "") + (
+        props = ("<w:cantSplit/><w:tblHeader/>" if header else "<w:cantSplit/>") + (
             f"{self._change(self.tracking)}/>" if self.tracking else ""
         )
         self.out.append(f"<w:tr><w:trPr>{props}</w:trPr>" if props else "<w:tr>")
