@@ -7,7 +7,7 @@ quotes, and the Markdown stays plain text for review in version control):
 - a reference and its number stay on one line: ``Ziffer 2.2``, ``§ 126b BGB``, ``Art. 32 DSGVO``,
   ``Abs. 2``, ``Nr. 1``, ``clause 8.2``, ``section 7(2)``, ``Schedule 2``;
 - a number and its unit: ``24 Stunden``, ``30 minutes``, ``5 %``, ``12.500,00 €``, ``2 Arbeitstage``;
-- a date: ``1. Januar 2027``, ``1 December 2027``;
+- a date: ``1. Januar 2027``, ``1 December 2027``; a phone number: ``+44 161 555 0140``;
 - ``'`` between letters is an apostrophe (``Provider’s``); other straight quotes open and close as the
   language does (German „…“ and ‚…‘, English “…” and ‘…’).
 """
@@ -47,6 +47,7 @@ _RULES = (
     re.compile(rf"(\d[\d.,]*) (?=(?:{_UNITS})(?!\w))"),  # 24 Stunden, 5 %, 30 minutes
     re.compile(rf"(\d{{1,2}}\.?) (?=(?:{_MONTHS})\b)"),  # 1. Januar, 1 December
     re.compile(rf"\b(?:{_MONTHS}) (?=\d{{4}}\b)"),  # Januar 2027, December 2027
+    re.compile(r"(?:\+\d{1,3}|\b0\d{1,5})(?:[ -]\d{2,8})+"),  # +44 161 555 0140, 0221 7788-120
 )
 _ENDS_BEFORE_REF = re.compile(rf"(?:^|[\s(])(?:{_BEFORE_NUMBER}) $")
 

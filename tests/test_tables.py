@@ -50,3 +50,35 @@ def test_a_long_table_breaks_between_rows_and_repeats_its_header(tmp_path: Path)
         assert "<w:tblHeader/>" in rows[0]
         assert "<w:keepNext/>" in rows[0]  # the header stays with the first row
         assert not all("<w:keepNext/>" in row for row in rows[1:-1])
+
+
+def test_no_column_is_narrower_than_its_longest_word() -> None:
+    """Visual review M3: "Auftragn|ehmer", "privacy@harbourlane.exa|mple" and "+44 161 | 555 0140" no more."""
+    from slagen.model import Text
+    from slagen.writers.widths import CELL_PADDING, WORD_CHAR_WIDTH, column_widths
+
+    header = [[Text("Partei")], [Text("Rolle")], [Text("Name")], [Text("E-Mail")], [Text("Telefon")]]
+    row = [
+        [Text("Auftragnehmer")],
+        [Text("Datenschutzbeauftragter")],
+        [Text("Laura Bennett")],
+        [Text("privacy@harbourlane.example")],
+        [Text("+44 161 555 0140")],
+    ]
+    total = 9000  # an A4 page's text width under the clause indent, in twips
+    widths = column_widths([header, row], total, "de")
+    assert sum(widths) == total
+    for width, cell in zip(widths, row, strict=True):
+        longest_word = max(len(word) for word in cell[0].text.replace("+44 161 555 0140", "+44_161_555_0140").split())
+        if "@" not in cell[0].text:  # the words do not all fit side by side: only the e-mail address breaks
+            assert width >= CELL_PADDING + WORD_CHAR_WIDTH * longest_word, (cell[0].text, width)
+
+
+def test_where_words_cannot_fit_side_by_side_the_longest_breaks() -> None:
+    from slagen.model import Text
+    from slagen.writers.widths import CELL_PADDING, WORD_CHAR_WIDTH, column_widths
+
+    row = [[Text("x" * 60)], [Text("y" * 20)]]
+    widths = column_widths([row], 6000)
+    assert sum(widths) == 6000
+    assert widths[1] == CELL_PADDING + WORD_CHAR_WIDTH * 20  # the shorter word whole

@@ -20,6 +20,7 @@ from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Tab
 from slagen.typography import typeset_runs
 from slagen.writers.reference import ReferenceInfo
 from slagen.writers.signing import signature_rows
+from slagen.writers.widths import column_widths
 from slagen.writers.wordml import bookmark_name, comment_xml, escape, restart_xml, run_props, run_xml, text_xml, w_date
 
 if TYPE_CHECKING:
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
 
 INDENT = 720
 """Indent of clause text (and body tables) under the clause number, in twips."""
-_CHAR_WIDTH, _CELL_PADDING, _SHORT_COLUMN = 100, 260, 24
-"""Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
-columns whose longest cell has at most _SHORT_COLUMN characters are kept on one line."""
 _NOT_NUMBERED = '<w:numPr><w:numId w:val="0"/></w:numPr>'
 """Paragraph property that keeps a heading out of the clause numbering, whatever its style is based on."""
 _FIRST_CHANGE = 10_000
@@ -330,7 +328,7 @@ class BodyWriter:
 
     def _table(self, table: Table) -> None:
         rows = [table.header, *table.rows]
-        widths = column_widths(rows, self.info.text_width - INDENT)
+        widths = column_widths(rows, self.info.text_width - INDENT, self.document.language)
         self._table_start("SLA Table", widths)
         together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table stays on one page, with its introduction
         for index, row in enumerate(rows):
@@ -374,27 +372,3 @@ class BodyWriter:
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
-
-
-def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int) -> list[int]:
-    """Share ``total`` twips between the columns of a table (rows of cells of inline runs).
-
-    Short columns get what their longest cell needs on one line; long ones share the rest by
-    their length, so that a "Target" column does not wrap. A cell's length is that of its text;
-    cross-references do not count.
-    """
-    columns = max(len(row) for row in rows)
-    longest = [0] * columns
-    for row in rows:
-        for index, cell in enumerate(row):
-            length = sum(len(run.text) for run in cell if not isinstance(run, Ref))
-            longest[index] = max(longest[index], length)
-    needed = [_CELL_PADDING + _CHAR_WIDTH * length for length in longest]
-    short = [index for index, length in enumerate(longest) if length <= _SHORT_COLUMN]
-    if len(short) == columns or sum(needed[i] for i in short) > total // 2:
-        short = []
-    rest = total - sum(needed[i] for i in short)
-    weights = {i: max(longest[i], 1) for i in range(columns) if i not in short}
-    widths = [needed[i] if i in short else rest * weights[i] // sum(weights.values()) for i in range(columns)]
-    widths[-1] += total - sum(widths)
-    return widths

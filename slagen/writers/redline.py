@@ -14,9 +14,10 @@ from collections.abc import Iterator
 
 from slagen.model import Document, Inline, Text
 from slagen.redline import Change, Token, Unit, row_changes, word_changes
-from slagen.writers.body import INDENT, BodyWriter, ListNumbering, column_widths
+from slagen.writers.body import INDENT, BodyWriter, ListNumbering
 from slagen.writers.frame import frame_values, make_frame
 from slagen.writers.reference import default_reference
+from slagen.writers.widths import column_widths
 from slagen.writers.wordml import w_date
 
 _STYLE = {"heading1": "Heading 1", "heading2": "Heading 2", "paragraph": "Body Text"}
@@ -112,7 +113,7 @@ class _RedlineWriter(BodyWriter):
         self.list_num = None
         units = [row.new if row.new is not None else row.old for row in rows]
         cells = [_cells(unit.rows[0]) for unit in units if unit is not None]
-        widths = column_widths(cells, self.info.text_width - INDENT)
+        widths = column_widths(cells, self.info.text_width - INDENT, self.document.language)
         self._table_start("SLA Table", widths)
         for index, row in enumerate(rows):
             kind = {"insert": "ins", "delete": "del"}.get(row.op)

@@ -1,0 +1,76 @@
+"""Column widths of a table from its content: no column narrower than its longest word (visual review M3).
+
+A cell's words are what the DOCX writer will not break: runs of text between ordinary spaces, with the
+non-breaking spaces of :mod:`slagen.typography` (a phone number, "§ 126b BGB") holding a word together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from slagen.model import Inline, Ref
+from slagen.typography import typeset
+
+CHAR_WIDTH, CELL_PADDING, SHORT_COLUMN = 100, 260, 24
+"""Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
+columns whose longest cell has at most SHORT_COLUMN characters are kept on one line."""
+WORD_CHAR_WIDTH = 112
+"""Width of a character of a word that must not break: wider than the average (capitals, bold headers)."""
+BREAKING_WIDTH = CELL_PADDING + WORD_CHAR_WIDTH * 6
+"""The least a column whose longest word must break still gets."""
+_BREAKS = re.compile(r"[ \t\n/-]+")
+
+
+def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int, language: str = "en") -> list[int]:
+    """Share ``total`` twips between the columns of a table (rows of cells of inline runs).
+
+    Short columns get what their longest cell needs on one line; long ones share the rest by their
+    length, so that a "Target" column does not wrap. Then every column gets at least its longest word,
+    taken from the columns that have room to spare; where the words do not fit side by side at all, the
+    shorter ones are kept whole and the longest (an e-mail address) breaks. Cross-references do not count.
+    """
+    columns = max(len(row) for row in rows)
+    longest, word = [0] * columns, [0] * columns
+    for row in rows:
+        for index, cell in enumerate(row):
+            text = typeset("".join(run.text for run in cell if not isinstance(run, Ref)), language)
+            longest[index] = max(longest[index], len(text))
+            word[index] = max(word[index], *(len(part) for part in _BREAKS.split(text)))
+    needed = [CELL_PADDING + CHAR_WIDTH * length for length in longest]
+    short = [index for index, length in enumerate(longest) if length <= SHORT_COLUMN]
+    if len(short) == columns or sum(needed[i] for i in short) > total // 2:
+        short = []
+    rest = total - sum(needed[i] for i in short)
+    weights = {i: max(longest[i], 1) for i in range(columns) if i not in short}
+    widths = [needed[i] if i in short else rest * weights[i] // sum(weights.values()) for i in range(columns)]
+    widths = _at_least(widths, [CELL_PADDING + WORD_CHAR_WIDTH * length for length in word], total)
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _at_least(widths: list[int], floor: list[int], total: int) -> list[int]:
+    """``widths`` with each column raised to its ``floor``, the difference taken from those above theirs."""
+    if sum(floor) >= total:  # the words do not fit side by side: the shorter ones whole, the longest break
+        whole: list[int] = []
+        for index in sorted(range(len(floor)), key=lambda i: floor[i]):
+            breaking = len(floor) - len(whole) - 1
+            if sum(floor[i] for i in whole) + floor[index] + breaking * BREAKING_WIDTH > total:
+                break
+            whole.append(index)
+        rest = [i for i in range(len(floor)) if i not in whole]
+        left = total - sum(floor[i] for i in whole)
+        share = sum(floor[i] for i in rest)
+        return [floor[i] if i in whole else left * floor[i] // share for i in range(len(floor))]
+    widths = list(widths)
+    for _ in range(len(widths)):
+        short = sum(max(f - w, 0) for w, f in zip(widths, floor, strict=True))
+        if not short:
+            break
+        spare = {i: w - f for i, (w, f) in enumerate(zip(widths, floor, strict=True)) if w > f}
+        room = sum(spare.values())
+        widths = [
+            max(w, f) - (short * spare[i] // room if i in spare else 0)
+            for i, (w, f) in enumerate(zip(widths, floor, strict=True))
+        ]
+    return widths
