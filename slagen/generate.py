@@ -95,13 +95,16 @@ def generate(
     review: bool = False,
     reference: bytes | None = None,
     source_date: dt.date | None = None,
+    embed_answers: bool = True,
 ) -> list[Output]:
     """Every requested language × format of ``answers`` as file contents.
 
     ``review`` adds review comments to the DOCX; ``reference`` is a reference document whose
     styles, page setup, header and footer the DOCX takes (see :mod:`slagen.writers.reference`). PDF
     is the DOCX converted by LibreOffice. ``source_date`` replaces the effective date as the
-    documents' date (the CLI reads it from ``SOURCE_DATE_EPOCH``).
+    documents' date (the CLI reads it from ``SOURCE_DATE_EPOCH``). ``embed_answers`` stores the answers
+    file, comments included, inside the DOCX for ``slagen inspect --answers`` and ``redline``; a contract that
+    leaves the house may go without it.
     """
     memo = memo or Memo()
     langs = list(languages or answers.values["languages"])
@@ -118,6 +121,8 @@ def generate(
     for_pdf: dict[str, bytes] = {}
     reference_key = hashlib.sha256(reference).hexdigest() if reference else ""
     for document in build_documents(answers, library, langs, memo=memo, source_date=source_date):
+        if not embed_answers:
+            document = replace(document, answers_text=None)
         stem = f"{answers.name}.{document.language}"
         if "docx" in wanted or "pdf" in wanted:
             frame = memo.kept(  # what python-docx makes around the body: the same for every document of a kind

@@ -167,9 +167,9 @@ def stored_answers(found: Provenance, path: Path) -> str:
     """The answers file ``found`` holds; bad input if the document lost them (an editor saved it again)."""
     if found.answers is None:
         raise InputError.single(
-            f"the answers are no longer in this document: slagen stored them in {ANSWERS_PART}, which an editor "
-            "drops when it saves the document again (LibreOffice does); use the DOCX as slagen wrote it, or the "
-            "answers file itself",
+            f"the answers are not in this document: slagen stores them in {ANSWERS_PART} unless built with "
+            "--no-answers, and an editor drops that part when it saves the document again (LibreOffice does); "
+            "use the DOCX as slagen wrote it, or the answers file itself",
             file=path,
         )
     return found.answers

@@ -191,6 +191,22 @@ def test_a_contract_whose_answers_an_editor_dropped_says_so(tmp_path: Path) -> N
     for args in (["inspect", "--answers", str(saved)], ["redline", str(saved), str(DEMO)]):
         result = runner.invoke(main, args)
         assert result.exit_code == 2
-        assert "the answers are no longer in this document" in result.output
+        assert "the answers are not in this document" in result.output
         assert "LibreOffice" in result.output
     assert runner.invoke(main, ["inspect", str(saved)]).exit_code == 0  # the properties are still there
+
+
+def test_a_contract_built_without_its_answers_carries_none(tmp_path: Path) -> None:
+    """Visual review M8: the answers file, comments included, need not travel to the counterparty."""
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(DEMO), "-o", str(tmp_path), "--format", "docx", "--no-answers"])
+    assert result.exit_code == 0, result.output
+    contract = tmp_path / f"{DEMO.stem}.de.docx"
+    with zipfile.ZipFile(contract) as package:
+        names = package.namelist()
+        assert "customXml/slagen-answers.xml" not in names
+        assert not any("# " in package.read(name).decode("utf-8", "replace") for name in names if "customXml" in name)
+    assert runner.invoke(main, ["inspect", str(contract)]).exit_code == 0  # the provenance stays
+    answers = runner.invoke(main, ["inspect", "--answers", str(contract)])
+    assert answers.exit_code == 2
+    assert "unless built with --no-answers" in answers.output

@@ -54,6 +54,13 @@ DEMO = "telemarketing"
     type=click.Path(dir_okay=False, path_type=Path),
     help="DOCX whose styles, page setup, header and footer the contract takes (as pandoc's --reference-doc).",
 )
+@click.option(
+    "--no-answers",
+    "no_answers",
+    is_flag=True,
+    help="Do not store the answers file (with its comments) inside the DOCX; inspect --answers and redline then "
+    "cannot read it back.",
+)
 @force_option
 @reports_errors
 def build(
@@ -64,6 +71,7 @@ def build(
     library_dir: Path | None,
     review: bool,
     reference_doc: Path | None,
+    no_answers: bool,
     force: bool,
 ) -> None:
     """Build the agreement described by ANSWERS (a YAML answers file).
@@ -75,7 +83,17 @@ def build(
     Example:
       slagen build examples/telemarketing.yaml -o out/ --lang de --format docx
     """
-    _build(answers, output_dir, languages, formats, library_dir, force, review=review, reference_doc=reference_doc)
+    _build(
+        answers,
+        output_dir,
+        languages,
+        formats,
+        library_dir,
+        force,
+        review=review,
+        reference_doc=reference_doc,
+        embed_answers=not no_answers,
+    )
 
 
 @click.command()
@@ -106,6 +124,7 @@ def _build(
     *,
     review: bool = False,
     reference_doc: Path | None = None,
+    embed_answers: bool = True,
 ) -> None:
     from slagen.generate import DEFAULT_FORMATS, check_answers, generate
     from slagen.library import load_library
@@ -131,6 +150,7 @@ def _build(
         formats=formats or DEFAULT_FORMATS,
         review=review,
         reference=load_reference(reference_doc) if reference_doc else None,
+        embed_answers=embed_answers,
     )
     with ends_cleanly_on_sigterm():  # SIGTERM while writing: the files put back as they were, exit 143
         written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
