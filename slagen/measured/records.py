@@ -1,0 +1,114 @@
+"""The measured facts a service-level report is computed from, one frozen record per row of a data file.
+
+Every timestamp is timezone-aware: a reader interprets a timestamp without an offset in the agreement's
+time zone (``service.time_zone``). Every record knows the file and row it came from (:class:`Where`), so
+that a report can cite it and a problem can be reported where it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+CAUSES = ("provider", "scheduled", "force_majeure", "customer", "third_party")
+"""Why a service was down. Only ``provider`` counts against availability; the others are excluded
+(planned maintenance within the agreed window, force majeure, caused by the customer, by third parties for
+whom the provider is not responsible) — whether an exclusion applies is the measurement definition's rule."""
+
+TICKET_KINDS = ("incident", "complaint", "request")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The file and the 1-based row (the header is row 1) a record was read from."""
+
+    file: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}"
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """An interval in which a service (or part of it) was not available, with its cause."""
+
+    start: dt.datetime
+    end: dt.datetime
+    service: str
+    cause: str
+    where: Where
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """An incident, complaint or request with the time stamps its response and restore times run between.
+
+    ``paused`` holds the intervals in which the clock stopped (waiting for the customer, for access);
+    ``from_backup`` says whether restoring the service required data from the backup (RTO and RPO apply).
+    """
+
+    id: str
+    priority: str
+    created: dt.datetime
+    where: Where
+    kind: str = "incident"
+    responded: dt.datetime | None = None
+    restored: dt.datetime | None = None
+    resolved: dt.datetime | None = None
+    paused: tuple[tuple[dt.datetime, dt.datetime], ...] = field(default=())
+    from_backup: bool = False
+    data_lost_since: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """One interval of call-centre (ACD) statistics, usually 15 or 30 minutes long.
+
+    ``answered_in_time`` counts the calls answered within the agreed answer time; ``abandoned_short`` the
+    calls abandoned within the short-abandon time (a subset of ``abandoned``); ``wait_seconds`` the total
+    waiting time of the answered calls (for the average speed of answer); ``forecast`` the calls the
+    customer forecast for the interval, if it did.
+    """
+
+    start: dt.datetime
+    minutes: int
+    offered: int
+    answered: int
+    answered_in_time: int
+    abandoned: int
+    abandoned_short: int
+    where: Where
+    wait_seconds: Decimal | None = None
+    forecast: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One agent's telemarketing day: calls, the calls a person answered, contacts and results.
+
+    ``days_worked`` is the share of a day the agent worked for the customer (a half day is 0.5); the
+    closing rate's agreed denominator is ``decision_maker_contacts``.
+    """
+
+    day: dt.date
+    agent: str
+    days_worked: Decimal
+    calls: int
+    answered_in_person: int
+    decision_maker_contacts: int
+    appointments: int
+    where: Where
+    recordings_reviewed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """Everything read for one agreement: the records of every data file given, in file order."""
+
+    outages: tuple[Outage, ...] = ()
+    tickets: tuple[Ticket, ...] = ()
+    intervals: tuple[Interval, ...] = ()
+    activity: tuple[Activity, ...] = ()
