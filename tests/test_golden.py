@@ -6,6 +6,9 @@ read the diff.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from .conftest import EXAMPLES
 from .docx_dump import dump_docx
 
 GOLDEN = Path(__file__).parent / "golden"
+ROOT = Path(__file__).parent.parent
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 
@@ -56,6 +60,26 @@ def test_two_builds_are_byte_identical(library: Library) -> None:
     first = {o.name: o.data for o in generate(answers, library)}
     second = {o.name: o.data for o in generate(answers, library)}
     assert first == second
+
+
+@pytest.mark.parametrize("example", ["telemarketing.yaml", "it-service.yaml"])
+def test_two_processes_with_different_hash_seeds_write_the_same_bytes(example: str, tmp_path: Path) -> None:
+    """Same inputs, same bytes, across processes: no set or dict order (hash seed) leaks into an output."""
+    written = []
+    for seed in ("1", "4242"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1800000000", "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-m", "slagen", "build", str(EXAMPLES / example), "-o", str(out)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        written.append({path.name: path.read_bytes() for path in sorted(out.iterdir())})
+    assert len(written[0]) == 4
+    assert written[0] == written[1]
 
 
 def test_a_source_date_sets_the_document_date(library: Library) -> None:

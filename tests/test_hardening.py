@@ -72,10 +72,10 @@ def render_de(root: Path) -> str:
 def template_problem(root: Path, template: str) -> str:
     """The one problem reported when legal.final (de) is ``template``; fails if it takes 5 s or more."""
     (root / CLAUSE).write_text(template, encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(TemplateError) as caught:
         render_de(root)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 5, f"took {elapsed:.1f} s"
     (problem,) = caught.value.problems
     return str(problem)
@@ -545,10 +545,10 @@ def test_long_text_without_a_bound_gives_a_working_document(runner: CliRunner, t
     long = (
         "Felix " * 16_665 + "Hansen"
     )  # 99,996 characters: represented_by declares no maximum, answers.MAX_TEXT is 100,000
-    started = time.perf_counter()
+    started = time.process_time()
     result, out = build_both(runner, tmp_path, {"parties.customer.represented_by": long})
     assert result.exit_code == 0, result.output
-    assert time.perf_counter() - started < 20
+    assert time.process_time() - started < 20
     for name, shown in outputs_text(out):
         assert long in " ".join(shown.split()), name
 
@@ -589,10 +589,10 @@ def test_five_megabytes_of_comments_build_in_reasonable_time(runner: CliRunner, 
     path = tmp_path / "big.yaml"
     path.write_text(DEMO.read_text(encoding="utf-8") + ("# " + "x" * 97 + "\n") * 52_000, encoding="utf-8")
     assert path.stat().st_size > 5_000_000
-    started = time.perf_counter()
+    started = time.process_time()
     result = runner.invoke(main, ["build", str(path), "-o", str(tmp_path / "out"), "--format", "md"])
     assert result.exit_code == 0, result.output
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 @pytest.mark.parametrize(
@@ -610,9 +610,9 @@ def test_long_lists_are_refused_in_reasonable_time(runner: CliRunner, tmp_path: 
     text = DEMO.read_text(encoding="utf-8").split("escalation:")[0] + extra
     path = tmp_path / "long.yaml"
     path.write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()
     result = runner.invoke(main, ["build", str(path), "-o", str(tmp_path / "out")])
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1].endswith(message)
     assert not (tmp_path / "out").exists()

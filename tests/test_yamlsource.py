@@ -460,10 +460,10 @@ def _billion_laughs(levels: int = 9, refs: int = 9) -> bytes:
 def test_alias_bomb_is_rejected_quickly() -> None:
     bomb = _billion_laughs()
     assert len(bomb) < 1000  # a tiny file ...
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InputError) as exc:
         parse_yaml(bomb, "bomb.yaml")
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     problem = only_problem(exc)
     assert "too many values" in problem.message
     assert f"{MAX_NODES:,}" in problem.message
@@ -528,14 +528,14 @@ DEEP = "nested too deeply (more than {} levels)"
     ],
 )
 def test_deep_nesting_is_an_input_error(text: bytes) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InputError) as exc:
         parse_yaml(text, "deep.yaml")
     problem = only_problem(exc)
     assert problem.message == DEEP.format(MAX_DEPTH)
     assert problem.file == "deep.yaml"
     assert problem.line == 1
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 @pytest.mark.parametrize("text", [b"a: &x [*x]\n", b"a: &x {k: *x}\n"])
