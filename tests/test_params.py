@@ -886,7 +886,21 @@ def test_parse_param_malformed_is_value_error(spec: dict[str, Any]) -> None:
             10**20,
             "100000000000000000000 is too large for a contract (at most 999,999,999,999,999)",
         ),
-        (Param("x", "duration"), "10000000000000000h", "'10000000000000000h' is too long for a contract"),
+        (
+            Param("x", "duration"),
+            "10000000000000000h",
+            "'10000000000000000h' is longer than a year: no time limit of a service level agreement runs that long",
+        ),
+        (
+            Param("x", "duration"),
+            "999999999999999w",
+            "'999999999999999w' is longer than a year: no time limit of a service level agreement runs that long",
+        ),
+        (
+            Param("x", "duration"),
+            "0.000001s",
+            "'0.000001s' is not a whole number of milliseconds: no clock in a contract measures finer",
+        ),
         (Param("x", "languages"), [], "name at least one language (de, en)"),
         (Param("x", "string"), "Nord\rlicht", "must be a single line"),
     ],

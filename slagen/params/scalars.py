@@ -117,6 +117,12 @@ class PercentType(ParamType):
         return f"{yaml_number(typed)}%"
 
 
+LONGEST_DURATION = Decimal(366 * 86400)
+"""A time limit longer than a (leap) year is a typing mistake (``999999999999999w``), not a contract value."""
+SHORTEST_DURATION = Decimal("0.001")
+"""Durations are whole milliseconds (latency targets); ``0.000001s`` is no contract value."""
+
+
 class DurationType(ParamType):
     """A span of time as people write it (``30min``, ``4h``, ``2d``); bounds are durations too."""
 
@@ -129,8 +135,14 @@ class DurationType(ParamType):
             duration = Duration.parse(value)
         except ValueError as exc:
             raise ParamError(str(exc)) from None
-        if duration.amount >= LARGEST:
-            raise ParamError(f"{show(value)} is too long for a contract")
+        if duration.amount >= LARGEST or duration.seconds > LONGEST_DURATION:
+            raise ParamError(
+                f"{show(value)} is longer than a year: no time limit of a service level agreement runs that long"
+            )
+        if duration.seconds % SHORTEST_DURATION:
+            raise ParamError(
+                f"{show(value)} is not a whole number of milliseconds: no clock in a contract measures finer"
+            )
         return check_bounds(param, duration)
 
     def check_spec(self, spec: dict[str, Any]) -> None:
