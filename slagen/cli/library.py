@@ -86,8 +86,8 @@ def tiers(ctx: click.Context, catalog: str | None, library_dir: Path | None) -> 
     \b
     Example:
       slagen tiers
-      slagen tiers show premium
-      slagen tiers compare basic professional premium
+      slagen tiers show premium --catalog telemarketing
+      slagen tiers compare basic professional premium --catalog telemarketing
       slagen tiers new enterprise --from premium --catalog telemarketing
     """
     ctx.ensure_object(dict)
@@ -116,7 +116,7 @@ def tiers_show(ctx: click.Context, name: str, catalog: str | None, language: str
 
     \b
     Example:
-      slagen tiers show professional --lang de
+      slagen tiers show professional --catalog telemarketing --lang de
     """
     _compare(ctx, [name], catalog, language, library_dir)
 
@@ -135,7 +135,7 @@ def tiers_compare(
 
     \b
     Example:
-      slagen tiers compare basic professional premium
+      slagen tiers compare basic professional premium --catalog telemarketing
     """
     _compare(ctx, list(names), catalog, language, library_dir)
 
