@@ -230,7 +230,7 @@ def test_answers_without_wording_or_a_known_type_are_still_asked(library: Librar
     assert asked["extra.share"].text == "Share of the fees."  # the declaration's help stands in for the question
     assert asked["extra.share"].default == "2.5%"
     errors = [q.error for q in script.asked if q.key in ("extra.share", "extra.credits") and q.error]
-    assert errors[0] == "12 is above the maximum of 10%"
+    assert errors[0] == "12 liegt über dem Höchstwert 10%"  # a German interview words the message in German
     assert errors[1].startswith("YAML syntax error")
     values = check(extra, text)
     assert values["extra.share"] == Decimal("2.5")
@@ -557,7 +557,11 @@ def test_cli_lists_choices_and_takes_a_number(runner: CliRunner, library: Librar
     _, script = interview(library, GERMAN, "de")
     target = tmp_path / "answers.yaml"
     result = runner.invoke(main, ["interview", "-o", str(target), "--lang", "de"], input=script.input())
-    assert "    1) project_lead\n    2) account_manager\n    3) management\n" in result.stdout
+    assert (
+        "    1) Projektleitung (project_lead)\n"
+        "    2) Kundenbetreuung (Key Account Management) (account_manager)\n"
+        "    3) Geschäftsführung (management)\n"
+    ) in result.stdout
     assert "Weitere Eskalationsstufe hinzufügen? [j/N] " in result.stdout
     assert "Ist der Auftraggeber Kaufmann im Sinne des HGB? [j/n] " in result.stdout
     assert "{role: account_manager, reaction: 8h}" in target.read_text(encoding="utf-8")  # answered "2"
@@ -630,3 +634,36 @@ def test_cli_interview_help_has_an_example(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "Example:" in result.output
     assert "slagen interview -o my-sla.yaml" in result.output
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (
+            {"service.holidays": "Rheinland-Pfalz", "escalation.levels[0].role": "projektleitung"},
+            ("DE-RP", "project_lead"),
+        ),
+        ({"service.holidays": "11", "escalation.levels[0].role": "management"}, ("DE-RP", "management")),
+        ({"service.holidays": "DE-RP", "escalation.levels[0].role": " Geschäftsführung "}, ("DE-RP", "management")),
+    ],
+    ids=["label", "number-and-value", "value-and-label"],
+)
+def test_a_choice_is_answered_by_its_label_its_number_or_its_value(
+    library: Library, typed: Answers, expected: tuple[str, str]
+) -> None:
+    text, script = interview(library, {**GERMAN, **typed}, "de")
+    values = check(library, text)
+    assert (values["service.holidays"], values["escalation.levels"][0]["role"]) == expected  # type: ignore[index]
+    holidays = next(q for q in script.asked if q.key == "service.holidays")
+    assert ("DE-RP", "Rheinland-Pfalz") in [(c.value, c.label) for c in holidays.choices]
+    model = next(q for q in script.asked if q.key == "agreement.model")
+    assert model.default == "Standardpaket"  # the default is shown by its label, Enter takes it
+
+
+def test_countries_and_currencies_are_named_in_the_interview_language(library: Library) -> None:
+    _, german = interview(library, GERMAN, "de")
+    _, english = interview(library, ENGLISH, "en")
+    for script, country, currency in ((german, "Deutschland", "Euro"), (english, "Germany", "Euro")):
+        labels = {c.value: c.label for q in script.asked for c in q.choices}
+        assert labels["DE"] == country
+        assert labels["EUR"] == currency

@@ -85,7 +85,8 @@ def ask(question: Question) -> str:
         letters = "/".join(c.value.upper() if c.value == question.default else c.value for c in question.choices)
         return str(click.prompt(f"{question.text} [{letters}]", default="", show_default=False, prompt_suffix=suffix))
     for number, choice in enumerate(question.choices, 1):
-        click.echo(f"    {number}) {choice.value}" + (f"  {choice.note}" if choice.note else ""))
+        shown = f"{choice.label} ({choice.value})" if choice.label and choice.label != choice.value else choice.value
+        click.echo(f"    {number}) {shown}" + (f"  {choice.note}" if choice.note else ""))
     default = question.default
     return str(
         click.prompt(question.text, default=default or "", show_default=default is not None, prompt_suffix=suffix)

@@ -180,7 +180,7 @@ class Interview:
             problems = [p.message for p in self._problems(self.render()) if self._param_of(p.key) == key]
             if not problems:
                 return
-            error = problems[0]
+            error = self.wording.translated(problems[0])
 
     def _answer(self, key: str, param: Param, value: Any) -> None:
         self.state.yaml[key] = value
@@ -226,10 +226,13 @@ class Interview:
     ) -> Any:
         """One value: typed by the declaration; Enter takes ``default``; a choice may be given by number."""
         optional = not param.required if optional is None else optional
+        choices = self.wording.labelled(key, choices)
+        by_label = {" ".join(c.label.casefold().split()): c.value for c in choices if c.label}
+        shown_default = None if default is None else shown(default)
+        shown_default = next((c.label for c in choices if c.label and c.value == shown_default), shown_default)
         while True:
-            raw = self.ask(
-                Question(key, text, help_text, None if default is None else shown(default), choices, error)
-            ).strip()
+            raw = self.ask(Question(key, text, help_text, shown_default, choices, error)).strip()
+            raw = by_label.get(" ".join(raw.casefold().split()), raw)
             if not raw:
                 if default is not None:
                     return default
@@ -244,7 +247,7 @@ class Interview:
                 given = param.kind.from_text(raw)
                 typed = (coerce or (lambda v: coerce_value(param, v, languages=self.library.languages)))(given)
             except ParamError as exc:
-                error = str(exc)
+                error = self.wording.translated(str(exc))
                 continue
             return param.kind.to_yaml(typed) if param.kind.scalar else given
 

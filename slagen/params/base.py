@@ -34,10 +34,15 @@ Findings = list[tuple[tuple[str, ...], str]]
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One allowed answer, with a note to show beside it (a tier's targets, a catalog's name)."""
+    """One allowed answer, with a note to show beside it (a tier's targets, a catalog's name).
+
+    ``label`` is the answer in the interview's language (``Standardpaket`` for ``standard``): shown instead of
+    the value, and accepted when typed, as the value and the choice's number are.
+    """
 
     value: str
     note: str = ""
+    label: str = ""
 
 
 MISSING: Any = object()
