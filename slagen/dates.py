@@ -138,7 +138,7 @@ def _terms(values: Mapping[str, Any], until: dt.date, law: str) -> tuple[Term, .
     renew = bool(values.get("agreement.term.auto_renew"))
     renewal = int(values.get("agreement.term.renewal_months") or 12)
     notice = int(values.get("agreement.term.notice_months") or 0)
-    terms = []
+    terms: list[Term] = []
     start, length = effective, months
     while True:
         end = term_end(start, length)

@@ -143,7 +143,8 @@ def _escape(text: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines of at most 75 octets, continued with a space (RFC 5545, 3.1), never splitting a character."""
-    parts, current = [], ""
+    parts: list[str] = []
+    current = ""
     for char in line:
         limit = 75 if not parts else 74
         if len((current + char).encode("utf-8")) > limit:
