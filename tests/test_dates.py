@@ -114,7 +114,8 @@ def test_no_renewal_ends_reviews_and_reports_with_the_term() -> None:
     assert dates.terms == (Term(0, D(2027, 2, 10), D(2028, 2, 9), None),)
     assert dates.reviews[0] == Period(D(2027, 2, 10), D(2027, 3, 31), D(2027, 3, 31))
     assert dates.reviews[-1] == Period(D(2028, 1, 1), D(2028, 2, 9), D(2028, 2, 9))
-    assert dates.reports[-1].start == D(2028, 2, 1) and dates.reports[-1].end == D(2028, 2, 9)
+    assert dates.reports[-1].start == D(2028, 2, 1)
+    assert dates.reports[-1].end == D(2028, 2, 9)
     assert len(dates.reports) == 13
 
 
@@ -195,7 +196,8 @@ def test_command_ics_file(tmp_path: Path) -> None:
     result = run(str(EXAMPLES / "it-service.yaml"), "--format", "ics", "--until", "2027", "-o", str(out))
     assert result.exit_code == 0, result.output
     raw = out.read_bytes()
-    assert raw.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert raw.endswith(b"END:VCALENDAR\r\n")
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     text = raw.decode("utf-8").replace("\r\n ", "")
     assert (
@@ -207,14 +209,16 @@ def test_command_ics_file(tmp_path: Path) -> None:
     run(str(EXAMPLES / "it-service.yaml"), "--format", "ics", "--until", "2027", "-o", str(again))
     assert again.read_bytes() == raw
     refused = run(str(EXAMPLES / "it-service.yaml"), "--format", "ics", "-o", str(out))
-    assert refused.exit_code == 2 and out.read_bytes() == raw
+    assert refused.exit_code == 2
+    assert out.read_bytes() == raw
 
 
 def test_command_without_public_holidays_names_the_key(tmp_path: Path) -> None:
     path = answers_file(tmp_path, "it-service", {"service.holidays": ...})
     result = run(str(path))
     assert result.exit_code == 2
-    assert f"{path}:" in result.output and "service.holidays: Working Days exclude the public holidays" in result.output
+    assert f"{path}:" in result.output
+    assert "service.holidays: Working Days exclude the public holidays" in result.output
     assert "Traceback" not in result.output
 
 
@@ -223,4 +227,5 @@ def test_command_bad_options() -> None:
     assert result.exit_code == 2
     assert "--until: --until must be a year from 2027 to 2127, not 1999" in result.output
     result = run(str(EXAMPLES / "it-service.yaml"), "--lang", "fr")
-    assert result.exit_code == 2 and "unknown language 'fr'" in result.output
+    assert result.exit_code == 2
+    assert "unknown language 'fr'" in result.output
