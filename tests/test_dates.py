@@ -122,11 +122,10 @@ def test_no_renewal_ends_reviews_and_reports_with_the_term() -> None:
 def test_report_due_dates_count_working_days_with_public_holidays() -> None:
     dates = contract_dates(values(), D(2027, 12, 31), working_days("DE-NW"))
     due = {p.end: p.due for p in dates.reports}
-    assert due[D(2027, 3, 31)] == D(2027, 4, 5)  # 1 April, 2 April (Good Friday: no), 5 April (Easter Monday: no)…
-    assert due[D(2027, 3, 31)] != D(2027, 4, 2)
+    assert due[D(2027, 3, 31)] == D(2027, 4, 5)  # Thursday 1, Friday 2, Monday 5 April
     assert due[D(2027, 10, 31)] == D(2027, 11, 4)  # 1 November is All Saints' Day in North Rhine-Westphalia
-    by_rp = contract_dates(values(), D(2027, 12, 31), working_days("DE-BE"))
-    assert {p.end: p.due for p in by_rp.reports}[D(2027, 10, 31)] == D(2027, 11, 3)
+    in_berlin = contract_dates(values(), D(2027, 12, 31), working_days("DE-BE"))
+    assert {p.end: p.due for p in in_berlin.reports}[D(2027, 10, 31)] == D(2027, 11, 3)
     weekly = contract_dates(
         values(reporting__frequency="weekly", reporting__due_days=1), D(2027, 1, 31), working_days("DE-NW")
     )
@@ -134,6 +133,11 @@ def test_report_due_dates_count_working_days_with_public_holidays() -> None:
     assert weekly.reports[0] == Period(D(2027, 1, 1), D(2027, 1, 3), D(2027, 1, 4))
     assert weekly.reports[-1].end == D(2027, 1, 31)
     assert all(p.end.weekday() == 6 for p in weekly.reports)
+    whitsun = contract_dates(
+        values(reporting__frequency="weekly", reporting__due_days=1), D(2027, 5, 31), working_days("DE-NW")
+    )
+    # The week of 10 to 16 May 2027 ends before Whit Monday: its report is due on Tuesday 18 May.
+    assert {p.end: p.due for p in whitsun.reports}[D(2027, 5, 16)] == D(2027, 5, 18)
 
 
 def test_review_periods_are_calendar_periods() -> None:
