@@ -23,13 +23,21 @@ class Wording:
     frequencies: Mapping[str, str]
     locale: str
     reference: str
+    source: str = ""
+    """The file the texts come from, named when one is missing."""
 
     def say(self, key: str, **fields: Any) -> str:
         """The text ``key`` (``calendar.notice`` for a nested one) with its placeholders filled in."""
         node: Any = self.texts
-        for part in key.split("."):
-            node = node[part]
-        return str(node).format(reference=self.reference, **fields)
+        try:
+            for part in key.split("."):
+                node = node[part]
+            return str(node).format(reference=self.reference, **fields)
+        except (KeyError, TypeError, IndexError, ValueError) as err:
+            from slagen.errors import LibraryError
+
+            message = f"no usable text '{key}' for slagen dates ({type(err).__name__}: {err})"
+            raise LibraryError.single(message, file=self.source or None, key=key) from err
 
     def date(self, day: dt.date, *, weekday: bool = False) -> str:
         """``day`` as the locale writes it (``30 September 2027``; ``Thursday, 30 September 2027``)."""

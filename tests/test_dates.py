@@ -233,3 +233,18 @@ def test_command_bad_options() -> None:
     result = run(str(EXAMPLES / "it-service.yaml"), "--lang", "fr")
     assert result.exit_code == 2
     assert "unknown language 'fr'" in result.output
+
+
+def test_a_library_without_a_text_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import ROOT
+
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    wording = tmp_path / "templates" / "en" / "dates.yaml"
+    wording.write_text(wording.read_text(encoding="utf-8").replace("initial:", "first:"), encoding="utf-8")
+    result = run(str(EXAMPLES / "it-service.yaml"), "--lang", "en", "--library", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"{wording}: initial: no usable text 'initial' for slagen dates" in result.output
+    assert "Traceback" not in result.output

@@ -79,7 +79,14 @@ def dates(
         raise LibraryError.single(f"the library has no wording of 'slagen dates' in '{lang}'", file=path)
     reference = str(values.get("agreement.reference") or agreement.name)
     labels = library.labels[lang]
-    wording = Wording(load_yaml(path).data, labels.get("frequency", {}), library.locale(lang), reference)
+    texts = load_yaml(path).data
+    wording = Wording(
+        texts if isinstance(texts, dict) else {},
+        labels.get("frequency", {}),
+        library.locale(lang),
+        reference,
+        str(path),
+    )
     if fmt == "ics":
         emit(as_ics(result, wording).encode("utf-8"), output_file, force=force)
         return
