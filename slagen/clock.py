@@ -255,6 +255,28 @@ def elapsed(
     return total
 
 
+def time_limit(duration: Any, calendar: ServiceCalendar) -> dt.timedelta:
+    """A KPI target (``slagen.params.values.Duration``) as the ``timedelta`` :func:`due` counts on ``calendar``.
+
+    Seconds, minutes and hours are exact. Days and weeks only on a clock that never stops: during service
+    hours "2 days" could mean 48 hours of service or two service days, so such a target is an error, not a
+    guess; months have no fixed length.
+
+    >>> from slagen.params.values import Duration
+    >>> time_limit(Duration.parse("90min"), around_the_clock("Europe/Berlin"))
+    datetime.timedelta(seconds=5400)
+    >>> time_limit(Duration.parse("2d"), around_the_clock("Europe/Berlin"))
+    datetime.timedelta(days=2)
+    """
+    unit, amount = str(duration.unit), Decimal(duration.amount)
+    if unit == "month" or (unit in ("day", "week") and not calendar.around_the_clock):
+        raise ValueError(f"a time limit of {amount} {unit}(s) has no exact length on this clock; state it in hours")
+    micro = Decimal(duration.seconds) * 1_000_000
+    if micro != micro.to_integral_value():
+        raise ValueError(f"a time limit of {amount} {unit}(s) is not a whole number of microseconds")
+    return dt.timedelta(microseconds=int(micro))
+
+
 def as_hours(delta: dt.timedelta) -> Decimal:
     """A time on the clock in hours, exact (``Decimal``), trailing zeros dropped.
 

@@ -278,3 +278,16 @@ def test_check_refuses_a_holiday_code_without_holidays(library_with_an_unknown_c
 )
 def test_public_holidays_of_each_state(code: str, day: dt.date, holiday: bool) -> None:
     assert working_days(code).holiday_test()(day) is holiday
+
+
+def test_time_limits_from_kpi_targets() -> None:
+    from slagen.clock import time_limit
+    from slagen.params.values import Duration
+
+    assert time_limit(Duration.parse("8h"), SILVER_NW) == 8 * H
+    assert time_limit(Duration.parse("1.5h"), SILVER_NW) == dt.timedelta(minutes=90)
+    assert time_limit(Duration.parse("1w"), around_the_clock("Europe/Berlin")) == dt.timedelta(days=7)
+    with pytest.raises(ValueError, match="state it in hours"):
+        time_limit(Duration.parse("2d"), SILVER_NW)
+    with pytest.raises(ValueError, match="no exact length"):
+        time_limit(Duration.parse("1 month"), around_the_clock("Europe/Berlin"))
