@@ -128,7 +128,10 @@ def contract_dates(values: Mapping[str, Any], until: dt.date, working_days: Serv
     days = int(values.get("reporting.due_days") or 0)
     if report and working_days is not None:
         spans = _weeks(effective, last, clip) if report == "weekly" else _periods(effective, last, 1, clip)
-        reports = tuple(Period(start, end, add_service_days(end, days, working_days)) for start, end in spans)
+        test = working_days.holiday_test()
+        reports = tuple(
+            Period(start, end, add_service_days(end, days, working_days, is_holiday=test)) for start, end in spans
+        )
     return ContractDates(effective, law, until, terms, reviews, reports, report, review, notice, days)
 
 
