@@ -333,8 +333,8 @@ def working_days_for(answers: Any) -> ServiceCalendar:
     holidays = str(values.get("service.holidays") or "")
     if not holidays:
         message = (
-            "Working Days exclude the public holidays the agreement names, and it names none (the holidays "
-            "at the provider's registered office cannot be computed); state e.g. DE-NW or GB-EAW"
+            "Working Days are undefined: the agreement names no public holidays, and those at the provider's "
+            "registered office cannot be computed; state them, e.g. DE-NW or GB-EAW"
         )
         raise _undefined(answers, "service.holidays", message)
     if holidays not in HOLIDAY_CODES:

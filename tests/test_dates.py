@@ -222,7 +222,7 @@ def test_command_without_public_holidays_names_the_key(tmp_path: Path) -> None:
     result = run(str(path))
     assert result.exit_code == 2
     assert f"{path}:" in result.output
-    assert "service.holidays: Working Days exclude the public holidays" in result.output
+    assert "service.holidays: Working Days are undefined: the agreement names no public holidays" in result.output
     assert "Traceback" not in result.output
 
 
