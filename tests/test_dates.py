@@ -217,12 +217,18 @@ def test_command_ics_file(tmp_path: Path) -> None:
     assert out.read_bytes() == raw
 
 
-def test_command_without_public_holidays_names_the_key(tmp_path: Path) -> None:
+def test_command_without_public_holidays_gives_the_other_dates_and_names_the_key(tmp_path: Path) -> None:
     path = answers_file(tmp_path, "it-service", {"service.holidays": ...})
-    result = run(str(path))
-    assert result.exit_code == 2
-    assert f"{path}:" in result.output
-    assert "service.holidays: Working Days are undefined: the agreement names no public holidays" in result.output
+    result = run(str(path), "--format", "json")
+    assert result.exit_code == 0
+    assert f"{path}:" in result.stderr
+    assert "service.holidays: warning: Working Days are undefined: the agreement names no public holidays" in (
+        result.stderr
+    )
+    assert result.stderr.rstrip().endswith("the report due dates are left out")
+    shown = json.loads(result.stdout)
+    assert shown["terms"]
+    assert shown["reports"]["periods"] == []
     assert "Traceback" not in result.output
 
 

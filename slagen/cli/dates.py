@@ -49,6 +49,7 @@ def dates(
       slagen dates examples/call-centre.yaml --format ics -o sla-dates.ics
     """
     import datetime as dt
+    from dataclasses import replace
 
     from slagen.answers import load_answers
     from slagen.clock import working_days_for
@@ -68,7 +69,13 @@ def dates(
     if not effective.year <= year <= effective.year + 100:
         message = f"--until must be a year from {effective.year} to {effective.year + 100}, not {year}"
         raise InputError([Problem(message, key="--until")])
-    days = working_days_for(agreement) if values.get("reporting.frequency") else None
+    days = None
+    if values.get("reporting.frequency"):
+        try:
+            days = working_days_for(agreement)
+        except InputError as exc:  # the other dates need no Working Days: give them, and say what is left out
+            left_out = "; the report due dates are left out"
+            warn([replace(p, severity="warning", message=p.message + left_out) for p in exc.problems])
     result = contract_dates(values, dt.date(year, 12, 31), days)
     if fmt == "json":
         emit(as_json(result).encode("utf-8"), output_file, force=force)
@@ -90,7 +97,7 @@ def dates(
     if fmt == "ics":
         emit(as_ics(result, wording).encode("utf-8"), output_file, force=force)
         return
-    holiday = (days or working_days_for(agreement)).holiday_test() if values.get("service.holidays") else None
+    holiday = days.holiday_test() if days is not None and values.get("service.holidays") else None
 
     def day_off(day: dt.date) -> bool:
         return day.weekday() >= 5 or (holiday is not None and holiday(day))
