@@ -333,3 +333,207 @@ def test_numbers_as_people_type_them() -> None:
     for bad, message in (("2,5", "no whole number"), ("-3", "negative"), ("abc", "no number")):
         with pytest.raises(ValueError, match=message):
             read_count(bad)
+
+
+# call-centre intervals
+
+
+INTERVALS = (
+    "interval_start,minutes,offered,answered,answered_in_time,abandoned,abandoned_short,wait_seconds,forecast\n"
+    "2027-03-01 08:00,30,120,114,96,6,2,\"1.843,5\",110\n"
+    "2027-03-01 08:30,30,1.204,1.150,1.001,54,20,,\n"
+)
+
+
+def test_intervals_with_optional_columns_and_grouped_numbers(tmp_path: Path) -> None:
+    first, second = read(tmp_path, "acd.csv", INTERVALS).intervals
+    assert first.start == dt.datetime(2027, 3, 1, 8, 0, tzinfo=BERLIN)
+    assert (first.minutes, first.offered, first.answered, first.answered_in_time) == (30, 120, 114, 96)
+    assert (first.abandoned, first.abandoned_short, first.wait_seconds, first.forecast) == (6, 2, Decimal("1843.5"), 110)
+    assert (second.offered, second.answered, second.answered_in_time) == (1204, 1150, 1001)
+    assert (second.wait_seconds, second.forecast) == (None, None)
+
+
+def test_interval_counts_that_do_not_fit_together(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "acd.csv",
+        "Intervallbeginn;Minuten;Angeboten;Angenommen;Rechtzeitig angenommen;Aufgelegt;Früh aufgelegt\n"
+        "01.03.2027 08:00;30;100;101;90;5;6\n"
+        "01.03.2027 08:30;30;100;90;95;12;2\n"
+        "01.03.2027 08:45;0;x;;1;1;1\n",
+    )
+    assert found == [
+        (2, "answered", "more calls answered than offered (101 > 100)"),
+        (2, "abandoned_short", "more calls abandoned early than abandoned (6 > 5)"),
+        (2, "abandoned", "answered and abandoned calls (101 + 5) are more than offered (100)"),
+        (3, "answered_in_time", "more calls answered in time than answered (95 > 90)"),
+        (3, "abandoned", "answered and abandoned calls (90 + 12) are more than offered (100)"),
+        (4, "minutes", "0 minutes is no interval length (1 to 1440)"),
+        (4, "offered", "'x' is no number"),
+        (4, "answered", "the answered is missing"),
+    ]
+
+
+def test_overlapping_intervals(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "acd.csv",
+        "interval_start,minutes,offered,answered,answered_in_time,abandoned,abandoned_short\n"
+        "2027-03-01 08:00,30,10,9,9,1,0\n"
+        "2027-03-01 08:30,15,10,9,9,1,0\n"
+        "2027-03-01 08:15,15,10,9,9,1,0\n"
+        "2027-03-01 08:30,30,10,9,9,1,0\n",
+    )
+    path = tmp_path / "acd.csv"
+    assert found == [
+        (4, "interval_start", f"this interval overlaps the one at {path}:2 (2027-03-01T08:00:00+01:00, 30 min)"),
+        (5, "interval_start", f"this interval overlaps the one at {path}:3 (2027-03-01T08:30:00+01:00, 15 min)"),
+    ]
+
+
+# telemarketing activity
+
+
+def test_activity_with_half_days_and_german_header(tmp_path: Path) -> None:
+    measured = read(
+        tmp_path,
+        "aktivitaet.csv",
+        "Tag;Mitarbeiter;Arbeitstage;Anrufe;Persönlich erreicht;Entscheiderkontakte;Termine;Geprüfte Aufzeichnungen\n"
+        "1. März 2027;Jana Ohm;1;104;41;18;1;1\n"
+        "02.03.2027;Jana Ohm;0,5;52;20;9;0;\n",
+    )
+    first, second = measured.activity
+    assert (first.day, first.agent, first.days_worked, first.calls) == (dt.date(2027, 3, 1), "Jana Ohm", 1, 104)
+    assert (first.answered_in_person, first.decision_maker_contacts, first.appointments) == (41, 18, 1)
+    assert first.recordings_reviewed == 1
+    assert (second.days_worked, second.recordings_reviewed) == (Decimal("0.5"), 0)
+
+
+def test_activity_that_does_not_add_up(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "activity.csv",
+        "day,agent,days_worked,calls,answered_in_person,decision_maker_contacts,appointments\n"
+        "2027-03-01,A,1.5,10,11,3,4\n"
+        "2027-03-01 09:00,,1,10,5,3,1\n"
+        "2027-03-02,A,1,10,5,3,1\n"
+        "2027-03-02,A,0.5,10,5,3,1\n",
+    )
+    path = tmp_path / "activity.csv"
+    assert found == [
+        (2, "days_worked", "1.5 is no share of a day (more than 0, at most 1: 0,5 for half a day)"),
+        (2, "answered_in_person", "more answered in person than calls (11 > 10)"),
+        (2, "appointments", "more appointments than decision maker contacts (4 > 3)"),
+        (3, "day", "'2027-03-01 09:00' is no day: write 2027-03-01 or 01.03.2027"),
+        (3, "agent", "the agent is missing"),
+        (5, "agent", f"A on 2027-03-02 is in the data already, at {path}:4"),
+    ]
+
+
+# availability samples
+
+
+def test_runs_of_down_samples_become_provider_outages(tmp_path: Path) -> None:
+    lines = ["timestamp,service,up"]
+    start = dt.datetime(2027, 3, 1, 0, 0)
+    for minute in range(60):
+        stamp = (start + dt.timedelta(minutes=minute)).isoformat(sep=" ")
+        lines.append(f"{stamp},portal,{0 if 10 <= minute < 13 else 1}")
+        lines.append(f"{stamp},api,{0 if minute >= 58 else 1}")
+    measured = read(tmp_path, "samples.csv", "\n".join(lines) + "\n")
+    portal, api = sorted(measured.outages, key=lambda outage: outage.service, reverse=True)
+    assert (portal.service, portal.cause, portal.note) == ("portal", "provider", "from availability samples")
+    assert portal.start == dt.datetime(2027, 3, 1, 0, 10, tzinfo=BERLIN)
+    assert portal.end == dt.datetime(2027, 3, 1, 0, 13, tzinfo=BERLIN)
+    assert portal.where.row == 2 + 2 * 10
+    assert (api.start, api.end) == (
+        dt.datetime(2027, 3, 1, 0, 58, tzinfo=BERLIN),
+        dt.datetime(2027, 3, 1, 1, 0, tzinfo=BERLIN),  # the last sample and one step
+    )
+
+
+def test_samples_with_offsets_unix_seconds_any_order_and_across_a_dst_change(tmp_path: Path) -> None:
+    measured = read(
+        tmp_path,
+        "probe.csv",
+        "Time;Instance;Value\n"
+        "2027-10-31T02:31:00+01:00;portal;1\n"
+        "2027-10-31T02:30:00+02:00;portal;0\n"  # the first 02:30 of the night, an hour earlier
+        "2027-10-31T02:30:00+01:00;portal;0\n"
+        "2027-10-31T02:31:00+02:00;portal;1\n"
+        "1804140000;api;0\n"
+        "1804140060;api;1\n",
+    )
+    portal = [outage for outage in measured.outages if outage.service == "portal"]
+    assert [(outage.start.isoformat(), outage.end.isoformat()) for outage in portal] == [
+        ("2027-10-31T02:30:00+02:00", "2027-10-31T02:31:00+02:00"),
+        ("2027-10-31T02:30:00+01:00", "2027-10-31T02:31:00+01:00"),
+    ]
+    (api,) = [outage for outage in measured.outages if outage.service == "api"]
+    assert api.start == dt.datetime.fromtimestamp(1804140000, dt.UTC)
+    assert api.end - api.start == dt.timedelta(minutes=1)
+
+
+def test_bad_samples(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "samples.csv",
+        "timestamp,service,up\n"
+        "2027-03-28 02:30,portal,1\n"
+        "2027-03-01 00:00,portal,maybe\n"
+        "2027-03-01 00:01,,1\n"
+        "2027-03-01 00:02,portal,1\n"
+        "2027-03-01 00:02,portal,0\n",
+    )
+    assert found == [
+        (2, "timestamp", "2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward): write it with its offset"),
+        (3, "up", "'maybe' is neither yes nor no: write yes or no (1 or 0, ja or nein) (up is 1, down is 0)"),
+        (4, "service", "the service is missing"),
+        (6, "timestamp", "'portal' has a sample at 2027-03-01T00:02:00+01:00 already, in row 5"),
+    ]
+
+
+def test_a_sampled_outage_overlapping_a_logged_one_is_an_error(tmp_path: Path) -> None:
+    samples = write(tmp_path, "s.csv", "timestamp,service,up\n2027-03-01 08:00,portal,0\n2027-03-01 08:01,portal,1\n")
+    log = write(tmp_path, "o.csv", "start,end,service,cause\n2027-03-01 07:00,2027-03-01 09:00,portal,scheduled\n")
+    with pytest.raises(InputError) as caught:
+        read_measured([log, samples], "Europe/Berlin")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.key) == (str(samples), 2, "start")
+
+
+# XLSX
+
+
+def test_an_xlsx_file_with_date_cells_numbers_and_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Interval Start", "Minutes", "Offered", "Answered", "Answered in time", "Abandoned", "Abandoned short"])
+    sheet.append([dt.datetime(2027, 3, 1, 8, 0), 30, 120, 114, 96.0, 6, 2])
+    sheet.append(["01.03.2027 08:30", "30", 100, 90, 80, 10, 3])
+    sheet.append([None, None, None, None, None, None, None])
+    sheet.append([dt.datetime(2027, 3, 28, 2, 0), 30, 1.5, 1, 1, 0, 0])
+    path = tmp_path / "acd.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_measured([path], "Europe/Berlin")
+    assert [(p.file, p.line, p.key) for p in caught.value.problems] == [
+        (str(path), 5, "interval_start"),
+        (str(path), 5, "offered"),
+    ]
+    assert caught.value.problems[1].message == "1.5 is no whole number"
+    sheet.delete_rows(5)
+    book.save(path)
+    first, second = read_measured([path], "Europe/Berlin").intervals
+    assert first.start == dt.datetime(2027, 3, 1, 8, 0, tzinfo=BERLIN)
+    assert (first.answered_in_time, second.offered, second.where.row) == (96, 100, 3)
+
+
+def test_a_file_that_is_no_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="not an Excel workbook"):
+        read_measured([path], "Europe/Berlin")

@@ -52,7 +52,30 @@ def is_empty(cell: object) -> bool:
 
 
 def read_timestamp(cell: object, zone: ZoneInfo) -> dt.datetime:
-    """The instant a cell names, aware; a time without an offset in ``zone`` (see the module)."""
+    """The instant a cell names, with its UTC offset (:func:`fixed`); a time without one in ``zone``."""
+    return fixed(_timestamp(cell, zone))
+
+
+def fixed(moment: dt.datetime) -> dt.datetime:
+    """``moment`` with its UTC offset as a fixed ``datetime.timezone`` rather than a named zone.
+
+    Python compares and subtracts two datetimes of the same ``tzinfo`` by their wall-clock times,
+    which is wrong across a daylight-saving change (01:00 to 04:00 on the night the clocks go
+    forward would be three hours); with fixed offsets every comparison and difference is exact.
+    ``moment.astimezone(zone)`` gives the named zone back for calendar arithmetic.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> night = ZoneInfo("Europe/Berlin")
+    >>> end, start = dt.datetime(2027, 3, 28, 4, tzinfo=night), dt.datetime(2027, 3, 28, 1, tzinfo=night)
+    >>> end - start, fixed(end) - fixed(start)
+    (datetime.timedelta(seconds=10800), datetime.timedelta(seconds=7200))
+    """
+    offset = moment.utcoffset()
+    assert offset is not None  # aware
+    return moment.astimezone(dt.timezone(offset))
+
+
+def _timestamp(cell: object, zone: ZoneInfo) -> dt.datetime:
     if isinstance(cell, dt.datetime):
         return localize(cell, zone) if cell.tzinfo is None else cell
     if isinstance(cell, dt.date):

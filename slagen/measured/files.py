@@ -56,16 +56,17 @@ def _csv(path: Path) -> tuple[list[str], Rows]:
 
 def _csv_rows(reader: Iterator[list[str]], path: Path) -> Rows:
     number = 1
-    while True:
-        number += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError.single(f"cannot read the row: {exc}", file=path, line=number) from None
-        if row and any(row) and not row[0].lstrip().startswith(COMMENT):
-            yield number, row  # type: ignore[misc]
+    try:
+        for row in reader:
+            number += 1
+            if row and any(row) and not _comment(row[0]):
+                yield number, row  # type: ignore[misc]
+    except csv.Error as exc:
+        raise InputError.single(f"cannot read the row: {exc}", file=path, line=number + 1) from None
+
+
+def _comment(first: object) -> bool:
+    return isinstance(first, str) and first[:1] in "# \t" and first.lstrip().startswith(COMMENT) and first != ""
 
 
 def _xlsx(path: Path) -> tuple[list[str], Rows]:

@@ -23,12 +23,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from slagen.errors import Problem
-from slagen.measured.cells import localize, read_flag, read_timestamp
+from slagen.measured.cells import fixed, localize, read_flag, read_timestamp
 from slagen.measured.columns import Layout
 from slagen.measured.files import Rows
 from slagen.measured.records import Outage, Where
 
 _UP = {"1": True, "0": False, "1.0": True, "0.0": False, "true": True, "false": False, "up": True, "down": False}
+_SIGNS = ("+", "-")
 NOTE = "from availability samples"
 """The note of an outage found in samples."""
 
@@ -51,29 +52,38 @@ def read_samples(layout: Layout, rows: Rows, path: Path, zone: ZoneInfo, problem
     assert at_service is not None
     assert at_up is not None
     width = max(at_time, at_service, at_up) + 1
-    hours: dict[str, bool] = {}  # whether each hour of the clock is free of a daylight-saving change
+    hours: dict[str, dt.timedelta | None] = {}  # each clock hour's UTC offset; None if it changes in the hour
+    offsets: dict[str, dt.timedelta] = {}  # each written offset (+01:00, Z) as a time span
     series: dict[str, _Series] = {}
     fromiso = dt.datetime.fromisoformat
     file = str(path)
-    moment: dt.datetime | None
+    utc: dt.datetime | None  # naive, in UTC: subtracting an offset is many times quicker than attaching a zone
     for number, cells in rows:
         if len(cells) < width:
             cells = cells + [None] * (width - len(cells))
         text, service, flag = cells[at_time], cells[at_service], cells[at_up]
         try:
-            moment = fromiso(text)  # type: ignore[arg-type]
-            if moment.tzinfo is None:
+            cut = _offset_at(text)  # type: ignore[arg-type]
+            if cut:  # an offset written: the time without it, less the offset
+                suffix = text[cut:]  # type: ignore[index]
+                if suffix not in offsets:
+                    offsets[suffix] = _suffix_offset(suffix)
+                utc = fromiso(text[:cut]) - offsets[suffix]  # type: ignore[index]
+            else:
+                moment = fromiso(text)  # type: ignore[arg-type]
+                if moment.tzinfo is not None:  # an offset in another form (+0100)
+                    raise ValueError(moment)
                 key = text[:13]  # type: ignore[index]
-                plain = hours.get(key)
-                if plain is None:
-                    plain = hours[key] = _plain_hour(moment, zone)
-                moment = moment.replace(tzinfo=zone) if plain and len(text) > 10 else _slow(text, zone)  # type: ignore[arg-type]
+                if key not in hours:
+                    hours[key] = _hour_offset(moment, zone)
+                offset = hours[key]
+                utc = moment - offset if offset is not None and len(text) > 10 else _utc(_slow(text, zone))  # type: ignore[arg-type]
         except (ValueError, TypeError):
             try:
-                moment = _slow(cells[at_time], zone)
+                utc = _utc(_slow(cells[at_time], zone))
             except ValueError as slow:
                 problems.append(Problem(str(slow), file, number, "timestamp"))
-                moment = None
+                utc = None
         up = _UP.get(flag) if isinstance(flag, str) else None
         if up is None:
             try:
@@ -83,17 +93,17 @@ def read_samples(layout: Layout, rows: Rows, path: Path, zone: ZoneInfo, problem
         name = service.strip() if isinstance(service, str) else "" if service is None else str(service)
         if not name:
             problems.append(Problem("the service is missing", file, number, "service"))
-        if moment is None or up is None or not name:
+        if utc is None or up is None or not name:
             continue
         found = series.get(name)
         if found is None:
             found = series[name] = _Series()
-        found.times.append(moment)
+        found.times.append(utc)
         found.ups.append(up)
         found.rows.append(number)
     outages = []
     for name, samples in series.items():
-        outages.extend(_outages(name, samples, file, problems))
+        outages.extend(_outages(name, samples, file, zone, problems))
     return outages
 
 
@@ -103,25 +113,47 @@ def _slow(cell: object, zone: ZoneInfo) -> dt.datetime:
     return read_timestamp(cell, zone)
 
 
-def _plain_hour(moment: dt.datetime, zone: ZoneInfo) -> bool:
-    """Whether the clock hour of ``moment`` has one offset throughout (no time in it is skipped or doubled)."""
+def _hour_offset(moment: dt.datetime, zone: ZoneInfo) -> dt.timedelta | None:
+    """The UTC offset of the clock hour of ``moment``; ``None`` if it changes within the hour (or skips it)."""
     start = moment.replace(minute=0, second=0, microsecond=0)
     end = start + dt.timedelta(minutes=59, seconds=59, microseconds=999999)
     try:
         offsets = {localize(point, zone).utcoffset() for point in (start, end)}
     except ValueError:
-        return False
-    return len(offsets) == 1
+        return None
+    return offsets.pop() if len(offsets) == 1 else None
 
 
-def _outages(name: str, samples: _Series, file: str, problems: list[Problem]) -> list[Outage]:
+def _offset_at(text: str) -> int:
+    """Where the offset of an ISO 8601 time begins (``-6`` for ``+01:00``, ``-1`` for ``Z``); 0 if it has none."""
+    if text[-1:] == "Z":
+        return -1
+    return -6 if text[-6:-5] in _SIGNS and text[-3:-2] == ":" else 0
+
+
+def _suffix_offset(suffix: str) -> dt.timedelta:
+    offset = dt.datetime.fromisoformat("2000-01-01T00:00" + suffix).utcoffset()
+    assert offset is not None  # the suffix is an offset
+    return offset
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _local(utc: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    return fixed(utc.replace(tzinfo=dt.UTC).astimezone(zone))
+
+
+def _outages(name: str, samples: _Series, file: str, zone: ZoneInfo, problems: list[Problem]) -> list[Outage]:
     times, ups, rows = samples.times, samples.ups, samples.rows
     if any(later <= earlier for earlier, later in itertools.pairwise(times)):
         order = sorted(range(len(times)), key=times.__getitem__)
         times, ups, rows = [times[i] for i in order], [ups[i] for i in order], [rows[i] for i in order]
         for index in range(1, len(times)):
             if times[index] == times[index - 1]:
-                message = f"'{name}' has a sample at {times[index].isoformat()} already, in row {rows[index - 1]}"
+                shown = _local(times[index], zone).isoformat()
+                message = f"'{name}' has a sample at {shown} already, in row {rows[index - 1]}"
                 problems.append(Problem(message, file, rows[index], "timestamp"))
     outages = []
     start: int | None = None
@@ -129,12 +161,14 @@ def _outages(name: str, samples: _Series, file: str, problems: list[Problem]) ->
         if not up and start is None:
             start = index
         elif up and start is not None:
-            outages.append(Outage(times[start], times[index], name, "provider", Where(file, rows[start]), NOTE))
+            span = _local(times[start], zone), _local(times[index], zone)
+            outages.append(Outage(*span, name, "provider", Where(file, rows[start]), NOTE))
             start = None
     if start is not None:
         if len(times) < 2:
             problems.append(Problem(f"one sample of '{name}' cannot tell how long it was down", file, rows[start]))
         else:
             end = times[-1] + (times[-1] - times[-2])
-            outages.append(Outage(times[start], end, name, "provider", Where(file, rows[start]), NOTE))
+            span = _local(times[start], zone), _local(end, zone)
+            outages.append(Outage(*span, name, "provider", Where(file, rows[start]), NOTE))
     return outages
