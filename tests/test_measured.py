@@ -340,7 +340,7 @@ def test_numbers_as_people_type_them() -> None:
 
 INTERVALS = (
     "interval_start,minutes,offered,answered,answered_in_time,abandoned,abandoned_short,wait_seconds,forecast\n"
-    "2027-03-01 08:00,30,120,114,96,6,2,\"1.843,5\",110\n"
+    '2027-03-01 08:00,30,120,114,96,6,2,"1.843,5",110\n'
     "2027-03-01 08:30,30,1.204,1.150,1.001,54,20,,\n"
 )
 
@@ -349,7 +349,12 @@ def test_intervals_with_optional_columns_and_grouped_numbers(tmp_path: Path) -> 
     first, second = read(tmp_path, "acd.csv", INTERVALS).intervals
     assert first.start == dt.datetime(2027, 3, 1, 8, 0, tzinfo=BERLIN)
     assert (first.minutes, first.offered, first.answered, first.answered_in_time) == (30, 120, 114, 96)
-    assert (first.abandoned, first.abandoned_short, first.wait_seconds, first.forecast) == (6, 2, Decimal("1843.5"), 110)
+    assert (first.abandoned, first.abandoned_short, first.wait_seconds, first.forecast) == (
+        6,
+        2,
+        Decimal("1843.5"),
+        110,
+    )
     assert (second.offered, second.answered, second.answered_in_time) == (1204, 1150, 1001)
     assert (second.wait_seconds, second.forecast) == (None, None)
 
@@ -487,7 +492,11 @@ def test_bad_samples(tmp_path: Path) -> None:
         "2027-03-01 00:02,portal,0\n",
     )
     assert found == [
-        (2, "timestamp", "2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward): write it with its offset"),
+        (
+            2,
+            "timestamp",
+            "2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward): write it with its offset",
+        ),
         (3, "up", "'maybe' is neither yes nor no: write yes or no (1 or 0, ja or nein) (up is 1, down is 0)"),
         (4, "service", "the service is missing"),
         (6, "timestamp", "'portal' has a sample at 2027-03-01T00:02:00+01:00 already, in row 5"),
@@ -511,7 +520,9 @@ def test_an_xlsx_file_with_date_cells_numbers_and_text(tmp_path: Path) -> None:
 
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Interval Start", "Minutes", "Offered", "Answered", "Answered in time", "Abandoned", "Abandoned short"])
+    sheet.append(
+        ["Interval Start", "Minutes", "Offered", "Answered", "Answered in time", "Abandoned", "Abandoned short"]
+    )
     sheet.append([dt.datetime(2027, 3, 1, 8, 0), 30, 120, 114, 96.0, 6, 2])
     sheet.append(["01.03.2027 08:30", "30", 100, 90, 80, 10, 3])
     sheet.append([None, None, None, None, None, None, None])
@@ -537,3 +548,42 @@ def test_a_file_that_is_no_workbook(tmp_path: Path) -> None:
     path.write_bytes(b"not a zip")
     with pytest.raises(InputError, match="not an Excel workbook"):
         read_measured([path], "Europe/Berlin")
+
+
+def test_an_incident_needs_a_priority_a_complaint_does_not(tmp_path: Path) -> None:
+    found = problems(tmp_path, "t.csv", "id,kind,created\n1,incident,2027-03-01 08:00\n2,complaint,2027-03-01 09:00\n")
+    assert found == [(2, "priority", "the priority is missing")]
+
+
+# the example data
+
+
+DATA = Path(__file__).resolve().parent.parent / "examples" / "data"
+
+
+def test_the_it_service_example_data() -> None:
+    measured = read_measured(sorted(DATA.glob("it-service-2027-03-*.csv")), "Europe/London")
+    assert sorted({outage.cause for outage in measured.outages}) == ["customer", "provider", "scheduled"]
+    provider = [outage for outage in measured.outages if outage.cause == "provider"]
+    assert sum((outage.end - outage.start for outage in provider), dt.timedelta()) == dt.timedelta(minutes=93)
+    assert sorted({ticket.priority for ticket in measured.tickets if ticket.kind == "incident"}) == [
+        "p1",
+        "p2",
+        "p3",
+        "p4",
+    ]
+    assert [ticket.id for ticket in measured.tickets if ticket.from_backup] == ["INC0010237"]
+    summer = next(outage for outage in measured.outages if outage.start.day == 28)
+    assert summer.end - summer.start == dt.timedelta(minutes=20)  # across the change to summer time
+
+
+def test_the_call_centre_and_telemarketing_example_data() -> None:
+    intervals = read_measured([DATA / "call-centre-2027-03-intervals.csv"], "Europe/Berlin").intervals
+    assert len(intervals) == 25 * 24  # Monday to Saturday 08:00-20:00, not Good Friday and Easter Monday
+    assert {interval.start.astimezone(BERLIN).weekday() for interval in intervals} == {0, 1, 2, 3, 4, 5}
+    measured = read_measured(
+        [DATA / "telemarketing-2027-03-activity.xlsx", DATA / "telemarketing-2027-03-complaints.csv"], "Europe/Berlin"
+    )
+    assert len({day.agent for day in measured.activity}) == 4
+    assert {day.days_worked for day in measured.activity} == {Decimal("0.5"), Decimal("1")}
+    assert [ticket.kind for ticket in measured.tickets] == ["complaint"] * 5

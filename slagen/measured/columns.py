@@ -65,8 +65,8 @@ CONTRACTS = {
     ),
     "tickets": Contract(
         "tickets",
-        ("id", "priority", "created"),
-        ("kind", "responded", "restored", "resolved", "paused", "from_backup", "data_lost_since"),
+        ("id", "created"),
+        ("priority", "kind", "responded", "restored", "resolved", "paused", "from_backup", "data_lost_since"),
         ("paused_from", "paused_to"),
         aliases=_aliases(
             id="ticket|ticket_id|number|nummer|ticketnummer|key",

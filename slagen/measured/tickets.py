@@ -1,13 +1,14 @@
 """The ticket export: one row per incident, complaint or request → :class:`Ticket` records.
 
-Columns ``id, priority, created`` and optionally ``kind, responded, restored, resolved, paused,
+Columns ``id, created`` and optionally ``priority, kind, responded, restored, resolved, paused,
 from_backup, data_lost_since`` and repeated ``paused_from``/``paused_to`` pairs. The paused intervals
 are either in one cell, ``2027-03-04 10:00/2027-03-04 12:30; 2027-03-05 09:00/2027-03-05 09:45`` (ISO
 8601's ``start/end``, separated by ``;`` or line breaks), or in pairs of columns; both may be used.
 
 A priority is written as the catalog names it (``p1``) or as the ticket tools do (``1``,
 ``1 - Critical``, ``Prio 1``; Zendesk's and Jira's ``urgent``/``highest``, ``high``, ``normal``/``medium``,
-``low``; German ``kritisch``, ``hoch``, ``mittel``, ``niedrig``). A complaint or request needs no priority.
+``low``; German ``kritisch``, ``hoch``, ``mittel``, ``niedrig``). An incident needs one, a complaint or a
+request does not (a file of complaints needs no priority column).
 
 >>> read_priority("1 - Critical"), read_priority("hoch"), read_priority("P4")
 ('p1', 'p2', 'p4')
