@@ -587,3 +587,17 @@ def test_the_call_centre_and_telemarketing_example_data() -> None:
     assert len({day.agent for day in measured.activity}) == 4
     assert {day.days_worked for day in measured.activity} == {Decimal("0.5"), Decimal("1")}
     assert [ticket.kind for ticket in measured.tickets] == ["complaint"] * 5
+
+
+def test_the_documentation_names_every_column_and_alias() -> None:
+    import re
+
+    from slagen.measured.columns import CONTRACTS, normal
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "measured-data.md").read_text(encoding="utf-8")
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    written = {normal(name) for name in re.findall(r"`([^`]+)`", text)}
+    for contract in CONTRACTS.values():
+        assert f"(`{contract.kind}`)" in text
+        missing = [name for name in (*contract.columns, *contract.aliases) if name not in written]
+        assert missing == [], f"docs/measured-data.md does not name these {contract.kind} headers"

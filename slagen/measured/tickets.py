@@ -38,11 +38,11 @@ PRIORITY_WORDS = {
     **dict.fromkeys(("low", "niedrig", "gering"), "p4"),
 }
 KIND_WORDS = {
-    **dict.fromkeys(("störung", "stoerung", "vorfall"), "incident"),
+    **dict.fromkeys(("stoerung", "vorfall"), "incident"),
     **dict.fromkeys(("beschwerde", "reklamation"), "complaint"),
     **dict.fromkeys(("anfrage", "service_request", "serviceanfrage", "anforderung"), "request"),
 }
-_NUMBERED = re.compile(r"^(?:p|prio|priority|priorität|prioritaet)?_?(\d)(?:_.*)?$")
+_NUMBERED = re.compile(r"^(?:p|prio|priority|prioritaet)?_?(\d)(?:_.*)?$")
 _SPLIT = re.compile(r"[;\n]")
 
 
