@@ -90,8 +90,8 @@ def test_every_bad_outage_cell_is_reported_with_row_and_column(tmp_path: Path) -
             "'yesterday' is no time: write 2027-03-01 08:00 (ISO 8601, an offset allowed) or 01.03.2027 08:00",
         ),
         (3, "cause", "'bogus' is no cause: write one of provider, scheduled, force_majeure, customer, third_party"),
-        (4, "end", "the end is missing"),
-        (4, "service", "the service is missing"),
+        (4, "end", "the cell is empty: this column needs a value in every row"),
+        (4, "service", "the cell is empty: this column needs a value in every row"),
     ]
 
 
@@ -235,8 +235,8 @@ def test_every_bad_ticket_cell_is_reported(tmp_path: Path) -> None:
             "the pause 2027-03-01T07:00:00+01:00/2027-03-01T07:30:00+01:00 begins before the ticket or a pause ends",
         ),
         (4, "paused", "the pause 2027-03-01T09:00:00+01:00/2027-03-01T08:30:00+01:00 does not end after it starts"),
-        (6, "id", "the id is missing"),
-        (6, "created", "the created is missing"),
+        (6, "id", "the cell is empty: this column needs a value in every row"),
+        (6, "created", "the cell is empty: this column needs a value in every row"),
         (7, "id", f"ticket 'D' is in the data already, at {path}:5"),
     ]
 
@@ -376,7 +376,7 @@ def test_interval_counts_that_do_not_fit_together(tmp_path: Path) -> None:
         (3, "abandoned", "answered and abandoned calls (90 + 12) are more than offered (100)"),
         (4, "minutes", "0 minutes is no interval length (1 to 1440)"),
         (4, "offered", "'x' is no number"),
-        (4, "answered", "the answered is missing"),
+        (4, "answered", "the cell is empty: this column needs a value in every row"),
     ]
 
 
@@ -431,7 +431,7 @@ def test_activity_that_does_not_add_up(tmp_path: Path) -> None:
         (2, "answered_in_person", "more answered in person than calls (11 > 10)"),
         (2, "appointments", "more appointments than decision maker contacts (4 > 3)"),
         (3, "day", "'2027-03-01 09:00' is no day: write 2027-03-01 or 01.03.2027"),
-        (3, "agent", "the agent is missing"),
+        (3, "agent", "the cell is empty: this column needs a value in every row"),
         (5, "agent", f"A on 2027-03-02 is in the data already, at {path}:4"),
     ]
 
@@ -498,7 +498,7 @@ def test_bad_samples(tmp_path: Path) -> None:
             "2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward): write it with its offset",
         ),
         (3, "up", "'maybe' is neither yes nor no: write yes or no (1 or 0, ja or nein) (up is 1, down is 0)"),
-        (4, "service", "the service is missing"),
+        (4, "service", "the cell is empty: this column needs a value in every row"),
         (6, "timestamp", "'portal' has a sample at 2027-03-01T00:02:00+01:00 already, in row 5"),
     ]
 
@@ -552,7 +552,7 @@ def test_a_file_that_is_no_workbook(tmp_path: Path) -> None:
 
 def test_an_incident_needs_a_priority_a_complaint_does_not(tmp_path: Path) -> None:
     found = problems(tmp_path, "t.csv", "id,kind,created\n1,incident,2027-03-01 08:00\n2,complaint,2027-03-01 09:00\n")
-    assert found == [(2, "priority", "the priority is missing")]
+    assert found == [(2, "priority", "the cell is empty: an incident needs its priority")]
 
 
 # the example data

@@ -65,8 +65,9 @@ def _csv_rows(reader: Iterator[list[str]], path: Path) -> Rows:
         raise InputError.single(f"cannot read the row: {exc}", file=path, line=number + 1) from None
 
 
-def _comment(first: object) -> bool:
-    return isinstance(first, str) and first[:1] in "# \t" and first.lstrip().startswith(COMMENT) and first != ""
+def _comment(first: str) -> bool:
+    """Whether a row whose first cell is ``first`` is a comment (``# …``, spaces before it allowed)."""
+    return first.startswith(COMMENT) or (first[:1].isspace() and first.lstrip().startswith(COMMENT))
 
 
 def _xlsx(path: Path) -> tuple[list[str], Rows]:

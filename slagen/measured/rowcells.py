@@ -19,6 +19,13 @@ from slagen.measured.records import Where
 T = TypeVar("T")
 
 
+def required_because(column: str) -> str:
+    """Why an empty cell of ``column`` is refused."""
+    if column == "priority":
+        return "an incident needs its priority"
+    return "this column needs a value in every row"
+
+
 class RowCells:
     """One row's cells under a file's layout, collecting the problems of the cells read."""
 
@@ -49,7 +56,7 @@ class RowCells:
         cell = self.raw(column, index)
         if is_empty(cell):
             if required:
-                self.add(column, f"the {column} is missing")
+                self.add(column, f"the cell is empty: {required_because(column)}")
             return None
         try:
             return read(cell)

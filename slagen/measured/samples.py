@@ -27,6 +27,7 @@ from slagen.measured.cells import fixed, localize, read_flag, read_timestamp
 from slagen.measured.columns import Layout
 from slagen.measured.files import Rows
 from slagen.measured.records import Outage, Where
+from slagen.measured.rowcells import required_because
 
 _UP = {"1": True, "0": False, "1.0": True, "0.0": False, "true": True, "false": False, "up": True, "down": False}
 _SIGNS = ("+", "-")
@@ -92,7 +93,7 @@ def read_samples(layout: Layout, rows: Rows, path: Path, zone: ZoneInfo, problem
                 problems.append(Problem(f"{exc} (up is 1, down is 0)", file, number, "up"))
         name = service.strip() if isinstance(service, str) else "" if service is None else str(service)
         if not name:
-            problems.append(Problem("the service is missing", file, number, "service"))
+            problems.append(Problem(f"the cell is empty: {required_because('service')}", file, number, "service"))
         if utc is None or up is None or not name:
             continue
         found = series.get(name)
