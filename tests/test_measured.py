@@ -503,13 +503,35 @@ def test_bad_samples(tmp_path: Path) -> None:
     ]
 
 
-def test_a_sampled_outage_overlapping_a_logged_one_is_an_error(tmp_path: Path) -> None:
-    samples = write(tmp_path, "s.csv", "timestamp,service,up\n2027-03-01 08:00,portal,0\n2027-03-01 08:01,portal,1\n")
-    log = write(tmp_path, "o.csv", "start,end,service,cause\n2027-03-01 07:00,2027-03-01 09:00,portal,scheduled\n")
+def test_the_outage_log_takes_the_minutes_it_covers_from_sampled_outages(tmp_path: Path) -> None:
+    lines = ["timestamp,service,up"]
+    for minute in range(120):  # portal down 07:58-08:03 and 08:30-08:40; api down 08:10-08:12
+        stamp = f"2027-03-06 {7 + (minute + 50) // 60:02d}:{(minute + 50) % 60:02d}"
+        lines.append(f"{stamp},portal,{0 if 8 <= minute < 13 or 40 <= minute < 50 else 1}")
+        lines.append(f"{stamp},api,{0 if 20 <= minute < 22 else 1}")
+    samples = write(tmp_path, "s.csv", "\n".join(lines) + "\n")
+    log = write(
+        tmp_path,
+        "o.csv",
+        "start,end,service,cause\n2027-03-06 08:00,2027-03-06 08:35,portal,scheduled\n",
+    )
+    outages = read_measured([samples, log], "Europe/Berlin").outages
+    shown = [(o.service, o.cause, f"{o.start:%H:%M}", f"{o.end:%H:%M}", o.where.file) for o in outages]
+    assert shown == [
+        ("portal", "scheduled", "08:00", "08:35", str(log)),
+        ("portal", "provider", "07:58", "08:00", str(samples)),
+        ("portal", "provider", "08:35", "08:40", str(samples)),
+        ("api", "provider", "08:10", "08:12", str(samples)),
+    ]
+
+
+def test_sampled_outages_of_two_files_that_overlap_are_an_error(tmp_path: Path) -> None:
+    text = "timestamp,service,up\n2027-03-01 08:00,portal,0\n2027-03-01 08:01,portal,1\n"
+    first, second = write(tmp_path, "a.csv", text), write(tmp_path, "b.csv", text)
     with pytest.raises(InputError) as caught:
-        read_measured([log, samples], "Europe/Berlin")
+        read_measured([first, second], "Europe/Berlin")
     (problem,) = caught.value.problems
-    assert (problem.file, problem.line, problem.key) == (str(samples), 2, "start")
+    assert (problem.file, problem.line, problem.key) == (str(second), 2, "start")
 
 
 # XLSX

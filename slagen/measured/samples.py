@@ -6,8 +6,9 @@ becomes one outage with the cause ``provider``, from its first down sample to th
 sample (a gap in the samples after a down sample counts as down: the probe saw nothing better), and
 for a run at the end of the data, one sampling step (the last two samples' distance) after its last.
 The outage cites the row of its first down sample. Samples may come in any order and services
-interleaved; the same service twice at one time is an error. Whether planned maintenance excuses
-part of an outage is the report's matter: the samples cannot tell.
+interleaved; the same service twice at one time is an error. The samples cannot tell a failure from a
+planned maintenance: where the outage log has an outage of the same service, its interval and cause
+count, and a sampled outage keeps only its minutes outside the log's (:func:`cut_by_log`).
 
 A year of minute samples is 525,600 rows, so the reading is made for speed: the csv module,
 :meth:`datetime.fromisoformat`, and the daylight-saving check done once per hour of the clock, not
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -173,3 +175,24 @@ def _outages(name: str, samples: _Series, file: str, zone: ZoneInfo, problems: l
             span = _local(times[start], zone), _local(end, zone)
             outages.append(Outage(*span, name, "provider", Where(file, rows[start]), NOTE))
     return outages
+
+
+def cut_by_log(sampled: list[Outage], logged: list[Outage]) -> list[Outage]:
+    """The sampled outages less the minutes the logged outages of their service cover (see the module)."""
+    by_service: dict[str, list[Outage]] = {}
+    for outage in logged:
+        by_service.setdefault(outage.service, []).append(outage)
+    for listed in by_service.values():
+        listed.sort(key=lambda outage: outage.start)
+    kept = []
+    for outage in sampled:
+        start = outage.start
+        for covering in by_service.get(outage.service, ()):
+            if covering.end <= start or covering.start >= outage.end:
+                continue
+            if covering.start > start:
+                kept.append(replace(outage, start=start, end=covering.start))
+            start = max(start, covering.end)
+        if start < outage.end:
+            kept.append(replace(outage, start=start))
+    return kept
