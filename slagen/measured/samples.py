@@ -66,7 +66,8 @@ def read_samples(layout: Layout, rows: Rows, path: Path, zone: ZoneInfo, problem
             cells = cells + [None] * (width - len(cells))
         text, service, flag = cells[at_time], cells[at_service], cells[at_up]
         try:
-            cut = _offset_at(text)  # type: ignore[arg-type]
+            # where an offset begins (-6 for +01:00, -1 for Z), 0 if none: inline, a call per row costs
+            cut = -1 if text[-1:] == "Z" else -6 if text[-6:-5] in _SIGNS and text[-3:-2] == ":" else 0  # type: ignore[index]
             if cut:  # an offset written: the time without it, less the offset
                 suffix = text[cut:]  # type: ignore[index]
                 if suffix not in offsets:
@@ -125,13 +126,6 @@ def _hour_offset(moment: dt.datetime, zone: ZoneInfo) -> dt.timedelta | None:
     except ValueError:
         return None
     return offsets.pop() if len(offsets) == 1 else None
-
-
-def _offset_at(text: str) -> int:
-    """Where the offset of an ISO 8601 time begins (``-6`` for ``+01:00``, ``-1`` for ``Z``); 0 if it has none."""
-    if text[-1:] == "Z":
-        return -1
-    return -6 if text[-6:-5] in _SIGNS and text[-3:-2] == ":" else 0
 
 
 def _suffix_offset(suffix: str) -> dt.timedelta:
