@@ -623,3 +623,18 @@ def test_the_documentation_names_every_column_and_alias() -> None:
         assert f"(`{contract.kind}`)" in text
         missing = [name for name in (*contract.columns, *contract.aliases) if name not in written]
         assert missing == [], f"docs/measured-data.md does not name these {contract.kind} headers"
+
+
+def test_a_spreadsheet_day_number_is_no_time(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["start", "end", "service", "cause"])
+    book.active.append([46082.5, dt.datetime(2027, 3, 1, 13, 0), "portal", "provider"])
+    path = tmp_path / "o.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_measured([path], "Europe/Berlin")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.key) == (2, "start")
+    assert problem.message == "46082.5 is a number, not a time: format the cell as a date and time (2027-03-01 08:00)"

@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 from slagen.params.forms import read_date, read_number
 
 _GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_EPOCHS = (10**8, 10**11)
+"""Unix seconds read as a time: from 1973 to the year 5138, never a spreadsheet's day number."""
 _EPOCH = re.compile(r"^\d{9,11}(?:\.\d+)?$")
 _GROUPED_COUNT = re.compile(r"^\d{1,3}(?:([.,'\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _YES = frozenset({"1", "true", "yes", "y", "x", "ja", "j", "wahr", "up"})
@@ -81,10 +83,14 @@ def _timestamp(cell: object, zone: ZoneInfo) -> dt.datetime:
     if isinstance(cell, dt.date):
         raise ValueError(f"{cell.isoformat()} is a day without a time of day: write the time too")
     if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if (
+            not _EPOCHS[0] <= cell < _EPOCHS[1]
+        ):  # a spreadsheet's day number (46082.3) in a cell not formatted as a date
+            raise ValueError(f"{cell} is a number, not a time: format the cell as a date and time (2027-03-01 08:00)")
         return dt.datetime.fromtimestamp(cell, dt.UTC).astimezone(zone)
     text = text_of(cell)
     if not text:
-        raise ValueError("a time is missing")
+        raise ValueError("the cell is empty: write a time")
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -146,7 +152,7 @@ def read_day(cell: object) -> dt.date:
         return cell
     text = text_of(cell)
     if not text:
-        raise ValueError("a day is missing")
+        raise ValueError("the cell is empty: write a day")
     try:
         day = read_date(text)
     except ValueError as exc:
@@ -169,7 +175,7 @@ def read_count(cell: object) -> int:
     else:
         text = text_of(cell)
         if not text:
-            raise ValueError("a number is missing")
+            raise ValueError("the cell is empty: write a number")
         if text.isdigit():
             value = int(text)
         elif _GROUPED_COUNT.match(text):
@@ -193,7 +199,7 @@ def read_decimal(cell: object) -> Decimal:
     else:
         text = text_of(cell)
         if not text:
-            raise ValueError("a number is missing")
+            raise ValueError("the cell is empty: write a number")
         value = _number(text)
     if value < 0:
         raise ValueError(f"{value} is negative")
