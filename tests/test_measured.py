@@ -638,3 +638,10 @@ def test_a_spreadsheet_day_number_is_no_time(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert (problem.line, problem.key) == (2, "start")
     assert problem.message == "46082.5 is a number, not a time: format the cell as a date and time (2027-03-01 08:00)"
+
+
+def test_a_data_file_given_with_its_kind() -> None:
+    from slagen.measured.read import data_file
+
+    assert data_file("samples=probe.csv") == ("samples", Path("probe.csv"))
+    assert data_file("a=b.csv") == Path("a=b.csv")  # no kind: a file name with '=' in it

@@ -33,6 +33,18 @@ DataFile = Path | tuple[str, Path]
 """A file whose kind its header tells, or ``(kind, file)``."""
 
 
+def data_file(text: str) -> DataFile:
+    """A file given on the command line: ``PATH``, or ``KIND=PATH`` to name its kind rather than let the header tell.
+
+    >>> data_file("tickets=export.csv"), data_file("data/outages.csv")
+    (('tickets', PosixPath('export.csv')), PosixPath('data/outages.csv'))
+    """
+    kind, sep, rest = text.partition("=")
+    if sep and kind in KINDS:
+        return kind, Path(rest)
+    return Path(text)
+
+
 def zone_of(time_zone: str | ZoneInfo) -> ZoneInfo:
     """The time zone of an IANA name (``Europe/Berlin``); bad input if there is none of that name."""
     if isinstance(time_zone, ZoneInfo):
