@@ -64,7 +64,7 @@ def test_outages_with_german_header_causes_dates_and_semicolons(tmp_path: Path) 
         "ausfaelle.csv",
         "Beginn;Ende;Dienst;Ursache\n"
         "01.03.2027 08:00;01.03.2027 09:15;Portal;Wartung\n"
-        "2.3.2027 8:00;2.3.2027 8:05;Portal;Höhere Gewalt\n"
+        "2.3.2027 8:00 Uhr;2027-03-02 8:05;Portal;Höhere Gewalt\n"
         "03.03.2027 08:00;03.03.2027 08:05;Portal;Kunde\n"
         "04.03.2027 08:00;04.03.2027 08:05;Portal;Dritte\n",
     )
@@ -216,7 +216,8 @@ def test_every_bad_ticket_cell_is_reported(tmp_path: Path) -> None:
         "id,priority,created,responded,restored,resolved,paused,from_backup\n"
         "A,p7,2027-03-01 08:00,2027-03-01 07:00,,,,\n"
         "B,lowest,2027-03-01 08:00,,2027-03-01 12:00,2027-03-01 11:00,2027-03-01 09:00,vielleicht\n"
-        "C,p1,2027-03-01 08:00,,,,2027-03-01 09:00/2027-03-01 08:30;2027-03-01 07:00/2027-03-01 07:30,\n"
+        "C,p1,2027-03-01 08:00,,,2027-03-01 10:00,2027-03-01 09:00/2027-03-01 08:30;2027-03-01 07:00/2027-03-01 07:30;"
+        "2027-03-01 09:50/2027-03-01 10:10,\n"
         "D,p2,2027-03-02 08:00,,,,,\n"
         ",p2,,,,,,\n"
         "D,p3,2027-03-03 08:00,,,,,\n",
@@ -235,6 +236,11 @@ def test_every_bad_ticket_cell_is_reported(tmp_path: Path) -> None:
             "the pause 2027-03-01T07:00:00+01:00/2027-03-01T07:30:00+01:00 begins before the ticket or a pause ends",
         ),
         (4, "paused", "the pause 2027-03-01T09:00:00+01:00/2027-03-01T08:30:00+01:00 does not end after it starts"),
+        (
+            4,
+            "paused",
+            "the pause 2027-03-01T09:50:00+01:00/2027-03-01T10:10:00+01:00 ends after the ticket was resolved",
+        ),
         (6, "id", "the cell is empty: this column needs a value in every row"),
         (6, "created", "the cell is empty: this column needs a value in every row"),
         (7, "id", f"ticket 'D' is in the data already, at {path}:5"),

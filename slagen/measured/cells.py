@@ -30,7 +30,8 @@ from zoneinfo import ZoneInfo
 
 from slagen.params.forms import read_date, read_number
 
-_GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*Uhr)?$")
+_LOOSE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")  # 2027-03-01 8:00
 _EPOCHS = (10**8, 10**11)
 """Unix seconds read as a time: from 1973 to the year 5138, never a spreadsheet's day number."""
 _EPOCH = re.compile(r"^\d{9,11}(?:\.\d+)?$")
@@ -102,12 +103,10 @@ def _timestamp(cell: object, zone: ZoneInfo) -> dt.datetime:
 
 
 def _other_form(text: str) -> dt.datetime:
-    match = _GERMAN.match(text)
-    if match:
-        day, month, year, hour, minute = (int(part) for part in match.groups()[:5])
-        second = int(match.group(6) or 0)
+    parts = _written_parts(text)
+    if parts is not None:
         try:
-            return dt.datetime(year, month, day, hour, minute, second)
+            return dt.datetime(*parts)
         except ValueError as exc:
             raise ValueError(f"'{text}' is no time that exists ({exc})") from None
     if _EPOCH.match(text):
@@ -115,6 +114,19 @@ def _other_form(text: str) -> dt.datetime:
     if _is_date(text):
         raise ValueError(f"'{text}' is a day without a time of day: write the time too (01.03.2027 08:00)")
     raise ValueError(f"'{text}' is no time: write 2027-03-01 08:00 (ISO 8601, an offset allowed) or 01.03.2027 08:00")
+
+
+def _written_parts(text: str) -> tuple[int, int, int, int, int, int] | None:
+    """Year, month, day, hour, minute, second of ``01.03.2027 08:00[:00][ Uhr]`` or ``2027-03-01 8:00``."""
+    match = _GERMAN.match(text)
+    if match:
+        day, month, year, hour, minute, second = match.groups()
+    else:
+        match = _LOOSE_ISO.match(text)
+        if match is None:
+            return None
+        year, month, day, hour, minute, second = match.groups()
+    return int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
 
 
 def _is_date(text: str) -> bool:

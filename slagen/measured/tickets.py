@@ -158,6 +158,8 @@ def _check_order(
     column = "paused" if not is_empty(row.raw("paused")) else "paused_from"
     latest = created
     for start, end in sorted(pauses):
+        if resolved is not None and end > resolved:
+            row.add(column, f"the pause {start.isoformat()}/{end.isoformat()} ends after the ticket was resolved")
         if end <= start:
             row.add(column, f"the pause {start.isoformat()}/{end.isoformat()} does not end after it starts")
         elif start < latest:
