@@ -651,3 +651,10 @@ def test_a_data_file_given_with_its_kind() -> None:
 
     assert data_file("samples=probe.csv") == ("samples", Path("probe.csv"))
     assert data_file("a=b.csv") == Path("a=b.csv")  # no kind: a file name with '=' in it
+
+
+def test_a_time_with_slashes_is_refused_as_ambiguous() -> None:
+    from slagen.measured.cells import read_timestamp
+
+    with pytest.raises(ValueError, match=r"'03/01/2027 08:00' is no time: write 2027-03-01 08:00"):
+        read_timestamp("03/01/2027 08:00", BERLIN)
