@@ -658,3 +658,16 @@ def test_a_time_with_slashes_is_refused_as_ambiguous() -> None:
 
     with pytest.raises(ValueError, match=r"'03/01/2027 08:00' is no time: write 2027-03-01 08:00"):
         read_timestamp("03/01/2027 08:00", BERLIN)
+
+
+def test_a_row_of_more_cells_than_the_header_has_columns(tmp_path: Path) -> None:
+    message = "the row has 6 cells, the header 5 columns: a cell with the separator in it (a comma in a note) needs quotes around it"
+    found = problems(
+        tmp_path,
+        "o.csv",
+        "start,end,service,cause,note\n2027-03-01 08:00,2027-03-01 09:00,portal,provider,disk full, again\n"
+        '2027-03-01 10:00,2027-03-01 11:00,portal,provider,"disk full, again",\n',
+    )
+    assert found == [(2, None, message)]
+    found = problems(tmp_path, "s.csv", "timestamp,service,up\n2027-03-01 08:00,portal,1,0\n")
+    assert found == [(2, None, message.replace("6 cells", "4 cells").replace("5 columns", "3 columns"))]

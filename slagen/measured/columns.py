@@ -136,6 +136,8 @@ class Layout:
 
     contract: Contract
     at: Mapping[str, tuple[int, ...]]
+    width: int = 0
+    """The header's cells: a row of more (not empty) cells has a separator in a cell that was not quoted."""
 
     def index(self, column: str) -> int | None:
         """The index of a column given once, ``None`` if the file has none."""
@@ -174,7 +176,7 @@ def layout_of(header: Sequence[str], path: Path, kind: str | None = None) -> Lay
         problems.append(Problem("paused_from and paused_to columns come in pairs", str(path), 1, "paused_from"))
     if problems:
         raise InputError(problems)
-    return Layout(contract, {column: tuple(indexes) for column, indexes in at.items()})
+    return Layout(contract, {column: tuple(indexes) for column, indexes in at.items()}, len(header))
 
 
 def _column_of(cell: str, contract: Contract) -> str | None:

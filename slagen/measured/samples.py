@@ -25,11 +25,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from slagen.errors import Problem
-from slagen.measured.cells import fixed, localize, read_flag, read_timestamp
+from slagen.measured.cells import fixed, is_empty, localize, read_flag, read_timestamp
 from slagen.measured.columns import Layout
 from slagen.measured.files import Rows
 from slagen.measured.records import Outage, Where
-from slagen.measured.rowcells import required_because
+from slagen.measured.rowcells import required_because, too_many_cells
 
 _UP = {"1": True, "0": False, "1.0": True, "0.0": False, "true": True, "false": False, "up": True, "down": False}
 _SIGNS = ("+", "-")
@@ -62,8 +62,11 @@ def read_samples(layout: Layout, rows: Rows, path: Path, zone: ZoneInfo, problem
     file = str(path)
     utc: dt.datetime | None  # naive, in UTC: subtracting an offset is many times quicker than attaching a zone
     for number, cells in rows:
-        if len(cells) < width:
-            cells = cells + [None] * (width - len(cells))
+        if len(cells) != layout.width:
+            if len(cells) < width:
+                cells = cells + [None] * (width - len(cells))
+            elif len(cells) > layout.width and not all(is_empty(cell) for cell in cells[layout.width :]):
+                problems.append(Problem(too_many_cells(len(cells), layout.width), file, number))
         text, service, flag = cells[at_time], cells[at_service], cells[at_up]
         try:
             # where an offset begins (-6 for +01:00, -1 for Z), 0 if none: inline, a call per row costs
