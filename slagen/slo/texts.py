@@ -1,0 +1,96 @@
+"""The sentences the exports write, from ``templates/<lang>/slo.yaml``, and the naming rules they share.
+
+Operators read the files in English; the warnings about the measuring window are written in
+English and, when it is another, in the agreement's first language too: they are what a contract
+manager must see before trusting a dashboard.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from slagen.errors import LibraryError, Problem
+from slagen.library import Library
+from slagen.slo.objectives import Export
+from slagen.yamlsource import load_yaml
+
+TEXTS_FILE = "slo.yaml"
+OPERATOR_LANGUAGE = "en"
+WINDOW_TEXTS = ("openslo", "sloth", "prometheus", "partial_first")
+
+
+def load_texts(library: Library, language: str) -> dict[str, str]:
+    """The window sentences of ``templates/<language>/slo.yaml``; a missing file or sentence is a library error."""
+    path: Path = library.template_root / language / TEXTS_FILE
+    display = f"templates/{language}/{TEXTS_FILE}"
+    if not path.is_file():
+        raise LibraryError([Problem(f"no {TEXTS_FILE}: the sentences of slagen slo in '{language}'", display)])
+    source = load_yaml(path, display=display)
+    window: Any = source.data.get("window") if isinstance(source.data, dict) else None
+    texts = {}
+    for name in WINDOW_TEXTS:
+        text = window.get(name) if isinstance(window, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            line = source.line_of(("window", name))
+            raise LibraryError([Problem("expected a sentence", display, line, f"window.{name}")])
+        texts[name] = " ".join(text.split())
+    return texts
+
+
+def window_warnings(export: Export, library: Library, fmt: str) -> list[tuple[str, str]]:
+    """The warning about ``fmt``'s window as (language, sentence): English, then the agreement's first language."""
+    languages = [OPERATOR_LANGUAGE]
+    first = export.languages[0] if export.languages else OPERATOR_LANGUAGE
+    if first != OPERATOR_LANGUAGE:
+        languages.append(first)
+    warnings = []
+    window = export.objectives[0].window if export.objectives else None
+    for language in languages:
+        texts = load_texts(library, language)
+        if window is None:
+            continue
+        fields = {"time_zone": window.time_zone, "start": window.start.isoformat(), "effective": ""}
+        text = texts[fmt].format(**fields)
+        if window.partial_first:
+            effective = export.effective.isoformat()
+            text += " " + texts["partial_first"].format(**fields | {"effective": effective})
+        warnings.append((language, text))
+    return warnings
+
+
+def rfc1123(*parts: str) -> str:
+    """A name of lowercase letters, digits and '-', at most 63 characters (a hash keeps long ones apart).
+
+    >>> rfc1123("SLA-2027-102", "p1_response")
+    'sla-2027-102-p1-response'
+    >>> len(rfc1123("x" * 80)), rfc1123("x" * 80)[-9:]
+    (63, '-d929cdee')
+    """
+    name = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-") or "agreement"
+    if len(name) <= 63:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return name[:54].rstrip("-") + "-" + digest
+
+
+def camel(*parts: str) -> str:
+    """A Prometheus alert name: the words of ``parts`` capitalised and joined.
+
+    >>> camel("SLA-2027-102", "p1_response")
+    'Sla2027102P1Response'
+    """
+    words = re.split(r"[^A-Za-z0-9]+", " ".join(parts))
+    name = "".join(word[:1].upper() + word[1:].lower() for word in words if word)
+    return name if name[:1].isalpha() else "Slo" + name
+
+
+def promql_string(text: str) -> str:
+    """A PromQL string literal of ``text``.
+
+    >>> promql_string('a "b" \\\\ c')
+    '"a \\\\"b\\\\" \\\\\\\\ c"'
+    """
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
