@@ -5,6 +5,7 @@ Parses the options and calls :func:`slagen.slo.files.export_file`, imported when
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -25,7 +26,7 @@ FORMATS = ("openslo", "sloth", "prometheus")
     "-o",
     "--output",
     "output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),
     help="File to write, or a directory for NAME.openslo.yaml, NAME.sloth.yaml or NAME.rules.yaml; "
     "without it, the export is printed.",
 )
@@ -37,9 +38,7 @@ FORMATS = ("openslo", "sloth", "prometheus")
 @library_option
 @force_option
 @reports_errors
-def slo(
-    answers: Path, fmt: str, output: Path | None, margin: str | None, library_dir: Path | None, force: bool
-) -> None:
+def slo(answers: Path, fmt: str, output: str | None, margin: str | None, library_dir: Path | None, force: bool) -> None:
     """Write the service levels of ANSWERS as monitoring objectives.
 
     OpenSLO v1 (a Service, an SLI and an SLO per objective, calendar-month windows in the
@@ -67,9 +66,18 @@ def slo(
         findings = openslo_findings(export.documents)
         if findings:  # slagen wrote something OpenSLO refuses: a bug, said as one (exit 3)
             raise AssertionError("the OpenSLO export breaks the schema: " + "; ".join(findings[:3]))
-    target = output / export.name if output is not None and (output.is_dir() or str(output).endswith("/")) else output
+    target = _target(output, export.name)
     detail(f"{fmt}: {len(export.documents)} document(s)")
     emit(export.data, target, force=force)
+
+
+def _target(output: str | None, name: str) -> Path | None:
+    """Where to write: ``-o FILE``, or ``NAME`` in ``-o DIR`` (an existing directory, or a path ending in '/')."""
+    if output is None:
+        return None
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        return Path(output) / name
+    return Path(output)
 
 
 def _margin(text: str | None) -> Decimal | None:

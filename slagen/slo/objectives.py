@@ -194,7 +194,7 @@ def _objective(
         window=window,
         clause=clause_id,
         clause_version=version,
-        internal=_internal(share, margin),
+        internal=_internal(kpi, share, margin),
         credits=_credits_text(service, kpi),
         **fields,
     )
@@ -229,13 +229,17 @@ def _rate_note(kpi: Kpi, feeders: list[Kpi]) -> str:
     return f"An event counts as good when it met every one of: {', '.join(f.id for f in feeders)}."
 
 
-def _internal(share: Decimal, margin: Decimal | None) -> Decimal | None:
+def _internal(kpi: Kpi, share: Decimal, margin: Decimal | None) -> Decimal | None:
+    """The internal objective: the owed share plus ``margin`` points; one that leaves no budget is refused."""
     if margin is None:
         return None
     internal = share + margin
     if internal >= HUNDRED:
-        # a margin that leaves no budget cannot be an objective; the CLI checked the margin's own range
-        return None
+        raise InputError.single(
+            f"{plain(margin)} points above the {plain(share)} % that {kpi.id} owes is {plain(internal)} %, "
+            "which leaves no error budget; choose a smaller margin",
+            key="--margin",
+        )
     return internal
 
 
