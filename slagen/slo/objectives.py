@@ -68,6 +68,10 @@ class Objective:
     credits: str = ""
     """The credit bands and cap on this KPI, as text; empty when it earns none."""
     note: str = ""
+    period: str = "per calendar month"
+    """The catalog's wording of the period the owed share is measured over (the rate's, for a measure)."""
+    formula: str = ""
+    """The catalog's formula of this KPI, with the parties' names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +113,7 @@ def export_objectives(answers: Answers, library: Library, *, margin: Decimal | N
         if reason:
             left_out.append((kpi.id, reason))
         elif not (kpi.feeds and len(feeders[kpi.feeds]) == 1):
-            objectives.append(_objective(kpi, answers, service, targets, feeders[kpi.id], margin))
+            objectives.append(_objective(kpi, answers, library, service, targets, feeders[kpi.id], margin))
     first = objectives[0].window if objectives else None
     return Export(
         reference=str(answers.values["agreement.reference"]),
@@ -166,6 +170,7 @@ def _share(kpi: Kpi, target: Any) -> Decimal:
 def _objective(
     kpi: Kpi,
     answers: Answers,
+    library: Library,
     service: ServiceLevels,
     targets: dict[str, Any],
     feeders: list[Kpi],
@@ -196,6 +201,8 @@ def _objective(
         clause_version=version,
         internal=_internal(kpi, share, margin),
         credits=_credits_text(service, kpi),
+        period=_english(rate.text, "period") or "per calendar month",
+        formula=_with_parties(_english(kpi.text, "formula"), answers, library),
         **fields,
     )
 
@@ -280,6 +287,18 @@ def plain(value: Decimal) -> str:
     ('99.9', '3600', '0.999')
     """
     text = format(value.normalize(), "f")
+    return text
+
+
+def _with_parties(text: str, answers: Answers, library: Library) -> str:
+    """The catalog's wording with the parties' defined terms ("the Provider's staff"), as the contract has it."""
+    from slagen.context import kind_labels
+
+    law = str(answers.values.get("agreement.governing_law") or "")
+    kind = str(answers.values.get("agreement.kind") or "external")
+    terms = (kind_labels(library, "en", kind, law).get("terms") or {}) if "en" in library.labels else {}
+    for party in ("provider", "customer"):
+        text = text.replace("{" + party + "}", str(terms.get(party) or party))
     return text
 
 

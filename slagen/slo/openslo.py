@@ -20,7 +20,6 @@ API_VERSION = "openslo/v1"
 ANNOTATION = "slagen/"
 """The prefix of slagen's annotations (a DNS subdomain, as the specification asks of a prefix)."""
 DESCRIPTION_LIMIT = 1050
-PERIODS = {"calendar_month": "per calendar month"}
 
 
 def openslo_documents(export: Export, warnings: list[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -112,10 +111,9 @@ def _slo(
     window = objective.window
     name = rfc1123(export.reference, objective.kpi, *(["internal"] if internal else []))
     objectives = _objectives(objective, internal=internal)
-    period = PERIODS.get(window.period, window.period)
     description = (
-        f"{objective.name}, {period}: {promise(objective)} (tier {export.tier_name}, agreement {export.reference}, "
-        f"clause {objective.clause} version {objective.clause_version})."
+        f"{objective.name}, {objective.period}: {promise(objective)} (tier {export.tier_name}, "
+        f"agreement {export.reference}, clause {objective.clause} version {objective.clause_version})."
     )
     return {
         "apiVersion": API_VERSION,
@@ -170,6 +168,8 @@ def _annotations(objective: Objective, warnings: list[tuple[str, str]]) -> dict[
     }
     if objective.credits:
         notes[f"{ANNOTATION}credit-bands"] = objective.credits
+    if objective.formula:
+        notes[f"{ANNOTATION}formula"] = objective.formula
     if objective.feeds:
         notes[f"{ANNOTATION}feeds"] = objective.feeds
     if objective.note:

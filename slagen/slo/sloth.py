@@ -28,7 +28,7 @@ def sloth_spec(export: Export, warnings: list[tuple[str, str]]) -> dict[str, Any
 
 def _slo(export: Export, objective: Objective, warnings: list[tuple[str, str]]) -> dict[str, Any]:
     objective_value = objective.internal if objective.internal is not None else objective.target
-    description = f"{objective.name}: {promise(objective)} per calendar month (agreement {export.reference})"
+    description = f"{objective.name}: {promise(objective)}, {objective.period} (agreement {export.reference})"
     if objective.internal is not None:
         description += f"; objective here {plain(objective.internal)} % good, an internal margin above the contract's"
     annotations = {"summary": f"{objective.name} of agreement {export.reference} burns its error budget"}
