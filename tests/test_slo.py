@@ -216,6 +216,12 @@ def test_labels_and_annotations_name_contract_tier_catalog_customer_clause_and_c
     assert by_kpi["p1_response"]["metadata"]["name"] == "sla-2027-102-p1-response"
 
 
+def test_a_customer_specific_agreement_exports_its_agreed_targets(tmp_path: Path) -> None:
+    _, documents = export(EXAMPLES / "telemarketing-custom.yaml", "openslo", tmp_path)
+    complaints = slos(documents)["complaint_compliance"]["spec"]["objectives"]
+    assert complaints == [{"displayName": "SLA", "op": "lte", "value": 129600, "target": 0.9}]  # 36 h, not 24 h
+
+
 def test_an_internal_agreement_has_no_credit_bands(tmp_path: Path) -> None:
     _, documents = export(EXAMPLES / "it-service-internal.yaml", "openslo", tmp_path)
     assert all("slagen/credit-bands" not in s["metadata"]["annotations"] for s in slos(documents).values())
