@@ -248,7 +248,7 @@ def test_a_campaign_kpi_says_that_its_period_is_the_campaign(tmp_path: Path) -> 
         ("openslo", "the calendar month in Europe/Berlin", "der Kalendermonat in der Zeitzone Europe/Berlin"),
         (
             "sloth",
-            "Sloth measures a rolling window of 30 days; the contract measures each calendar month in Europe/Berlin",
+            "Sloth measures a rolling window of 30 days; the agreement measures each calendar month in Europe/Berlin",
             "Sloth misst über gleitende 30 Tage",
         ),
         ("prometheus", "PromQL has no calendar month", "PromQL kennt keinen Kalendermonat"),
