@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from slagen.slo.openslo import fraction
 from slagen.slo.texts import rfc1123
 from slagen.slo.validation import openslo_findings, openslo_schema
 
-from .conftest import EXAMPLES, example_with
+from .conftest import EXAMPLES, ROOT, example_with
 
 IT, CALLS, TM = EXAMPLES / "it-service.yaml", EXAMPLES / "call-centre.yaml", EXAMPLES / "telemarketing.yaml"
 CASES = [(example, fmt) for example in (IT, CALLS, TM) for fmt in FORMATS]
@@ -387,6 +388,18 @@ def test_a_long_reference_gives_names_of_at_most_63_characters(tmp_path: Path) -
     assert len(set(names)) == len(names)
     assert openslo_findings(documents) == []
     assert rfc1123("SLA 2027/102", "P1_Response") == "sla-2027-102-p1-response"
+
+
+def test_a_library_without_the_sentences_of_the_exports_is_a_library_error(tmp_path: Path) -> None:
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, tmp_path / "library" / part)
+    (tmp_path / "library" / "templates" / "de" / "slo.yaml").unlink()
+    result = run(CALLS, "--format", "sloth", "--library", tmp_path / "library", "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 2
+    assert "error: templates/de/slo.yaml: no slo.yaml: the sentences of slagen slo in 'de'" in result.output
+    assert not (tmp_path / "out.yaml").exists()
+    english = run(IT, "--format", "sloth", "--library", tmp_path / "library")  # English only: not needed
+    assert english.exit_code == 0, english.output
 
 
 VALID_SLO: dict[str, Any] = {

@@ -6,6 +6,7 @@ same bytes on every run.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -83,6 +84,4 @@ def _header(export: Export, answers: Answers, fmt: str, warnings: list[tuple[str
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
-    import textwrap
-
     return textwrap.wrap(text, width=100, subsequent_indent=indent, break_on_hyphens=False) or [""]

@@ -42,9 +42,9 @@ def load_texts(library: Library, language: str) -> dict[str, str]:
 
 def window_warnings(export: Export, library: Library, fmt: str) -> list[tuple[str, str]]:
     """The warning about ``fmt``'s window as (language, sentence): English, then the agreement's first language."""
-    languages = [OPERATOR_LANGUAGE]
+    languages = [OPERATOR_LANGUAGE] if OPERATOR_LANGUAGE in library.labels else []
     first = export.languages[0] if export.languages else OPERATOR_LANGUAGE
-    if first != OPERATOR_LANGUAGE:
+    if first not in languages:  # a library without English still warns, in the agreement's language
         languages.append(first)
     warnings = []
     window = export.objectives[0].window if export.objectives else None
