@@ -241,6 +241,9 @@ def test_a_campaign_kpi_says_that_its_period_is_the_campaign(tmp_path: Path) -> 
     _, documents = export(TM, "openslo", tmp_path)
     note = slos(documents)["closing_rate"]["metadata"]["annotations"]["slagen/period"]
     assert "per campaign, counted in the calendar month in which the campaign ends" in note
+    for fmt in FORMATS:
+        text, _ = export(TM, fmt, tmp_path)
+        assert "# - closing_rate: The contract measures this KPI per campaign, counted in the calendar month in" in text
 
 
 @pytest.mark.parametrize(

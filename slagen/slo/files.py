@@ -72,6 +72,10 @@ def _header(export: Export, answers: Answers, fmt: str, warnings: list[tuple[str
     ]
     for language, text in warnings:
         lines.extend(_wrap(f"{'Window' if language == 'en' else language.upper()}: {text}"))
+    periods = [(o.kpi, o.window.note) for o in export.objectives if o.window.note]
+    if periods:
+        lines.append("")
+        lines.extend(line for kpi, note in periods for line in _wrap(f"- {kpi}: {note}", "  "))
     if export.left_out:
         lines.append("")
         lines.append("Not exported (slagen report computes them from the measured data):")
