@@ -223,6 +223,15 @@ def test_a_customer_specific_agreement_exports_its_agreed_targets(tmp_path: Path
     assert complaints == [{"displayName": "SLA", "op": "lte", "value": 129600, "target": 0.9}]  # 36 h, not 24 h
 
 
+def test_a_target_of_100_percent_is_left_out_with_the_measure_that_feeds_it(tmp_path: Path) -> None:
+    custom = EXAMPLES / "telemarketing-custom.yaml"
+    full = variant(tmp_path, custom, {"service.overrides.complaint_compliance": "100%"})
+    text, documents = export(full, "openslo", tmp_path)
+    assert set(slos(documents)) == {"closing_rate"}
+    assert "# - complaint_compliance: a target of 100 % leaves no error budget" in text
+    assert "# - complaint_resolution: feeds complaint_compliance, which is left out" in text
+
+
 def test_an_internal_agreement_has_no_credit_bands(tmp_path: Path) -> None:
     _, documents = export(EXAMPLES / "it-service-internal.yaml", "openslo", tmp_path)
     assert all("slagen/credit-bands" not in s["metadata"]["annotations"] for s in slos(documents).values())

@@ -105,14 +105,15 @@ def export_objectives(answers: Answers, library: Library, *, margin: Decimal | N
         )
     targets = _targets(service)
     kpis = service.catalog.kpis
-    feeders = {sl: [k for k in kpis.values() if k.feeds == sl] for sl in kpis}
+    # the per-event time limits that feed each rate (a measure of another unit is left out, with its reason)
+    feeders = {sl: [k for k in kpis.values() if k.feeds == sl and k.unit == "duration"] for sl in kpis}
     objectives: list[Objective] = []
     left_out: list[tuple[str, str]] = []
     for kpi in kpis.values():
         reason = _left_out(kpi, targets, kpis, feeders)
         if reason:
             left_out.append((kpi.id, reason))
-        elif not (kpi.feeds and len(feeders[kpi.feeds]) == 1):
+        elif not (kpi.feeds and len(feeders.get(kpi.feeds, [])) == 1):
             objectives.append(_objective(kpi, answers, library, service, targets, feeders[kpi.id], margin))
     first = objectives[0].window if objectives else None
     return Export(
@@ -150,9 +151,7 @@ def _left_out(kpi: Kpi, targets: dict[str, Any], kpis: dict[str, Kpi], feeders: 
     if kpi.unit == "count":
         return "a count per period, not a share of events: no error budget; slagen report computes it"
     if kpi.unit == "duration":
-        return (
-            "a time per period (an average), not a share of events: it has no error budget; slagen report computes it"
-        )
+        return "a time per period (an average), not a share of events: no error budget; slagen report computes it"
     share = _share(kpi, targets[kpi.id])
     if share >= HUNDRED:
         return "a target of 100 % leaves no error budget (an objective's target is below 1)"
