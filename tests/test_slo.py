@@ -363,6 +363,21 @@ def test_a_margin_that_leaves_no_budget_is_refused(tmp_path: Path) -> None:
     assert "error: --margin: 0.1 points above the 99.9 % that availability owes is 100 %" in result.output
 
 
+def test_errors_md_quotes_the_messages_of_slo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    errors_md = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(IT, tmp_path / "my-sla.yaml")
+    for margin in ("abc", "0.1"):
+        result = run("my-sla.yaml", "--format", "openslo", "--margin", margin)
+        assert result.exit_code == 2
+        assert result.stderr.strip() in errors_md
+    multi = (EXAMPLES / "it-service-multi-level.yaml").read_text(encoding="utf-8")
+    (tmp_path / "my-sla.yaml").write_text(multi.replace("  tier: silver\n", ""), encoding="utf-8")
+    result = run("my-sla.yaml", "--format", "openslo")
+    assert result.exit_code == 2
+    assert result.stderr.strip() in errors_md
+
+
 def test_a_bad_answers_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     bad = variant(tmp_path, IT, {"service.tier": "platinum"}, "bad.yaml")
     for fmt in FORMATS:

@@ -56,10 +56,11 @@ def slo(answers: Path, fmt: str, output: str | None, margin: str | None, library
     from slagen.library import load_library
     from slagen.slo.files import export_file
 
+    points = _margin(margin)  # an option is checked before any file is read
     library = load_library(library_dir)
     result = check_answers(answers, library)
     warn(result.warnings)
-    export = export_file(result, library, fmt, margin=_margin(margin))
+    export = export_file(result, library, fmt, margin=points)
     if fmt == "openslo":
         from slagen.slo.validation import openslo_findings
 
