@@ -64,9 +64,10 @@ def export_file(answers: Answers, library: Library, fmt: str, *, margin: Decimal
 
 def _header(export: Export, answers: Answers, fmt: str, warnings: list[tuple[str, str]], notes: list[str]) -> list[str]:
     lines = [
-        f"{TITLES[fmt]} of agreement {export.reference} with {export.customer}:",
-        f"catalog {export.catalog}, tier {export.tier_name}. Written by slagen {__version__} from "
-        f"{Path(answers.source.path).name}.",
+        *_wrap(
+            f"{TITLES[fmt]} of agreement {export.reference} with {export.customer}: catalog {export.catalog}, "
+            f"tier {export.tier_name}. Written by slagen {__version__} from {Path(answers.source.path).name}."
+        ),
         "The metric queries are placeholders for operations to fill in (see docs/slo.md).",
         "",
     ]
@@ -88,4 +89,5 @@ def _header(export: Export, answers: Answers, fmt: str, warnings: list[tuple[str
 
 
 def _wrap(text: str, indent: str = "") -> list[str]:
+    """Comment lines of at most 100 characters; a line break in an answer becomes a space, never a YAML line."""
     return textwrap.wrap(text, width=100, subsequent_indent=indent, break_on_hyphens=False) or [""]

@@ -8,6 +8,7 @@ manager must see before trusting a dashboard.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -88,9 +89,9 @@ def camel(*parts: str) -> str:
 
 
 def promql_string(text: str) -> str:
-    """A PromQL string literal of ``text``.
+    r"""A PromQL string literal of ``text``: JSON's escapes, which PromQL's (Go's) read the same.
 
-    >>> promql_string('a "b" \\\\ c')
-    '"a \\\\"b\\\\" \\\\\\\\ c"'
+    >>> print(promql_string('SLA "7" \\ x'))
+    "SLA \"7\" \\ x"
     """
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(text, ensure_ascii=False)
