@@ -429,6 +429,18 @@ def test_a_library_without_the_sentences_of_the_exports_is_a_library_error(tmp_p
     assert english.exit_code == 0, english.output
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_answers_that_look_like_yaml_or_promql_stay_text(fmt: str, tmp_path: Path) -> None:
+    tricky = {"parties.customer.name": 'O\'Brien & "Sons": # no comment {{.window}} Ltd'}
+    text, documents = export(variant(tmp_path, IT, tricky), fmt, tmp_path)
+    assert text.splitlines()[0].startswith("# ")
+    if fmt == "openslo":
+        assert documents[0]["metadata"]["labels"]["customer"] == 'O\'Brien & "Sons": # no comment {{.window}} Ltd'
+        assert openslo_findings(documents) == []
+    else:
+        assert "Brien" not in yaml.safe_dump(documents)  # the customer is no Prometheus label
+
+
 VALID_SLO: dict[str, Any] = {
     "apiVersion": "openslo/v1",
     "kind": "SLO",
