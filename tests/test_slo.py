@@ -425,8 +425,14 @@ def test_a_library_without_the_sentences_of_the_exports_is_a_library_error(tmp_p
     assert result.exit_code == 2
     assert "error: templates/de/slo.yaml: no slo.yaml: the sentences of slagen slo in 'de'" in result.output
     assert not (tmp_path / "out.yaml").exists()
-    english = run(IT, "--format", "sloth", "--library", tmp_path / "library")  # English only: not needed
+    english_file = tmp_path / "library" / "templates" / "en" / "slo.yaml"
+    english_file.write_text(
+        english_file.read_text(encoding="utf-8").replace("Sloth measures", "{time_zone.__class__} {0} Sloth measures"),
+        encoding="utf-8",
+    )
+    english = run(IT, "--format", "sloth", "--library", tmp_path / "library")  # English only: German not needed
     assert english.exit_code == 0, english.output
+    assert "# Window: {time_zone.__class__} {0} Sloth measures" in english.output  # placeholders, no str.format
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -55,12 +55,14 @@ def slo(answers: Path, fmt: str, output: str | None, margin: str | None, library
     from slagen.generate import check_answers
     from slagen.library import load_library
     from slagen.slo.files import export_file
+    from slagen.slo.texts import load_texts, warning_languages
 
     points = _margin(margin)  # an option is checked before any file is read
     library = load_library(library_dir)
     result = check_answers(answers, library)
     warn(result.warnings)
-    export = export_file(result, library, fmt, margin=points)
+    texts = {lang: load_texts(library, lang) for lang in warning_languages(result.values["languages"], library)}
+    export = export_file(result, library, fmt, texts=texts, margin=points)
     if fmt == "openslo":
         from slagen.slo.validation import openslo_findings
 

@@ -7,6 +7,7 @@ same bytes on every run.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -39,10 +40,21 @@ class ExportFile:
     """What the file holds, as data (for validation)."""
 
 
-def export_file(answers: Answers, library: Library, fmt: str, *, margin: Decimal | None = None) -> ExportFile:
-    """The ``fmt`` export of ``answers`` (one of :data:`FORMATS`)."""
+def export_file(
+    answers: Answers,
+    library: Library,
+    fmt: str,
+    *,
+    texts: Mapping[str, Mapping[str, str]],
+    margin: Decimal | None = None,
+) -> ExportFile:
+    """The ``fmt`` export of ``answers`` (one of :data:`FORMATS`).
+
+    ``texts`` are the window sentences by language (:func:`~slagen.slo.texts.load_texts`), in the order
+    the warnings are written: the command reads them, this stage only uses them.
+    """
     export = export_objectives(answers, library, margin=margin)
-    warnings = window_warnings(export, library, fmt)
+    warnings = window_warnings(export, texts, fmt)
     notes: list[str] = []
     documents: list[Any]
     if fmt == "openslo":

@@ -1,4 +1,4 @@
-"""The sentences the exports write, from ``templates/<lang>/slo.yaml``, and the naming rules they share.
+"""The sentences the exports write, from ``templates/<lang>/slo.yaml`` (read by the command), and their names.
 
 Operators read the files in English; the warnings about the measuring window are written in
 English and, when it is another, in the agreement's first language too: they are what a contract
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,25 +42,39 @@ def load_texts(library: Library, language: str) -> dict[str, str]:
     return texts
 
 
-def window_warnings(export: Export, library: Library, fmt: str) -> list[tuple[str, str]]:
-    """The warning about ``fmt``'s window as (language, sentence): English, then the agreement's first language."""
-    languages = [OPERATOR_LANGUAGE] if OPERATOR_LANGUAGE in library.labels else []
-    first = export.languages[0] if export.languages else OPERATOR_LANGUAGE
-    if first not in languages:  # a library without English still warns, in the agreement's language
-        languages.append(first)
-    warnings = []
+def warning_languages(languages: Sequence[str], library: Library) -> tuple[str, ...]:
+    """The languages of the window warnings: English, then the agreement's first language if it is another."""
+    chosen = [OPERATOR_LANGUAGE] if OPERATOR_LANGUAGE in library.labels else []
+    first = languages[0] if languages else OPERATOR_LANGUAGE
+    if first not in chosen:  # a library without English still warns, in the agreement's language
+        chosen.append(first)
+    return tuple(chosen)
+
+
+def window_warnings(export: Export, texts: Mapping[str, Mapping[str, str]], fmt: str) -> list[tuple[str, str]]:
+    """The warning about ``fmt``'s window as (language, sentence), in the languages of ``texts`` (in order)."""
     window = export.objectives[0].window if export.objectives else None
-    for language in languages:
-        texts = load_texts(library, language)
-        if window is None:
-            continue
-        fields = {"time_zone": window.time_zone, "start": window.start.isoformat(), "effective": ""}
-        text = texts[fmt].format(**fields)
+    if window is None:
+        return []
+    fields = {
+        "time_zone": window.time_zone,
+        "start": window.start.isoformat(),
+        "effective": export.effective.isoformat(),
+    }
+    warnings = []
+    for language, sentences in texts.items():
+        text = _fill(sentences[fmt], fields)
         if window.partial_first:
-            effective = export.effective.isoformat()
-            text += " " + texts["partial_first"].format(**fields | {"effective": effective})
+            text += " " + _fill(sentences["partial_first"], fields)
         warnings.append((language, text))
     return warnings
+
+
+def _fill(text: str, fields: Mapping[str, str]) -> str:
+    """``text`` with its placeholders replaced; no ``str.format``, which would read attributes a library names."""
+    for name, value in fields.items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 def rfc1123(*parts: str) -> str:
