@@ -170,7 +170,7 @@ def _build(
     for path in written:
         say(str(path))
     if "docx" in (formats or DEFAULT_FORMATS) and not laid_out and "pdf" not in formats:
-        note_fields()
+        note_fields(layout)
     detail(f"{len(written)} files in {time.perf_counter() - started:.2f} s")
 
 

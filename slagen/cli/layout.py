@@ -13,9 +13,9 @@ import click
 
 LAYOUT_VARIABLE = "SLAGEN_LAYOUT"
 FIELDS_NOTE = (
-    "note: the contents of the DOCX have no page numbers (LibreOffice, which would lay it out, is not installed "
-    "or --no-layout was given): Word fills them when it opens the document, after asking; LibreOffice with "
-    "Tools > Update > Update All"
+    "note: the contents of the DOCX have no page numbers, as LibreOffice, which would lay it out, is not "
+    "installed: Word fills them when it opens the document, after asking; LibreOffice with Tools > Update > "
+    "Update All (--no-layout or SLAGEN_LAYOUT=0: no note)"
 )
 
 
@@ -31,7 +31,11 @@ def layout_wanted(option: bool | None) -> bool:
     return has_converter()
 
 
-def note_fields() -> None:
-    """Say (on stderr, unless --quiet) that the contents' page numbers come with a field update."""
-    if not click.get_current_context().meta.get("slagen.quiet"):
+def note_fields(option: bool | None) -> None:
+    """Say (on stderr, unless --quiet) that the contents' page numbers come with a field update.
+
+    Said only when nobody chose (no option, no ``SLAGEN_LAYOUT``) and LibreOffice is missing.
+    """
+    chosen = option is not None or os.environ.get(LAYOUT_VARIABLE, "").strip() in ("0", "1")
+    if not chosen and not click.get_current_context().meta.get("slagen.quiet"):
         click.echo(FIELDS_NOTE, err=True)

@@ -254,9 +254,14 @@ class BodyWriter:
         )
 
     def _ref(self, run: Ref, bold: bool) -> None:
-        """A REF field to the target's heading number (``\\r``), its cached result the current number."""
+        """A REF field to the target's heading number (``\\r``), its cached result the current number.
+
+        A section's number is written "8." by its list level; the numeric picture ``\\# "0"`` keeps the
+        field's result "8" after an update, as cached (a clause's "7.4" needs none and would lose its ".4").
+        """
         props = run_props(run.bold or bold, run.italic)
-        self._field_start(f"REF {bookmark_name(run.target)} \\r \\h", props)
+        picture = ' \\# "0"' if any(section.id == run.target for section in self.document.sections) else ""
+        self._field_start(f"REF {bookmark_name(run.target)} \\r \\h{picture}", props)
         self.out.append(f"<w:r>{props}{text_xml(self.document.numbers[run.target])}</w:r>")
         self.out.append(f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
 
