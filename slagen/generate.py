@@ -136,14 +136,13 @@ def generate(
             data = write_docx(document, timestamp=stamp, review=review, reference=reference, frame=frame, memo=memo)
             if "pdf" in wanted or layout:
                 laid[f"{stem}.docx"] = data
-            elif "docx" in wanted:
-                outputs.append(Output(f"{stem}.docx", data))
+            if "docx" in wanted:
+                outputs.append(Output(f"{stem}.docx", data))  # given its pages below when laid out
         if "md" in wanted:
             outputs.append(Output(f"{stem}.md", write_markdown(document, memo).encode("utf-8")))
     if laid:
         numbered, pdfs = lay_out(laid, pdf="pdf" in wanted, notes=review)
-        if "docx" in wanted:
-            outputs += [Output(name, data) for name, data in numbered.items()]
+        outputs = [Output(out.name, numbered.get(out.name, out.data)) for out in outputs]
         outputs += [Output(name, data) for name, data in pdfs.items()]
     return outputs
 
