@@ -183,7 +183,7 @@ def _batch(
     from slagen.sheets import entries_of, failed_sheet, sheet_format
     from slagen.table import read_sheet
 
-    if layout or "pdf" in formats:
+    if (layout or "pdf" in formats) and not dry_run:
         from slagen.writers.pdf import find_converter
 
         find_converter()  # LibreOffice missing: said before any row is built
