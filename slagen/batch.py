@@ -47,6 +47,10 @@ class RowResult:
     """How messages name the row: its number and its ``name`` cell (:attr:`slagen.table.Row.label`)."""
     warnings: list[str] = field(default_factory=list)
     """What checking the row warns of that checking the base alone does not (an answer given for no clause)."""
+    pending: list[Output] = field(default_factory=list)
+    """The row's files when they wait for the layout pass (PDF, ``--layout``): written by :mod:`slagen.batchpdf`."""
+    formats: tuple[str, ...] = ()
+    """The formats the row asked for, when its files wait for the layout pass."""
 
     @property
     def ok(self) -> bool:
@@ -163,6 +167,13 @@ class BatchJob:
     source_date: dt.date | None = None
     base_warnings: frozenset[tuple[str | None, str]] = frozenset()
     """The base's own warnings, by key and message: said once for the batch, not again for each row."""
+    layout: bool = False
+    """Whether the DOCX get their contents' page numbers from LibreOffice (always with PDF)."""
+
+    @property
+    def laid_out(self) -> bool:
+        """Whether the row's files wait for the layout pass, which makes PDFs for many rows at once."""
+        return self.layout or "pdf" in self.formats
 
 
 def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, list[Output]]:
@@ -171,6 +182,9 @@ def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, l
     if job.row.problems:  # cells that could not be read: the row fails with them, the others go on
         result.problems = [_of_row(problem, job) for problem in job.row.problems]
         return result, []
+    formats = job.formats
+    if job.laid_out:  # the DOCX are laid out (and converted) later, many rows in one LibreOffice process
+        formats = tuple(f for f in formats if f != "pdf") + (() if "docx" in formats else ("docx",))
     try:
         answers = validate(merge_row(job.base, job.row, job.table, memo), library, memo)
         outputs = generate(
@@ -178,7 +192,7 @@ def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, l
             library,
             memo=memo,
             languages=job.languages or None,
-            formats=job.formats,
+            formats=formats,
             source_date=job.source_date,
         )
     except SlagenError as exc:
@@ -188,6 +202,9 @@ def build_row(job: BatchJob, library: Library, memo: Memo) -> tuple[RowResult, l
         _of_row(warning, job) for warning in answers.warnings if (warning.key, warning.message) not in job.base_warnings
     ]
     renamed = [Output(job.name + out.name[len(answers.name) :], out.data) for out in outputs]
+    if job.laid_out:
+        result.pending, result.formats = renamed, job.formats
+        return result, []
     return result, renamed
 
 
@@ -260,12 +277,12 @@ Write = Callable[[RowResult, list[Output]], None]
 
 def _build_and_write(job: BatchJob, build: Build, write: Write, library: Library, memo: Memo) -> RowResult:
     result, outputs = build(job, library, memo)
-    if result.ok:
-        _write_row(job.table, result, outputs, write)
+    if result.ok and outputs:
+        write_row(job.table, result, outputs, write)
     return result
 
 
-def _write_row(table: str, result: RowResult, outputs: list[Output], write: Write) -> None:
+def write_row(table: str, result: RowResult, outputs: list[Output], write: Write) -> None:
     """Write a row's files; a failure is the row's (``table.csv:ROW: out/c8.de.md: cannot write (…)``)."""
     try:
         write(result, outputs)
@@ -294,7 +311,7 @@ def _written_in_threads(
     with concurrent.futures.ThreadPoolExecutor(max_workers=_WRITERS) as writers:
         try:
             for result, outputs in built:
-                writing = writers.submit(_write_row, table, result, outputs, write) if result.ok else None
+                writing = writers.submit(write_row, table, result, outputs, write) if result.ok and outputs else None
                 pending.append((result, writing))
                 while pending and (len(pending) > _WRITTEN_AHEAD or _done(pending[0][1])):
                     yield _written(*pending.popleft())

@@ -96,6 +96,7 @@ def generate(
     reference: bytes | None = None,
     source_date: dt.date | None = None,
     embed_answers: bool = True,
+    layout: bool = False,
 ) -> list[Output]:
     """Every requested language × format of ``answers`` as file contents.
 
@@ -104,7 +105,9 @@ def generate(
     is the DOCX converted by LibreOffice. ``source_date`` replaces the effective date as the
     documents' date (the CLI reads it from ``SOURCE_DATE_EPOCH``). ``embed_answers`` stores the answers
     file, comments included, inside the DOCX for ``slagen inspect --answers`` and ``redline``; a contract that
-    leaves the house may go without it.
+    leaves the house may go without it. ``layout`` gives the DOCX the page numbers of its contents from a layout
+    pass through LibreOffice (:mod:`slagen.writers.layout`), which a PDF always has; without it Word fills them
+    when it opens the DOCX.
     """
     memo = memo or Memo()
     langs = list(languages or answers.values["languages"])
@@ -112,13 +115,14 @@ def generate(
     stamp = dt.datetime.combine(document_date(answers, source_date), dt.time(), tzinfo=dt.UTC)
     # Writers are imported when asked for: python-docx and lxml are a third of the start-up time.
     from slagen.writers.docx import docx_frame, frame_kind, write_docx
+    from slagen.writers.layout import lay_out
     from slagen.writers.markdown import write_markdown
-    from slagen.writers.pdf import convert_to_pdf, find_converter
+    from slagen.writers.pdf import find_converter
 
-    if "pdf" in wanted:
+    if "pdf" in wanted or layout:
         find_converter()  # fail before the work if LibreOffice is missing
     outputs = []
-    for_pdf: dict[str, bytes] = {}
+    laid: dict[str, bytes] = {}  # DOCX for the layout pass, by name
     reference_key = hashlib.sha256(reference).hexdigest() if reference else ""
     for document in build_documents(answers, library, langs, memo=memo, source_date=source_date):
         if not embed_answers:
@@ -130,14 +134,16 @@ def generate(
                 functools.partial(docx_frame, document, reference=reference, review=review),
             )
             data = write_docx(document, timestamp=stamp, review=review, reference=reference, frame=frame, memo=memo)
+            if "pdf" in wanted or layout:
+                laid[f"{stem}.docx"] = data
             if "docx" in wanted:
-                outputs.append(Output(f"{stem}.docx", data))
-            if "pdf" in wanted:
-                for_pdf[f"{stem}.docx"] = data
+                outputs.append(Output(f"{stem}.docx", data))  # given its pages below when laid out
         if "md" in wanted:
             outputs.append(Output(f"{stem}.md", write_markdown(document, memo).encode("utf-8")))
-    if for_pdf:
-        outputs += [Output(name, data) for name, data in convert_to_pdf(for_pdf).items()]
+    if laid:
+        numbered, pdfs = lay_out(laid, pdf="pdf" in wanted, notes=review)
+        outputs = [Output(out.name, numbered.get(out.name, out.data)) for out in outputs]
+        outputs += [Output(name, data) for name, data in pdfs.items()]
     return outputs
 
 

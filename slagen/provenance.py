@@ -29,6 +29,14 @@ _ANSWERS_NS = "urn:slagen:answers:1"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _RT_CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+ANSWERS_PROPERTIES = "customXml/slagen-answers-props.xml"
+_CT_ITEM_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+_ITEM_PROPS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+    b'<ds:datastoreItem ds:itemID="{5B1A6E4C-2D7F-4C1B-9E3A-51A6E0000001}" '
+    b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/></ds:datastoreItem>'
+)
+"""The data store item of the answers part: a fixed id (the same in every contract), no schema."""
 _CT_CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
 """No entity is expanded, nothing is fetched: a document's XML is anybody's."""
@@ -80,6 +88,8 @@ def add_provenance_parts(package: Any, properties: bytes, answers: bytes | None)
     if answers is not None:
         part = Part(PackURI(f"/{ANSWERS_PART}"), "application/xml", answers, package)
         package.main_document_part.relate_to(part, _RT_CUSTOM_XML)
+        item = Part(PackURI(f"/{ANSWERS_PROPERTIES}"), _CT_ITEM_PROPS, _ITEM_PROPS, package)
+        part.relate_to(item, f"{_RT_CUSTOM_XML}Props")  # the data store item Word expects beside custom XML
     return kept
 
 

@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DEMO = EXAMPLES / "telemarketing.yaml"
 
+# `slagen build` lays the DOCX out with LibreOffice when it is installed (seconds per build): tests ask for it
+# with --layout where they test it (tests/test_toc.py), the others build as on a machine without LibreOffice.
+os.environ.setdefault("SLAGEN_LAYOUT", "0")
+
 # Property-based tests (tests/test_fuzz.py): a bounded, reproducible run by default (CI), a longer random
 # one with `pytest tests/test_fuzz.py --hypothesis-profile=long` (or SLAGEN_FUZZ_PROFILE=long).
 _FUZZ_SETTINGS = {

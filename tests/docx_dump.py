@@ -44,7 +44,7 @@ def _text(paragraph: Paragraph) -> str:
         tag = node.tag.rsplit("}", 1)[-1]
         if tag == "t" and node.text:
             parts.append(node.text)
-        elif tag == "tab":
+        elif tag == "tab" and node.getparent().tag != f"{W}tabs":  # a tab character, not a tab stop
             parts.append("\t")
         elif tag == "br":
             parts.append("\n")

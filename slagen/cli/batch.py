@@ -78,6 +78,12 @@ if TYPE_CHECKING:
 @languages_option("As for build; with --template, the language of the KPI names in the help row.")
 @formats_option("As for build.")
 @library_option
+@click.option(
+    "--layout",
+    is_flag=True,
+    help="Lay the DOCX out with LibreOffice and write the contents' page numbers into them (PDF always has them); "
+    "many contracts to one LibreOffice process.",
+)
 @force_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and every row as JSON.")
 @reports_errors
@@ -92,6 +98,7 @@ def batch(
     languages: tuple[str, ...],
     formats: tuple[str, ...],
     library_dir: Path | None,
+    layout: bool,
     force: bool,
     as_json: bool,
 ) -> None:
@@ -127,7 +134,19 @@ def batch(
         _template(base, library, output, languages[0] if languages else None, force=force)
         return
     _batch(
-        table, base, library, memo, output or Path("."), jobs, languages, formats, force, dry_run, errors_file, as_json
+        table,
+        base,
+        library,
+        memo,
+        output or Path("."),
+        jobs,
+        languages,
+        formats,
+        force,
+        dry_run,
+        errors_file,
+        as_json,
+        layout=layout,
     )
 
 
@@ -154,6 +173,8 @@ def _batch(
     dry_run: bool,
     errors_file: Path | None,
     as_json: bool,
+    *,
+    layout: bool = False,
 ) -> None:
     from slagen.batch import BatchJob, output_names, run_batch
     from slagen.batchcheck import carried_over, duplicate_references, expected_outputs, refuse_existing
@@ -162,6 +183,10 @@ def _batch(
     from slagen.sheets import entries_of, failed_sheet, sheet_format
     from slagen.table import read_sheet
 
+    if (layout or "pdf" in formats) and not dry_run:
+        from slagen.writers.pdf import find_converter
+
+        find_converter()  # LibreOffice missing: said before any row is built
     errors_format = sheet_format(errors_file, "--errors") if errors_file else ""
     sheet = read_sheet(table, keys=library.params, entries=entries_of(library))
     rows = sheet.rows
@@ -175,7 +200,7 @@ def _batch(
     date = source_date()
     known = frozenset((warning.key, warning.message) for warning in base.warnings)
     work = [
-        BatchJob(row, names[row.number], str(table), base.source, library.root, languages, formats, date, known)
+        BatchJob(row, names[row.number], str(table), base.source, library.root, languages, formats, date, known, layout)
         for row in rows
     ]
 
@@ -192,6 +217,11 @@ def _batch(
             length=len(work), label="Checking" if dry_run else "Building", file=sys.stderr, hidden=not show
         ) as bar:
             results = run_batch(work, library, memo, workers=jobs, write=write, progress=lambda _: bar.update(1))
+        if not dry_run and (layout or "pdf" in formats):
+            from slagen.batchpdf import lay_out_rows
+
+            with click.progressbar(length=len(results), label="Laying out", file=sys.stderr, hidden=not show) as bar:
+                lay_out_rows(results, str(table), write, workers=jobs, progress=lambda _: bar.update(1))
         if not dry_run:
             flush_to_disk([output_dir / name for result in results for name in result.files])
     failed = [r for r in results if not r.ok]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from slagen.cli.console import detail, emit, reports_errors, say, warn
+from slagen.cli.layout import layout_wanted, note_fields
 from slagen.cli.options import (
     check_languages,
     force_option,
@@ -61,6 +62,13 @@ DEMO = "telemarketing"
     help="Do not store the answers file (with its comments) inside the DOCX; inspect --answers and redline then "
     "cannot read it back.",
 )
+@click.option(
+    "--layout/--no-layout",
+    default=None,
+    help="Lay the DOCX out with LibreOffice and write the contents' page numbers into it, so that Word and "
+    "LibreOffice show them without updating fields. Default: when LibreOffice is installed (SLAGEN_LAYOUT=0 or 1 "
+    "overrides). A PDF always has them.",
+)
 @force_option
 @reports_errors
 def build(
@@ -72,6 +80,7 @@ def build(
     review: bool,
     reference_doc: Path | None,
     no_answers: bool,
+    layout: bool | None,
     force: bool,
 ) -> None:
     """Build the agreement described by ANSWERS (a YAML answers file).
@@ -93,6 +102,7 @@ def build(
         review=review,
         reference_doc=reference_doc,
         embed_answers=not no_answers,
+        layout=layout,
     )
 
 
@@ -125,6 +135,7 @@ def _build(
     review: bool = False,
     reference_doc: Path | None = None,
     embed_answers: bool = True,
+    layout: bool | None = None,
 ) -> None:
     from slagen.generate import DEFAULT_FORMATS, check_answers, generate
     from slagen.library import load_library
@@ -141,6 +152,7 @@ def _build(
     offered = result.values.get("service.offered_tiers") if result.values["agreement.model"] == "multi-level" else None
     tiers = f"tiers {', '.join(offered)} (chosen: {result.values['service.tier'] or 'none'})" if offered else None
     detail(f"{len(result.clauses) - 1} clauses, {tiers or 'tier ' + str(result.values['service.tier'])}")
+    laid_out = "docx" in (formats or DEFAULT_FORMATS) and layout_wanted(layout)
     outputs = generate(
         result,
         library,
@@ -151,11 +163,14 @@ def _build(
         review=review,
         reference=load_reference(reference_doc) if reference_doc else None,
         embed_answers=embed_answers,
+        layout=laid_out,
     )
     with ends_cleanly_on_sigterm():  # SIGTERM while writing: the files put back as they were, exit 143
         written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
     for path in written:
         say(str(path))
+    if "docx" in (formats or DEFAULT_FORMATS) and not laid_out and "pdf" not in formats:
+        note_fields(layout)
     detail(f"{len(written)} files in {time.perf_counter() - started:.2f} s")
 
 

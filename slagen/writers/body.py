@@ -20,6 +20,8 @@ from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Tab
 from slagen.typography import typeset_runs
 from slagen.writers.reference import ReferenceInfo
 from slagen.writers.signing import signature_rows
+from slagen.writers.styles import tabs_xml
+from slagen.writers.toc import pageref_xml
 from slagen.writers.widths import column_widths
 from slagen.writers.wordml import bookmark_name, comment_xml, escape, restart_xml, run_props, run_xml, text_xml, w_date
 
@@ -193,19 +195,28 @@ class BodyWriter:
         self._page_break()
 
     def _contents(self) -> None:
-        """A TOC field whose cached entries are the numbered headings, so it reads right before an update."""
+        """A TOC field whose cached entries are the numbered headings, so it reads right before an update.
+
+        Each entry is, as in Word's own TOC, a hyperlink to the heading's bookmark with its number, title,
+        a dot-leader tab to the right margin and a PAGEREF field, its cached page filled by the layout
+        pass (:mod:`slagen.writers.toc`).
+        """
         self._paragraph("TOC Heading", [Text(self.labels["contents"])], extra=_NOT_NUMBERED)
-        entries: list[tuple[str, str, Sequence[Inline]]] = []
+        entries: list[tuple[str, str, str, Sequence[Inline]]] = []
         for section in self.document.sections:
-            entries.append(("toc 1", f"{section.number}.", [Text(section.title)]))
-            entries += [("toc 2", clause.number, clause.title) for clause in section.clauses]
+            entries.append(("toc 1", section.id, f"{section.number}.", [Text(section.title)]))
+            entries += [("toc 2", clause.id, clause.number, clause.title) for clause in section.clauses]
         last = len(entries) - 1
-        for index, (style, number, title) in enumerate(entries):
-            self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids[style]}"/></w:pPr>')
+        for index, (style, target, number, title) in enumerate(entries):
+            tabs = tabs_xml(self.info.style_tabs.get(style, ()), right=self.info.text_width, leader="dot")
+            self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids[style]}"/>{tabs}</w:pPr>')
             if index == 0:
                 self._field_start('TOC \\o "1-2" \\h \\z \\u')
+            bookmark = bookmark_name(target)
+            self.out.append(f'<w:hyperlink w:anchor="{bookmark}" w:history="1">')
             self._run(f"{number}\t", False, False)
             self._runs(title, False)
+            self.out.append(f"<w:r><w:tab/></w:r>{pageref_xml(bookmark)}</w:hyperlink>")
             if index == last:
                 self.out.append('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
             self.out.append("</w:p>")
@@ -243,9 +254,14 @@ class BodyWriter:
         )
 
     def _ref(self, run: Ref, bold: bool) -> None:
-        """A REF field to the target's heading number (``\\r``), its cached result the current number."""
+        """A REF field to the target's heading number (``\\r``), its cached result the current number.
+
+        A section's number is written "8." by its list level; the numeric picture ``\\# "0"`` keeps the
+        field's result "8" after an update, as cached (a clause's "7.4" needs none and would lose its ".4").
+        """
         props = run_props(run.bold or bold, run.italic)
-        self._field_start(f"REF {bookmark_name(run.target)} \\r \\h", props)
+        picture = ' \\# "0"' if any(section.id == run.target for section in self.document.sections) else ""
+        self._field_start(f"REF {bookmark_name(run.target)} \\r \\h{picture}", props)
         self.out.append(f"<w:r>{props}{text_xml(self.document.numbers[run.target])}</w:r>")
         self.out.append(f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
 

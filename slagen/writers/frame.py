@@ -127,7 +127,8 @@ def make_frame(reference: bytes, *, review: bool, properties: bool, answers: boo
     _empty_body(target)
     target.add_paragraph(_mark("body"))
     markers[f"<w:p>{docx_run_xml(_mark('body'))}</w:p>"] = "body"
-    markers.update(_header_footer(target))
+    markers.update(_header_footer(target, info))
+    _update_fields(target)
     _core_properties(target)
     markers.update({_mark(name): name for name in _CORE_VALUES})
     _language_and_hyphenation(target)
@@ -186,10 +187,12 @@ def _empty_body(target: DocxDocument) -> None:
             body.remove(child)
 
 
-def _header_footer(target: DocxDocument) -> dict[str, str]:
+def _header_footer(target: DocxDocument, info: ReferenceInfo) -> dict[str, str]:
     """Header and footer (none on the cover page) with markers for their text.
 
-    A header or footer that the reference document already fills is kept as it is.
+    A header or footer that the reference document already fills is kept as it is. The header
+    (title, a tab, the reference) sets its own tab stops: every stop its style brings is cleared and
+    one right tab sits at the right margin, so the reference ends there whatever the style says.
     """
     markers = {}
     styles = {style.name: style for style in target.styles}
@@ -202,7 +205,38 @@ def _header_footer(target: DocxDocument) -> dict[str, str]:
         paragraph.style = styles[style]
         paragraph.add_run(_mark(name))
         markers[docx_run_xml(_mark(name))] = name
+        if name == "header":
+            _right_tab(paragraph, info.style_tabs.get("Header", ()), info.text_width)
     return markers
+
+
+def _right_tab(paragraph: Any, cleared: tuple[int, ...], right: int) -> None:
+    """Give ``paragraph`` its own tab stops: ``cleared`` cleared, one right tab at ``right`` (twips)."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Twips
+
+    stops = paragraph.paragraph_format.tab_stops
+    stops.clear_all()
+    for position in cleared:
+        if position != right:
+            stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(Twips(right), WD_TAB_ALIGNMENT.RIGHT)
+
+
+def _update_fields(target: DocxDocument) -> None:
+    """``w:updateFields`` in the settings: Word fills the contents' pages on opening (after asking).
+
+    The layout pass takes it out again when it has written the pages (:mod:`slagen.writers.toc`).
+    """
+    settings = target.settings.element
+    if settings.find(f"{W}updateFields") is not None:
+        return
+    element = settings.makeelement(f"{W}updateFields", {f"{W}val": "true"})
+    later = [child for child in settings if child.tag in _AFTER_UPDATE_FIELDS]
+    if later:
+        later[0].addprevious(element)
+    else:
+        settings.append(element)
 
 
 def _has_text(part: Any) -> bool:
@@ -297,6 +331,33 @@ _BEFORE_HYPHENATION = {
     ]
 }
 """Settings that come before ``w:autoHyphenation`` in the schema's order (CT_Settings)."""
+_AFTER_UPDATE_FIELDS = {
+    f"{W}{tag}"
+    for tag in [
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "mathPr",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+}
+"""Settings that come after ``w:updateFields`` in the schema's order (CT_Settings)."""
 
 
 def _core_properties(target: DocxDocument) -> None:

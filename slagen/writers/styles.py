@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import types
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from docx.document import Document as DocxDocument
 
@@ -53,6 +54,12 @@ class ReferenceInfo:
     """``abstractNumId`` of numbered lists (from the List Number style); each list restarts it."""
     text_width: int
     """Width between the margins, in twips."""
+    style_tabs: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: types.MappingProxyType({}))
+    """The tab stops (positions in twips) each style of :data:`TABBED` has, its own and inherited."""
+
+
+TABBED = ("Header", "toc 1", "toc 2")
+"""Styles whose tab stops slagen's paragraphs clear, to set their own from the text width."""
 
 
 def reference_info(document: DocxDocument) -> ReferenceInfo:
@@ -79,4 +86,45 @@ def reference_info(document: DocxDocument) -> ReferenceInfo:
         bullet_num=num_id("List Bullet"),
         decimal_abstract=abstract,
         text_width=int(width / 635) if width else 9072,  # EMU → twips
+        style_tabs=types.MappingProxyType({name: style_tabs(styles[name].element) for name in TABBED}),
     )
+
+
+def style_tabs(style: Any) -> tuple[int, ...]:
+    """The positions of the tab stops a style element sets, its ``basedOn`` styles' included, in order.
+
+    A style's ``clear`` tab takes out the stop its base sets at that position.
+    """
+    chain = []
+    seen: set[str] = set()
+    root = style.getparent()
+    while style is not None and style.get(f"{W}styleId") not in seen:
+        seen.add(style.get(f"{W}styleId"))
+        chain.append(style)
+        based = style.find(f"{W}basedOn")
+        if based is None:
+            break
+        base_id = based.get(f"{W}val")
+        style = next((s for s in root.findall(f"{W}style") if s.get(f"{W}styleId") == base_id), None)
+    stops: set[int] = set()
+    for element in reversed(chain):
+        for tab in element.findall(f"{W}pPr/{W}tabs/{W}tab"):
+            position = int(float(tab.get(f"{W}pos") or 0))
+            if tab.get(f"{W}val") == "clear":
+                stops.discard(position)
+            else:
+                stops.add(position)
+    return tuple(sorted(stops))
+
+
+def tabs_xml(cleared: tuple[int, ...], *, right: int, leader: str = "") -> str:
+    """A paragraph's own ``w:tabs``: clear ``cleared``, one right tab at ``right`` (with a dot ``leader``).
+
+    >>> tabs_xml((4680, 9360), right=9122)  # doctest: +NORMALIZE_WHITESPACE
+    '<w:tabs><w:tab w:val="clear" w:pos="4680"/><w:tab w:val="right" w:pos="9122"/><w:tab
+    w:val="clear" w:pos="9360"/></w:tabs>'
+    """
+    stops = {position: f'<w:tab w:val="clear" w:pos="{position}"/>' for position in cleared if position != right}
+    leader_attribute = f' w:leader="{leader}"' if leader else ""
+    stops[right] = f'<w:tab w:val="right"{leader_attribute} w:pos="{right}"/>'
+    return "<w:tabs>" + "".join(stops[position] for position in sorted(stops)) + "</w:tabs>"
