@@ -96,6 +96,7 @@ def generate(
     reference: bytes | None = None,
     source_date: dt.date | None = None,
     embed_answers: bool = True,
+    draft: bool = False,
 ) -> list[Output]:
     """Every requested language × format of ``answers`` as file contents.
 
@@ -104,7 +105,8 @@ def generate(
     is the DOCX converted by LibreOffice. ``source_date`` replaces the effective date as the
     documents' date (the CLI reads it from ``SOURCE_DATE_EPOCH``). ``embed_answers`` stores the answers
     file, comments included, inside the DOCX for ``slagen inspect --answers`` and ``redline``; a contract that
-    leaves the house may go without it.
+    leaves the house may go without it. ``draft`` marks every page and the cover as a draft and records it in
+    the provenance (``slagen.draft``).
     """
     memo = memo or Memo()
     langs = list(languages or answers.values["languages"])
@@ -123,6 +125,8 @@ def generate(
     for document in build_documents(answers, library, langs, memo=memo, source_date=source_date):
         if not embed_answers:
             document = replace(document, answers_text=None)
+        if draft:
+            document = replace(document, draft=True, properties={**document.properties, "slagen.draft": "true"})
         stem = f"{answers.name}.{document.language}"
         if "docx" in wanted or "pdf" in wanted:
             frame = memo.kept(  # what python-docx makes around the body: the same for every document of a kind

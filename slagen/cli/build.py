@@ -61,6 +61,12 @@ DEMO = "telemarketing"
     help="Do not store the answers file (with its comments) inside the DOCX; inspect --answers and redline then "
     "cannot read it back.",
 )
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Mark the contract as a draft: ENTWURF/DRAFT in the header of every page and on the cover, and in the "
+    "provenance (slagen inspect).",
+)
 @force_option
 @reports_errors
 def build(
@@ -72,6 +78,7 @@ def build(
     review: bool,
     reference_doc: Path | None,
     no_answers: bool,
+    draft: bool,
     force: bool,
 ) -> None:
     """Build the agreement described by ANSWERS (a YAML answers file).
@@ -93,6 +100,7 @@ def build(
         review=review,
         reference_doc=reference_doc,
         embed_answers=not no_answers,
+        draft=draft,
     )
 
 
@@ -125,6 +133,7 @@ def _build(
     review: bool = False,
     reference_doc: Path | None = None,
     embed_answers: bool = True,
+    draft: bool = False,
 ) -> None:
     from slagen.generate import DEFAULT_FORMATS, check_answers, generate
     from slagen.library import load_library
@@ -151,6 +160,7 @@ def _build(
         review=review,
         reference=load_reference(reference_doc) if reference_doc else None,
         embed_answers=embed_answers,
+        draft=draft,
     )
     with ends_cleanly_on_sigterm():  # SIGTERM while writing: the files put back as they were, exit 143
         written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)
