@@ -364,3 +364,8 @@ class BodyWriter:
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
         )
+
+    # what the cover and the signature page (:mod:`slagen.writers.pages`) write through
+    paragraph = _paragraph
+    block = _block
+    table_start = _table_start

@@ -35,39 +35,39 @@ def split_cover(document: Document) -> tuple[tuple[Block, ...], tuple[Block, ...
 def write_cover(writer: BodyWriter) -> None:
     """Title, draft marking, key terms and the reference line; the contents start a new page."""
     doc, labels = writer.document, writer.labels
-    writer._paragraph("Title", [Text(doc.title)], extra='<w:spacing w:before="1440"/>')
+    writer.paragraph("Title", [Text(doc.title)], extra='<w:spacing w:before="1440"/>')
     for text, bold in ((doc.subtitle if doc.subtitle != doc.title else "", False), (doc.notice, True)):
         if text:  # the notice of a convenience translation: the cover has no header to carry it
-            writer._paragraph("Subtitle", [Text(text, bold=bold)])
+            writer.paragraph("Subtitle", [Text(text, bold=bold)])
     if doc.draft:
-        writer._paragraph("Subtitle", [Text(labels["draft"], bold=True)], extra='<w:spacing w:after="120"/>')
-        writer._paragraph("Cover Text", [Text(labels["draft_note"].format(date=doc.date))])
+        writer.paragraph("Subtitle", [Text(labels["draft"], bold=True)], extra='<w:spacing w:after="120"/>')
+        writer.paragraph("Cover Text", [Text(labels["draft_note"].format(date=doc.date))])
     cover, _ = split_cover(doc)
     if cover:  # its header row names it ("Eckdaten", "Key terms")
-        writer._paragraph("Cover Text", [], extra='<w:spacing w:before="240"/>')
+        writer.paragraph("Cover Text", [], extra='<w:spacing w:before="240"/>')
         for block in cover:
-            writer._block(block, "Cover Text")
-    writer._paragraph("Cover Text", [Text(f"{labels['reference']}: {doc.reference}")])
-    writer._paragraph("Cover Text", [Text(f"{labels['version']} {doc.version} · {labels['date']}: {doc.date}")])
+            writer.block(block, "Cover Text")
+    writer.paragraph("Cover Text", [Text(f"{labels['reference']}: {doc.reference}")])
+    writer.paragraph("Cover Text", [Text(f"{labels['version']} {doc.version} · {labels['date']}: {doc.date}")])
     writer.break_before = True
 
 
 def write_signatures(writer: BodyWriter) -> None:
     """The signature page: heading, lead-in sentence and one column per party, kept on one page."""
     labels = writer.labels
-    writer._paragraph("Heading Unnumbered", [Text(labels["signatures"])], extra=_NOT_NUMBERED)
-    writer._paragraph("Body Text", [Text(labels["signatures_intro"])], keep_next=True, extra='<w:ind w:left="0"/>')
+    writer.paragraph("Heading Unnumbered", [Text(labels["signatures"])], extra=_NOT_NUMBERED)
+    writer.paragraph("Body Text", [Text(labels["signatures_intro"])], keep_next=True, extra='<w:ind w:left="0"/>')
     parties = writer.document.signatories
     width = writer.info.text_width // len(parties)
     rows = signature_rows(writer.document)
-    writer._table_start("Signature Table", [width] * len(parties))
+    writer.table_start("Signature Table", [width] * len(parties))
     for index, row in enumerate(rows):
         writer.out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         keep = index < len(rows) - 1
         for cell in row:
             writer.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
             extra = _SIGNING_LINE if cell.line else ('<w:spacing w:before="120"/>' if cell.space else "")
-            writer._paragraph("Signature", [Text(cell.text, bold=cell.bold)], extra=extra, keep_next=keep)
+            writer.paragraph("Signature", [Text(cell.text, bold=cell.bold)], extra=extra, keep_next=keep)
             writer.out.append("</w:tc>")
         writer.out.append("</w:tr>")
     writer.out.append("</w:tbl>")
