@@ -240,7 +240,7 @@ def _link(href: str, text: str, bold: bool, italic: bool, line: int | None) -> I
     if scheme == "ref" and target:
         return Ref(target, bold=bold, italic=italic)
     if scheme in ("define", "term") and target:
-        return TermUse(target, text, defining=scheme == "define")
+        return TermUse(target, text, defining=scheme == "define", bold=bold and scheme == "term")
     if scheme == "note" and target:
         return Text(text, bold, italic, note=unquote(target))
     if scheme == "para" and target:

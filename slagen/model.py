@@ -43,6 +43,8 @@ class TermUse:
     term: str
     text: str
     defining: bool = False
+    bold: bool = False
+    """A use inside bold text (the chosen tier's column of a table)."""
 
 
 Inline = Text | Ref | TermUse

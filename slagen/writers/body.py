@@ -323,7 +323,7 @@ class BodyWriter:
                     self._run(run.text, True, False)
                     self._run(self.labels["quote_close"], bold, False)
                 else:
-                    self._run(run.text, bold, False)
+                    self._run(run.text, bold or run.bold, False)
 
     def _run(self, text: str, bold: bool, italic: bool) -> None:
         if not text:

@@ -139,7 +139,8 @@ def _inlines(runs: Sequence[Inline], doc: Document) -> str:
             parts.append(_emphasis(numbers[run.target], run.bold, run.italic))
         elif isinstance(run, TermUse):
             text = _escape(run.text)
-            parts.append(f"{labels['quote_open']}**{text}**{labels['quote_close']}" if run.defining else text)
+            quoted = f"{labels['quote_open']}**{text}**{labels['quote_close']}"
+            parts.append(quoted if run.defining else _emphasis(text, run.bold, False))
     return "".join(parts)
 
 
