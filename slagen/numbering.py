@@ -63,7 +63,11 @@ def _paragraphs(clause: Clause, numbers: dict[str, str]) -> Clause:
         if isinstance(block, Paragraph) and not (blocks and _continues(block, blocks[-1])):
             count += 1
             if block.anchor:
-                numbers[f"{clause.id}#{block.anchor}"] = str(count)
+                key = f"{clause.id}#{block.anchor}"
+                if key in numbers:
+                    message = f"clause '{clause.id}' marks two paragraphs as paragraph('{block.anchor}')"
+                    raise TemplateError([Problem(message)])
+                numbers[key] = str(count)
             block = replace(block, number=str(count))
         blocks.append(block)
     return replace(clause, blocks=tuple(blocks))

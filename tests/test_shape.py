@@ -13,6 +13,7 @@ from lxml import etree
 
 from slagen.answers import load_answers
 from slagen.cli import main
+from slagen.errors import TemplateError
 from slagen.generate import generate
 from slagen.library import Library
 from slagen.markup import MarkupError, parse_markup
@@ -229,3 +230,11 @@ def test_signatory_without_function() -> None:
     assert split_signer("Dr. Felix Hansen, Geschäftsführer") == ("Dr. Felix Hansen", "Geschäftsführer")
     assert split_signer("Jane Roe") == ("Jane Roe", "")
     assert Signatory("Provider", "P Ltd", "A, B").represented_by == "A, B"
+
+
+def test_an_anchor_names_one_paragraph() -> None:
+    _title, blocks = parse_markup("## T\n\n[¶](para:a)One.\n\n[¶](para:a)Two.")
+    clause = ClauseNode("x.y", 1, (Text("T"),), blocks)
+    document = Document("en", "en_GB", "T", "", "R", "1", "d", (), (Section("x", "X", (clause,)),), (), {})
+    with pytest.raises(TemplateError, match="marks two paragraphs as paragraph\\('a'\\)"):
+        number_document(document)
