@@ -238,3 +238,28 @@ def test_an_anchor_names_one_paragraph() -> None:
     document = Document("en", "en_GB", "T", "", "R", "1", "d", (), (Section("x", "X", (clause,)),), (), {})
     with pytest.raises(TemplateError, match="marks two paragraphs as paragraph\\('a'\\)"):
         number_document(document)
+
+
+@pytest.fixture(scope="module")
+def multi_level(library: Library) -> dict[str, bytes]:
+    answers = load_answers(EXAMPLES / "it-service-multi-level.yaml", library)
+    return {o.name: o.data for o in generate(answers, library, languages=["de"])}
+
+
+def test_grouped_rows_merge_their_first_cell(multi_level: dict[str, bytes]) -> None:
+    tables = _body(multi_level["it-service-multi-level.de.docx"]).findall(".//w:tbl", NS)
+    priorities = next(t for t in tables if _text(t.find("w:tr", NS)).startswith("PrioritätFrist"))
+    first = [row.find("w:tc", NS) for row in priorities.findall("w:tr", NS)[1:4]]
+    assert [c.find("w:tcPr/w:vMerge", NS).get(f"{W}val") for c in first[:1]] == ["restart"]
+    assert all(c.find("w:tcPr/w:vMerge", NS).get(f"{W}val") is None for c in first[1:])
+    header = priorities.find("w:tr/w:tc", NS)
+    assert header.find("w:tcPr/w:vMerge", NS) is None
+
+
+def test_every_tier_table_marks_the_chosen_tier(multi_level: dict[str, bytes]) -> None:
+    text = multi_level["it-service-multi-level.de.md"].decode().replace("\u00a0", " ")
+    assert "| Priorität | Frist | Bronze | Silver (vereinbart) | Gold |" in text
+    assert "| Wartung | Bronze | Silver (vereinbart) | Gold |" in text
+    assert "| **Silver (vereinbart)** | **9.800,00 €** |" in text
+    assert "| 20 % der Monatsvergütung | **30 % der** **Monatsvergütung** | 50 % der Monatsvergütung |" in text
+    assert "|  | Wiederherstellungszeit | 8 Stunden | **4 Stunden** | 2 Stunden |" in text

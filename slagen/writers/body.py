@@ -339,12 +339,14 @@ class BodyWriter:
         widths = column_widths(rows, self.info.text_width - INDENT, self.document.language)
         self._table_start("SLA Table", widths)
         together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table stays on one page, with its introduction
+        merges = _group_merges(rows)
         for index, row in enumerate(rows):
             header = index == 0
             keep = (together or header) and index < len(rows) - 1
             self._row_start(header)
-            for width, cell in zip(widths, row, strict=False):
-                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
+            for column, (width, cell) in enumerate(zip(widths, row, strict=False)):
+                merge = merges[index] if column == 0 else ""
+                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}</w:tcPr>')
                 self._paragraph("Table Text", cell, bold=header, keep_next=keep)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
@@ -369,3 +371,19 @@ class BodyWriter:
     paragraph = _paragraph
     block = _block
     table_start = _table_start
+
+
+def _group_merges(rows: Sequence[Sequence[Sequence[Inline]]]) -> list[str]:
+    """Per row, the ``w:vMerge`` of its first cell: an empty one continues the group of the row above.
+
+    A table that groups rows ("Priorität 1" over response time, restore time and clock) leaves the first cell
+    of the further rows empty; in the DOCX those cells merge with the group's first (m7 of the visual review).
+    """
+    merges = [""] * len(rows)
+    filled = [any(not isinstance(r, Text) or r.text.strip() for r in row[0]) if row else True for row in rows]
+    for index in range(2, len(rows)):  # body rows after the first: the header never starts a group
+        if not filled[index] and (filled[index - 1] or merges[index - 1]):
+            merges[index] = "<w:vMerge/>"
+            if filled[index - 1]:
+                merges[index - 1] = '<w:vMerge w:val="restart"/>'
+    return merges
