@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from slagen import arithmetic, formatting, limits, termdates
 
-_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*(#[a-z0-9_]+)?$")
 _MARKUP_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&=])")
 
 
@@ -63,6 +63,12 @@ def _ref(target: str) -> Markup:
     if not _ID.match(str(target)):
         raise ValueError(f"ref() needs a clause id such as 'services.levels', not {target!r}")
     return Markup(f"[§](ref:{target})")  # noqa: S704 - target is checked to be an id
+
+
+def _paragraph(name: str) -> Markup:
+    if not re.match(r"^[a-z0-9_]+$", str(name)):
+        raise ValueError(f"paragraph() needs a name of lower-case letters, digits and '_', not {name!r}")
+    return Markup(f"[¶](para:{name})")  # noqa: S704 - name is checked above
 
 
 @pass_context
@@ -133,5 +139,11 @@ FILTERS: dict[str, Any] = {
     "forceescape": escape_markup,
 }
 """slagen's filters, beside Jinja's own."""
-GLOBALS: dict[str, Any] = {"ref": _ref, "define": _define, "term": _term, "target": _target}
+GLOBALS: dict[str, Any] = {
+    "ref": _ref,
+    "define": _define,
+    "term": _term,
+    "target": _target,
+    "paragraph": _paragraph,
+}
 """slagen's helpers, beside Jinja's globals."""

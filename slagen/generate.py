@@ -97,6 +97,7 @@ def generate(
     source_date: dt.date | None = None,
     embed_answers: bool = True,
     layout: bool = False,
+    draft: bool = False,
 ) -> list[Output]:
     """Every requested language × format of ``answers`` as file contents.
 
@@ -107,7 +108,8 @@ def generate(
     file, comments included, inside the DOCX for ``slagen inspect --answers`` and ``redline``; a contract that
     leaves the house may go without it. ``layout`` gives the DOCX the page numbers of its contents from a layout
     pass through LibreOffice (:mod:`slagen.writers.layout`), which a PDF always has; without it Word fills them
-    when it opens the DOCX.
+    when it opens the DOCX. ``draft`` marks every page and the cover as a draft and records it in
+    the provenance (``slagen.draft``).
     """
     memo = memo or Memo()
     langs = list(languages or answers.values["languages"])
@@ -127,6 +129,8 @@ def generate(
     for document in build_documents(answers, library, langs, memo=memo, source_date=source_date):
         if not embed_answers:
             document = replace(document, answers_text=None)
+        if draft:
+            document = replace(document, draft=True, properties={**document.properties, "slagen.draft": "true"})
         stem = f"{answers.name}.{document.language}"
         if "docx" in wanted or "pdf" in wanted:
             frame = memo.kept(  # what python-docx makes around the body: the same for every document of a kind

@@ -27,6 +27,8 @@ LABELS_FILE = "labels.yaml"
 """A directory ``templates/<lang>/`` holding this file is a language of the library."""
 FRONT_SECTION = "front"
 """Section of the unnumbered front matter (title block and parties), rendered before section 1."""
+ANNEX_SECTION = "annexes"
+"""Section whose clauses are the annexes ("Anlage 1", "Schedule 1" …), numbered apart from the clauses."""
 
 
 @dataclass(frozen=True, slots=True)

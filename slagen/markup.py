@@ -5,8 +5,9 @@ is a strict subset of CommonMark with GFM tables, parsed by markdown-it-py: one 
 heading (the clause title), paragraphs, bullet and numbered lists, ``**strong**`` and
 ``*emphasis*``, tables, and three kinds of links that carry meaning:
 ``[…](ref:clause.id)`` (a cross-reference), ``[term](define:id)`` (a defined term,
-where it is defined), ``[term](term:id)`` (a use of it) and ``[text](note:…)`` (text with a
-percent-encoded note for the legal reviewer). Raw HTML is off, so
+where it is defined), ``[term](term:id)`` (a use of it), ``[text](note:…)`` (text with a
+percent-encoded note for the legal reviewer) and, at the start of a paragraph, ``[¶](para:name)``
+(an anchor: the text cites this paragraph, so the clause numbers its paragraphs). Raw HTML is off, so
 ``<script>`` in an answer stays text.
 """
 
@@ -124,10 +125,10 @@ class _BlockParser:
                 line = _line(token)
                 if token.tag != "h2" or self.title is not None or until is not None or blocks:
                     raise MarkupError("only one '## title' is allowed, as the first line of a clause", line)
-                self.title = _inlines(self._next())
+                self.title = _plain(self._next())
                 self._next()
             elif token.type == "paragraph_open":
-                blocks.append(Paragraph(_inlines(self._next())))
+                blocks.append(_paragraph(self._next(), top=until is None))
                 self._next()
             elif token.type in ("bullet_list_open", "ordered_list_open"):
                 blocks.append(self._list(token))
@@ -166,11 +167,39 @@ class _BlockParser:
                 else:
                     header = tuple(row)
             elif token.type == "inline":
-                row.append(_inlines(token))
+                row.append(_plain(token))
 
 
 def _line(token: Token) -> int | None:
     return token.map[0] + 1 if token.map else None
+
+
+_MISPLACED = "a paragraph anchor (paragraph()) stands only at the start of a paragraph of the clause"
+
+
+class _Anchor(Text):
+    """The anchor ``[¶](para:name)`` while a paragraph is parsed (``text`` is the name)."""
+
+
+def _paragraph(token: Token, *, top: bool) -> Paragraph:
+    """A paragraph; one of the clause's own (``top``) may open with an anchor."""
+    runs = list(_inlines(token))
+    anchor = ""
+    if top and runs and isinstance(runs[0], _Anchor):
+        anchor = runs.pop(0).text  # type: ignore[union-attr]
+        if runs and isinstance(runs[0], Text):
+            runs[0] = Text(runs[0].text.lstrip(), runs[0].bold, runs[0].italic, runs[0].note)
+    if any(isinstance(run, _Anchor) for run in runs):
+        raise MarkupError(_MISPLACED, _line(token))
+    return Paragraph(tuple(runs), anchor)
+
+
+def _plain(token: Token) -> tuple[Inline, ...]:
+    """The runs of a title or table cell, where no anchor may stand."""
+    runs = _inlines(token)
+    if any(isinstance(run, _Anchor) for run in runs):
+        raise MarkupError(_MISPLACED, _line(token))
+    return runs
 
 
 def _inlines(token: Token) -> tuple[Inline, ...]:
@@ -197,7 +226,7 @@ def _inlines(token: Token) -> tuple[Inline, ...]:
             text = " " if kind in ("softbreak", "hardbreak") else child.content
             if link is not None:
                 link_text.append(text)
-            elif runs and isinstance(runs[-1], Text) and (runs[-1].bold, runs[-1].italic) == (bold, italic):
+            elif runs and type(runs[-1]) is Text and (runs[-1].bold, runs[-1].italic) == (bold, italic):
                 runs[-1] = Text(runs[-1].text + text, bold, italic)
             else:
                 runs.append(Text(text, bold, italic))
@@ -211,10 +240,13 @@ def _link(href: str, text: str, bold: bool, italic: bool, line: int | None) -> I
     if scheme == "ref" and target:
         return Ref(target, bold=bold, italic=italic)
     if scheme in ("define", "term") and target:
-        return TermUse(target, text, defining=scheme == "define")
+        return TermUse(target, text, defining=scheme == "define", bold=bold and scheme == "term")
     if scheme == "note" and target:
         return Text(text, bold, italic, note=unquote(target))
+    if scheme == "para" and target:
+        return _Anchor(target)
     raise MarkupError(
-        f"link '{href}' is not a reference (ref:ID), definition (define:ID), term (term:ID) or review note (note:TEXT)",
+        f"link '{href}' is not a reference (ref:ID), definition (define:ID), term (term:ID), review note (note:TEXT) "
+        "or paragraph anchor (para:NAME)",
         line,
     )

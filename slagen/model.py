@@ -43,6 +43,8 @@ class TermUse:
     term: str
     text: str
     defining: bool = False
+    bold: bool = False
+    """A use inside bold text (the chosen tier's column of a table)."""
 
 
 Inline = Text | Ref | TermUse
@@ -50,9 +52,15 @@ Inline = Text | Ref | TermUse
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A paragraph of inline runs."""
+    """A paragraph of inline runs.
+
+    ``anchor`` names a paragraph that the text cites (``{{ paragraph('cap') }}`` in a template): its clause
+    then numbers its paragraphs (1), (2) …, and the numbering stage puts the number in ``number``.
+    """
 
     runs: tuple[Inline, ...]
+    anchor: str = ""
+    number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +103,8 @@ class Section:
     title: str
     clauses: tuple[Clause, ...]
     number: str = ""
+    annex: bool = False
+    """Its clauses are the annexes: "Anlage 1", "Schedule 1" …, each on a new page, outside the clause numbers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +144,8 @@ class Document:
     """Number of every section and clause by id, filled by the numbering stage."""
     english_execution: bool = False
     """Signed in the English form ("Signed by … for and on behalf of …", a date, no place): English law."""
+    draft: bool = False
+    """A draft (``build --draft``): every page and the cover say so."""
 
     def clauses(self) -> list[Clause]:
         """Every clause in document order."""

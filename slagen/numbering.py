@@ -2,7 +2,10 @@
 
 Takes a rendered :class:`~slagen.model.Document` and gives a numbered one: sections ``1``,
 ``2`` …, clauses ``1.1``, ``1.2`` …, and ``document.numbers`` mapping every id to its number,
-which is what each :class:`~slagen.model.Ref` shows. A reference to a clause the agreement does
+which is what each :class:`~slagen.model.Ref` shows. The annexes (the clauses of the annex
+section) are numbered apart and cited by name: ``Anlage 4``, ``Schedule 4`` (label ``annex``).
+A clause with an anchored paragraph (``clause.id#name``) numbers its paragraphs ``1``, ``2`` …;
+a reference to the anchor shows that number. A reference to a clause the agreement does
 not contain is a library error naming the clause that refers to it, and so is a defined term
 that is defined twice or used without a definition.
 """
@@ -13,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from slagen.errors import Problem, TemplateError
-from slagen.model import Block, Document, Marks, Ref, iter_inlines, marks
+from slagen.model import Block, Clause, Document, ListBlock, Marks, Paragraph, Ref, Text, iter_inlines, marks
 from slagen.terms import check_terms
 
 MarksOf = Callable[[Sequence[Block]], Marks]
@@ -26,18 +29,54 @@ def number_document(document: Document, marks_of: MarksOf = marks) -> Document:
     """
     numbers: dict[str, str] = {}
     sections = []
-    for s_index, section in enumerate(document.sections, start=1):
+    s_index = 0
+    for section in document.sections:
+        if section.annex:  # "Anlage 1" …: cited by name, outside the clause numbers
+            numbers[section.id] = section.title
+            clauses = []
+            for a_index, clause in enumerate(section.clauses, start=1):
+                numbers[clause.id] = f"{document.labels['annex']} {a_index}"
+                clauses.append(_paragraphs(replace(clause, number=str(a_index)), numbers))
+            sections.append(replace(section, clauses=tuple(clauses)))
+            continue
+        s_index += 1
         numbers[section.id] = str(s_index)
         clauses = []
         for c_index, clause in enumerate(section.clauses, start=1):
             numbers[clause.id] = f"{s_index}.{c_index}"
-            clauses.append(replace(clause, number=numbers[clause.id]))
+            clauses.append(_paragraphs(replace(clause, number=numbers[clause.id]), numbers))
         sections.append(replace(section, number=str(s_index), clauses=tuple(clauses)))
     numbered = replace(document, sections=tuple(sections), numbers=numbers)
     problems = _problems(numbered, numbers, marks_of)
     if problems:
         raise TemplateError(problems)
     return numbered
+
+
+def _paragraphs(clause: Clause, numbers: dict[str, str]) -> Clause:
+    """``clause`` with its paragraphs numbered if the text cites one of them (an anchored paragraph)."""
+    if not any(isinstance(block, Paragraph) and block.anchor for block in clause.blocks):
+        return clause
+    blocks: list[Block] = []
+    count = 0
+    for block in clause.blocks:
+        if isinstance(block, Paragraph) and not (blocks and _continues(block, blocks[-1])):
+            count += 1
+            if block.anchor:
+                key = f"{clause.id}#{block.anchor}"
+                if key in numbers:
+                    message = f"clause '{clause.id}' marks two paragraphs as paragraph('{block.anchor}')"
+                    raise TemplateError([Problem(message)])
+                numbers[key] = str(count)
+            block = replace(block, number=str(count))
+        blocks.append(block)
+    return replace(clause, blocks=tuple(blocks))
+
+
+def _continues(block: Paragraph, before: Block) -> bool:
+    """Whether ``block`` continues the sentence that a list opened (it starts in lower case after a list)."""
+    first = block.runs[0] if block.runs and not block.anchor else None
+    return isinstance(before, ListBlock) and isinstance(first, Text) and first.text[:1].islower()
 
 
 def _problems(document: Document, numbers: Mapping[str, str], marks_of: MarksOf) -> list[Problem]:

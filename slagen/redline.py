@@ -27,7 +27,7 @@ class Unit:
     """One comparable piece of a document: a heading, a paragraph, a list item or a table."""
 
     kind: str
-    """``heading1``, ``heading2``, ``paragraph``, ``item`` or ``table``."""
+    """``heading1``, ``heading2``, ``heading_annex``, ``paragraph``, ``item`` or ``table``."""
     key: str
     """What must be equal for the unit to count as unchanged (an id for headings, else the text)."""
     tokens: tuple[Token, ...] = ()
@@ -94,11 +94,16 @@ def flatten(document: Document) -> list[Unit]:
     units: list[Unit] = []
     numbers, labels = document.numbers, document.labels
     for section in document.sections:
-        title = _tokens([Text(section.title)], numbers, labels)
-        units.append(Unit("heading1", f"section:{section.id}", title, number=f"{section.number}."))
+        if not section.annex:  # an annex is a heading of its own: "Anlage 1 – Ansprechpartner"
+            title = _tokens([Text(section.title)], numbers, labels)
+            units.append(Unit("heading1", f"section:{section.id}", title, number=f"{section.number}."))
         for clause in section.clauses:
-            title = _tokens(clause.title, numbers, labels)
-            units.append(Unit("heading2", f"clause:{clause.id}", title, number=clause.number))
+            if section.annex:
+                title = _tokens([Text(f"{numbers[clause.id]} – "), *clause.title], numbers, labels)
+                units.append(Unit("heading_annex", f"clause:{clause.id}", title))
+            else:
+                title = _tokens(clause.title, numbers, labels)
+                units.append(Unit("heading2", f"clause:{clause.id}", title, number=clause.number))
             for block in clause.blocks:
                 units += _block_units(block, numbers, labels, 0)
     return units

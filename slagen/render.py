@@ -23,7 +23,7 @@ from slagen import formatting, limits
 from slagen.binding import review_law
 from slagen.context import TemplateContext
 from slagen.errors import Problem, TemplateError
-from slagen.library import FRONT_SECTION, Clause
+from slagen.library import ANNEX_SECTION, FRONT_SECTION, Clause
 from slagen.markup import MarkupError, Parsed
 from slagen.memo import Memo
 from slagen.model import Block, Document, Section, Signatory
@@ -81,7 +81,10 @@ def _assemble(clauses: Sequence[Clause], parsed: Mapping[str, Parsed], context: 
         version=str(agreement["version"]),
         date=formatting.format_date(context.today, locale),
         front=tuple(front),
-        sections=tuple(Section(id_, title, tuple(members)) for id_, (title, members) in sections.items()),
+        sections=tuple(
+            Section(id_, title, tuple(members), annex=id_ == ANNEX_SECTION)
+            for id_, (title, members) in sections.items()
+        ),
         signatories=tuple(
             Signatory(
                 str(labels["terms"][role]),

@@ -61,7 +61,8 @@ def test_uses_real_heading_list_and_table_styles(outputs: dict[str, bytes]) -> N
         "Begriffsbestimmungen",
         "Räumlicher und organisatorischer Geltungsbereich",
     ]
-    tables = document.tables
+    key_terms, *tables = document.tables  # the cover's key terms first
+    assert [c.text for c in key_terms.rows[0].cells] == ["Eckdaten", ""]
     assert tables[0].style.name == "SLA Table"
     assert [c.text for c in tables[0].rows[0].cells] == ["Begriff", "Definiert in"]
     assert [c.text for c in tables[1].rows[0].cells] == ["Kennzahl", "Zielwert", "Messzeitraum"]

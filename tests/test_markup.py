@@ -324,7 +324,8 @@ def test_other_links_are_refused(href: str) -> None:
     with pytest.raises(MarkupError) as exc:
         parse_markup(f"Intro\n\nSee [x]({href}) here.")
     assert str(exc.value) == (
-        f"link '{href}' is not a reference (ref:ID), definition (define:ID), term (term:ID) or review note (note:TEXT)"
+        f"link '{href}' is not a reference (ref:ID), definition (define:ID), term (term:ID), review note (note:TEXT) "
+        "or paragraph anchor (para:NAME)"
     )
     assert exc.value.line == 3
 

@@ -69,6 +69,12 @@ DEMO = "telemarketing"
     "LibreOffice show them without updating fields. Default: when LibreOffice is installed (SLAGEN_LAYOUT=0 or 1 "
     "overrides). A PDF always has them.",
 )
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Mark the contract as a draft: ENTWURF/DRAFT in the header of every page and on the cover, and in the "
+    "provenance (slagen inspect).",
+)
 @force_option
 @reports_errors
 def build(
@@ -81,6 +87,7 @@ def build(
     reference_doc: Path | None,
     no_answers: bool,
     layout: bool | None,
+    draft: bool,
     force: bool,
 ) -> None:
     """Build the agreement described by ANSWERS (a YAML answers file).
@@ -103,6 +110,7 @@ def build(
         reference_doc=reference_doc,
         embed_answers=not no_answers,
         layout=layout,
+        draft=draft,
     )
 
 
@@ -136,6 +144,7 @@ def _build(
     reference_doc: Path | None = None,
     embed_answers: bool = True,
     layout: bool | None = None,
+    draft: bool = False,
 ) -> None:
     from slagen.generate import DEFAULT_FORMATS, check_answers, generate
     from slagen.library import load_library
@@ -164,6 +173,7 @@ def _build(
         reference=load_reference(reference_doc) if reference_doc else None,
         embed_answers=embed_answers,
         layout=laid_out,
+        draft=draft,
     )
     with ends_cleanly_on_sigterm():  # SIGTERM while writing: the files put back as they were, exit 143
         written = write_outputs({output_dir / out.name: out.data for out in outputs}, force=force)

@@ -12,18 +12,18 @@ field with its entries cached. It only reads the model; nothing is kept between 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
 from slagen.typography import typeset_runs
+from slagen.writers.lists import Comments as Comments  # re-exported: docx and redline import them from here
+from slagen.writers.lists import ListNumbering as ListNumbering
 from slagen.writers.reference import ReferenceInfo
-from slagen.writers.signing import signature_rows
 from slagen.writers.styles import tabs_xml
-from slagen.writers.toc import pageref_xml
+from slagen.writers.toc import contents_entries, pageref_xml
 from slagen.writers.widths import column_widths
-from slagen.writers.wordml import bookmark_name, comment_xml, escape, restart_xml, run_props, run_xml, text_xml, w_date
+from slagen.writers.wordml import bookmark_name, escape, run_props, run_xml, text_xml
 
 if TYPE_CHECKING:
     from slagen.memo import Memo
@@ -38,48 +38,6 @@ _FIRST_CHANGE = 10_000
 
 KEEP_TOGETHER_ROWS = 12
 """Tables of at most this many rows (header included) are kept on one page; longer ones break between rows."""
-
-
-class ListNumbering:
-    """Gives each numbered list its own ``w:num`` so that it starts at 1 (numIds as python-docx picks them)."""
-
-    def __init__(self, taken: frozenset[int], abstract: int) -> None:
-        self.first_taken = taken
-        self.taken = set(taken)
-        self.abstract = abstract
-        self.next = 1
-        self.out: list[str] = []
-
-    def restart(self) -> int:
-        """The ``numId`` of a new list that starts at 1."""
-        while self.next in self.taken:
-            self.next += 1
-        self.taken.add(self.next)
-        self.out.append(restart_xml(self.next, self.abstract))
-        return self.next
-
-    def xml(self) -> bytes:
-        """The new ``w:num`` elements."""
-        return "".join(self.out).encode()
-
-
-class Comments:
-    """Review comments for the comments part, numbered from ``first``; the body marks where they apply."""
-
-    def __init__(self, first: int, timestamp: dt.datetime) -> None:
-        self.first = first
-        self.date = w_date(timestamp)
-        self.out: list[str] = []
-
-    def add(self, text: str) -> int:
-        """The id of a new comment saying ``text``."""
-        comment_id = self.first + len(self.out)
-        self.out.append(comment_xml(comment_id, text, self.date))
-        return comment_id
-
-    def xml(self) -> bytes:
-        """The ``w:comment`` elements."""
-        return "".join(self.out).encode()
 
 
 class BodyWriter:
@@ -108,30 +66,58 @@ class BodyWriter:
         self.change_attributes = ""
         self.next_change = _FIRST_CHANGE
         self._fixed_state: tuple[object, ...] | None = None
+        self.break_before = False
+        """The next paragraph starts a page (``w:pageBreakBefore``, no empty paragraph that holds a break)."""
+        self.plain_refs = {target for target in document.numbers if "#" in target} | {
+            clause.id for section in document.sections if section.annex for clause in section.clauses
+        }
+        """References that show their bookmark's text ("Anlage 4", a paragraph's number), not a heading number."""
+        self.clause = ""
+        """The id of the clause being written."""
 
     def write(self) -> bytes:
-        """The body: cover, contents, front matter, the numbered sections, signatures."""
-        self._cover()
+        """The body: cover, contents, front matter, the numbered sections, annexes, signatures.
+
+        Under English law the execution page comes before the schedules, under German law after the annexes:
+        the signature then covers everything above it (written form, § 126 BGB).
+        """
+        from slagen.writers.pages import split_cover, write_cover, write_signatures
+
+        write_cover(self)
         self._contents()
-        for block in self.document.front:
+        self.break_before = True
+        for block in split_cover(self.document)[1]:
             self._block(block, "Parties")
-        self._sections()
-        if not self.document.notice:  # only the binding version is signed
-            self._signatures()
+        self._sections(annexes=False)
+        signed = not self.document.notice  # only the binding version is signed
+        if signed and self.document.english_execution:
+            write_signatures(self)
+        self._sections(annexes=True)
+        if signed and not self.document.english_execution:
+            write_signatures(self)
         return "".join(self.out).encode()
 
-    def _sections(self) -> None:
+    def _sections(self, *, annexes: bool) -> None:
         for section in self.document.sections:
-            self._heading("Heading 1", section.id, [Text(section.title)])
+            if section.annex != annexes:
+                continue
+            if not section.annex:
+                self._heading("Heading 1", section.id, [Text(section.title)])
             for clause in section.clauses:
+                self.clause = clause.id
                 name = self.labels["review_clause"].format(id=clause.id, version=clause.version)
                 note = "\n".join(filter(None, (name, clause.review))) if self.comments else ""
-                self._heading("Heading 2", clause.id, clause.title, note)
+                if section.annex:  # "Anlage 4 – Kennzahlen" on a new page; the bookmark holds "Anlage 4"
+                    self.break_before = True
+                    self._heading("Heading 1", clause.id, clause.title, note, label=self.document.numbers[clause.id])
+                else:
+                    self._heading("Heading 2", clause.id, clause.title, note)
                 self._clause_body(clause.blocks)
 
     def _clause_body(self, blocks: Sequence[Block]) -> None:
         """A clause's blocks; written once per state when the memo has seen the same blocks."""
-        if self.memo is None or self.comments is not None or self.tracking:
+        anchored = any(isinstance(block, Paragraph) and block.anchor for block in blocks)  # bookmarks: ids move
+        if self.memo is None or self.comments is not None or self.tracking or anchored:
             self._body_blocks(blocks)
             return
         numbering = self.numbering
@@ -177,23 +163,6 @@ class BodyWriter:
             # a paragraph that introduces a table or list stays on its page
             self._block(block, "Body Text", keep_next=isinstance(following, (Table, ListBlock)))
 
-    def _cover(self) -> None:
-        doc, labels = self.document, self.labels
-        self._paragraph("Title", [Text(doc.title)])
-        for text, bold in ((doc.subtitle if doc.subtitle != doc.title else "", False), (doc.notice, True)):
-            if text:  # the notice of a convenience translation: the cover has no header to carry it
-                self._paragraph("Subtitle", [Text(text, bold=bold)])
-        first, *others = doc.signatories
-        self._paragraph("Cover Text", [Text(labels["between"])])
-        self._paragraph("Cover Text", [Text(first.name, bold=True)])
-        for party in others:
-            self._paragraph("Cover Text", [Text(labels["and"])])
-            self._paragraph("Cover Text", [Text(party.name, bold=True)])
-        self._paragraph("Cover Text", [], extra='<w:spacing w:before="1440"/>')
-        self._paragraph("Cover Text", [Text(f"{labels['reference']}: {doc.reference}")])
-        self._paragraph("Cover Text", [Text(f"{labels['version']} {doc.version} · {labels['date']}: {doc.date}")])
-        self._page_break()
-
     def _contents(self) -> None:
         """A TOC field whose cached entries are the numbered headings, so it reads right before an update.
 
@@ -202,10 +171,7 @@ class BodyWriter:
         pass (:mod:`slagen.writers.toc`).
         """
         self._paragraph("TOC Heading", [Text(self.labels["contents"])], extra=_NOT_NUMBERED)
-        entries: list[tuple[str, str, str, Sequence[Inline]]] = []
-        for section in self.document.sections:
-            entries.append(("toc 1", section.id, f"{section.number}.", [Text(section.title)]))
-            entries += [("toc 2", clause.id, clause.number, clause.title) for clause in section.clauses]
+        entries = contents_entries(self.document)
         last = len(entries) - 1
         for index, (style, target, number, title) in enumerate(entries):
             tabs = tabs_xml(self.info.style_tabs.get(style, ()), right=self.info.text_width, leader="dot")
@@ -214,26 +180,43 @@ class BodyWriter:
                 self._field_start('TOC \\o "1-2" \\h \\z \\u')
             bookmark = bookmark_name(target)
             self.out.append(f'<w:hyperlink w:anchor="{bookmark}" w:history="1">')
-            self._run(f"{number}\t", False, False)
+            self._run(number, False, False)
             self._runs(title, False)
             self.out.append(f"<w:r><w:tab/></w:r>{pageref_xml(bookmark)}</w:hyperlink>")
             if index == last:
                 self.out.append('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
             self.out.append("</w:p>")
-        self._page_break()
+        self.break_before = True
 
-    def _page_break(self) -> None:
-        self.out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+    def _heading(self, style: str, target: str, runs: Sequence[Inline], note: str = "", *, label: str = "") -> None:
+        """A numbered heading (numbers come from the style's list), bookmarked for cross-references.
 
-    def _heading(self, style: str, target: str, runs: Sequence[Inline], note: str = "") -> None:
-        """A numbered heading (numbers come from the style's list), bookmarked for cross-references."""
+        With ``label`` (an annex: "Anlage 4") the heading is not numbered; it opens with the label, which the
+        bookmark holds, so that a reference shows "Anlage 4".
+        """
         bookmark = len(self.bookmarks)
         self.bookmarks[target] = bookmark
-        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids[style]}"/></w:pPr>')
+        props = f'<w:pStyle w:val="{self.ids[style]}"/>' + self._break()
+        if label:
+            props += _NOT_NUMBERED + '<w:ind w:left="0" w:firstLine="0"/>'
+        self.out.append(f"<w:p><w:pPr>{props}</w:pPr>")
         self.out.append(f'<w:bookmarkStart w:id="{bookmark}" w:name="{bookmark_name(target)}"/>')
         with self._commented(note):
+            if label:
+                self._run(label, False, False)
+                self.out.append(f'<w:bookmarkEnd w:id="{bookmark}"/>')
+                self._run(" – ", False, False)
             self._runs(runs, False)
-        self.out.append(f'<w:bookmarkEnd w:id="{bookmark}"/></w:p>')
+        if not label:
+            self.out.append(f'<w:bookmarkEnd w:id="{bookmark}"/>')
+        self.out.append("</w:p>")
+
+    def _break(self) -> str:
+        """``w:pageBreakBefore`` if this paragraph starts a page (then no longer)."""
+        if not self.break_before:
+            return ""
+        self.break_before = False
+        return "<w:pageBreakBefore/>"
 
     @contextlib.contextmanager
     def _commented(self, note: str) -> Iterator[None]:
@@ -260,18 +243,32 @@ class BodyWriter:
         field's result "8" after an update, as cached (a clause's "7.4" needs none and would lose its ".4").
         """
         props = run_props(run.bold or bold, run.italic)
-        picture = ' \\# "0"' if any(section.id == run.target for section in self.document.sections) else ""
-        self._field_start(f"REF {bookmark_name(run.target)} \\r \\h{picture}", props)
+        section = any(section.id == run.target for section in self.document.sections)
+        switch = "" if run.target in self.plain_refs else " \\r" + (' \\# "0"' if section else "")
+        self._field_start(f"REF {bookmark_name(run.target)}{switch} \\h", props)
         self.out.append(f"<w:r>{props}{text_xml(self.document.numbers[run.target])}</w:r>")
         self.out.append(f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
 
     def _block(self, block: Block, style: str, *, keep_next: bool = False) -> None:
         if isinstance(block, Paragraph):
-            self._paragraph(style, block.runs, keep_next=keep_next)
+            self._paragraph(style, block.runs, keep_next=keep_next, lead=self._paragraph_number(block))
         elif isinstance(block, ListBlock):
             self._list(block, 0, self._list_numbering(block))
         else:
             self._table(block)
+
+    def _paragraph_number(self, block: Paragraph) -> str:
+        """The "(2) " before a numbered paragraph; the bookmark of an anchored one holds the "2"."""
+        if not block.number:
+            return ""
+        number = run_xml(block.number, False, False)
+        if block.anchor:
+            target = f"{self.clause}#{block.anchor}"
+            bookmark = len(self.bookmarks)
+            self.bookmarks[target] = bookmark
+            name = bookmark_name(target)
+            number = f'<w:bookmarkStart w:id="{bookmark}" w:name="{name}"/>{number}<w:bookmarkEnd w:id="{bookmark}"/>'
+        return run_xml("(", False, False) + number + run_xml(")\u00a0", False, False)
 
     def _list_numbering(self, block: ListBlock) -> int:
         return self.numbering.restart() if block.ordered else self.info.bullet_num
@@ -298,11 +295,12 @@ class BodyWriter:
         bold: bool = False,
         extra: str = "",
         keep_next: bool = False,
+        lead: str = "",
     ) -> None:
-        props = f'<w:pStyle w:val="{self.ids[style]}"/>' + ("<w:keepNext/>" if keep_next else "")
+        props = f'<w:pStyle w:val="{self.ids[style]}"/>' + ("<w:keepNext/>" if keep_next else "") + self._break()
         if numbering is not None:
             props += f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>'
-        self.out.append(f"<w:p><w:pPr>{props}{extra}{self._mark()}</w:pPr>")
+        self.out.append(f"<w:p><w:pPr>{props}{extra}{self._mark()}</w:pPr>{lead}")
         self._runs(runs, bold)
         self.out.append("</w:p>")
 
@@ -331,7 +329,7 @@ class BodyWriter:
                     self._run(run.text, True, False)
                     self._run(self.labels["quote_close"], bold, False)
                 else:
-                    self._run(run.text, bold, False)
+                    self._run(run.text, bold or run.bold, False)
 
     def _run(self, text: str, bold: bool, italic: bool) -> None:
         if not text:
@@ -347,12 +345,14 @@ class BodyWriter:
         widths = column_widths(rows, self.info.text_width - INDENT, self.document.language)
         self._table_start("SLA Table", widths)
         together = len(rows) <= KEEP_TOGETHER_ROWS  # a short table stays on one page, with its introduction
+        merges = _group_merges(rows)
         for index, row in enumerate(rows):
             header = index == 0
             keep = (together or header) and index < len(rows) - 1
             self._row_start(header)
-            for width, cell in zip(widths, row, strict=False):
-                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
+            for column, (width, cell) in enumerate(zip(widths, row, strict=False)):
+                merge = merges[index] if column == 0 else ""
+                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}</w:tcPr>')
                 self._paragraph("Table Text", cell, bold=header, keep_next=keep)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
@@ -373,18 +373,23 @@ class BodyWriter:
             f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
         )
 
-    def _signatures(self) -> None:
-        labels = self.labels
-        self._paragraph("Heading Unnumbered", [Text(labels["signatures"])], extra=_NOT_NUMBERED)
-        parties = self.document.signatories
-        width = self.info.text_width // len(parties)
-        rows = signature_rows(self.document)
-        self._table_start("Signature Table", [width] * len(parties))
-        for row in rows:
-            self.out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            for text, bold in row:
-                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
-                self._paragraph("Signature", [Text(text, bold=bold)], extra="<w:keepNext/>")
-                self.out.append("</w:tc>")
-            self.out.append("</w:tr>")
-        self.out.append("</w:tbl>")
+    # what the cover and the signature page (:mod:`slagen.writers.pages`) write through
+    paragraph = _paragraph
+    block = _block
+    table_start = _table_start
+
+
+def _group_merges(rows: Sequence[Sequence[Sequence[Inline]]]) -> list[str]:
+    """Per row, the ``w:vMerge`` of its first cell: an empty one continues the group of the row above.
+
+    A table that groups rows ("Priorität 1" over response time, restore time and clock) leaves the first cell
+    of the further rows empty; in the DOCX those cells merge with the group's first (m7 of the visual review).
+    """
+    merges = [""] * len(rows)
+    filled = [any(not isinstance(r, Text) or r.text.strip() for r in row[0]) if row else True for row in rows]
+    for index in range(2, len(rows)):  # body rows after the first: the header never starts a group
+        if not filled[index] and (filled[index - 1] or merges[index - 1]):
+            merges[index] = "<w:vMerge/>"
+            if filled[index - 1]:
+                merges[index - 1] = '<w:vMerge w:val="restart"/>'
+    return merges

@@ -94,6 +94,8 @@ def frame_values(document: Document, *, title: str, timestamp: dt.datetime) -> d
     footer = docx_run_xml(before) + field_xml("PAGE") + docx_run_xml(middle) + field_xml("NUMPAGES")
     footer += docx_run_xml(after) if after else ""
     header = f"{document.title}\t{labels['reference']}: {document.reference}"
+    if document.draft:  # build --draft: every page says so
+        header = f"{labels['draft']} · {header}"
     core = (title, document.subtitle, document.reference, document.locale.replace("_", "-"))
     return {
         "header": docx_run_xml(header + (f"\n{document.notice}" if document.notice else "")).encode(),

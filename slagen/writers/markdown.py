@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+from slagen.writers.pages import split_cover
+from slagen.writers.signing import signature_rows
 
 if TYPE_CHECKING:
     from slagen.memo import Memo
@@ -29,14 +31,23 @@ def write_markdown(document: Document, memo: Memo | None = None) -> str:
         out += [_escape(document.subtitle), ""]
     if document.notice:  # a convenience translation says so under its title
         out += [f"**{_escape(document.notice)}**", ""]
+    if document.draft:
+        out += [f"**{_escape(labels['draft'])}**: {_escape(labels['draft_note'].format(date=document.date))}", ""]
     out += [
         f"{_escape(labels['reference'])}: {_escape(document.reference)} · "
         f"{_escape(labels['version'])} {_escape(document.version)} · {_escape(labels['date'])}: {document.date}",
         "",
     ]
-    out += _blocks(document.front, document)
-    out += _sections(document, memo)
-    if not document.notice:  # only the binding version is signed
+    cover, front = split_cover(document)
+    if cover:
+        out += _blocks(cover, document)
+    out += _blocks(front, document)
+    out += _sections(document, memo, annexes=False)
+    signed = not document.notice  # only the binding version is signed
+    if signed and document.english_execution:  # the execution page before the schedules
+        out += _signatures(document)
+    out += _sections(document, memo, annexes=True)
+    if signed and not document.english_execution:  # the signatures below everything (written form)
         out += _signatures(document)
     while out and out[-1] == "":
         out.pop()
@@ -44,51 +55,33 @@ def write_markdown(document: Document, memo: Memo | None = None) -> str:
 
 
 def _signatures(document: Document) -> list[str]:
+    """The signature table: the same cells as the DOCX (:func:`slagen.writers.signing.signature_rows`)."""
     labels = document.labels
-    parties = document.signatories
-    jointly = any(p.co_signatory for p in parties)
-    rows = [
-        ["", *(f"**{_escape(labels['for_party'].format(role=p.role))}**" for p in parties)],
-        ["---", *("---" for _ in parties)],
+    head, *rows = signature_rows(document)
+    lines = [
+        "| " + " | ".join(f"**{_escape(cell.text)}**" for cell in head) + " |",
+        "|" + "|".join("---" for _ in head) + "|",
     ]
-    if document.english_execution:  # "Signed by … for and on behalf of …", dated, no place (English law)
-        rows.append(
-            [
-                _escape(labels["signed_by"]),
-                *(_escape(labels["on_behalf"].format(name=p.represented_by, party=p.name)) for p in parties),
-            ]
-        )
-        rows.append([_escape(labels["signature"]), *("" for _ in parties)])
-        if jointly:
-            rows.append(
-                [
-                    _escape(labels["signed_by"]),
-                    *(
-                        _escape(labels["on_behalf"].format(name=p.co_signatory, party=p.name)) if p.co_signatory else ""
-                        for p in parties
-                    ),
-                ]
-            )
-            rows.append([_escape(labels["signature"]), *("" for _ in parties)])
-        rows.append([_escape(labels["date_only"]), *("" for _ in parties)])
-    else:
-        rows.append([_escape(labels["party"]), *(_escape(p.name) for p in parties)])
-        rows.append([_escape(labels["place_date"]), *("" for _ in parties)])
-        rows.append([_escape(labels["signature"]), *("" for _ in parties)])
-        rows.append([_escape(labels["name_function"]), *(_escape(p.represented_by) for p in parties)])
-        if jointly:
-            rows.append([_escape(labels["signature"]), *("" for _ in parties)])
-            rows.append([_escape(labels["name_function"]), *(_escape(p.co_signatory) for p in parties)])
-    return [f"## {_escape(labels['signatures'])}", "", *("| " + " | ".join(row) + " |" for row in rows), ""]
+    signing = f"{_escape(labels['signature'])}: \\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_"
+    for row in rows:
+        cells = [signing if cell.line else _escape(cell.text.replace("_" * 20, "")).rstrip(": ") for cell in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [f"## {_escape(labels['signatures'])}", "", _escape(labels["signatures_intro"]), "", *lines, ""]
 
 
-def _sections(document: Document, memo: Memo | None) -> list[str]:
+def _sections(document: Document, memo: Memo | None, *, annexes: bool) -> list[str]:
     out: list[str] = []
     labels = tuple(document.labels.items())
     for section in document.sections:
-        out += [f"## {section.number}. {_escape(section.title)}", ""]
+        if section.annex != annexes:
+            continue
+        if not section.annex:
+            out += [f"## {section.number}. {_escape(section.title)}", ""]
         for clause in section.clauses:
-            out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
+            if section.annex:  # "Anlage 4 – Kennzahlen", at the level of a section
+                out += [f"## {_escape(document.numbers[clause.id])} – {_inlines(clause.title, document)}", ""]
+            else:
+                out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
             if memo is None:
                 out += _blocks(clause.blocks, document)
                 continue
@@ -107,7 +100,8 @@ def _blocks(blocks: Sequence[Block], doc: Document, indent: str = "") -> list[st
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            out += [indent + _inlines(block.runs, doc), ""]
+            number = f"({block.number}) " if block.number else ""  # a clause whose paragraphs are cited
+            out += [indent + number + _inlines(block.runs, doc), ""]
         elif isinstance(block, ListBlock):
             out += _list(block, doc, indent)
             out.append("")
@@ -145,7 +139,8 @@ def _inlines(runs: Sequence[Inline], doc: Document) -> str:
             parts.append(_emphasis(numbers[run.target], run.bold, run.italic))
         elif isinstance(run, TermUse):
             text = _escape(run.text)
-            parts.append(f"{labels['quote_open']}**{text}**{labels['quote_close']}" if run.defining else text)
+            quoted = f"{labels['quote_open']}**{text}**{labels['quote_close']}"
+            parts.append(quoted if run.defining else _emphasis(text, run.bold, False))
     return "".join(parts)
 
 

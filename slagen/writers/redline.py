@@ -20,7 +20,9 @@ from slagen.writers.reference import default_reference
 from slagen.writers.widths import column_widths
 from slagen.writers.wordml import w_date
 
-_STYLE = {"heading1": "Heading 1", "heading2": "Heading 2", "paragraph": "Body Text"}
+_STYLE = {"heading1": "Heading 1", "heading2": "Heading 2", "heading_annex": "Heading 1", "paragraph": "Body Text"}
+_NOT_NUMBERED = '<w:numPr><w:numId w:val="0"/></w:numPr>'
+"""An annex's heading ("Anlage 1 – …") is a Heading 1 outside the clause numbering."""
 
 
 def write_redline_docx(
@@ -90,7 +92,8 @@ class _RedlineWriter(BodyWriter):
         if unit.kind == "table":
             self._token_table([Change("equal", None, _row(row)) for row in unit.rows])
             return
-        self._paragraph(self._style(unit), _runs(unit.tokens), numbering=self._numbering(unit))
+        extra = _NOT_NUMBERED if unit.kind == "heading_annex" else ""
+        self._paragraph(self._style(unit), _runs(unit.tokens), numbering=self._numbering(unit), extra=extra)
 
     def _modified(self, old: Unit, new: Unit) -> None:
         if new.kind == "table":
@@ -100,6 +103,7 @@ class _RedlineWriter(BodyWriter):
         props = f'<w:pStyle w:val="{self.ids[self._style(new)]}"/>'
         if numbering is not None:
             props += f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>'
+        props += _NOT_NUMBERED if new.kind == "heading_annex" else ""
         self.out.append(f"<w:p><w:pPr>{props}</w:pPr>")
         self._segments(word_changes(old.tokens, new.tokens))
         self.out.append("</w:p>")
@@ -192,6 +196,8 @@ def write_redline_markdown(old: Document, new: Document, changes: list[Change]) 
 def _markdown_line(unit: Unit, text: str) -> str:
     if unit.kind == "heading1":
         return f"## {unit.number} {text}"
+    if unit.kind == "heading_annex":
+        return f"## {text}"
     if unit.kind == "heading2":
         return f"### {unit.number} {text}"
     if unit.kind == "item":

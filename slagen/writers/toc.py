@@ -19,8 +19,9 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from slagen.model import Document, Inline, Text
 from slagen.writers.package import read_parts, zip_parts
 
 UPDATE_FIELDS = b'<w:updateFields w:val="true"/>'
@@ -106,3 +107,19 @@ def destination_name(bookmark: str) -> str:
     '5FRef5Fscope5Fpurpose'
     """
     return "".join(c if c.isascii() and c.isalnum() else f"{ord(c):02X}" for c in bookmark)
+
+
+def contents_entries(document: Document) -> list[tuple[str, str, str, Sequence[Inline]]]:
+    """The contents' entries: style, the heading it links to, its number (with the tab) and its title.
+
+    Sections and clauses in order; the annexes last, at the first level ("Anlage 1 – Ansprechpartner").
+    """
+    entries: list[tuple[str, str, str, Sequence[Inline]]] = []
+    annexes: list[tuple[str, str, str, Sequence[Inline]]] = []
+    for section in document.sections:
+        if section.annex:
+            annexes += [("toc 1", c.id, f"{document.numbers[c.id]} – ", c.title) for c in section.clauses]
+            continue
+        entries.append(("toc 1", section.id, f"{section.number}.\t", [Text(section.title)]))
+        entries += [("toc 2", clause.id, f"{clause.number}\t", clause.title) for clause in section.clauses]
+    return entries + annexes

@@ -1,0 +1,49 @@
+"""What writing a body adds to two other parts of a DOCX: list restarts and review comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from slagen.writers.wordml import comment_xml, restart_xml, w_date
+
+
+class ListNumbering:
+    """Gives each numbered list its own ``w:num`` so that it starts at 1 (numIds as python-docx picks them)."""
+
+    def __init__(self, taken: frozenset[int], abstract: int) -> None:
+        self.first_taken = taken
+        self.taken = set(taken)
+        self.abstract = abstract
+        self.next = 1
+        self.out: list[str] = []
+
+    def restart(self) -> int:
+        """The ``numId`` of a new list that starts at 1."""
+        while self.next in self.taken:
+            self.next += 1
+        self.taken.add(self.next)
+        self.out.append(restart_xml(self.next, self.abstract))
+        return self.next
+
+    def xml(self) -> bytes:
+        """The new ``w:num`` elements."""
+        return "".join(self.out).encode()
+
+
+class Comments:
+    """Review comments for the comments part, numbered from ``first``; the body marks where they apply."""
+
+    def __init__(self, first: int, timestamp: dt.datetime) -> None:
+        self.first = first
+        self.date = w_date(timestamp)
+        self.out: list[str] = []
+
+    def add(self, text: str) -> int:
+        """The id of a new comment saying ``text``."""
+        comment_id = self.first + len(self.out)
+        self.out.append(comment_xml(comment_id, text, self.date))
+        return comment_id
+
+    def xml(self) -> bytes:
+        """The ``w:comment`` elements."""
+        return "".join(self.out).encode()
