@@ -21,13 +21,13 @@ from docx.shared import Twips
 
 from slagen.cli import main
 from slagen.generate import build_documents, check_answers
-from slagen.library import Library
+from slagen.library import Library, load_library
 from slagen.writers.docx import write_docx
 from slagen.writers.package import read_parts
 from slagen.writers.styles import style_tabs, tabs_xml
 from slagen.writers.toc import UPDATE_FIELDS, cached_pages, destination_name, set_pages
 
-from .conftest import DEMO
+from .conftest import DEMO, ROOT
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -96,8 +96,15 @@ def test_destination_names_are_libreoffices() -> None:
     assert destination_name("_Ref_a1") == "5FRef5Fa1"
 
 
-def test_section_references_keep_their_number_without_period(demo_docx: bytes) -> None:
-    body = part(demo_docx, "word/document.xml").decode()
+def test_section_references_keep_their_number_without_period(tmp_path: Path) -> None:
+    # the shipped clauses cite clauses and annexes only: a library author's template cites a section
+    for name in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    final = tmp_path / "templates" / "de" / "legal" / "final.md.j2"
+    final.write_text(final.read_text(encoding="utf-8") + "\nSiehe Ziffer {{ ref('scope') }}.\n", encoding="utf-8")
+    library = load_library(tmp_path)
+    (document,) = build_documents(check_answers(DEMO, library), library, ["de"])
+    body = part(write_docx(document, timestamp=STAMP), "word/document.xml").decode()
     instructions = re.findall(r"<w:instrText[^>]*> (REF [^<]*) </w:instrText>", body)
     sections = [text for text in instructions if "\\#" in text]
     assert sections

@@ -244,8 +244,9 @@ class BodyWriter:
         """
         props = run_props(run.bold or bold, run.italic)
         section = any(section.id == run.target for section in self.document.sections)
-        switch = "" if run.target in self.plain_refs else " \\r" + (' \\# "0"' if section else "")
-        self._field_start(f"REF {bookmark_name(run.target)}{switch} \\h", props)
+        switch = "" if run.target in self.plain_refs else " \\r"
+        picture = ' \\# "0"' if section and switch else ""
+        self._field_start(f"REF {bookmark_name(run.target)}{switch} \\h{picture}", props)
         self.out.append(f"<w:r>{props}{text_xml(self.document.numbers[run.target])}</w:r>")
         self.out.append(f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
 
