@@ -232,12 +232,16 @@ def redline(
     library_dir: Path | None,
     force: bool,
 ) -> None:
-    """Show what changed between two answers files, as tracked changes in Word or as Markdown.
+    """Show what changed between two versions of an agreement, as tracked changes in Word or as Markdown.
 
-    OLD and NEW may also be DOCX contracts written by slagen: their stored answers are compared.
+    OLD and NEW are answers files, or DOCX contracts written by slagen: the answers stored in
+    them are compared (built with the current library).
 
-    Clauses added or removed appear as whole insertions or deletions, changed wording word
-    by word (author "slagen"). Word and LibreOffice let you accept or reject each change.
+    The redline is the whole new contract (cover, parties, clauses, annexes, signatures) with
+    every change from the old one tracked (author "slagen"): blocks added or removed whole,
+    changed wording word by word. It opens with a summary of the changes; it carries both
+    versions' provenance (slagen inspect REDLINE.docx). Accept all changes: the new contract;
+    reject all: the old one.
 
     \b
     Example:
@@ -245,7 +249,8 @@ def redline(
       slagen redline --against-standard examples/telemarketing-custom.yaml -o deviations.docx
       slagen redline old.yaml new.yaml            # Markdown with {++inserted++} and {--deleted--}
     """
-    from slagen.generate import generate_redline, standard_answers
+    from slagen.comparison import make_redline
+    from slagen.generate import standard_answers
     from slagen.library import load_library
 
     library = load_library(library_dir)
@@ -262,19 +267,28 @@ def redline(
     fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
     if fmt == "docx" and output_file is None:
         raise InputError.single("a DOCX redline needs -o FILE.docx")
-    changes = generate_redline(before, after, library, language=language, fmt=fmt, memo=memo, source_date=source_date())
+    changes = make_redline(
+        before,
+        after,
+        library,
+        language=language,
+        fmt=fmt,
+        memo=memo,
+        source_date=source_date(),
+        against_standard=against is not None,
+    )
     emit(changes, output_file, force=force)
 
 
 def _answers_of(path: Path, library: Library, memo: Memo) -> Answers:
     """The checked answers of an answers file, or of the answers a DOCX written by slagen carries."""
     from slagen.generate import check_answers, validate
-    from slagen.provenance import is_package, read_provenance, stored_answers
+    from slagen.provenance import contract_answers, is_package
     from slagen.yamlsource import parse_yaml
 
     if not is_package(path):
         return check_answers(path, library, memo)
-    text = stored_answers(read_provenance(path), path)
+    text = contract_answers(path)
     return validate(parse_yaml(text.encode("utf-8"), f"{path} (the answers stored in it)"), library, memo)
 
 
