@@ -52,7 +52,9 @@ def make_redline(
         tier = catalog.tiers[str(new.values["service.tier"])].name
         compared = (after.labels["redline_standard"].format(tier=tier), after.labels["redline_agreed"])
     questions = load_wording(library, lang).questions
-    summary = summarize(before, after, old.values, new.values, questions, compared=compared)
+    kpis = library.catalogs[str(new.values["service.catalog"])].kpis if "service.catalog" in new.values else {}
+    names = {kpi.id: kpi.text[lang]["name"] for kpi in kpis.values()}
+    summary = summarize(before, after, old.values, new.values, questions, compared=compared, names=names)
     if fmt == "md":
         from slagen.writers.markdown import write_markdown
         from slagen.writers.redline import write_redline_markdown

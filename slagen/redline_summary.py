@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from slagen.model import Clause, Document, plain_text
+from slagen.model import Clause, Document, Text, iter_inlines, plain_text
 from slagen.params import Duration
 
 SUMMARY_TAG = "slagen-redline-summary"
@@ -39,10 +39,12 @@ def summarize(
     questions: Mapping[str, str],
     *,
     compared: tuple[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Summary:
     """The summary of the changes from ``old`` to ``new``; ``compared`` names the two versions (else their facts).
 
-    ``questions`` gives the words of an answer key (``templates/<lang>/questions.yaml``).
+    ``questions`` gives the words of an answer key (``templates/<lang>/questions.yaml``), ``names`` those of
+    the keys inside a mapping answer (the KPIs of ``service.overrides``).
     """
     labels = new.labels
     before, after = compared or (_version(old), _version(new))
@@ -61,7 +63,8 @@ def summarize(
     ]
     if (old.front, old.signatories) != (new.front, new.signatories):
         changed.insert(0, labels["redline_parties"])
-    values = value_changes(old_values, new_values, questions, new)
+    values = value_changes(old_values, new_values, questions, new, names or {})
+    values += [f"{number}: {note}" for number, note in _notes(new) if (number, note) not in _notes(old)]
     for heading, items in (
         ("redline_added", added),
         ("redline_removed", removed),
@@ -82,24 +85,47 @@ def _heading(clause: Clause, document: Document) -> str:
     return f"{clause.number} {plain_text(clause.title, document.numbers)}"
 
 
+def _notes(document: Document) -> list[tuple[str, str]]:
+    """The notes on values of each clause (a deviation from the standard tier, old → new and for whom)."""
+    return [
+        (clause.number, run.note)
+        for clause in document.clauses()
+        for run in iter_inlines(clause.blocks)
+        if isinstance(run, Text) and run.note
+    ]
+
+
 def value_changes(
-    old: Mapping[str, Any], new: Mapping[str, Any], questions: Mapping[str, str], document: Document
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    questions: Mapping[str, str],
+    document: Document,
+    names: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """One line per changed answer: question (key): old → new. List entries and record fields one by one."""
+    """One line per changed answer: question (key): old → new. List entries, record and mapping fields one by one."""
     lines = []
     keys = [*new, *(key for key in old if key not in new)]
     for key in keys:
         if key == "slagen":
             continue
-        for item, question, before, after in _pieces(key, old.get(key), new.get(key), questions):
+        for item, question, before, after in _pieces(key, old.get(key), new.get(key), questions, names or {}):
             if before != after:
                 shown = f"{_value(before, document)} → {_value(after, document)}"
                 lines.append(f"{question} ({item}): {shown}")
     return lines
 
 
-def _pieces(key: str, old: Any, new: Any, questions: Mapping[str, str]) -> list[tuple[str, str, Any, Any]]:
-    """The comparable pieces of an answer: itself, or each list entry, or each field of each record."""
+def _pieces(
+    key: str, old: Any, new: Any, questions: Mapping[str, str], names: Mapping[str, str]
+) -> list[tuple[str, str, Any, Any]]:
+    """The comparable pieces of an answer: itself, or each list entry, each field of each record, each mapping key."""
+    if _mapping(old) or _mapping(new):
+        record_a, record_b = old or {}, new or {}
+        fields = [*record_b, *(n for n in record_a if n not in record_b)]
+        return [
+            (f"{key}.{n}", names.get(n) or f"{questions.get(key, key)}: {n}", record_a.get(n), record_b.get(n))
+            for n in fields
+        ]
     if not isinstance(old, list) and not isinstance(new, list):
         return [(key, questions.get(key, key), old, new)]
     old_list, new_list = list(old or []), list(new or [])
@@ -116,6 +142,11 @@ def _pieces(key: str, old: Any, new: Any, questions: Mapping[str, str]) -> list[
         question = questions.get(key, key).replace("{n}", str(index + 1))
         pieces.append((f"{key}[{index + 1}]", question, a, b))
     return pieces
+
+
+def _mapping(value: Any) -> bool:
+    """A mapping answer compared key by key (not a text given per language, ``{de: …, en: …}``)."""
+    return isinstance(value, dict) and not (value and all(len(k) == 2 and k.islower() for k in value))
 
 
 def _value(value: Any, document: Document) -> str:

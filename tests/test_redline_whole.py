@@ -235,6 +235,12 @@ def test_the_summary_lists_clauses_by_number_and_heading(write_answers: Callable
     assert "Verglichen werden: Standard-Leistungsstufe Professional → vereinbarte Fassung" in standard
     assert "### Hinzugefügte Klauseln\n\n- 8.3 Abweichungen von der Leistungsstufe" in standard
     assert "- 2.2 Leistungsparameter" in standard
+    # a KPI by its name, and the deviation as the review comments say it
+    assert (
+        "- Angenommene Anrufe je Agent und Einsatztag (service.overrides.calls_per_agent_day): (keine Angabe) → 120"
+        in standard
+    )
+    assert "- 2.2: Abweichung von der Leistungsstufe Professional: 24 Stunden → 36 Stunden (zulasten" in standard
 
 
 def test_the_docx_summary_is_a_content_control_before_the_cover(tmp_path: Path, versions: tuple[Path, Path]) -> None:
