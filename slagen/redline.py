@@ -10,8 +10,8 @@ change the old one, whatever the writer puts into a contract.
 
 Changed words are grouped as a lawyer's comparison tool groups them: a change of a few words
 is shown word by word, a lone unchanged word between two changes goes with them, and a
-paragraph that changed for the most part is shown as the old paragraph deleted and the new
-one inserted (:data:`MOSTLY_CHANGED`).
+paragraph that changed for the most part, in many places, is shown as the old paragraph deleted
+and the new one inserted (:data:`MOSTLY_CHANGED`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ from slagen.writers.tracked import (
 )
 
 MOSTLY_CHANGED = 0.5
-"""A paragraph of which less than this share (of its characters) stays is replaced as a whole."""
+"""A paragraph of which less than this share (of its characters) stays, in :data:`FRAGMENTS` or more changed
+places, is replaced as a whole; in fewer places, when less than 40 % of that share (a fifth) stays."""
+FRAGMENTS = 3
 SIMILAR = 0.5
 """Two replaced paragraphs of the same kind are compared word by word when their texts are this similar."""
 _DIGITS = re.compile(r"\d+")
@@ -264,7 +266,8 @@ def _segments(old: list[Atom], new: list[Atom]) -> list[tuple[str, list[Atom], l
             merged.append((op, list(gone), list(came)))
     kept = sum(len(atom.text) for op, _, came in merged if op == "equal" for atom in came)
     longest = max(sum(len(a.text) for a in old), sum(len(a.text) for a in new), 1)
-    if any(op == "change" for op, _, _ in merged) and kept / longest < MOSTLY_CHANGED:
+    fragments = sum(1 for op, _, _ in merged if op == "change")
+    if fragments and kept / longest < MOSTLY_CHANGED * (1 if fragments >= FRAGMENTS else 0.4):
         return [("change", old, new)]
     return merged
 

@@ -363,7 +363,7 @@ def _critic(paragraph: etree._Element) -> str:
     ("old", "new", "shown"),
     [
         ("within 24 hours of the report", "within 36 hours of the report", "within [-24-]{+36+} hours of the report"),
-        # a lone unchanged word between two changes goes with them (m4)
+        # a lone unchanged word between two changes goes with them (m4): one change, not a mosaic
         (
             "the parameters of the tier Levels apply to every call",
             "the parameters of the tier Level Professional apply to every call",
@@ -372,10 +372,25 @@ def _critic(paragraph: etree._Element) -> str:
         (
             "Die Leistungsparameter des Service Levels sind einzuhalten: soweit vereinbart.",
             "Die Leistungsparameter einzuhalten. Sie beruhen auf dem Service Level Professional; soweit",
-            "[-Die Leistungsparameter des Service Levels sind einzuhalten: soweit vereinbart.-]"
-            "{+Die Leistungsparameter einzuhalten. Sie beruhen auf dem Service Level Professional; soweit+}",
+            "Die Leistungsparameter [-des Service Levels sind einzuhalten: soweit vereinbart.-]"
+            "{+einzuhalten. Sie beruhen auf dem Service Level Professional; soweit+}",
         ),
         ("a b c d e f", "a x c y e f", "a [-b c d-]{+x c y+} e f"),
+        # most of it changed, in three places: the old paragraph deleted, the new inserted
+        (
+            "aa bb cccccccc dd ee ffffffff gg hh iiiiiiii",
+            "aa bb xxxxxxxxxxxxxxxx dd ee yyyyyyyyyyyyyyyy gg hh zzzzzzzzzzzzzzzz",
+            "[-aa bb cccccccc dd ee ffffffff gg hh iiiiiiii-]"
+            "{+aa bb xxxxxxxxxxxxxxxx dd ee yyyyyyyyyyyyyyyy gg hh zzzzzzzzzzzzzzzz+}",
+        ),
+        # half of it kept in two places: still word by word
+        (
+            "Die Tabelle für die Stufe Professional bestimmt die Zielwerte:",
+            "Die Tabelle bestimmt die Zielwerte. Sie beruhen auf der Stufe Professional.",
+            "Die Tabelle[- für die Stufe Professional-] bestimmt die Zielwerte[-:-]"
+            "{+. Sie beruhen auf der Stufe Professional.+}",
+        ),
+        ("ganz alt", "völlig neu und anders", "[-ganz alt-]{+völlig neu und anders+}"),
     ],
 )
 def test_changed_words_are_grouped_as_a_reader_wants(old: str, new: str, shown: str) -> None:
