@@ -248,7 +248,10 @@ def modified_paragraph(old: Any, new: Any) -> Any:
 
 
 def _segments(old: list[Atom], new: list[Atom]) -> list[tuple[str, list[Atom], list[Atom]]]:
-    """The paragraph's edit as (``equal`` or ``change``, old atoms, new atoms), grouped for a reader."""
+    """The paragraph's edit as (``equal`` or ``change``, old atoms, new atoms), grouped for a reader.
+
+    Also the Markdown redline's, with a word, a space or a mark as an atom (:func:`word_atoms`).
+    """
     matcher = SequenceMatcher(None, [a.key for a in old], [a.key for a in new], autojunk=False)
     raw = [
         ("equal" if op == "equal" else "change", old[i1:i2], new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()
@@ -270,6 +273,16 @@ def _segments(old: list[Atom], new: list[Atom]) -> list[tuple[str, list[Atom], l
     if fragments and kept / longest < MOSTLY_CHANGED * (1 if fragments >= FRAGMENTS else 0.4):
         return [("change", old, new)]
     return merged
+
+
+def grouped_edit(old: list[Atom], new: list[Atom]) -> list[tuple[str, list[Atom], list[Atom]]]:
+    """The edit from ``old`` to ``new`` grouped for a reader: (``equal`` or ``change``, old atoms, new atoms)."""
+    return _segments(old, new)
+
+
+def word_atoms(text: str) -> list[Atom]:
+    """A line of plain text as atoms: its words, spaces and marks."""
+    return [Atom(token, token, word=True) for token in _TOKEN.findall(text)]
 
 
 def atoms(paragraph: Any) -> list[Atom]:

@@ -24,7 +24,7 @@ from lxml import etree
 
 from slagen.model import Document, Text
 from slagen.provenance import custom_properties_xml
-from slagen.redline import compare_bodies
+from slagen.redline import compare_bodies, grouped_edit, word_atoms
 from slagen.redline_summary import SUMMARY_TAG, Summary
 from slagen.writers.body import BodyWriter, ListNumbering
 from slagen.writers.frame import Frame, frame_values, make_frame
@@ -146,7 +146,6 @@ def _tracking(frame: Frame) -> Frame:
 
 
 _PREFIX = re.compile(r"^(#+ |\s*(?:[-*] |\d+\. )|> )?")
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 _HEADING = re.compile(r"^#+ [\d.]+ ")
 """A heading's number: headings are matched by their text, a renumbered one is changed in its number only."""
 
@@ -190,19 +189,22 @@ def _whole_line(line: str, mark: str) -> str:
 
 
 def _changed_line(old: str, new: str) -> list[str]:
-    """A line changed word by word, or, if it changed for the most part, the old line deleted and the new inserted."""
-    from difflib import SequenceMatcher
+    """A line changed word by word, grouped as in the DOCX.
 
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    kept = sum(len("".join(b[j1:j2])) for op, _, _, j1, j2 in matcher.get_opcodes() if op == "equal")
-    if old.startswith("|") != new.startswith("|") or kept / max(len(old), len(new), 1) < 0.5:
-        return [_whole_line(old, "--"), "", _whole_line(new, "++")] if old and new else [new or old]
+    A line that changed for the most part, or a table row that became another kind of line, is the old line
+    deleted and the new one inserted (two table rows stay together, other lines are two paragraphs).
+    """
+    segments = grouped_edit(word_atoms(old), word_atoms(new))
+    if old.startswith("|") != new.startswith("|") or (len(segments) == 1 and segments[0][0] == "change"):
+        if not old or not new:
+            return [new or old]
+        rows = old.startswith("|") and new.startswith("|")
+        return [_whole_line(old, "--"), *([] if rows else [""]), _whole_line(new, "++")]
     pieces = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, gone, came in segments:
+        before, after = "".join(a.text for a in gone), "".join(a.text for a in came)
         if op == "equal":
-            pieces.append("".join(b[j1:j2]))
-            continue
-        gone, came = "".join(a[i1:i2]), "".join(b[j1:j2])
-        pieces.append((f"{{--{gone}--}}" if gone else "") + (f"{{++{came}++}}" if came else ""))
+            pieces.append(after)
+        else:
+            pieces.append((f"{{--{before}--}}" if before else "") + (f"{{++{after}++}}" if after else ""))
     return ["".join(pieces)]
