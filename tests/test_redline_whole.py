@@ -309,6 +309,10 @@ def test_two_slagen_contracts_give_the_same_redline_as_their_answers(
     from_contracts = _document_xml(_redline(tmp_path, *contracts, "--lang", "de", name="a.docx"))
     from_answers = _document_xml(_redline(tmp_path, *map(str, versions), "--lang", "de", name="b.docx"))
     assert from_contracts == from_answers
+    # without --lang, the contracts' own language
+    english = [str(tmp_path / f"{path.stem}.en.docx") for path in versions]
+    summary = CliRunner().invoke(main, ["redline", *english]).stdout
+    assert "## Summary of changes" in summary
 
 
 def test_a_docx_that_cannot_be_compared_says_what_it_is(tmp_path: Path, versions: tuple[Path, Path]) -> None:
@@ -328,6 +332,9 @@ def test_a_docx_that_cannot_be_compared_says_what_it_is(tmp_path: Path, versions
         redline: "a redline written by slagen, not a contract: compare the two contracts or answers files it was "
         "made from (slagen inspect names them)",
     }
+    renamed = tmp_path / "renamed.docx"  # not a zip at all
+    renamed.write_text("slagen: 1\n", encoding="utf-8")
+    cases[renamed] = "not a DOCX file (cannot be opened as a zip package)"
     for path, message in cases.items():
         result = runner.invoke(main, ["redline", str(path), str(new)])
         assert result.exit_code == 2

@@ -267,6 +267,8 @@ def redline(
     fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
     if fmt == "docx" and output_file is None:
         raise InputError.single("a DOCX redline needs -o FILE.docx")
+    if language is None:  # a contract's own language before the answers' first
+        language = _language_of(against or new, library)
     changes = make_redline(
         before,
         after,
@@ -286,10 +288,20 @@ def _answers_of(path: Path, library: Library, memo: Memo) -> Answers:
     from slagen.provenance import contract_answers, is_package
     from slagen.yamlsource import parse_yaml
 
-    if not is_package(path):
+    if not is_package(path) and path.suffix.lower() != ".docx":  # a .docx that is no zip: say that
         return check_answers(path, library, memo)
     text = contract_answers(path)
     return validate(parse_yaml(text.encode("utf-8"), f"{path} (the answers stored in it)"), library, memo)
+
+
+def _language_of(path: Path | None, library: Library) -> str | None:
+    """The language of a contract slagen wrote (None for an answers file, or one in a language not the library's)."""
+    from slagen.provenance import is_package, read_provenance
+
+    if path is None or not is_package(path):
+        return None
+    language = read_provenance(path).properties.get("slagen.language")
+    return language if language in library.labels else None
 
 
 @click.command()
