@@ -217,7 +217,7 @@ def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
     help="Compare a customer-specific ANSWERS file with its standard tier.",
 )
 @output_file_option("File to write (.docx or .md); without it, Markdown is printed.")
-@language_option("Language (default: the first of NEW).")
+@language_option("Language (default: NEW's own if it is a contract, else the first of its languages).")
 @click.option("--format", "fmt", type=click.Choice(["docx", "md"]), help="Default: from the -o suffix.")
 @library_option
 @force_option
