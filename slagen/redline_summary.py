@@ -25,10 +25,12 @@ SUMMARY_TAG = "slagen-redline-summary"
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """The summary's lines: (``heading``, ``text`` or ``item``, text), in order."""
+    """The summary's lines: (``note``, ``heading``, ``text`` or ``item``, text), in order."""
 
     title: str
     lines: tuple[tuple[str, str], ...]
+    markdown_note: str = ""
+    """What the first line (``note``) says in the Markdown redline, which has no content control."""
 
 
 def summarize(
@@ -49,7 +51,7 @@ def summarize(
     labels = new.labels
     before, after = compared or (_version(old), _version(new))
     lines: list[tuple[str, str]] = [
-        ("text", labels["redline_note"]),
+        ("note", labels["redline_note"]),
         ("text", labels["redline_compared"].format(old=before, new=after)),
     ]
     old_clauses = {clause.id: clause for clause in old.clauses()}
@@ -73,7 +75,7 @@ def summarize(
     ):
         lines.append(("heading", labels[heading]))
         lines += [("item", item) for item in items] or [("text", labels["redline_none"])]
-    return Summary(labels["redline_summary"], tuple(lines))
+    return Summary(labels["redline_summary"], tuple(lines), labels["redline_note_markdown"])
 
 
 def _version(document: Document) -> str:

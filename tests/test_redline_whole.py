@@ -215,6 +215,8 @@ def test_the_summary_says_what_changed_in_words(tmp_path: Path, versions: tuple[
     assert result.exit_code == 0, result.output
     summary = result.stdout[: result.stdout.index("<!-- /slagen-redline-summary -->")]
     assert "## Zusammenfassung der Änderungen" in summary
+    assert "nicht Bestandteil des Vertrags; sie endet mit der Linie vor dem Titel" in summary
+    assert "{--" not in summary
     assert "Verglichen werden: SLA-2027-014, Version 1.0 (1. Januar 2027) → SLA-2027-014" in summary
     assert "### Hinzugefügte Klauseln\n\nkeine" in summary
     assert "- Vertragsparteien, Vertretung und Unterschriften" in summary

@@ -156,6 +156,7 @@ def write_redline_markdown(old: str, new: str, summary: Summary) -> str:
 
     out = [f"<!-- {SUMMARY_TAG} -->", "", f"## {summary.title}", ""]
     for kind, text in summary.lines:
+        text = summary.markdown_note if kind == "note" and summary.markdown_note else text
         out += [f"### {text}" if kind == "heading" else f"- {text}" if kind == "item" else text, ""]
     out += [f"<!-- /{SUMMARY_TAG} -->", "", "---", ""]
     before, after = old.splitlines(), new.splitlines()
