@@ -301,6 +301,11 @@ def test_the_redline_carries_the_provenance_of_both_versions(tmp_path: Path, ver
     assert "this is a redline written by slagen, which stores no answers" in answers.stderr
 
 
+def test_the_same_versions_give_the_same_bytes(tmp_path: Path, versions: tuple[Path, Path]) -> None:
+    first = _redline(tmp_path, *map(str, versions), name="a.docx").read_bytes()
+    assert _redline(tmp_path, *map(str, versions), name="b.docx").read_bytes() == first
+
+
 def test_two_slagen_contracts_give_the_same_redline_as_their_answers(
     tmp_path: Path, versions: tuple[Path, Path]
 ) -> None:
