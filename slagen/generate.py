@@ -223,29 +223,3 @@ def standard_answers(answers: Answers, library: Library, memo: Memo | None = Non
     data.get("service", {}).pop("overrides", None)
     source = YamlSource(answers.source.path, data, dict(answers.source.lines), answers.source.text)
     return validate(source, library, memo or Memo())
-
-
-def generate_redline(
-    old: Answers,
-    new: Answers,
-    library: Library,
-    *,
-    language: str | None = None,
-    fmt: str = "docx",
-    reference: bytes | None = None,
-    memo: Memo | None = None,
-    source_date: dt.date | None = None,
-) -> bytes:
-    """The changes from ``old`` to ``new`` in one language: DOCX with tracked changes, or Markdown."""
-    from slagen.redline import compare_documents
-    from slagen.writers.redline import write_redline_docx, write_redline_markdown
-
-    memo = memo or Memo()
-    lang = language or new.values["languages"][0]
-    (before,) = build_documents(old, library, [lang], memo=memo, source_date=source_date)
-    (after,) = build_documents(new, library, [lang], memo=memo, source_date=source_date)
-    changes = compare_documents(before, after)
-    if fmt == "md":
-        return write_redline_markdown(before, after, changes).encode("utf-8")
-    stamp = dt.datetime.combine(document_date(new, source_date), dt.time(), tzinfo=dt.UTC)
-    return write_redline_docx(before, after, changes, timestamp=stamp, reference=reference)

@@ -175,11 +175,49 @@ def read_provenance(path: Path) -> Provenance:
 
 def stored_answers(found: Provenance, path: Path) -> str:
     """The answers file ``found`` holds; bad input if the document lost them (an editor saved it again)."""
+    if found.properties.get("slagen.document") == "redline":
+        raise InputError.single(
+            "this is a redline written by slagen, which stores no answers; its properties name both versions "
+            "(slagen inspect without --answers): use the answers files or the contracts it compared",
+            file=path,
+        )
     if found.answers is None:
         raise InputError.single(
             f"the answers are not in this document: slagen stores them in {ANSWERS_PART} unless built with "
             "--no-answers, and an editor drops that part when it saves the document again (LibreOffice does); "
             "use the DOCX as slagen wrote it, or the answers file itself",
+            file=path,
+        )
+    return found.answers
+
+
+def contract_answers(path: Path) -> str:
+    """The answers stored in the contract at ``path``, for ``slagen redline``; bad input naming what the file is.
+
+    A DOCX that slagen did not write, a redline, or a contract without its answers (``build --no-answers``,
+    or saved again by an editor) each gets its own message, saying what to give instead.
+    """
+    instead = "give the answers files instead (slagen redline OLD.yaml NEW.yaml)"
+    try:
+        found = read_provenance(path)
+    except InputError as exc:
+        if "no slagen properties" not in str(exc.problems[0].message):
+            raise
+        raise InputError.single(
+            f"not a contract written by slagen (the DOCX has no slagen properties), so it holds no answers to "
+            f"compare; {instead}",
+            file=path,
+        ) from None
+    if found.properties.get("slagen.document") == "redline":
+        raise InputError.single(
+            "a redline written by slagen, not a contract: compare the two contracts or answers files it was "
+            "made from (slagen inspect names them)",
+            file=path,
+        )
+    if found.answers is None:
+        raise InputError.single(
+            f"the answers are not in this document: this contract written by slagen was built with --no-answers, "
+            f"or an editor saved it again and dropped {ANSWERS_PART} (LibreOffice does); {instead}",
             file=path,
         )
     return found.answers

@@ -242,7 +242,7 @@ def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
     help="Compare a customer-specific ANSWERS file with its standard tier.",
 )
 @output_file_option("File to write (.docx or .md); without it, Markdown is printed.")
-@language_option("Language (default: the first of NEW).")
+@language_option("Language (default: NEW's own if it is a contract, else the first of its languages).")
 @click.option("--format", "fmt", type=click.Choice(["docx", "md"]), help="Default: from the -o suffix.")
 @library_option
 @force_option
@@ -257,12 +257,16 @@ def redline(
     library_dir: Path | None,
     force: bool,
 ) -> None:
-    """Show what changed between two answers files, as tracked changes in Word or as Markdown.
+    """Show what changed between two versions of an agreement, as tracked changes in Word or as Markdown.
 
-    OLD and NEW may also be DOCX contracts written by slagen: their stored answers are compared.
+    OLD and NEW are answers files, or DOCX contracts written by slagen: the answers stored in
+    them are compared (built with the current library).
 
-    Clauses added or removed appear as whole insertions or deletions, changed wording word
-    by word (author "slagen"). Word and LibreOffice let you accept or reject each change.
+    The redline is the whole new contract (cover, parties, clauses, annexes, signatures) with
+    every change from the old one tracked (author "slagen"): blocks added or removed whole,
+    changed wording word by word. It opens with a summary of the changes; it carries both
+    versions' provenance (slagen inspect REDLINE.docx). Accept all changes: the new contract;
+    reject all: the old one.
 
     \b
     Example:
@@ -270,7 +274,8 @@ def redline(
       slagen redline --against-standard examples/telemarketing-custom.yaml -o deviations.docx
       slagen redline old.yaml new.yaml            # Markdown with {++inserted++} and {--deleted--}
     """
-    from slagen.generate import generate_redline, standard_answers
+    from slagen.comparison import make_redline
+    from slagen.generate import standard_answers
     from slagen.library import load_library
 
     library = load_library(library_dir)
@@ -287,20 +292,41 @@ def redline(
     fmt = fmt or ("docx" if output_file is not None and output_file.suffix.lower() == ".docx" else "md")
     if fmt == "docx" and output_file is None:
         raise InputError.single("a DOCX redline needs -o FILE.docx")
-    changes = generate_redline(before, after, library, language=language, fmt=fmt, memo=memo, source_date=source_date())
+    if language is None:  # a contract's own language before the answers' first
+        language = _language_of(against or new, library)
+    changes = make_redline(
+        before,
+        after,
+        library,
+        language=language,
+        fmt=fmt,
+        memo=memo,
+        source_date=source_date(),
+        against_standard=against is not None,
+    )
     emit(changes, output_file, force=force)
 
 
 def _answers_of(path: Path, library: Library, memo: Memo) -> Answers:
     """The checked answers of an answers file, or of the answers a DOCX written by slagen carries."""
     from slagen.generate import check_answers, validate
-    from slagen.provenance import is_package, read_provenance, stored_answers
+    from slagen.provenance import contract_answers, is_package
     from slagen.yamlsource import parse_yaml
 
-    if not is_package(path):
+    if not is_package(path) and path.suffix.lower() != ".docx":  # a .docx that is no zip: say that
         return check_answers(path, library, memo)
-    text = stored_answers(read_provenance(path), path)
+    text = contract_answers(path)
     return validate(parse_yaml(text.encode("utf-8"), f"{path} (the answers stored in it)"), library, memo)
+
+
+def _language_of(path: Path | None, library: Library) -> str | None:
+    """The language of a contract slagen wrote (None for an answers file, or one in a language not the library's)."""
+    from slagen.provenance import is_package, read_provenance
+
+    if path is None or not is_package(path):
+        return None
+    language = read_provenance(path).properties.get("slagen.language")
+    return language if language in library.labels else None
 
 
 @click.command()

@@ -1,232 +1,211 @@
-"""Write the changes between two versions of an agreement: DOCX with tracked changes, or Markdown.
+"""Write a redline: the whole new contract with every change from the old one, as DOCX or Markdown.
 
-Takes the :class:`~slagen.redline.Change` list of :func:`~slagen.redline.compare_documents`
-and gives a DOCX whose changes are real Word revisions (``w:ins``/``w:del`` at word level,
-author "slagen", dated), which Word and LibreOffice show to accept or reject, or a
-Markdown text in CriticMarkup (``{++inserted++}``, ``{--deleted--}``).
+The DOCX: both versions' bodies are written by the contract's own writer
+(:class:`~slagen.writers.body.BodyWriter`, on one frame and one list numbering), compared block by
+block and word by word (:func:`slagen.redline.compare_bodies`), and the result, whose changes are
+real Word revisions (author "slagen", dated, ids unique), goes into the frame with the new version's
+header and footer, the provenance of both versions as custom properties and track changes switched on.
+A summary (:mod:`slagen.redline_summary`) comes first, in a content control of its own tagged
+``slagen-redline-summary``, outside the contract's text: accepting every change gives the new
+contract, rejecting every change the old one, the summary aside.
+
+The Markdown: both versions' Markdown compared line by line and word by word, in CriticMarkup
+(``{++inserted++}``, ``{--deleted--}``), after the summary.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+import re
+from collections.abc import Mapping
 
-from slagen.model import Document, Inline, Text
-from slagen.redline import Change, Token, Unit, row_changes, word_changes
-from slagen.writers.body import INDENT, BodyWriter, ListNumbering
-from slagen.writers.frame import frame_values, make_frame
+from lxml import etree
+
+from slagen.model import Document, Text
+from slagen.provenance import custom_properties_xml
+from slagen.redline import compare_bodies, grouped_edit, word_atoms
+from slagen.redline_summary import SUMMARY_TAG, Summary
+from slagen.writers.body import BodyWriter, ListNumbering
+from slagen.writers.frame import Frame, frame_values, make_frame
 from slagen.writers.reference import default_reference
-from slagen.writers.widths import column_widths
-from slagen.writers.wordml import w_date
+from slagen.writers.tracked import W, number_ids, serialize
+from slagen.writers.wordml import escape, w_date
 
-_STYLE = {"heading1": "Heading 1", "heading2": "Heading 2", "heading_annex": "Heading 1", "paragraph": "Body Text"}
-_NOT_NUMBERED = '<w:numPr><w:numId w:val="0"/></w:numPr>'
-"""An annex's heading ("Anlage 1 – …") is a Heading 1 outside the clause numbering."""
+_SETTINGS = "word/settings.xml"
+_SECTION = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.S)
+_HEADER_FOOTER = re.compile(r"<w:(?:headerReference|footerReference|titlePg)\b[^>]*/>")
+_BEFORE_TRACKING = {
+    f"{W}{name}"
+    for name in [
+        "writeProtection",
+        "view",
+        "zoom",
+        "removePersonalInformation",
+        "removeDateAndTime",
+        "doNotDisplayPageBoundaries",
+        "displayBackgroundShape",
+        "printPostScriptOverText",
+        "printFractionalCharacterWidth",
+        "printFormsData",
+        "embedTrueTypeFonts",
+        "embedSystemFonts",
+        "saveSubsetFonts",
+        "saveFormsData",
+        "mirrorMargins",
+        "alignBordersAndEdges",
+        "bordersDoNotSurroundHeader",
+        "bordersDoNotSurroundFooter",
+        "gutterAtTop",
+        "hideSpellingErrors",
+        "hideGrammaticalErrors",
+        "activeWritingStyle",
+        "proofState",
+        "formsDesign",
+        "attachedTemplate",
+        "linkStyles",
+        "stylePaneFormatFilter",
+        "stylePaneSortMethod",
+        "documentType",
+        "mailMerge",
+        "revisionView",
+    ]
+}
+"""Settings that come before ``w:trackRevisions`` in the schema's order (CT_Settings)."""
 
 
 def write_redline_docx(
-    old: Document, new: Document, changes: list[Change], *, timestamp: dt.datetime, reference: bytes | None = None
+    old: Document,
+    new: Document,
+    summary: Summary,
+    properties: Mapping[str, str],
+    *,
+    timestamp: dt.datetime,
+    reference: bytes | None = None,
 ) -> bytes:
-    """A DOCX of ``new`` with every change from ``old`` as a tracked revision."""
-    frame = make_frame(reference or default_reference(), review=False, properties=False, answers=False)
+    """A DOCX of ``new`` with every change from ``old`` as a tracked revision, ``summary`` first."""
+    frame = _tracking(make_frame(reference or default_reference(), review=False, properties=True, answers=False))
     numbering = ListNumbering(frame.num_ids, frame.info.decimal_abstract)
-    writer = _RedlineWriter(new, frame.info, numbering)
-    writer.change_attributes = f'w:author="slagen" w:date="{w_date(timestamp)}"'
-    body = writer.write_changes(old, changes)
+    before = BodyWriter(old, frame.info, numbering).write()
+    after = BodyWriter(new, frame.info, numbering).write()
+    blocks = compare_bodies(before, after)
+    number_ids(blocks, {"author": "slagen", "date": w_date(timestamp)})
+    body = _summary_xml(new, frame, numbering, summary) + serialize(blocks)
     values = frame_values(new, title=f"{new.title} ({new.labels['redline']})", timestamp=timestamp)
-    values.update(body=body.encode(), numbering=numbering.xml())
+    values.update(body=body.encode(), numbering=numbering.xml(), properties=custom_properties_xml(dict(properties)))
     return frame.fill(values, date=timestamp)
 
 
-class _RedlineWriter(BodyWriter):
-    def write_changes(self, old: Document, changes: list[Change]) -> str:
-        new, labels = self.document, self.labels
-        self._paragraph("Title", [Text(new.title)])
-        self._paragraph("Subtitle", [Text(labels["redline"])])
-        self._paragraph(
-            "Cover Text",
-            [
-                Text(f"{labels['reference']}: {old.reference}, {labels['version']} {old.version} ({old.date}) → "),
-                Text(f"{new.reference}, {labels['version']} {new.version} ({new.date})"),
-            ],
-        )
-        self.list_num: int | None = None
-        for change in changes:
-            if change.op == "equal" and change.new is not None:
-                self._unit(change.new)
-            elif change.op == "insert" and change.new is not None:
-                with self._tracked("ins"):
-                    self._unit(change.new)
-            elif change.op == "delete" and change.old is not None:
-                with self._tracked("del"):
-                    self._unit(change.old)
-            elif change.old is not None and change.new is not None:
-                self._modified(change.old, change.new)
-        return "".join(self.out)
+def _summary_xml(document: Document, frame: Frame, numbering: ListNumbering, summary: Summary) -> str:
+    """The summary as a content control (tagged :data:`SUMMARY_TAG`) ending with a page break."""
+    writer = BodyWriter(document, frame.info, numbering)
+    unnumbered = '<w:numPr><w:numId w:val="0"/></w:numPr>'
+    writer._paragraph("Heading Unnumbered", [Text(summary.title)], extra=unnumbered)
+    for kind, text in summary.lines:
+        if kind == "heading":
+            writer._paragraph("Heading Unnumbered", [Text(text)], extra=unnumbered, keep_next=True)
+        elif kind == "item":
+            writer._paragraph("List Bullet", [Text(text)], numbering=(frame.info.bullet_num, 0))
+        else:
+            writer._paragraph("Body Text", [Text(text)])
+    writer.out.append(f"<w:p><w:pPr>{_summary_section(frame)}</w:pPr></w:p>")
+    alias = escape(summary.title).replace('"', "&quot;")
+    return (
+        f'<w:sdt><w:sdtPr><w:alias w:val="{alias}"/><w:tag w:val="{SUMMARY_TAG}"/></w:sdtPr>'
+        f"<w:sdtContent>{''.join(writer.out)}</w:sdtContent></w:sdt>"
+    )
 
-    @contextlib.contextmanager
-    def _tracked(self, kind: str) -> Iterator[None]:
-        self.tracking = kind
-        try:
-            yield
-        finally:
-            self.tracking = None
 
-    def _numbering(self, unit: Unit) -> tuple[int, int] | None:
-        if unit.kind != "item":
-            self.list_num = None
-            return None
-        if not unit.ordered:
-            return (self.info.bullet_num, unit.level)
-        if self.list_num is None:
-            self.list_num = self.numbering.restart()
-        return (self.list_num, unit.level)
+def _summary_section(frame: Frame) -> str:
+    """The section break after the summary: the contract's page, no header or footer, so the cover stays bare."""
+    for name, pieces in frame.parts:
+        if name == "word/document.xml":
+            xml = b"".join(piece for piece in pieces if isinstance(piece, bytes)).decode()
+            found = _SECTION.search(xml)
+            if found:
+                return _HEADER_FOOTER.sub("", found.group(0))
+    return ""
 
-    def _style(self, unit: Unit) -> str:
-        if unit.kind == "item":
-            return "List Number" if unit.ordered else "List Bullet"
-        return _STYLE[unit.kind]
 
-    def _unit(self, unit: Unit) -> None:
-        if unit.kind == "table":
-            self._token_table([Change("equal", None, _row(row)) for row in unit.rows])
-            return
-        extra = _NOT_NUMBERED if unit.kind == "heading_annex" else ""
-        self._paragraph(self._style(unit), _runs(unit.tokens), numbering=self._numbering(unit), extra=extra)
-
-    def _modified(self, old: Unit, new: Unit) -> None:
-        if new.kind == "table":
-            self._token_table(row_changes(old.rows, new.rows))
-            return
-        numbering = self._numbering(new)
-        props = f'<w:pStyle w:val="{self.ids[self._style(new)]}"/>'
-        if numbering is not None:
-            props += f'<w:numPr><w:ilvl w:val="{numbering[1]}"/><w:numId w:val="{numbering[0]}"/></w:numPr>'
-        props += _NOT_NUMBERED if new.kind == "heading_annex" else ""
-        self.out.append(f"<w:p><w:pPr>{props}</w:pPr>")
-        self._segments(word_changes(old.tokens, new.tokens))
-        self.out.append("</w:p>")
-
-    def _segments(self, segments: list[tuple[str, tuple[Token, ...]]]) -> None:
-        for op, tokens in segments:
-            with self._tracked({"delete": "del", "insert": "ins"}[op]) if op != "equal" else contextlib.nullcontext():
-                self._runs(_runs(tokens), False)
-
-    def _token_table(self, rows: list[Change]) -> None:
-        self.list_num = None
-        units = [row.new if row.new is not None else row.old for row in rows]
-        cells = [_cells(unit.rows[0]) for unit in units if unit is not None]
-        widths = column_widths(cells, self.info.text_width - INDENT, self.document.language)
-        self._table_start("SLA Table", widths)
-        for index, row in enumerate(rows):
-            kind = {"insert": "ins", "delete": "del"}.get(row.op)
-            with self._tracked(kind) if kind else contextlib.nullcontext():
-                self._row_start(index == 0)
-            unit = row.new if row.new is not None else row.old
-            if unit is None:
-                continue
-            for column, width in enumerate(widths):
-                self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>')
-                self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/></w:pPr>')
-                if row.op == "modify" and row.old is not None and row.new is not None:
-                    self._segments(word_changes(row.old.rows[0][column], row.new.rows[0][column]))
+def _tracking(frame: Frame) -> Frame:
+    """The frame with track changes switched on (``w:trackRevisions`` in the settings): edits are tracked too."""
+    parts = []
+    for name, pieces in frame.parts:
+        if name == _SETTINGS and len(pieces) == 1 and isinstance(pieces[0], bytes):
+            root = etree.fromstring(pieces[0], etree.XMLParser(resolve_entities=False, no_network=True))
+            if root.find(f"{W}trackRevisions") is None:
+                element = root.makeelement(f"{W}trackRevisions", {})
+                before = [child for child in root if child.tag in _BEFORE_TRACKING]
+                if before:
+                    before[-1].addnext(element)
                 else:
-                    with self._tracked(kind) if kind else contextlib.nullcontext():
-                        self._runs(_runs(unit.rows[0][column]), index == 0)
-                self.out.append("</w:p></w:tc>")
-            self.out.append("</w:tr>")
-        self.out.append("</w:tbl>")
-        self._paragraph("Body Text", [], extra='<w:spacing w:after="0"/>')
+                    root.insert(0, element)
+            pieces = (etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),)
+        parts.append((name, pieces))
+    return dataclasses.replace(frame, parts=tuple(parts))
 
 
-def _row(cells: tuple[tuple[Token, ...], ...]) -> Unit:
-    return Unit("row", "", rows=(cells,))
+_PREFIX = re.compile(r"^(#+ |\s*(?:[-*] |\d+\. )|> )?")
+_HEADING = re.compile(r"^#+ [\d.]+ ")
+"""A heading's number: headings are matched by their text, a renumbered one is changed in its number only."""
 
 
-def _cells(row: tuple[tuple[Token, ...], ...]) -> list[list[Inline]]:
-    return [list(_runs(cell)) for cell in row]
+def write_redline_markdown(old: str, new: str, summary: Summary) -> str:
+    """The new Markdown with every change from the old one in CriticMarkup, after the summary."""
+    from difflib import SequenceMatcher
 
-
-def _runs(tokens: tuple[Token, ...]) -> list[Inline]:
-    """Tokens as text runs, neighbours with the same emphasis joined."""
-    runs: list[Inline] = []
-    for text, bold, italic in tokens:
-        last = runs[-1] if runs else None
-        if isinstance(last, Text) and (last.bold, last.italic) == (bool(bold), bool(italic)):
-            runs[-1] = Text(last.text + text, last.bold, last.italic)
-        else:
-            runs.append(Text(text, bool(bold), bool(italic)))
-    return runs
-
-
-def write_redline_markdown(old: Document, new: Document, changes: list[Change]) -> str:
-    """The changes as Markdown in CriticMarkup: ``{++inserted++}``, ``{--deleted--}``."""
-    labels = new.labels
-    out = [
-        f"# {new.title}",
-        "",
-        labels["redline"],
-        "",
-        f"{labels['reference']}: {old.reference}, {labels['version']} {old.version} ({old.date}) → "
-        f"{new.reference}, {labels['version']} {new.version} ({new.date})",
-        "",
-    ]
-    for change in changes:
-        unit = change.new if change.new is not None else change.old
-        if unit is None:
+    out = [f"<!-- {SUMMARY_TAG} -->", "", f"## {summary.title}", ""]
+    for kind, text in summary.lines:
+        text = summary.markdown_note if kind == "note" and summary.markdown_note else text
+        out += [f"### {text}" if kind == "heading" else f"- {text}" if kind == "item" else text, ""]
+    out += [f"<!-- /{SUMMARY_TAG} -->", "", "---", ""]
+    before, after = old.splitlines(), new.splitlines()
+    matcher = SequenceMatcher(
+        None, [_HEADING.sub("#", a) for a in before], [_HEADING.sub("#", b) for b in after], autojunk=False
+    )
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":  # the same but for a heading's number
+            for a, b in zip(before[i1:i2], after[j1:j2], strict=True):
+                out += [b] if a == b else _changed_line(a, b)
             continue
-        if change.op == "modify" and change.old is not None and change.new is not None:
-            if unit.kind == "table":
-                out += _markdown_table(row_changes(change.old.rows, change.new.rows))
-                continue
-            text = "".join(_critic(op, tokens) for op, tokens in word_changes(change.old.tokens, change.new.tokens))
+        pairs = min(i2 - i1, j2 - j1)
+        for a, b in zip(before[i1 : i1 + pairs], after[j1 : j1 + pairs], strict=True):
+            out += _changed_line(a, b)
+        out += [_whole_line(line, "--") for line in before[i1 + pairs : i2]]
+        out += [_whole_line(line, "++") for line in after[j1 + pairs : j2]]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _whole_line(line: str, mark: str) -> str:
+    """A line deleted or inserted whole; its Markdown prefix (heading, list item) and table cells kept as such."""
+    if line.startswith("|"):
+        cells = line.strip("|").split("|")
+        if all(set(cell.strip()) <= set("-:") for cell in cells):
+            return line
+        return "|" + "|".join(f" {{{mark}{cell.strip()}{mark}}} " if cell.strip() else cell for cell in cells) + "|"
+    prefix = _PREFIX.match(line)
+    head = prefix.group(0) if prefix else ""
+    rest = line[len(head) :]
+    return f"{head}{{{mark}{rest}{mark}}}" if rest else line
+
+
+def _changed_line(old: str, new: str) -> list[str]:
+    """A line changed word by word, grouped as in the DOCX.
+
+    A line that changed for the most part, or a table row that became another kind of line, is the old line
+    deleted and the new one inserted (two table rows stay together, other lines are two paragraphs).
+    """
+    segments = grouped_edit(word_atoms(old), word_atoms(new))
+    if old.startswith("|") != new.startswith("|") or (len(segments) == 1 and segments[0][0] == "change"):
+        if not old or not new:
+            return [new or old]
+        rows = old.startswith("|") and new.startswith("|")
+        return [_whole_line(old, "--"), *([] if rows else [""]), _whole_line(new, "++")]
+    pieces = []
+    for op, gone, came in segments:
+        before, after = "".join(a.text for a in gone), "".join(a.text for a in came)
+        if op == "equal":
+            pieces.append(after)
         else:
-            op = {"insert": "insert", "delete": "delete"}.get(change.op, "equal")
-            if unit.kind == "table":
-                out += _markdown_table([Change(change.op, _row(r), _row(r)) for r in unit.rows])
-                continue
-            text = _critic(op, unit.tokens)
-        out += [_markdown_line(unit, text), ""]
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
-
-
-def _markdown_line(unit: Unit, text: str) -> str:
-    if unit.kind == "heading1":
-        return f"## {unit.number} {text}"
-    if unit.kind == "heading_annex":
-        return f"## {text}"
-    if unit.kind == "heading2":
-        return f"### {unit.number} {text}"
-    if unit.kind == "item":
-        return "  " * unit.level + ("1. " if unit.ordered else "- ") + text
-    return text
-
-
-def _markdown_table(rows: list[Change]) -> list[str]:
-    lines = []
-    for index, row in enumerate(rows):
-        if row.op == "modify" and row.old is not None and row.new is not None:
-            cells = [
-                "".join(_critic(op, tokens) for op, tokens in word_changes(a, b))
-                for a, b in zip(row.old.rows[0], row.new.rows[0], strict=True)
-            ]
-        else:
-            unit = row.new if row.new is not None else row.old
-            op = {"insert": "insert", "delete": "delete"}.get(row.op, "equal")
-            cells = [_critic(op, cell) for cell in unit.rows[0]] if unit is not None else []
-        lines.append("| " + " | ".join(cells) + " |")
-        if index == 0:
-            lines.append("|" + "|".join("---" for _ in cells) + "|")
-    return [*lines, ""]
-
-
-def _critic(op: str, tokens: tuple[Token, ...]) -> str:
-    text = "".join(token[0] for token in tokens)
-    if op == "insert":
-        return f"{{++{text}++}}"
-    if op == "delete":
-        return f"{{--{text}--}}"
-    return text
+            pieces.append((f"{{--{before}--}}" if before else "") + (f"{{++{after}++}}" if after else ""))
+    return ["".join(pieces)]
