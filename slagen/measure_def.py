@@ -79,11 +79,11 @@ KINDS: dict[str, KindSpec] = {
         True,
     ),
     # calls answered in time over the calls that count (the abandoned-call rule is an answer)
-    "answer_rate": KindSpec("intervals", {"abandoned_rule": ("word", True)}, True),
+    "answer_rate": KindSpec("intervals", {"abandoned_rule": ("word", True), "tolerance": ("word", False)}, True),
     # total waiting time of answered calls over answered calls
-    "average_wait": KindSpec("intervals", {}, False),
+    "average_wait": KindSpec("intervals", {"tolerance": ("word", False)}, False),
     # abandoned calls over offered calls
-    "abandon_rate": KindSpec("intervals", {}, True),
+    "abandon_rate": KindSpec("intervals", {"tolerance": ("word", False)}, True),
     # a sum of one activity field over a sum of another (calls answered per day worked; closing rate)
     "activity_ratio": KindSpec("activity", {"numerator": ("field", True), "denominator": ("field", True)}, False),
     # a sum of one activity field per agent, the lowest agent counting
