@@ -39,7 +39,9 @@ def to_docx(view: View, report: Report) -> bytes:
     properties.revision = 1
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    from slagen.writers.package import read_parts, zip_parts
+
+    return zip_parts(read_parts(out.getvalue()), date=when)
 
 
 def _table(document: object, table: Table) -> None:

@@ -19,7 +19,7 @@ from slagen.report.model import Report
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+        return f"{value:f}"
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
