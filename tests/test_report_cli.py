@@ -58,6 +58,21 @@ def test_report_writes_json_and_each_language(tmp_path: Path, data: Path) -> Non
     assert "| 2027-03-20 12:00 | 2027-03-20 12:20 | 20 | vom Auftraggeber verursacht |" in german
 
 
+def test_the_docx_carries_the_daily_availability_chart(tmp_path: Path, data: Path) -> None:
+    import zipfile
+
+    code, _, stderr = run("report", str(IT), "--data", str(data), "--period", "2027-03", "-o", str(tmp_path))
+    assert code == 0, stderr
+    with zipfile.ZipFile(tmp_path / "it-service.2027-03.en.docx") as archive:
+        media = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert len(media) == 1
+        assert archive.read(media[0]).startswith(b"\x89PNG")
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "Availability of the Systems" in body
+    assert "outages.csv:2" in body
+    assert str(tmp_path) not in body
+
+
 def test_the_same_report_gives_the_same_bytes(tmp_path: Path, data: Path) -> None:
     for name in ("a", "b"):
         code, _, stderr = run("report", str(IT), "--data", str(data), "--period", "2027-03", "-o", str(tmp_path / name))

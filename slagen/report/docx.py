@@ -32,6 +32,12 @@ def to_docx(view: View, report: Report) -> bytes:
                 _table(document, block)
             else:
                 document.add_paragraph(block)
+        if section.chart is not None:
+            from docx.shared import Cm
+
+            from slagen.report.charts import png
+
+            document.add_picture(io.BytesIO(png(section.chart)), width=Cm(16))
     when = dt.datetime.combine(report.period.last_day, dt.time())
     properties = document.core_properties
     properties.title, properties.author, properties.last_modified_by = view.title, "slagen", "slagen"

@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from slagen.catalogs import Catalog
+from slagen.report.charts import Chart
 from slagen.report.model import Event, Report, Result
 
 
@@ -29,11 +30,12 @@ Block = str | Table
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A heading (level 2 or 3) and what follows it."""
+    """A heading (level 2 or 3) and what follows it; a chart of its figures where one helps."""
 
     heading: str
     level: int
     blocks: tuple[Block, ...]
+    chart: Chart | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,11 @@ class _Say:
     def moment(self, value: dt.datetime) -> str:
         local = value.astimezone(self.zone)
         return local.strftime("%Y-%m-%d %H:%M") + ("" if not local.second else local.strftime(":%S"))
+
+
+def _rows(where: str) -> str:
+    """``/data/march/outages.csv:4, …`` as ``outages.csv:4, …``: the file's name is enough beside the report."""
+    return ", ".join(part.strip().rsplit("/", 1)[-1] for part in where.split(",")) if where else ""
 
 
 def _target(result: Result, say: _Say) -> str:
@@ -124,7 +131,7 @@ def build_view(report: Report, catalog: Catalog, lang: str, labels: dict[str, An
     for result in report.results:
         blocks = _calculation(result, labels, say, name, verdict_of)
         if blocks:
-            sections.append(Section(name[result.kpi], 3, tuple(blocks)))
+            sections.append(Section(name[result.kpi], 3, tuple(blocks), _chart(result, labels, name[result.kpi])))
     if report.credit is not None:
         sections.append(Section(labels["headings"]["credit"], 2, (_credit_table(report, labels, say),)))
     if report.chronic:
@@ -165,14 +172,14 @@ def _calculation(
     if result.counted:
         rows = tuple(
             (say.moment(c.start), say.moment(c.end), say.number(c.seconds / 60),
-             "; ".join(reasons.get(r, r) for r in c.reason.split("+")), c.where)
+             "; ".join(reasons.get(r, r) for r in c.reason.split("+")), _rows(c.where))
             for c in result.counted
         )  # fmt: skip
         blocks.append(labels["headings"]["counted"])
         blocks.append(Table((cols["start"], cols["end"], cols["minutes"], cols["reason"], cols["source"]), rows))
     if result.excluded:
         rows = tuple((say.moment(e.start), say.moment(e.end), say.number(e.seconds / 60) if e.seconds else "",
-                      reasons.get(e.reason, e.reason), e.where) for e in result.excluded)  # fmt: skip
+                      reasons.get(e.reason, e.reason), _rows(e.where)) for e in result.excluded)  # fmt: skip
         blocks.append(labels["headings"]["excluded"])
         blocks.append(Table((cols["start"], cols["end"], cols["minutes"], cols["reason"], cols["source"]), rows))
     if result.events:
@@ -185,7 +192,7 @@ def _events_table(events: tuple[Event, ...], labels: dict[str, Any], say: _Say, 
     cols, verdict = labels["columns"], labels["verdict"]
     rows = tuple(
         (e.id, e.group, name.get(e.kpi, e.kpi), say.moment(e.start), say.moment(e.due) if e.due else "",
-         say.moment(e.done) if e.done else "–", verdict["open"] if e.met is None else verdict["missed"], e.where)
+         say.moment(e.done) if e.done else "–", verdict["open"] if e.met is None else verdict["missed"], _rows(e.where))
         for e in events
     )  # fmt: skip
     header = (cols["ticket"], cols["priority"], cols["measure"], cols["start"], cols["due"], cols["done"],
@@ -226,3 +233,19 @@ def _chronic_table(report: Report, labels: dict[str, Any], say: _Say, name: dict
     )  # fmt: skip
     header = (cols["kpi"], cols["months"], cols["consecutive"], cols["in_twelve"], cols["arisen"], cols["notice_by"])
     return Table(header, rows)
+
+
+def _chart(result: Result, labels: dict[str, Any], title: str) -> Chart | None:
+    """Availability per day, or the value of each group (priority, week), against the target."""
+    words = labels["charts"]
+    unit = "%" if result.unit == "percent" else ""
+    if result.daily:
+        days = tuple(str(day.day) for day, _ in result.daily)
+        return Chart(title, days, tuple(v for _, v in result.daily), Decimal(result.target), unit, words["day"])
+    parts = [p for p in result.parts if p.value is not None]
+    if parts and not hasattr(result.target, "seconds"):
+        groups = tuple(p.group for p in parts)
+        values = tuple(p.value for p in parts if p.value is not None)
+        met = tuple(p.met is not False for p in parts)
+        return Chart(title, groups, values, Decimal(result.target), unit, words["group"], met)
+    return None
