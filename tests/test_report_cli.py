@@ -161,3 +161,17 @@ def test_a_batch_reports_each_agreement_from_its_own_data(tmp_path: Path) -> Non
     assert code == 0, stderr
     values = {path.name: json.loads(path.read_text(encoding="utf-8"))["results"][0]["value"] for path in out.iterdir()}
     assert values == {"alpha.2027-03.json": "99.93", "beta.2027-03.json": "99.73"}
+
+
+def test_an_undefined_working_day_calendar_names_the_answers_file_and_key(tmp_path: Path) -> None:
+    answers = tmp_path / "tm.yaml"
+    text = (ROOT / "examples" / "telemarketing.yaml").read_text(encoding="utf-8")
+    answers.write_text(
+        text.replace("  catalog: telemarketing\n", "  catalog: telemarketing\n  time_zone: Europe/Berlin\n")
+    )
+    complaints = tmp_path / "complaints.csv"
+    complaints.write_text("id,kind,priority,created,resolved\nC-1,complaint,p3,2027-03-05 16:00,2027-03-09 10:00\n")
+    code, _, stderr = run("report", str(answers), "--data", str(complaints), "--period", "2027-03", "-o", str(tmp_path))
+    assert code == 2
+    assert f"{answers}: service.holidays: Working Days exclude the public holidays the agreement names" in stderr
+    assert not list(tmp_path.glob("tm.2027-03.*"))

@@ -50,7 +50,7 @@ def interval_result(
             and item.offered * HUNDRED > item.forecast * (HUNDRED + Decimal(tolerance))
         ):
             end = item.start + dt.timedelta(minutes=item.minutes)
-            excluded.append(Excluded(item.start, end, "overflow", str(item.where)))
+            excluded.append(Excluded(item.start, end, "overflow", str(item.where), Decimal(item.minutes * 60)))
             continue
         used.append(item)
     answered = sum(i.answered for i in used)
@@ -77,7 +77,7 @@ def _ratio(
     numbers: dict[str, Decimal], excluded: tuple[Excluded, ...] = (), group: str = "",
 ) -> Result:  # fmt: skip
     if not denominator:
-        return Result(kpi.id, kpi.unit, kpi.direction, kpi.role, target, None, True, Formula(kind, numbers),
+        return Result(kpi.id, kpi.unit, kpi.direction, kpi.role, target, None, None, Formula(kind, numbers),
                       "nothing_to_count", excluded, group=group)  # fmt: skip
     exact = numerator / denominator * scale
     numbers["exact"] = exact

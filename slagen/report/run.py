@@ -6,6 +6,7 @@ Gives file contents in memory (:class:`slagen.generate.Output`); :mod:`slagen.ou
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,13 @@ def compute_for(
     measured = read_measured(data_files(data, answers_path), str(zone))
     agreement = str(answers.values.get("agreement.reference") or answers_path.stem)
     clauses = tuple(c.id for c in answers.clauses)
-    report = compute_report(answers.values, clauses, service, measured, period, history=history,
-                            received=received, fee=fee, agreement=agreement)  # fmt: skip
+    try:
+        report = compute_report(answers.values, clauses, service, measured, period, history=history,
+                                received=received, fee=fee, agreement=agreement)  # fmt: skip
+    except InputError as exc:  # a problem of the agreement (an undefined calendar): name its file
+        problems = [p if p.file or (p.key or "").startswith("--") else replace(p, file=str(answers_path))
+                    for p in exc.problems]  # fmt: skip
+        raise InputError(problems) from None
     return report, service
 
 

@@ -67,6 +67,16 @@ class _Say:
 
         return format_money(value, currency, self.locale) if currency else self.number(value)
 
+    def duration(self, value: Any) -> str:
+        from slagen.formatting import format_duration
+
+        return format_duration(value, self.locale)
+
+    def timespan(self, seconds: Decimal) -> str:
+        from slagen.formatting import format_timespan
+
+        return format_timespan(seconds, self.locale)
+
     def date(self, value: dt.date) -> str:
         return self._date(value, self.locale)
 
@@ -83,7 +93,7 @@ def _rows(where: str) -> str:
 def _target(result: Result, say: _Say) -> str:
     target = result.target
     if hasattr(target, "seconds"):
-        return str(target)
+        return say.duration(target)
     text = say.number(Decimal(target))
     return f"{text} %" if result.unit == "percent" else text
 
@@ -94,7 +104,7 @@ def _value(result: Result, say: _Say) -> str:
     text = say.number(result.value)
     if result.unit == "percent":
         return f"{text} %"
-    return f"{text} s" if result.unit == "duration" else text
+    return say.timespan(result.value) if result.unit == "duration" else text
 
 
 def build_view(report: Report, catalog: Catalog, lang: str, labels: dict[str, Any], locale: str) -> View:
@@ -149,7 +159,10 @@ def _formula(result: Result, labels: dict[str, Any], say: _Say) -> str:
         keys = list(numbers)
         numbers = {"numerator": numbers[keys[0]], "denominator": numbers[keys[1]], **numbers}
     shown = {key: say.number(value) for key, value in numbers.items()}
-    text = str(labels["formulas"][result.formula.kind]).format(**shown)
+    try:
+        text = str(labels["formulas"][result.formula.kind]).format(**shown)
+    except KeyError:  # nothing was counted: the note says so, there is no arithmetic to show
+        return ""
     if result.value is not None and result.formula.kind == "availability":
         text += f" = {_value(result, say)}"
     return text
