@@ -64,9 +64,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slagen.errors import InputError, Problem
+from slagen.intervals import Interval, aware, merged, minus
 
-Interval = tuple[dt.datetime, dt.datetime]
-"""A half-open stretch of time ``[start, end)`` between two aware datetimes."""
+HolidayTest = Callable[[dt.date], bool]
+"""Whether a day is a public holiday of a calendar (:meth:`ServiceCalendar.holiday_test`)."""
 
 SERVICE_DAYS: dict[str, frozenset[int]] = {
     "weekdays": frozenset(range(5)),
@@ -177,7 +178,9 @@ def working_days(holidays: str, time_zone: str = "") -> ServiceCalendar:
     return ServiceCalendar(time_zone or HOLIDAY_CODES[holidays][2], "weekdays", "00:00", "24:00", holidays)
 
 
-def add_service_days(day: dt.date, count: int, calendar: ServiceCalendar) -> dt.date:
+def add_service_days(
+    day: dt.date, count: int, calendar: ServiceCalendar, *, is_holiday: HolidayTest | None = None
+) -> dt.date:
     """The ``count``-th service day after ``day`` (``day`` itself never counts; 0 gives ``day``).
 
     Three Working Days after Friday 14 May 2027 in North Rhine-Westphalia (Whit Monday is a public holiday):
@@ -187,7 +190,7 @@ def add_service_days(day: dt.date, count: int, calendar: ServiceCalendar) -> dt.
     """
     if count < 0:
         raise ValueError("a number of service days cannot be negative")
-    is_holiday = calendar.holiday_test()
+    is_holiday = is_holiday if is_holiday is not None else calendar.holiday_test()
     for _ in range(count):
         day += _DAY
         while not calendar.is_service_day(day, is_holiday):
@@ -196,20 +199,26 @@ def add_service_days(day: dt.date, count: int, calendar: ServiceCalendar) -> dt.
 
 
 def due(
-    start: dt.datetime, duration: dt.timedelta, calendar: ServiceCalendar, paused: Iterable[Interval] = ()
+    start: dt.datetime,
+    duration: dt.timedelta,
+    calendar: ServiceCalendar,
+    paused: Iterable[Interval] = (),
+    *,
+    is_holiday: HolidayTest | None = None,
 ) -> dt.datetime:
     """The moment a time limit of ``duration`` on ``calendar``'s clock ends, counted from ``start``.
 
     Paused intervals (waiting for the customer) do not count. The result is in the calendar's zone; a
-    limit of zero ends at ``start``.
+    limit of zero ends at ``start``. ``is_holiday`` (:meth:`ServiceCalendar.holiday_test`, made once for
+    many calls) saves building the holiday table each time.
     """
-    _aware(start, "start")
+    aware(start, "start")
     if duration < dt.timedelta(0):
         raise ValueError("a time limit cannot be negative")
     remaining = duration
     if not remaining:
         return start.astimezone(calendar.zone)
-    for begin, end in _minus(_running(calendar, start), _merged(paused)):
+    for begin, end in minus(_running(calendar, start, is_holiday), merged(paused)):
         if remaining <= end - begin:
             return (begin + remaining).astimezone(calendar.zone)
         remaining -= end - begin
@@ -217,9 +226,16 @@ def due(
 
 
 def elapsed(
-    start: dt.datetime, end: dt.datetime, calendar: ServiceCalendar, paused: Iterable[Interval] = ()
+    start: dt.datetime,
+    end: dt.datetime,
+    calendar: ServiceCalendar,
+    paused: Iterable[Interval] = (),
+    *,
+    is_holiday: HolidayTest | None = None,
 ) -> dt.timedelta:
     """The time on ``calendar``'s clock from ``start`` to ``end``, less the ``paused`` intervals.
+
+    ``is_holiday``: as for :func:`due`.
 
     >>> import datetime as dt
     >>> london = around_the_clock("Europe/London")
@@ -227,16 +243,38 @@ def elapsed(
     >>> as_hours(elapsed(autumn, autumn + dt.timedelta(days=1), london))
     Decimal('25')
     """
-    _aware(start, "start")
-    _aware(end, "end")
+    aware(start, "start")
+    aware(end, "end")
     if end < start:
         raise ValueError(f"the end {end.isoformat()} is before the start {start.isoformat()}")
     total = dt.timedelta(0)
-    for begin, stop in _minus(_running(calendar, start), _merged(paused)):
+    for begin, stop in minus(_running(calendar, start, is_holiday), merged(paused)):
         if begin >= end:
             break
         total += min(stop, end) - begin
     return total
+
+
+def time_limit(duration: Any, calendar: ServiceCalendar) -> dt.timedelta:
+    """A KPI target (``slagen.params.values.Duration``) as the ``timedelta`` :func:`due` counts on ``calendar``.
+
+    Seconds, minutes and hours are exact. Days and weeks only on a clock that never stops: during service
+    hours "2 days" could mean 48 hours of service or two service days, so such a target is an error, not a
+    guess; months have no fixed length.
+
+    >>> from slagen.params.values import Duration
+    >>> time_limit(Duration.parse("90min"), around_the_clock("Europe/Berlin"))
+    datetime.timedelta(seconds=5400)
+    >>> time_limit(Duration.parse("2d"), around_the_clock("Europe/Berlin"))
+    datetime.timedelta(days=2)
+    """
+    unit, amount = str(duration.unit), Decimal(duration.amount)
+    if unit == "month" or (unit in ("day", "week") and not calendar.around_the_clock):
+        raise ValueError(f"a time limit of {amount} {unit}(s) has no exact length on this clock; state it in hours")
+    micro = Decimal(duration.seconds) * 1_000_000
+    if micro != micro.to_integral_value():
+        raise ValueError(f"a time limit of {amount} {unit}(s) is not a whole number of microseconds")
+    return dt.timedelta(microseconds=int(micro))
 
 
 def as_hours(delta: dt.timedelta) -> Decimal:
@@ -295,8 +333,8 @@ def working_days_for(answers: Any) -> ServiceCalendar:
     holidays = str(values.get("service.holidays") or "")
     if not holidays:
         message = (
-            "Working Days exclude the public holidays the agreement names, and it names none (the holidays "
-            "at the provider's registered office cannot be computed); state e.g. DE-NW or GB-EAW"
+            "Working Days are undefined: the agreement names no public holidays, and those at the provider's "
+            "registered office cannot be computed; state them, e.g. DE-NW or GB-EAW"
         )
         raise _undefined(answers, "service.holidays", message)
     if holidays not in HOLIDAY_CODES:
@@ -343,11 +381,11 @@ def _at(day: dt.date, text: str, zone: ZoneInfo) -> dt.datetime:
     return wall.replace(tzinfo=zone).astimezone(dt.UTC)
 
 
-def _running(calendar: ServiceCalendar, start: dt.datetime) -> Iterator[Interval]:
+def _running(calendar: ServiceCalendar, start: dt.datetime, test: HolidayTest | None) -> Iterator[Interval]:
     """The intervals in which the clock runs, from ``start`` on, in UTC."""
     zone = calendar.zone
     moment = start.astimezone(dt.UTC)
-    is_holiday = calendar.holiday_test()
+    is_holiday = test if test is not None else calendar.holiday_test()
     day = start.astimezone(zone).date() - _DAY
     for _ in range(_MAX_DAYS):
         if calendar.is_service_day(day, is_holiday):
@@ -355,43 +393,3 @@ def _running(calendar: ServiceCalendar, start: dt.datetime) -> Iterator[Interval
             if end > moment:
                 yield max(begin, moment), end
         day += _DAY
-
-
-def _merged(paused: Iterable[Interval]) -> list[Interval]:
-    spans = []
-    for begin, end in paused:
-        _aware(begin, "pause start")
-        _aware(end, "pause end")
-        if end < begin:
-            raise ValueError(f"a pause ends ({end.isoformat()}) before it begins ({begin.isoformat()})")
-        spans.append((begin.astimezone(dt.UTC), end.astimezone(dt.UTC)))
-    spans.sort()
-    merged: list[Interval] = []
-    for begin, end in spans:
-        if merged and begin <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((begin, end))
-    return merged
-
-
-def _minus(running: Iterator[Interval], pauses: list[Interval]) -> Iterator[Interval]:
-    """``running`` less the (sorted, disjoint) ``pauses``."""
-    index = 0
-    for begin, end in running:
-        while index < len(pauses) and pauses[index][1] <= begin:
-            index += 1
-        cursor = begin
-        probe = index
-        while probe < len(pauses) and pauses[probe][0] < end:
-            if pauses[probe][0] > cursor:
-                yield cursor, pauses[probe][0]
-            cursor = max(cursor, pauses[probe][1])
-            probe += 1
-        if cursor < end:
-            yield cursor, end
-
-
-def _aware(moment: dt.datetime, what: str) -> None:
-    if not isinstance(moment, dt.datetime) or moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"the {what} must be a datetime with a time zone, not {moment!r}")

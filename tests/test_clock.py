@@ -259,3 +259,35 @@ def test_check_refuses_a_holiday_code_without_holidays(library_with_an_unknown_c
     assert result.exit_code == 2, result.output
     assert f"{path}:{line}: service.holidays: no public holidays are known for 'DE-XX'" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "holiday"),
+    [
+        ("DE-BE", dt.date(2027, 3, 8), True),  # International Women's Day, Berlin only
+        ("DE-NW", dt.date(2027, 3, 8), False),
+        ("DE-SN", dt.date(2027, 11, 17), True),  # Repentance and Prayer Day, Saxony only
+        ("DE-BY", dt.date(2027, 11, 17), False),
+        ("DE-TH", dt.date(2027, 9, 20), True),  # World Children's Day, Thuringia only
+        ("DE-BY", dt.date(2028, 8, 15), False),  # Assumption Day: only in some Bavarian municipalities
+        ("DE-SL", dt.date(2028, 8, 15), True),
+        ("GB-EAW", dt.date(2027, 8, 30), True),  # Summer bank holiday
+        ("GB-EAW", dt.date(2027, 10, 3), False),
+        ("DE-HB", dt.date(2027, 10, 31), True),  # Reformation Day (a Sunday in 2027, still a holiday)
+    ],
+)
+def test_public_holidays_of_each_state(code: str, day: dt.date, holiday: bool) -> None:
+    assert working_days(code).holiday_test()(day) is holiday
+
+
+def test_time_limits_from_kpi_targets() -> None:
+    from slagen.clock import time_limit
+    from slagen.params.values import Duration
+
+    assert time_limit(Duration.parse("8h"), SILVER_NW) == 8 * H
+    assert time_limit(Duration.parse("1.5h"), SILVER_NW) == dt.timedelta(minutes=90)
+    assert time_limit(Duration.parse("1w"), around_the_clock("Europe/Berlin")) == dt.timedelta(days=7)
+    with pytest.raises(ValueError, match="state it in hours"):
+        time_limit(Duration.parse("2d"), SILVER_NW)
+    with pytest.raises(ValueError, match="no exact length"):
+        time_limit(Duration.parse("1 month"), around_the_clock("Europe/Berlin"))

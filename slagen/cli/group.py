@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from slagen import __version__
-from slagen.cli import batch, build, interview, library, report
+from slagen.cli import batch, build, dates, interview, library, report
 from slagen.cli.options import library_setting
 from slagen.errors import InputError
 
@@ -53,3 +53,4 @@ main.add_command(library.lint)
 main.add_command(library.schema)
 main.add_command(library.tiers)
 main.add_command(report.report)
+main.add_command(dates.dates)
