@@ -64,7 +64,7 @@ def test_outages_with_german_header_causes_dates_and_semicolons(tmp_path: Path) 
         "ausfaelle.csv",
         "Beginn;Ende;Dienst;Ursache\n"
         "01.03.2027 08:00;01.03.2027 09:15;Portal;Wartung\n"
-        "2.3.2027 8:00;2.3.2027 8:05;Portal;Höhere Gewalt\n"
+        "2.3.2027 8:00 Uhr;2027-03-02 8:05;Portal;Höhere Gewalt\n"
         "03.03.2027 08:00;03.03.2027 08:05;Portal;Kunde\n"
         "04.03.2027 08:00;04.03.2027 08:05;Portal;Dritte\n",
     )
@@ -90,8 +90,8 @@ def test_every_bad_outage_cell_is_reported_with_row_and_column(tmp_path: Path) -
             "'yesterday' is no time: write 2027-03-01 08:00 (ISO 8601, an offset allowed) or 01.03.2027 08:00",
         ),
         (3, "cause", "'bogus' is no cause: write one of provider, scheduled, force_majeure, customer, third_party"),
-        (4, "end", "the end is missing"),
-        (4, "service", "the service is missing"),
+        (4, "end", "the cell is empty: this column needs a value in every row"),
+        (4, "service", "the cell is empty: this column needs a value in every row"),
     ]
 
 
@@ -216,7 +216,8 @@ def test_every_bad_ticket_cell_is_reported(tmp_path: Path) -> None:
         "id,priority,created,responded,restored,resolved,paused,from_backup\n"
         "A,p7,2027-03-01 08:00,2027-03-01 07:00,,,,\n"
         "B,lowest,2027-03-01 08:00,,2027-03-01 12:00,2027-03-01 11:00,2027-03-01 09:00,vielleicht\n"
-        "C,p1,2027-03-01 08:00,,,,2027-03-01 09:00/2027-03-01 08:30;2027-03-01 07:00/2027-03-01 07:30,\n"
+        "C,p1,2027-03-01 08:00,,,2027-03-01 10:00,2027-03-01 09:00/2027-03-01 08:30;2027-03-01 07:00/2027-03-01 07:30;"
+        "2027-03-01 09:50/2027-03-01 10:10,\n"
         "D,p2,2027-03-02 08:00,,,,,\n"
         ",p2,,,,,,\n"
         "D,p3,2027-03-03 08:00,,,,,\n",
@@ -235,8 +236,13 @@ def test_every_bad_ticket_cell_is_reported(tmp_path: Path) -> None:
             "the pause 2027-03-01T07:00:00+01:00/2027-03-01T07:30:00+01:00 begins before the ticket or a pause ends",
         ),
         (4, "paused", "the pause 2027-03-01T09:00:00+01:00/2027-03-01T08:30:00+01:00 does not end after it starts"),
-        (6, "id", "the id is missing"),
-        (6, "created", "the created is missing"),
+        (
+            4,
+            "paused",
+            "the pause 2027-03-01T09:50:00+01:00/2027-03-01T10:10:00+01:00 ends after the ticket was resolved",
+        ),
+        (6, "id", "the cell is empty: this column needs a value in every row"),
+        (6, "created", "the cell is empty: this column needs a value in every row"),
         (7, "id", f"ticket 'D' is in the data already, at {path}:5"),
     ]
 
@@ -333,3 +339,335 @@ def test_numbers_as_people_type_them() -> None:
     for bad, message in (("2,5", "no whole number"), ("-3", "negative"), ("abc", "no number")):
         with pytest.raises(ValueError, match=message):
             read_count(bad)
+
+
+# call-centre intervals
+
+
+INTERVALS = (
+    "interval_start,minutes,offered,answered,answered_in_time,abandoned,abandoned_short,wait_seconds,forecast\n"
+    '2027-03-01 08:00,30,120,114,96,6,2,"1.843,5",110\n'
+    "2027-03-01 08:30,30,1.204,1.150,1.001,54,20,,\n"
+)
+
+
+def test_intervals_with_optional_columns_and_grouped_numbers(tmp_path: Path) -> None:
+    first, second = read(tmp_path, "acd.csv", INTERVALS).intervals
+    assert first.start == dt.datetime(2027, 3, 1, 8, 0, tzinfo=BERLIN)
+    assert (first.minutes, first.offered, first.answered, first.answered_in_time) == (30, 120, 114, 96)
+    assert (first.abandoned, first.abandoned_short, first.wait_seconds, first.forecast) == (
+        6,
+        2,
+        Decimal("1843.5"),
+        110,
+    )
+    assert (second.offered, second.answered, second.answered_in_time) == (1204, 1150, 1001)
+    assert (second.wait_seconds, second.forecast) == (None, None)
+
+
+def test_interval_counts_that_do_not_fit_together(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "acd.csv",
+        "Intervallbeginn;Minuten;Angeboten;Angenommen;Rechtzeitig angenommen;Aufgelegt;Früh aufgelegt\n"
+        "01.03.2027 08:00;30;100;101;90;5;6\n"
+        "01.03.2027 08:30;30;100;90;95;12;2\n"
+        "01.03.2027 08:45;0;x;;1;1;1\n",
+    )
+    assert found == [
+        (2, "answered", "more calls answered than offered (101 > 100)"),
+        (2, "abandoned_short", "more calls abandoned early than abandoned (6 > 5)"),
+        (2, "abandoned", "answered and abandoned calls (101 + 5) are more than offered (100)"),
+        (3, "answered_in_time", "more calls answered in time than answered (95 > 90)"),
+        (3, "abandoned", "answered and abandoned calls (90 + 12) are more than offered (100)"),
+        (4, "minutes", "0 minutes is no interval length (1 to 1440)"),
+        (4, "offered", "'x' is no number"),
+        (4, "answered", "the cell is empty: this column needs a value in every row"),
+    ]
+
+
+def test_overlapping_intervals(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "acd.csv",
+        "interval_start,minutes,offered,answered,answered_in_time,abandoned,abandoned_short\n"
+        "2027-03-01 08:00,30,10,9,9,1,0\n"
+        "2027-03-01 08:30,15,10,9,9,1,0\n"
+        "2027-03-01 08:15,15,10,9,9,1,0\n"
+        "2027-03-01 08:30,30,10,9,9,1,0\n",
+    )
+    path = tmp_path / "acd.csv"
+    assert found == [
+        (4, "interval_start", f"this interval overlaps the one at {path}:2 (2027-03-01T08:00:00+01:00, 30 min)"),
+        (5, "interval_start", f"this interval overlaps the one at {path}:3 (2027-03-01T08:30:00+01:00, 15 min)"),
+    ]
+
+
+# telemarketing activity
+
+
+def test_activity_with_half_days_and_german_header(tmp_path: Path) -> None:
+    measured = read(
+        tmp_path,
+        "aktivitaet.csv",
+        "Tag;Mitarbeiter;Arbeitstage;Anrufe;Persönlich erreicht;Entscheiderkontakte;Termine;Geprüfte Aufzeichnungen\n"
+        "1. März 2027;Jana Ohm;1;104;41;18;1;1\n"
+        "02.03.2027;Jana Ohm;0,5;52;20;9;0;\n",
+    )
+    first, second = measured.activity
+    assert (first.day, first.agent, first.days_worked, first.calls) == (dt.date(2027, 3, 1), "Jana Ohm", 1, 104)
+    assert (first.answered_in_person, first.decision_maker_contacts, first.appointments) == (41, 18, 1)
+    assert first.recordings_reviewed == 1
+    assert (second.days_worked, second.recordings_reviewed) == (Decimal("0.5"), 0)
+
+
+def test_activity_that_does_not_add_up(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "activity.csv",
+        "day,agent,days_worked,calls,answered_in_person,decision_maker_contacts,appointments\n"
+        "2027-03-01,A,1.5,10,11,3,4\n"
+        "2027-03-01 09:00,,1,10,5,3,1\n"
+        "2027-03-02,A,1,10,5,3,1\n"
+        "2027-03-02,A,0.5,10,5,3,1\n",
+    )
+    path = tmp_path / "activity.csv"
+    assert found == [
+        (2, "days_worked", "1.5 is no share of a day (more than 0, at most 1: 0,5 for half a day)"),
+        (2, "answered_in_person", "more answered in person than calls (11 > 10)"),
+        (2, "appointments", "more appointments than decision maker contacts (4 > 3)"),
+        (3, "day", "'2027-03-01 09:00' is no day: write 2027-03-01 or 01.03.2027"),
+        (3, "agent", "the cell is empty: this column needs a value in every row"),
+        (5, "agent", f"A on 2027-03-02 is in the data already, at {path}:4"),
+    ]
+
+
+# availability samples
+
+
+def test_runs_of_down_samples_become_provider_outages(tmp_path: Path) -> None:
+    lines = ["timestamp,service,up"]
+    start = dt.datetime(2027, 3, 1, 0, 0)
+    for minute in range(60):
+        stamp = (start + dt.timedelta(minutes=minute)).isoformat(sep=" ")
+        lines.append(f"{stamp},portal,{0 if 10 <= minute < 13 else 1}")
+        lines.append(f"{stamp},api,{0 if minute >= 58 else 1}")
+    measured = read(tmp_path, "samples.csv", "\n".join(lines) + "\n")
+    portal, api = sorted(measured.outages, key=lambda outage: outage.service, reverse=True)
+    assert (portal.service, portal.cause, portal.note) == ("portal", "provider", "from availability samples")
+    assert portal.start == dt.datetime(2027, 3, 1, 0, 10, tzinfo=BERLIN)
+    assert portal.end == dt.datetime(2027, 3, 1, 0, 13, tzinfo=BERLIN)
+    assert portal.where.row == 2 + 2 * 10
+    assert (api.start, api.end) == (
+        dt.datetime(2027, 3, 1, 0, 58, tzinfo=BERLIN),
+        dt.datetime(2027, 3, 1, 1, 0, tzinfo=BERLIN),  # the last sample and one step
+    )
+
+
+def test_samples_with_offsets_unix_seconds_any_order_and_across_a_dst_change(tmp_path: Path) -> None:
+    measured = read(
+        tmp_path,
+        "probe.csv",
+        "Time;Instance;Value\n"
+        "2027-10-31T02:31:00+01:00;portal;1\n"
+        "2027-10-31T02:30:00+02:00;portal;0\n"  # the first 02:30 of the night, an hour earlier
+        "2027-10-31T02:30:00+01:00;portal;0\n"
+        "2027-10-31T02:31:00+02:00;portal;1\n"
+        "1804140000;api;0\n"
+        "1804140060;api;1\n",
+    )
+    portal = [outage for outage in measured.outages if outage.service == "portal"]
+    assert [(outage.start.isoformat(), outage.end.isoformat()) for outage in portal] == [
+        ("2027-10-31T02:30:00+02:00", "2027-10-31T02:31:00+02:00"),
+        ("2027-10-31T02:30:00+01:00", "2027-10-31T02:31:00+01:00"),
+    ]
+    (api,) = [outage for outage in measured.outages if outage.service == "api"]
+    assert api.start == dt.datetime.fromtimestamp(1804140000, dt.UTC)
+    assert api.end - api.start == dt.timedelta(minutes=1)
+
+
+def test_bad_samples(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "samples.csv",
+        "timestamp,service,up\n"
+        "2027-03-28 02:30,portal,1\n"
+        "2027-03-01 00:00,portal,maybe\n"
+        "2027-03-01 00:01,,1\n"
+        "2027-03-01 00:02,portal,1\n"
+        "2027-03-01 00:02,portal,0\n",
+    )
+    assert found == [
+        (
+            2,
+            "timestamp",
+            "2027-03-28 02:30 does not exist in Europe/Berlin (the clocks go forward): write it with its offset",
+        ),
+        (3, "up", "'maybe' is neither yes nor no: write yes or no (1 or 0, ja or nein) (up is 1, down is 0)"),
+        (4, "service", "the cell is empty: this column needs a value in every row"),
+        (6, "timestamp", "'portal' has a sample at 2027-03-01T00:02:00+01:00 already, in row 5"),
+    ]
+
+
+def test_the_outage_log_takes_the_minutes_it_covers_from_sampled_outages(tmp_path: Path) -> None:
+    lines = ["timestamp,service,up"]
+    for minute in range(120):  # portal down 07:58-08:03 and 08:30-08:40; api down 08:10-08:12
+        stamp = f"2027-03-06 {7 + (minute + 50) // 60:02d}:{(minute + 50) % 60:02d}"
+        lines.append(f"{stamp},portal,{0 if 8 <= minute < 13 or 40 <= minute < 50 else 1}")
+        lines.append(f"{stamp},api,{0 if 20 <= minute < 22 else 1}")
+    samples = write(tmp_path, "s.csv", "\n".join(lines) + "\n")
+    log = write(
+        tmp_path,
+        "o.csv",
+        "start,end,service,cause\n2027-03-06 08:00,2027-03-06 08:35,portal,scheduled\n",
+    )
+    outages = read_measured([samples, log], "Europe/Berlin").outages
+    shown = [(o.service, o.cause, f"{o.start:%H:%M}", f"{o.end:%H:%M}", o.where.file) for o in outages]
+    assert shown == [
+        ("portal", "scheduled", "08:00", "08:35", str(log)),
+        ("portal", "provider", "07:58", "08:00", str(samples)),
+        ("portal", "provider", "08:35", "08:40", str(samples)),
+        ("api", "provider", "08:10", "08:12", str(samples)),
+    ]
+
+
+def test_sampled_outages_of_two_files_that_overlap_are_an_error(tmp_path: Path) -> None:
+    text = "timestamp,service,up\n2027-03-01 08:00,portal,0\n2027-03-01 08:01,portal,1\n"
+    first, second = write(tmp_path, "a.csv", text), write(tmp_path, "b.csv", text)
+    with pytest.raises(InputError) as caught:
+        read_measured([first, second], "Europe/Berlin")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.key) == (str(second), 2, "start")
+
+
+# XLSX
+
+
+def test_an_xlsx_file_with_date_cells_numbers_and_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        ["Interval Start", "Minutes", "Offered", "Answered", "Answered in time", "Abandoned", "Abandoned short"]
+    )
+    sheet.append([dt.datetime(2027, 3, 1, 8, 0), 30, 120, 114, 96.0, 6, 2])
+    sheet.append(["01.03.2027 08:30", "30", 100, 90, 80, 10, 3])
+    sheet.append([None, None, None, None, None, None, None])
+    sheet.append([dt.datetime(2027, 3, 28, 2, 0), 30, 1.5, 1, 1, 0, 0])
+    path = tmp_path / "acd.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_measured([path], "Europe/Berlin")
+    assert [(p.file, p.line, p.key) for p in caught.value.problems] == [
+        (str(path), 5, "interval_start"),
+        (str(path), 5, "offered"),
+    ]
+    assert caught.value.problems[1].message == "1.5 is no whole number"
+    sheet.delete_rows(5)
+    book.save(path)
+    first, second = read_measured([path], "Europe/Berlin").intervals
+    assert first.start == dt.datetime(2027, 3, 1, 8, 0, tzinfo=BERLIN)
+    assert (first.answered_in_time, second.offered, second.where.row) == (96, 100, 3)
+
+
+def test_a_file_that_is_no_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(InputError, match="not an Excel workbook"):
+        read_measured([path], "Europe/Berlin")
+
+
+def test_an_incident_needs_a_priority_a_complaint_does_not(tmp_path: Path) -> None:
+    found = problems(tmp_path, "t.csv", "id,kind,created\n1,incident,2027-03-01 08:00\n2,complaint,2027-03-01 09:00\n")
+    assert found == [(2, "priority", "the cell is empty: an incident needs its priority")]
+
+
+# the example data
+
+
+DATA = Path(__file__).resolve().parent.parent / "examples" / "data"
+
+
+def test_the_it_service_example_data() -> None:
+    measured = read_measured(sorted(DATA.glob("it-service-2027-03-*.csv")), "Europe/London")
+    assert sorted({outage.cause for outage in measured.outages}) == ["customer", "provider", "scheduled"]
+    provider = [outage for outage in measured.outages if outage.cause == "provider"]
+    assert sum((outage.end - outage.start for outage in provider), dt.timedelta()) == dt.timedelta(minutes=93)
+    assert sorted({ticket.priority for ticket in measured.tickets if ticket.kind == "incident"}) == [
+        "p1",
+        "p2",
+        "p3",
+        "p4",
+    ]
+    assert [ticket.id for ticket in measured.tickets if ticket.from_backup] == ["INC0010237"]
+    summer = next(outage for outage in measured.outages if outage.start.day == 28)
+    assert summer.end - summer.start == dt.timedelta(minutes=20)  # across the change to summer time
+
+
+def test_the_call_centre_and_telemarketing_example_data() -> None:
+    intervals = read_measured([DATA / "call-centre-2027-03-intervals.csv"], "Europe/Berlin").intervals
+    assert len(intervals) == 25 * 24  # Monday to Saturday 08:00-20:00, not Good Friday and Easter Monday
+    assert {interval.start.astimezone(BERLIN).weekday() for interval in intervals} == {0, 1, 2, 3, 4, 5}
+    measured = read_measured(
+        [DATA / "telemarketing-2027-03-activity.xlsx", DATA / "telemarketing-2027-03-complaints.csv"], "Europe/Berlin"
+    )
+    assert len({day.agent for day in measured.activity}) == 4
+    assert {day.days_worked for day in measured.activity} == {Decimal("0.5"), Decimal("1")}
+    assert [ticket.kind for ticket in measured.tickets] == ["complaint"] * 5
+
+
+def test_the_documentation_names_every_column_and_alias() -> None:
+    import re
+
+    from slagen.measured.columns import CONTRACTS, normal
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "measured-data.md").read_text(encoding="utf-8")
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    written = {normal(name) for name in re.findall(r"`([^`]+)`", text)}
+    for contract in CONTRACTS.values():
+        assert f"(`{contract.kind}`)" in text
+        missing = [name for name in (*contract.columns, *contract.aliases) if name not in written]
+        assert missing == [], f"docs/measured-data.md does not name these {contract.kind} headers"
+
+
+def test_a_spreadsheet_day_number_is_no_time(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["start", "end", "service", "cause"])
+    book.active.append([46082.5, dt.datetime(2027, 3, 1, 13, 0), "portal", "provider"])
+    path = tmp_path / "o.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_measured([path], "Europe/Berlin")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.key) == (2, "start")
+    assert problem.message == "46082.5 is a number, not a time: format the cell as a date and time (2027-03-01 08:00)"
+
+
+def test_a_data_file_given_with_its_kind() -> None:
+    from slagen.measured.read import data_file
+
+    assert data_file("samples=probe.csv") == ("samples", Path("probe.csv"))
+    assert data_file("a=b.csv") == Path("a=b.csv")  # no kind: a file name with '=' in it
+
+
+def test_a_time_with_slashes_is_refused_as_ambiguous() -> None:
+    from slagen.measured.cells import read_timestamp
+
+    with pytest.raises(ValueError, match=r"'03/01/2027 08:00' is no time: write 2027-03-01 08:00"):
+        read_timestamp("03/01/2027 08:00", BERLIN)
+
+
+def test_a_row_of_more_cells_than_the_header_has_columns(tmp_path: Path) -> None:
+    message = "the row has 6 cells, the header 5 columns: a cell with the separator in it (a comma in a note) needs quotes around it"
+    found = problems(
+        tmp_path,
+        "o.csv",
+        "start,end,service,cause,note\n2027-03-01 08:00,2027-03-01 09:00,portal,provider,disk full, again\n"
+        '2027-03-01 10:00,2027-03-01 11:00,portal,provider,"disk full, again",\n',
+    )
+    assert found == [(2, None, message)]
+    found = problems(tmp_path, "s.csv", "timestamp,service,up\n2027-03-01 08:00,portal,1,0\n")
+    assert found == [(2, None, message.replace("6 cells", "4 cells").replace("5 columns", "3 columns"))]

@@ -30,7 +30,10 @@ from zoneinfo import ZoneInfo
 
 from slagen.params.forms import read_date, read_number
 
-_GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*Uhr)?$")
+_LOOSE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")  # 2027-03-01 8:00
+_EPOCHS = (10**8, 10**11)
+"""Unix seconds read as a time: from 1973 to the year 5138, never a spreadsheet's day number."""
 _EPOCH = re.compile(r"^\d{9,11}(?:\.\d+)?$")
 _GROUPED_COUNT = re.compile(r"^\d{1,3}(?:([.,'\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _YES = frozenset({"1", "true", "yes", "y", "x", "ja", "j", "wahr", "up"})
@@ -52,16 +55,43 @@ def is_empty(cell: object) -> bool:
 
 
 def read_timestamp(cell: object, zone: ZoneInfo) -> dt.datetime:
-    """The instant a cell names, aware; a time without an offset in ``zone`` (see the module)."""
+    """The instant a cell names, with its UTC offset (:func:`fixed`); a time without one in ``zone``."""
+    return fixed(_timestamp(cell, zone))
+
+
+def fixed(moment: dt.datetime) -> dt.datetime:
+    """``moment`` with its UTC offset as a fixed ``datetime.timezone`` rather than a named zone.
+
+    Python compares and subtracts two datetimes of the same ``tzinfo`` by their wall-clock times,
+    which is wrong across a daylight-saving change (01:00 to 04:00 on the night the clocks go
+    forward would be three hours); with fixed offsets every comparison and difference is exact.
+    ``moment.astimezone(zone)`` gives the named zone back for calendar arithmetic.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> night = ZoneInfo("Europe/Berlin")
+    >>> end, start = dt.datetime(2027, 3, 28, 4, tzinfo=night), dt.datetime(2027, 3, 28, 1, tzinfo=night)
+    >>> end - start, fixed(end) - fixed(start)
+    (datetime.timedelta(seconds=10800), datetime.timedelta(seconds=7200))
+    """
+    offset = moment.utcoffset()
+    assert offset is not None  # aware
+    return moment.astimezone(dt.timezone(offset))
+
+
+def _timestamp(cell: object, zone: ZoneInfo) -> dt.datetime:
     if isinstance(cell, dt.datetime):
         return localize(cell, zone) if cell.tzinfo is None else cell
     if isinstance(cell, dt.date):
         raise ValueError(f"{cell.isoformat()} is a day without a time of day: write the time too")
     if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if (
+            not _EPOCHS[0] <= cell < _EPOCHS[1]
+        ):  # a spreadsheet's day number (46082.3) in a cell not formatted as a date
+            raise ValueError(f"{cell} is a number, not a time: format the cell as a date and time (2027-03-01 08:00)")
         return dt.datetime.fromtimestamp(cell, dt.UTC).astimezone(zone)
     text = text_of(cell)
     if not text:
-        raise ValueError("a time is missing")
+        raise ValueError("the cell is empty: write a time")
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -73,12 +103,10 @@ def read_timestamp(cell: object, zone: ZoneInfo) -> dt.datetime:
 
 
 def _other_form(text: str) -> dt.datetime:
-    match = _GERMAN.match(text)
-    if match:
-        day, month, year, hour, minute = (int(part) for part in match.groups()[:5])
-        second = int(match.group(6) or 0)
+    parts = _written_parts(text)
+    if parts is not None:
         try:
-            return dt.datetime(year, month, day, hour, minute, second)
+            return dt.datetime(*parts)
         except ValueError as exc:
             raise ValueError(f"'{text}' is no time that exists ({exc})") from None
     if _EPOCH.match(text):
@@ -86,6 +114,19 @@ def _other_form(text: str) -> dt.datetime:
     if _is_date(text):
         raise ValueError(f"'{text}' is a day without a time of day: write the time too (01.03.2027 08:00)")
     raise ValueError(f"'{text}' is no time: write 2027-03-01 08:00 (ISO 8601, an offset allowed) or 01.03.2027 08:00")
+
+
+def _written_parts(text: str) -> tuple[int, int, int, int, int, int] | None:
+    """Year, month, day, hour, minute, second of ``01.03.2027 08:00[:00][ Uhr]`` or ``2027-03-01 8:00``."""
+    match = _GERMAN.match(text)
+    if match:
+        day, month, year, hour, minute, second = match.groups()
+    else:
+        match = _LOOSE_ISO.match(text)
+        if match is None:
+            return None
+        year, month, day, hour, minute, second = match.groups()
+    return int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
 
 
 def _is_date(text: str) -> bool:
@@ -123,7 +164,7 @@ def read_day(cell: object) -> dt.date:
         return cell
     text = text_of(cell)
     if not text:
-        raise ValueError("a day is missing")
+        raise ValueError("the cell is empty: write a day")
     try:
         day = read_date(text)
     except ValueError as exc:
@@ -146,7 +187,7 @@ def read_count(cell: object) -> int:
     else:
         text = text_of(cell)
         if not text:
-            raise ValueError("a number is missing")
+            raise ValueError("the cell is empty: write a number")
         if text.isdigit():
             value = int(text)
         elif _GROUPED_COUNT.match(text):
@@ -170,7 +211,7 @@ def read_decimal(cell: object) -> Decimal:
     else:
         text = text_of(cell)
         if not text:
-            raise ValueError("a number is missing")
+            raise ValueError("the cell is empty: write a number")
         value = _number(text)
     if value < 0:
         raise ValueError(f"{value} is negative")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from slagen.errors import InputError, Problem
 
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
 
 @dataclass(frozen=True, slots=True)
 class Contract:
@@ -37,12 +39,12 @@ class Contract:
 
 
 def normal(name: str) -> str:
-    """A header as compared: lower case, runs of spaces, hyphens and dots one underscore.
+    """A header as compared: lower case, umlauts as ae/oe/ue, runs of spaces, hyphens and dots one underscore.
 
-    >>> normal(" Interval-Start "), normal("Ticket ID"), normal("paused_from.2")
-    ('interval_start', 'ticket_id', 'paused_from_2')
+    >>> normal(" Interval-Start "), normal("Ticket ID"), normal("paused_from.2"), normal("Früh aufgelegt")
+    ('interval_start', 'ticket_id', 'paused_from_2', 'frueh_aufgelegt')
     """
-    return re.sub(r"[\s\-./]+", "_", name.strip().lower()).strip("_")
+    return re.sub(r"[\s\-./]+", "_", name.strip().lower().translate(_UMLAUTS)).strip("_")
 
 
 def _aliases(**names: str) -> dict[str, str]:
@@ -56,26 +58,26 @@ CONTRACTS = {
         ("start", "end", "service", "cause"),
         ("note",),
         aliases=_aliases(
-            start="beginn|von|started_at|ausfall_beginn|from",
-            end="ende|bis|resolved_at|ausfall_ende|to",
-            service="dienst|system|komponente|component",
+            start="beginn|von|started_at|ausfall_beginn|from|scheduled_for|customer_impact_start",
+            end="ende|bis|resolved_at|ausfall_ende|to|scheduled_until|customer_impact_end",
+            service="dienst|system|komponente|component|components",
             cause="ursache|grund|reason",
             note="notiz|bemerkung|kommentar|comment|description|beschreibung",
         ),
     ),
     "tickets": Contract(
         "tickets",
-        ("id", "priority", "created"),
-        ("kind", "responded", "restored", "resolved", "paused", "from_backup", "data_lost_since"),
+        ("id", "created"),
+        ("priority", "kind", "responded", "restored", "resolved", "paused", "from_backup", "data_lost_since"),
         ("paused_from", "paused_to"),
         aliases=_aliases(
             id="ticket|ticket_id|number|nummer|ticketnummer|key",
-            priority="priorität|prioritaet|prio",
+            priority="priorität|prio",
             created="erstellt|eingang|gemeldet|opened_at|created_at|reported",
             kind="art|typ|type",
             responded="first_response|reagiert|erste_reaktion|responded_at",
             restored="wiederhergestellt|restored_at",
-            resolved="gelöst|geloest|erledigt|resolved_at|closed_at",
+            resolved="gelöst|erledigt|resolved_at|closed_at",
             paused="pausen|pausiert|on_hold",
             paused_from="pause_von|pause_beginn",
             paused_to="pause_bis|pause_ende",
@@ -89,12 +91,12 @@ CONTRACTS = {
         ("wait_seconds", "forecast"),
         aliases=_aliases(
             interval_start="intervall_beginn|intervallbeginn|intervall|interval",
-            minutes="minuten|dauer|länge|laenge",
+            minutes="minuten|dauer|länge",
             offered="angeboten|angebotene_anrufe|eingehend|calls_offered",
             answered="angenommen|angenommene_anrufe|calls_answered|handled",
             answered_in_time="rechtzeitig_angenommen|in_zeit|answered_within_threshold|within_threshold",
             abandoned="aufgelegt|abgebrochen|verloren|calls_abandoned",
-            abandoned_short="früh_aufgelegt|frueh_aufgelegt|kurz_aufgelegt|short_abandoned",
+            abandoned_short="früh_aufgelegt|kurz_aufgelegt|short_abandoned",
             wait_seconds="wartezeit_sekunden|wartesekunden|wartezeit|total_wait_seconds",
             forecast="prognose|vorhersage|forecast_calls",
         ),
@@ -107,11 +109,11 @@ CONTRACTS = {
             day="tag|datum|date",
             agent="mitarbeiter|mitarbeiterin|agentin",
             days_worked="arbeitstage|einsatztage|anteil_tag",
-            calls="anrufe|wählversuche|waehlversuche|dials",
-            answered_in_person="persönlich_erreicht|persoenlich_erreicht|erreicht|connects",
+            calls="anrufe|wählversuche|dials",
+            answered_in_person="persönlich_erreicht|erreicht|connects",
             decision_maker_contacts="entscheiderkontakte|entscheider_kontakte|dm_contacts",
             appointments="termine|vereinbarte_termine",
-            recordings_reviewed="geprüfte_aufzeichnungen|gepruefte_aufzeichnungen|aufzeichnungen_geprüft",
+            recordings_reviewed="geprüfte_aufzeichnungen|aufzeichnungen_geprüft",
         ),
     ),
     "samples": Contract(
@@ -120,7 +122,7 @@ CONTRACTS = {
         aliases=_aliases(
             timestamp="zeitpunkt|zeit|time|ts",
             service="dienst|system|instance|job",
-            up="verfügbar|verfuegbar|probe_success|value|wert|status",
+            up="verfügbar|probe_success|value|wert|status",
         ),
     ),
 }
@@ -134,6 +136,8 @@ class Layout:
 
     contract: Contract
     at: Mapping[str, tuple[int, ...]]
+    width: int = 0
+    """The header's cells: a row of more (not empty) cells has a separator in a cell that was not quoted."""
 
     def index(self, column: str) -> int | None:
         """The index of a column given once, ``None`` if the file has none."""
@@ -172,7 +176,7 @@ def layout_of(header: Sequence[str], path: Path, kind: str | None = None) -> Lay
         problems.append(Problem("paused_from and paused_to columns come in pairs", str(path), 1, "paused_from"))
     if problems:
         raise InputError(problems)
-    return Layout(contract, {column: tuple(indexes) for column, indexes in at.items()})
+    return Layout(contract, {column: tuple(indexes) for column, indexes in at.items()}, len(header))
 
 
 def _column_of(cell: str, contract: Contract) -> str | None:

@@ -19,6 +19,8 @@ from slagen.errors import InputError
 MAX_CSV_BYTES = 256 * 2**20
 """Largest CSV file read (256 MiB: a year of minute samples of a dozen services)."""
 COMMENT = "#"
+_MAYBE_COMMENT = ("", COMMENT, " ", "\t")
+"""How the first cell of a row that might be a comment or empty begins."""
 
 Rows = Iterator[tuple[int, list[object]]]
 
@@ -56,16 +58,19 @@ def _csv(path: Path) -> tuple[list[str], Rows]:
 
 def _csv_rows(reader: Iterator[list[str]], path: Path) -> Rows:
     number = 1
-    while True:
-        number += 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError.single(f"cannot read the row: {exc}", file=path, line=number) from None
-        if row and any(row) and not row[0].lstrip().startswith(COMMENT):
-            yield number, row  # type: ignore[misc]
+    try:
+        for row in reader:
+            number += 1
+            # the usual row is told by its first character; only an empty or comment-like one is looked at
+            if row and (row[0][:1] not in _MAYBE_COMMENT or (any(row) and not _comment(row[0]))):
+                yield number, row  # type: ignore[misc]
+    except csv.Error as exc:
+        raise InputError.single(f"cannot read the row: {exc}", file=path, line=number + 1) from None
+
+
+def _comment(first: str) -> bool:
+    """Whether a row whose first cell is ``first`` is a comment (``# …``, spaces before it allowed)."""
+    return first.startswith(COMMENT) or (first[:1].isspace() and first.lstrip().startswith(COMMENT))
 
 
 def _xlsx(path: Path) -> tuple[list[str], Rows]:

@@ -25,7 +25,7 @@ from slagen.measured.records import CAUSES, Outage
 from slagen.measured.rowcells import RowCells
 
 CAUSE_WORDS = {
-    **dict.fromkeys(("anbieter", "auftragnehmer", "dienstleister", "unplanned", "ungeplant", "störung"), "provider"),
+    **dict.fromkeys(("anbieter", "auftragnehmer", "dienstleister", "unplanned", "ungeplant", "stoerung"), "provider"),
     **dict.fromkeys(
         (
             "planned",
@@ -39,7 +39,7 @@ CAUSE_WORDS = {
         ),
         "scheduled",
     ),
-    **dict.fromkeys(("höhere_gewalt", "hoehere_gewalt"), "force_majeure"),
+    **dict.fromkeys(("hoehere_gewalt",), "force_majeure"),
     **dict.fromkeys(("kunde", "auftraggeber", "customer_caused", "durch_kunden"), "customer"),
     **dict.fromkeys(("dritte", "dritter", "drittanbieter", "third_parties", "third_party_caused"), "third_party"),
 }

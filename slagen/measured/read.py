@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slagen.errors import InputError, Problem
 from slagen.measured.activity import read_activity, repeated_days
-from slagen.measured.columns import layout_of
+from slagen.measured.columns import KINDS, layout_of
 from slagen.measured.files import read_rows
 from slagen.measured.intervals import read_intervals, repeated_intervals
 from slagen.measured.outages import overlapping, read_outages
-from slagen.measured.records import Activity, Interval, Measured, Outage, Ticket
-from slagen.measured.samples import read_samples
+from slagen.measured.records import Measured, Outage
+from slagen.measured.samples import cut_by_log, read_samples
 from slagen.measured.tickets import PRIORITIES, duplicates, read_tickets
 
 MAX_PROBLEMS = 1000
@@ -30,6 +31,18 @@ MAX_PROBLEMS = 1000
 
 DataFile = Path | tuple[str, Path]
 """A file whose kind its header tells, or ``(kind, file)``."""
+
+
+def data_file(text: str) -> DataFile:
+    """A file given on the command line: ``PATH``, or ``KIND=PATH`` to name its kind rather than let the header tell.
+
+    >>> data_file("tickets=export.csv"), data_file("data/outages.csv")
+    (('tickets', PosixPath('export.csv')), PosixPath('data/outages.csv'))
+    """
+    kind, sep, rest = text.partition("=")
+    if sep and kind in KINDS:
+        return kind, Path(rest)
+    return Path(text)
 
 
 def zone_of(time_zone: str | ZoneInfo) -> ZoneInfo:
@@ -48,57 +61,53 @@ def read_measured(
     *,
     priorities: Collection[str] = PRIORITIES,
 ) -> Measured:
-    """The records of every file in ``paths``; an :class:`InputError` with every problem found."""
+    """The records of every file in ``paths``; an :class:`InputError` with every problem found.
+
+    Outages found in availability samples give way to the outage log: where a logged outage of the
+    same service covers sampled minutes, the log's interval and cause count (a planned maintenance the
+    probe saw as down is a maintenance), and the sampled outage keeps only the minutes outside it.
+    """
     zone = zone_of(time_zone)
-    outages: list[Outage] = []
-    tickets: list[Ticket] = []
-    intervals: list[Interval] = []
-    activity: list[Activity] = []
+    found: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     problems: list[Problem] = []
     for given in paths:
         kind, path = given if isinstance(given, tuple) else (None, given)
-        found: list[Problem] = []
-        try:
-            header, rows = read_rows(path)
-            layout = layout_of(header, path, kind)
-            records: list[object] = []
-            kind = layout.contract.kind
-            if kind == "outages":
-                records.extend(read_outages(layout, rows, path, zone, found))
-            elif kind == "tickets":
-                records.extend(read_tickets(layout, rows, path, zone, found, priorities))
-            elif kind == "intervals":
-                records.extend(read_intervals(layout, rows, path, zone, found))
-            elif kind == "activity":
-                records.extend(read_activity(layout, rows, path, found))
-            else:
-                records.extend(read_samples(layout, rows, path, zone, found))
-        except InputError as exc:
-            found.extend(exc.problems)
-        else:
-            if not records and not found:
-                found.append(Problem("the file has a header but no rows of data", str(path), 2))
-            for record in records:
-                _sort(record, outages, tickets, intervals, activity)
-        problems.extend(_bounded(found, path))
-    problems.extend(overlapping(outages) + duplicates(tickets))
-    problems.extend(repeated_intervals(intervals) + repeated_days(activity))
+        problems.extend(_bounded(_read_file(path, kind, zone, priorities, found), path))
+    logged: list[Outage] = found["outages"]
+    outages = logged + cut_by_log(found["samples"], logged)
+    problems.extend(overlapping(outages) + duplicates(found["tickets"]))
+    problems.extend(repeated_intervals(found["intervals"]) + repeated_days(found["activity"]))
     if problems:
         raise InputError(problems)
-    return Measured(tuple(outages), tuple(tickets), tuple(intervals), tuple(activity))
+    return Measured(tuple(outages), tuple(found["tickets"]), tuple(found["intervals"]), tuple(found["activity"]))
 
 
-def _sort(
-    record: object, outages: list[Outage], tickets: list[Ticket], intervals: list[Interval], activity: list[Activity]
-) -> None:
-    if isinstance(record, Outage):
-        outages.append(record)
-    elif isinstance(record, Ticket):
-        tickets.append(record)
-    elif isinstance(record, Interval):
-        intervals.append(record)
-    elif isinstance(record, Activity):
-        activity.append(record)
+def _read_file(
+    path: Path, kind: str | None, zone: ZoneInfo, priorities: Collection[str], found: dict[str, list[Any]]
+) -> list[Problem]:
+    """Add the records of one file to ``found`` (by kind); give its problems."""
+    problems: list[Problem] = []
+    try:
+        header, rows = read_rows(path)
+        layout = layout_of(header, path, kind)
+        kind = layout.contract.kind
+        records: list[Any]
+        if kind == "outages":
+            records = read_outages(layout, rows, path, zone, problems)
+        elif kind == "tickets":
+            records = read_tickets(layout, rows, path, zone, problems, priorities)
+        elif kind == "intervals":
+            records = read_intervals(layout, rows, path, zone, problems)
+        elif kind == "activity":
+            records = read_activity(layout, rows, path, problems)
+        else:
+            records = read_samples(layout, rows, path, zone, problems)
+    except InputError as exc:
+        return problems + exc.problems
+    if not records and not problems:
+        problems.append(Problem("the file has a header but no rows of data", str(path), 2))
+    found[kind].extend(records)
+    return problems
 
 
 def _bounded(problems: list[Problem], path: Path) -> list[Problem]:

@@ -1,7 +1,10 @@
 """The measured facts a service-level report is computed from, one frozen record per row of a data file.
 
 Every timestamp is timezone-aware: a reader interprets a timestamp without an offset in the agreement's
-time zone (``service.time_zone``). Every record knows the file and row it came from (:class:`Where`), so
+time zone (``service.time_zone``) and gives it with its UTC offset as a fixed ``datetime.timezone``
+(:func:`slagen.measured.cells.fixed`: two datetimes of one named zone compare and subtract by wall-clock
+time, wrong across a daylight-saving change); ``.astimezone(zone)`` gives the named zone back.
+Every record knows the file and row it came from (:class:`Where`), so
 that a report can cite it and a problem can be reported where it is.
 """
 

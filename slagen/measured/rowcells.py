@@ -19,6 +19,21 @@ from slagen.measured.records import Where
 T = TypeVar("T")
 
 
+def too_many_cells(cells: int, columns: int) -> str:
+    """The message for a row of more cells than its header has columns."""
+    return (
+        f"the row has {cells} cells, the header {columns} columns: a cell with the separator in it "
+        "(a comma in a note) needs quotes around it"
+    )
+
+
+def required_because(column: str) -> str:
+    """Why an empty cell of ``column`` is refused."""
+    if column == "priority":
+        return "an incident needs its priority"
+    return "this column needs a value in every row"
+
+
 class RowCells:
     """One row's cells under a file's layout, collecting the problems of the cells read."""
 
@@ -30,6 +45,8 @@ class RowCells:
         self.number = number
         self.cells = cells
         self.problems = problems
+        if layout.width and len(cells) > layout.width and not all(is_empty(cell) for cell in cells[layout.width :]):
+            problems.append(Problem(too_many_cells(len(cells), layout.width), str(path), number))
 
     @property
     def where(self) -> Where:
@@ -49,7 +66,7 @@ class RowCells:
         cell = self.raw(column, index)
         if is_empty(cell):
             if required:
-                self.add(column, f"the {column} is missing")
+                self.add(column, f"the cell is empty: {required_because(column)}")
             return None
         try:
             return read(cell)

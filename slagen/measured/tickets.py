@@ -1,13 +1,14 @@
 """The ticket export: one row per incident, complaint or request → :class:`Ticket` records.
 
-Columns ``id, priority, created`` and optionally ``kind, responded, restored, resolved, paused,
+Columns ``id, created`` and optionally ``priority, kind, responded, restored, resolved, paused,
 from_backup, data_lost_since`` and repeated ``paused_from``/``paused_to`` pairs. The paused intervals
 are either in one cell, ``2027-03-04 10:00/2027-03-04 12:30; 2027-03-05 09:00/2027-03-05 09:45`` (ISO
 8601's ``start/end``, separated by ``;`` or line breaks), or in pairs of columns; both may be used.
 
 A priority is written as the catalog names it (``p1``) or as the ticket tools do (``1``,
 ``1 - Critical``, ``Prio 1``; Zendesk's and Jira's ``urgent``/``highest``, ``high``, ``normal``/``medium``,
-``low``; German ``kritisch``, ``hoch``, ``mittel``, ``niedrig``). A complaint or request needs no priority.
+``low``; German ``kritisch``, ``hoch``, ``mittel``, ``niedrig``). An incident needs one, a complaint or a
+request does not (a file of complaints needs no priority column).
 
 >>> read_priority("1 - Critical"), read_priority("hoch"), read_priority("P4")
 ('p1', 'p2', 'p4')
@@ -37,11 +38,11 @@ PRIORITY_WORDS = {
     **dict.fromkeys(("low", "niedrig", "gering"), "p4"),
 }
 KIND_WORDS = {
-    **dict.fromkeys(("störung", "stoerung", "vorfall"), "incident"),
+    **dict.fromkeys(("stoerung", "vorfall"), "incident"),
     **dict.fromkeys(("beschwerde", "reklamation"), "complaint"),
     **dict.fromkeys(("anfrage", "service_request", "serviceanfrage", "anforderung"), "request"),
 }
-_NUMBERED = re.compile(r"^(?:p|prio|priority|priorität|prioritaet)?_?(\d)(?:_.*)?$")
+_NUMBERED = re.compile(r"^(?:p|prio|priority|prioritaet)?_?(\d)(?:_.*)?$")
 _SPLIT = re.compile(r"[;\n]")
 
 
@@ -157,6 +158,8 @@ def _check_order(
     column = "paused" if not is_empty(row.raw("paused")) else "paused_from"
     latest = created
     for start, end in sorted(pauses):
+        if resolved is not None and end > resolved:
+            row.add(column, f"the pause {start.isoformat()}/{end.isoformat()} ends after the ticket was resolved")
         if end <= start:
             row.add(column, f"the pause {start.isoformat()}/{end.isoformat()} does not end after it starts")
         elif start < latest:
