@@ -173,5 +173,5 @@ def test_an_undefined_working_day_calendar_names_the_answers_file_and_key(tmp_pa
     complaints.write_text("id,kind,priority,created,resolved\nC-1,complaint,p3,2027-03-05 16:00,2027-03-09 10:00\n")
     code, _, stderr = run("report", str(answers), "--data", str(complaints), "--period", "2027-03", "-o", str(tmp_path))
     assert code == 2
-    assert f"{answers}: service.holidays: Working Days exclude the public holidays the agreement names" in stderr
+    assert f"{answers}: service.holidays: Working Days are" in stderr
     assert not list(tmp_path.glob("tm.2027-03.*"))
