@@ -45,6 +45,8 @@ class KindSpec:
     params: dict[str, tuple[str, bool]]
     percent: bool
     """Whether it gives a rate in percent (else a count, an average or a duration)."""
+    periods: tuple[str, ...] = ("calendar_month",)
+    """The periods the report computes it for; another is refused when the library loads."""
 
 
 KINDS: dict[str, KindSpec] = {
@@ -66,6 +68,7 @@ KINDS: dict[str, KindSpec] = {
             "clock_term": ("word", False),
         },
         False,
+        ("event",),
     ),
     # share of events whose measures (the KPIs that feed it) were all met, with the small-sample rule
     "attainment": KindSpec(
@@ -85,11 +88,16 @@ KINDS: dict[str, KindSpec] = {
     # abandoned calls over offered calls
     "abandon_rate": KindSpec("intervals", {"tolerance": ("word", False)}, True),
     # a sum of one activity field over a sum of another (calls answered per day worked; closing rate)
-    "activity_ratio": KindSpec("activity", {"numerator": ("field", True), "denominator": ("field", True)}, False),
+    "activity_ratio": KindSpec(
+        "activity",
+        {"numerator": ("field", True), "denominator": ("field", True)},
+        False,
+        ("calendar_month", "calendar_week", "campaign"),
+    ),
     # a sum of one activity field per agent, the lowest agent counting
     "per_agent": KindSpec("activity", {"count": ("field", True)}, False),
     # a value the data files cannot give (a survey): the report lists it as not computed
-    "reported": KindSpec("none", {}, False),
+    "reported": KindSpec("none", {}, False, PERIODS),
 }
 ACTIVITY_FIELDS = (
     "days_worked",
@@ -164,6 +172,8 @@ def parse_measure(source: YamlSource, where: tuple[str, ...], spec: Any, problem
     for name, value, choices in (("period", period, PERIODS), ("clock", clock, CLOCKS), ("partial", partial, PARTIALS)):
         if value not in choices:
             fail(f"{name} must be one of {', '.join(choices)}", name)
+    if period in PERIODS and period not in kind.periods:
+        fail(f"kind '{spec['kind']}' is computed per {' or '.join(kind.periods)}, not per {period}", "period")
     excludes = spec.get("excludes") or []
     if not isinstance(excludes, list) or any(e not in EXCLUSIONS for e in excludes):
         fail(f"excludes must be a list of {', '.join(EXCLUSIONS)}", "excludes")

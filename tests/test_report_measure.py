@@ -70,6 +70,8 @@ def test_a_service_level_without_a_definition_is_a_lint_finding(library_files: P
         ("period: calendar_month\n      clock: calendar", "period: fortnight\n      clock: calendar",
          "kpis.availability.measure.period: period must be one of calendar_month, calendar_week"),
         ("      decimals: 2", "      decimals: two", "kpis.availability.measure.decimals: expected a whole number"),
+        ("period: calendar_month\n      clock: calendar", "period: contract_year\n      clock: calendar",
+         "kpis.availability.measure.period: kind 'availability' is computed per calendar_month, not per contract_year"),
         ("excludes: [scheduled_maintenance, force_majeure, customer, third_party]", "excludes: [weather]",
          "kpis.availability.measure.excludes: excludes must be a list of scheduled_maintenance"),
         ("      min_outage: 1min", "      min_outage: 1min\n      colour: red",
@@ -120,8 +122,8 @@ def test_changing_the_definition_changes_the_contract_and_the_computation(librar
 def test_changing_the_period_wording_follows_the_definition(library_files: Path, tmp_path: Path) -> None:
     _edit(
         library_files / "tiers" / "call-centre-inbound.yaml",
-        "      kind: answer_rate\n      period: calendar_month",
-        "      kind: answer_rate\n      period: contract_year",
+        "measure: {kind: reported, period: calendar_month, clock: calendar}",
+        "measure: {kind: reported, period: contract_year, clock: calendar}",
     )
     out = tmp_path / "cc"
     answers = ROOT / "examples" / "call-centre.yaml"
@@ -130,4 +132,4 @@ def test_changing_the_period_wording_follows_the_definition(library_files: Path,
     )
     assert result.exit_code == 0, result.stderr
     text = (out / "call-centre.de.md").read_text(encoding="utf-8")
-    assert "| mindestens 80\xa0% innerhalb von 20 Sekunden | je Vertragsjahr |" in text
+    assert "| mindestens 70\xa0% | je Vertragsjahr |" in text
