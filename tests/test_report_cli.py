@@ -175,3 +175,25 @@ def test_an_undefined_working_day_calendar_names_the_answers_file_and_key(tmp_pa
     assert code == 2
     assert f"{answers}: service.holidays: Working Days are" in stderr
     assert not list(tmp_path.glob("tm.2027-03.*"))
+
+
+def test_the_call_centre_example_data(tmp_path: Path) -> None:
+    answers = tmp_path / "cc.yaml"
+    text = (ROOT / "examples" / "call-centre.yaml").read_text(encoding="utf-8")
+    answers.write_text(text.replace("effective_date: 2027-04-01", "effective_date: 2027-03-01"), encoding="utf-8")
+    data = ROOT / "examples" / "data" / "call-centre-2027-03-intervals.csv"
+    code, _, stderr = run("report", str(answers), "--data", str(data), "--period", "2027-03", "--format", "json,md",
+                          "-o", str(tmp_path))  # fmt: skip
+    assert code == 0, stderr
+    body = json.loads((tmp_path / "cc.2027-03.json").read_text(encoding="utf-8"))
+    rate = body["results"][0]
+    assert (rate["kpi"], rate["value"], rate["met"]) == ("service_level", "84.30", True)
+    numbers = rate["formula"]["numbers"]
+    # 16,808 in time ÷ (19,494 answered + 618 abandoned − 175 abandoned within 5 s)
+    assert (numbers["in_time"], numbers["answered"], numbers["abandoned"], numbers["short"]) == (
+        "16808", "19494", "618", "175",
+    )  # fmt: skip
+    assert {r for r in {e["reason"] for e in rate["excluded"]}} == {"overflow"}
+    assert rate["slots"][0][0] == "08:00"
+    english = (tmp_path / "cc.2027-03.en.md").read_text(encoding="utf-8")
+    assert english.count("The same periods as above are not counted.") == 2

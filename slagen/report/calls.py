@@ -13,6 +13,7 @@ ends in the month (its days may reach into the month before).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -54,6 +55,7 @@ def interval_result(
             continue
         used.append(item)
     answered = sum(i.answered for i in used)
+    slots: tuple[tuple[str, Decimal], ...] = ()
     if measure.kind == "answer_rate":
         rule = str(values.get(measure.param("abandoned_rule")) or "exclude_short")
         abandoned = sum(i.abandoned for i in used) if rule != "exclude_all" else 0
@@ -62,6 +64,7 @@ def interval_result(
         numbers = {"in_time": numerator, "answered": Decimal(answered), "abandoned": Decimal(abandoned),
                    "short": Decimal(short), "counted": denominator}  # fmt: skip
         kind, scale = f"answer_rate_{rule}", HUNDRED
+        slots = _slots(used, rule)
     elif measure.kind == "average_wait":
         numerator = sum((i.wait_seconds or Decimal(0) for i in used), Decimal(0))
         denominator = Decimal(answered)
@@ -69,7 +72,22 @@ def interval_result(
     else:
         numerator, denominator = Decimal(sum(i.abandoned for i in used)), Decimal(sum(i.offered for i in used))
         numbers, kind, scale = {"abandoned": numerator, "offered": denominator}, "abandon_rate", HUNDRED
-    return _ratio(kpi, target, numerator, denominator, scale, kind, numbers, tuple(excluded))
+    result = _ratio(kpi, target, numerator, denominator, scale, kind, numbers, tuple(excluded))
+    return replace(result, slots=slots) if measure.kind == "answer_rate" else result
+
+
+def _slots(used: list[Interval], rule: str) -> tuple[tuple[str, Decimal], ...]:
+    """The answer rate of each interval of the day (all days of the month together), by the same rule."""
+    sums: dict[str, list[int]] = {}
+    for item in used:
+        counted = item.answered + (item.abandoned if rule != "exclude_all" else 0)
+        counted -= item.abandoned_short if rule == "exclude_short" else 0
+        totals = sums.setdefault(item.start.strftime("%H:%M"), [0, 0])
+        totals[0] += item.answered_in_time
+        totals[1] += counted
+    return tuple(
+        (slot, _cut(Decimal(top) / Decimal(bottom) * HUNDRED)) for slot, (top, bottom) in sorted(sums.items()) if bottom
+    )
 
 
 def _ratio(

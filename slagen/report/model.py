@@ -103,6 +103,8 @@ class Result:
     group: str = ""
     daily: tuple[tuple[dt.date, Decimal], ...] = ()
     """Availability per day (for the chart)."""
+    slots: tuple[tuple[str, Decimal], ...] = ()
+    """The call answer rate per interval of the day (``09:30``) over the month (for the chart)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,7 +139,8 @@ def build_view(report: Report, catalog: Catalog, lang: str, labels: dict[str, An
     sections = [Section(labels["headings"]["results"], 2, (Table((cols["kpi"], cols["target"], cols["value"],
                                                                     cols["met"]), rows),))]  # fmt: skip
     for result in report.results:
-        blocks = _calculation(result, labels, say, name, verdict_of)
+        repeated = any(r.excluded == result.excluded for r in report.results[: report.results.index(result)])
+        blocks = _calculation(result, labels, say, name, verdict_of, repeated=repeated and bool(result.excluded))
         if blocks:
             sections.append(Section(name[result.kpi], 3, tuple(blocks), _chart(result, labels, name[result.kpi])))
     if report.credit is not None:
@@ -169,7 +170,7 @@ def _formula(result: Result, labels: dict[str, Any], say: _Say) -> str:
 
 
 def _calculation(
-    result: Result, labels: dict[str, Any], say: _Say, name: dict[str, str], verdict_of: Any
+    result: Result, labels: dict[str, Any], say: _Say, name: dict[str, str], verdict_of: Any, *, repeated: bool
 ) -> list[Block]:
     blocks: list[Block] = []
     cols, reasons = labels["columns"], labels["reasons"]
@@ -190,7 +191,9 @@ def _calculation(
         )  # fmt: skip
         blocks.append(labels["headings"]["counted"])
         blocks.append(Table((cols["start"], cols["end"], cols["minutes"], cols["reason"], cols["source"]), rows))
-    if result.excluded:
+    if repeated:
+        blocks.append(labels["headings"]["excluded_above"])
+    elif result.excluded:
         rows = tuple((say.moment(e.start), say.moment(e.end), say.number(e.seconds / 60) if e.seconds else "",
                       reasons.get(e.reason, e.reason), _rows(e.where)) for e in result.excluded)  # fmt: skip
         blocks.append(labels["headings"]["excluded"])
@@ -255,6 +258,10 @@ def _chart(result: Result, labels: dict[str, Any], title: str) -> Chart | None:
     if result.daily:
         days = tuple(str(day.day) for day, _ in result.daily)
         return Chart(title, days, tuple(v for _, v in result.daily), Decimal(result.target), unit, words["day"])
+    if result.slots:
+        slots = tuple(slot for slot, _ in result.slots)
+        values = tuple(v for _, v in result.slots)
+        return Chart(title, slots, values, Decimal(result.target), unit, words["interval"])
     parts = [p for p in result.parts if p.value is not None]
     if parts and not hasattr(result.target, "seconds"):
         groups = tuple(p.group for p in parts)
