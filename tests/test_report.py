@@ -324,3 +324,20 @@ def test_calls_per_agent_day_is_decided_per_week_ending_in_the_month(library: Li
     assert first.group == "2027-03-29/2027-04-04"
     assert (first.value, first.met) == (D("90.00"), False)  # 450 answered ÷ 5 days
     assert result.met is True  # one missed week is not a missed month
+
+
+def test_a_multi_level_agreement_uses_the_chosen_tier_bands_and_fee(library: Library) -> None:
+    answers = check_answers(ROOT / "examples" / "it-service-multi-level.yaml", library)
+    service = resolve_service(answers, library)
+    values = {**answers.values, "service.time_zone": "Europe/London", "service.holidays": "GB-EAW"}
+    measured = Measured(outages=(outage("2027-04-06T10:00", "2027-04-06T11:00", zone=LONDON),))
+    clauses = tuple(c.id for c in answers.clauses)
+    report = compute_report(values, clauses, service, measured, "2027-04", agreement="ML")
+    # April 2027 in London: 43,200 minutes; 60 down: 99.861…, truncated 99.86 → Silver "from 99.5 to below 99.9": 5 %
+    assert report.tier == "silver"
+    assert (report.credit.band, report.credit.percent, report.credit.fee, report.credit.amount) == (
+        "99.5 ≤ x < 99.9",
+        5,
+        D(9800),
+        D("490.00"),
+    )

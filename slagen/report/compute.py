@@ -53,6 +53,8 @@ def compute_report(
     if tier is None:
         raise InputError.single("no tier is chosen yet: a report needs the applicable tier", key="service.tier")
     targets = {level.kpi.id: level.target for level in service.levels}
+    if service.multi_level:  # the offered tiers side by side: the chosen one applies
+        targets = dict(tier.targets)
     kpis = service.catalog.kpis
     clocks: dict[tuple[str, str], Any] = {}
 
@@ -158,17 +160,21 @@ def _credit(
     history: tuple[Past, ...], label: str, start: dt.date, agreement: str,
 ) -> Credit | None:  # fmt: skip
     credits = service.credits
-    if credits is None or credits.scheme is None:
+    scheme = credits.scheme if credits is not None else None
+    if credits is not None and scheme is None and service.tier in service.offered:  # multi-level: the chosen tier
+        scheme = credits.per_tier[service.offered.index(service.tier)]
+    result = next((r for r in results if credits is not None and r.kpi == credits.kpi), None)
+    if credits is None or scheme is None or result is None or result.value is None:
         return None
-    result = next((r for r in results if r.kpi == credits.kpi), None)
-    if result is None or result.value is None:
-        return None
-    fee = fee if fee is not None else values.get("price.monthly_fee")
+    monthly = values.get("price.monthly_fee")
+    for entry in values.get("price.tier_fees") or ():  # multi-level: the chosen tier's fee
+        if service.tier is not None and entry.get("tier") == service.tier.id:
+            monthly = Decimal(entry["monthly_fee"])
+    fee = fee if fee is not None else monthly
     currency = str(values.get("price.currency") or "")
-    credit = service_credit(credits.kpi, result.value, credits.scheme, fee, currency)
+    credit = service_credit(credits.kpi, result.value, scheme, fee, currency)
     year = _contract_year(label, start)
     earlier = sum((p.credited for p in history if p.agreement == agreement and year <= p.period < label), Decimal(0))
-    monthly = values.get("price.monthly_fee")
     year_fees = None if monthly is None else Decimal(monthly) * 12
     return apply_annual_cap(credit, values.get("credits.annual_cap"), year_fees, earlier)
 
