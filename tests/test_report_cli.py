@@ -53,6 +53,7 @@ def test_report_writes_json_and_each_language(tmp_path: Path, data: Path) -> Non
     english = (out / "it-service.2027-03.en.md").read_text(encoding="utf-8")
     assert "(44,580 − 60) ÷ 44,580 × 100 = 99.86541… %" in english
     assert "| Claim further Service Credits by | 7 May 2027 |" in english
+    assert "7 April 2027 (the day the report is due; give --received for the actual day)" in english
     german = (out / "it-service.2027-03.de.md").read_text(encoding="utf-8")
     assert "(44.580 − 60) ÷ 44.580 × 100 = 99,86541… %" in german
     assert "| 2027-03-20 12:00 | 2027-03-20 12:20 | 20 | vom Auftraggeber verursacht |" in german

@@ -71,6 +71,7 @@ def compute_report(
         feeding = [(k, targets[k.id]) for k in kpis.values() if k.feeds == kpi.id]
         results.append(_result(kpi, targets[kpi.id], feeding, measured, period, values, tier.terms, clock))
     working_day = _working_day(values)
+    assumed = received is None
     received = received or working_days_after(period.last_day, int(values.get("reporting.due_days") or 1), working_day)
     german = values.get("agreement.governing_law") == "de"
     credit = _credit(values, service, results, fee, history, label, start, agreement)
@@ -83,7 +84,7 @@ def compute_report(
     notes = ("weekdays_only",) if working_day is weekdays_only else ()
     return Report(
         agreement, service.catalog.id, tier.id, period, str(zone.key), tuple(results), credit, chronic_states,
-        received, tuple(values.get("languages") or ()), notes,
+        received, tuple(values.get("languages") or ()), notes, assumed,
     )  # fmt: skip
 
 

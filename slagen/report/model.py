@@ -162,3 +162,5 @@ class Report:
     """The day the report counts as received (the claim and notice periods run from it)."""
     languages: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    received_assumed: bool = False
+    """Whether ``received`` is the day the report is due, not a day given (``--received``)."""

@@ -126,7 +126,7 @@ def build_view(report: Report, catalog: Catalog, lang: str, labels: dict[str, An
         (facts_l["catalog"], str((catalog.text.get(lang) or {}).get("name") or catalog.id)),
         (facts_l["tier"], catalog.tiers[report.tier].name if report.tier in catalog.tiers else report.tier),
         (facts_l["time_zone"], report.time_zone),
-        (facts_l["received"], say.date(report.received)),
+        (facts_l["received"], _received(report, facts_l, say)),
     )
     cols = labels["columns"]
 
@@ -146,10 +146,19 @@ def build_view(report: Report, catalog: Catalog, lang: str, labels: dict[str, An
     if report.credit is not None:
         sections.append(Section(labels["headings"]["credit"], 2, (_credit_table(report, labels, say),)))
     if report.chronic:
-        sections.append(Section(labels["headings"]["chronic"], 2, (_chronic_table(report, labels, say, name),)))
+        chronic: tuple[Block, ...] = (_chronic_table(report, labels, say, name),)
+        unknown = sorted({month for state in report.chronic for month in state.unknown})
+        if unknown:
+            chronic += (str(labels["notes"]["unknown"]).format(months=", ".join(unknown)),)
+        sections.append(Section(labels["headings"]["chronic"], 2, chronic))
     if report.notes:
         sections.append(Section(labels["headings"]["notes"], 2, tuple(labels["notes"][n] for n in report.notes)))
     return View(f"{labels['title']} {period.label}", facts, tuple(sections), lang)
+
+
+def _received(report: Report, words: dict[str, Any], say: _Say) -> str:
+    day = say.date(report.received)
+    return str(words["received_assumed"]).format(date=day) if report.received_assumed else day
 
 
 def _formula(result: Result, labels: dict[str, Any], say: _Say) -> str:
