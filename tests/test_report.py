@@ -342,3 +342,22 @@ def test_a_multi_level_agreement_uses_the_chosen_tier_bands_and_fee(library: Lib
         D(9800),
         D("490.00"),
     )
+
+
+def test_a_partial_last_month_counts_only_the_days_up_to_the_end_of_the_term(it_service: Any) -> None:
+    answers, service = it_service
+    values = {
+        **answers.values,
+        "agreement.effective_date": dt.date(2027, 3, 15),
+        "agreement.term.months": 1,
+        "agreement.term.auto_renew": False,
+    }
+    measured = Measured(outages=(outage("2027-04-14T23:50", "2027-04-15T03:00", zone=LONDON),))
+    clauses = tuple(c.id for c in answers.clauses)
+    report = compute_report(values, clauses, service, measured, "2027-04", agreement="x")
+    # the term ends on 14 April 2027 (§ 188 (2) BGB): 14 days of 1,440 minutes; 10 minutes fall inside it
+    availability_result = report.results[0]
+    assert report.period.partial
+    assert availability_result.formula.numbers["minutes"] == 14 * 1440
+    assert availability_result.formula.numbers["downtime"] == 10
+    assert availability_result.value == D("99.95")  # 99.950396… truncated
