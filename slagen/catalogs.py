@@ -15,6 +15,7 @@ from typing import Any
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.errors import Problem
 from slagen.libfiles import need, read_file
+from slagen.measure_def import MeasureDef, parse_measure
 from slagen.params import Duration, Param, ParamError, coerce_value, parse_param
 from slagen.tiers import check_tiers
 from slagen.yamlsource import YamlSource
@@ -49,6 +50,8 @@ class Kpi:
     """``service_level`` (owed; credits and chronic failure count it) or ``measure`` (it feeds a Service Level)."""
     feeds: str = ""
     """The Service Level (an attainment rate) this measure feeds: each event counts as met or missed in it."""
+    measure: MeasureDef | None = None
+    """How it is measured (:mod:`slagen.measure_def`); a Service Level without one is a lint finding."""
 
     def missing_wording(self, language: str) -> list[str]:
         """The parts of :data:`KPI_WORDING` this KPI does not say in ``language``."""
@@ -145,7 +148,7 @@ def _add_tier_files(
 
 
 _CATALOG_FIELDS = ("catalog", "text", "credits", "terms", "kpis", "tiers")
-_KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires", "per", "role", "feeds")
+_KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires", "per", "role", "feeds", "measure")
 _TIER_FIELDS = ("name", "rank", "targets", "terms", "credits")
 _RESERVED_TERMS = ("id", "name", "rank", "targets", "credits", "chosen")
 """Names a tier term may not take: templates see the terms beside these in ``tier``."""
@@ -252,7 +255,8 @@ def _parse_kpi(
             at = f"kpis.{kpi_id}.{name}"
             problems.append(Problem(f"{name} must be one of {', '.join(allowed)}", source.path, line, at))
     feeds = str(spec.get("feeds") or "")
-    return Kpi(kpi_id, str(unit), str(direction), wording, group, bounded_by, requires, per, role, feeds)
+    measure = parse_measure(source, (*where, "measure"), spec.get("measure"), problems)
+    return Kpi(kpi_id, str(unit), str(direction), wording, group, bounded_by, requires, per, role, feeds, measure)
 
 
 def _check_feeds(source: YamlSource, kpis: dict[str, Kpi], problems: list[Problem]) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slagen import formatting
+from slagen import formatting, measure_text
 from slagen.binding import binding_language
 from slagen.library import Library
 from slagen.resolve import Level, ServiceLevels
@@ -145,7 +145,8 @@ def service_view(service: ServiceLevels, language: str, labels: Mapping[str, Any
         }
         for tier in service.offered
     ]
-    levels = [_level(level, service, language, locale, labels["terms"]) for level in service.levels]
+    words = labels.get("measures")
+    levels = [_level(level, service, language, locale, labels["terms"], words) for level in service.levels]
     return {
         "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
         "tier": next((tier for tier in tiers if tier["chosen"]), None),
@@ -157,7 +158,12 @@ def service_view(service: ServiceLevels, language: str, labels: Mapping[str, Any
 
 
 def _level(
-    level: Level, service: ServiceLevels, language: str, locale: str, terms: Mapping[str, Any]
+    level: Level,
+    service: ServiceLevels,
+    language: str,
+    locale: str,
+    terms: Mapping[str, Any],
+    words: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One KPI for the templates.
 
@@ -166,6 +172,9 @@ def _level(
     names the parties as ``{provider}`` and ``{customer}``: they become the agreement's terms.
     """
     kpi = level.kpi
+    wording = dict(kpi.text[language])
+    if kpi.measure is not None and words:  # the measurement definition words the period and the exclusions
+        wording.update(measure_text.wording(kpi.measure, words, locale))
     per_tier = [
         {
             "tier": tier.id,
@@ -196,6 +205,6 @@ def _level(
         "per_tier": per_tier,
         **{
             field: text.replace("{provider}", str(terms["provider"])).replace("{customer}", str(terms["customer"]))
-            for field, text in kpi.text[language].items()
+            for field, text in wording.items()
         },
     }

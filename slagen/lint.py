@@ -179,6 +179,8 @@ def _check_role(file: Path, path: str, kpi: Any) -> list[Finding]:
     elif kpi.role == "measure" and not kpi.feeds:
         key = "feeds"
         message = f"measure '{kpi.id}' feeds no Service Level (feeds: <an attainment rate>)"
+    elif kpi.role == "service_level" and kpi.measure is None:
+        key, message = "measure", f"Service Level '{kpi.id}' has no measurement definition (measure: kind, period …)"
     else:
         return []
     source = load_yaml(file, display=file.name)

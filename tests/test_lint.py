@@ -208,7 +208,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
             "        source: follow-up survey of callers and the {provider}’s CRM system\n",
             "",
         ),
-        ["tiers/call-centre-inbound.yaml:83: kpis: KPI 'fcr' has no source in 'en'"],
+        ["tiers/call-centre-inbound.yaml:93: kpis: KPI 'fcr' has no source in 'en'"],
     ),
     (
         "service-levels",
@@ -219,7 +219,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
             "    per: event\n    role: service_level\n",
         ),
         [
-            "tiers/call-centre-inbound.yaml:43: service-levels: kpis.answer_threshold.role: KPI 'answer_threshold' is"
+            "tiers/call-centre-inbound.yaml:50: service-levels: kpis.answer_threshold.role: KPI 'answer_threshold' is"
             " measured per event and cannot be a Service Level (a single late event would be a failure and count"
             " towards termination); make it a measure (role: measure) that feeds an attainment rate"
             " (feeds: <Service Level>)"
