@@ -19,6 +19,7 @@ from typing import Any
 
 from slagen import formatting
 from slagen.binding import binding_language
+from slagen.catalogfacts import catalog_facts
 from slagen.library import Library
 from slagen.resolve import Level, ServiceLevels
 
@@ -147,7 +148,7 @@ def service_view(service: ServiceLevels, language: str, labels: Mapping[str, Any
     ]
     levels = [_level(level, service, language, locale, labels["terms"]) for level in service.levels]
     return {
-        "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
+        "catalog": {"id": service.catalog.id, **catalog_facts(service.catalog), **service.catalog.text[language]},
         "tier": next((tier for tier in tiers if tier["chosen"]), None),
         "tiers": tiers,
         "service_credits": service.credits,

@@ -39,6 +39,7 @@ from slagen.catalogs import KPI_WORDING
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LABEL_OVERRIDES, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
+from slagen.lintcatalogs import catalog_read_problem, check_catalogs
 from slagen.lintnotes import check_notes
 from slagen.lintquestions import check_questions
 from slagen.names import Chain, aliases, chains, extend, term_calls
@@ -98,6 +99,7 @@ def lint_library(root: Path) -> list[Finding]:
     found += _check_kpis(library)
     found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
     found += [Finding(file, line, "questions", message) for file, line, message in check_questions(library)]
+    found += [Finding(file, line, "catalogs", message) for file, line, message in check_catalogs(library)]
     return sorted(set(found))
 
 
@@ -278,7 +280,11 @@ class _Templates:
 
     def _check_chain(self, chain: Chain, file: str, lang: str, *, condition: bool) -> None:
         root, parts = chain.root, chain.parts
-        if root in self.roots:
+        if root == "catalog":
+            problem = catalog_read_problem(parts, condition=condition)
+            if problem:
+                self._add(file, chain.line, "variables", problem)
+        elif root in self.roots:
             self._check_answer(root, parts, file, chain.line)
         elif condition:
             self._add(file, chain.line, "variables", f"'{root}' is not an answer (conditions read answers only)")

@@ -103,8 +103,8 @@ def test_a_condition_reading_an_unknown_name_stops_the_build(library_copy: Path,
     # the condition would be false for every agreement: the clause would be left out without a word
     record = library_copy / "clauses" / "services" / "description_it.yaml"
     text = record.read_text(encoding="utf-8")
-    assert "\nwhen: service.catalog == 'it-service'\n" in text
-    record.write_text(text.replace("service.catalog == 'it-service'", when, 1), encoding="utf-8")
+    assert "\nwhen: \"'systems' in catalog.kinds and not catalog.description\"\n" in text
+    record.write_text(text.replace("'systems' in catalog.kinds and not catalog.description", when, 1), encoding="utf-8")
     out = library_copy / "out"
     arguments = ["build", str(EXAMPLES / "it-service.yaml"), "-o", str(out), "--library", str(library_copy)]
     result = CliRunner().invoke(main, arguments)
