@@ -98,6 +98,8 @@ class Catalog:
     """The KPI whose measured value earns service credits (``availability``); empty: no credits."""
     declared: Declarations = field(default_factory=Declarations)
     """Kinds of service, remedies and the base of credits (:mod:`slagen.catalogfacts`)."""
+    problems: tuple[Problem, ...] = ()
+    """Problems of its tier files: the catalog cannot be used until they are fixed; other catalogs can."""
 
 
 def _measure(value: Any) -> Decimal:
@@ -107,16 +109,22 @@ def _measure(value: Any) -> Decimal:
 def load_catalogs(
     root: Path, params: dict[str, Param], languages: tuple[str, ...], problems: list[Problem], hasher: Any
 ) -> dict[str, Catalog]:
-    """Every catalog of the library at ``root`` by id, with its tier files; problems are added to ``problems``."""
+    """Every catalog of the library at ``root`` by id, with its tier files; problems are added to ``problems``.
+
+    A problem of a tier file of its own (``tiers/<catalog>/<tier>.yaml``) stays with its catalog
+    (:attr:`Catalog.problems`): it stops what uses that catalog, not the whole library.
+    """
     catalogs: dict[str, Catalog] = {}
     for path in sorted((root / "tiers").glob("*.yaml")):
         source = read_file(path, root, problems, hasher)
         if source is not None:
             catalog = _parse_catalog(source, params, languages, problems)
             if catalog is not None:
-                catalog = _add_tier_files(root, catalog, languages, problems, hasher)
-                problems.extend(check_tiers(catalog, source.path))
-                catalogs[catalog.id] = catalog
+                own: list[Problem] = []
+                catalog = _add_tier_files(root, catalog, languages, own, hasher)
+                for problem in check_tiers(catalog, source.path):
+                    (problems if problem.file == source.path else own).append(problem)
+                catalogs[catalog.id] = replace(catalog, problems=tuple(own)) if own else catalog
     return catalogs
 
 
@@ -126,6 +134,7 @@ def _add_tier_files(
     """Tiers kept in files of their own, ``tiers/<catalog>/<tier>.yaml`` (as ``slagen tiers new`` writes them)."""
     tiers = dict(catalog.tiers)
     for path in sorted((root / "tiers" / catalog.id).glob("*.yaml")):
+        before = len(problems)
         source = read_file(path, root, problems, hasher)
         if source is None:
             continue
@@ -143,7 +152,7 @@ def _add_tier_files(
         tier = _parse_tier(
             nested, tier_id, source.data, catalog.kpis, catalog.terms, catalog.credit_kpi, languages, problems
         )
-        if tier is not None:
+        if tier is not None and len(problems) == before:
             tiers[tier_id] = tier
     return replace(catalog, tiers=tiers) if len(tiers) != len(catalog.tiers) else catalog
 

@@ -94,6 +94,11 @@ def lint_library(root: Path) -> list[Finding]:
             if not _checked_already(p)
         ]
         return sorted(set(found))
+    found += [
+        Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
+        for catalog in library.catalogs.values()
+        for p in catalog.problems  # a broken tier file: it stops only its catalog
+    ]
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)

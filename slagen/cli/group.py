@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from slagen import __version__
-from slagen.cli import batch, build, interview, library
+from slagen.cli import batch, build, catalog, interview, library
 from slagen.cli.options import library_setting
 from slagen.errors import InputError
 
@@ -52,3 +52,5 @@ main.add_command(interview.interview)
 main.add_command(library.lint)
 main.add_command(library.schema)
 main.add_command(library.tiers)
+main.add_command(catalog.library_group)
+main.add_command(catalog.catalog_group)
