@@ -161,7 +161,8 @@ def _generic(library: Library, name: str, kinds: list[str]) -> str:
         lines += [f"    {key}: {value}" for key, value in spec.items() if key != "targets"]
         lines.append("    text:")
         for lang in library.languages:
-            lines.append(f"      {lang}: {_flow(words[lang]['kpis'][kpi_id])}")
+            lines.append(f"      {lang}:")
+            lines += [f"        {part}: {_flow(text)}" for part, text in words[lang]["kpis"][kpi_id].items()]
     lines.append("tiers:")
     for rank, (tier_id, tier_name) in enumerate(TIERS, start=1):
         lines += [f"  {tier_id}:", f"    name: {tier_name}", f"    rank: {rank}"]
