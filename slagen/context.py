@@ -19,6 +19,7 @@ from typing import Any
 
 from slagen import formatting, measure_text
 from slagen.binding import binding_language
+from slagen.catalogfacts import catalog_facts
 from slagen.library import Library
 from slagen.resolve import Level, ServiceLevels
 
@@ -148,7 +149,11 @@ def service_view(service: ServiceLevels, language: str, labels: Mapping[str, Any
     words = labels.get("measures")
     levels = [_level(level, service, language, locale, labels["terms"], words) for level in service.levels]
     return {
-        "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
+        "catalog": {
+            "id": service.catalog.id,
+            **catalog_facts(service.catalog),
+            **{key: _parties(str(text), labels["terms"]) for key, text in service.catalog.text[language].items()},
+        },
         "tier": next((tier for tier in tiers if tier["chosen"]), None),
         "tiers": tiers,
         "service_credits": service.credits,
@@ -203,8 +208,10 @@ def _level(
         "deviation": level.deviation,
         "target_text": target_text,
         "per_tier": per_tier,
-        **{
-            field: text.replace("{provider}", str(terms["provider"])).replace("{customer}", str(terms["customer"]))
-            for field, text in wording.items()
-        },
+        **{field: _parties(text, terms) for field, text in wording.items()},
     }
+
+
+def _parties(text: str, terms: Mapping[str, Any]) -> str:
+    """A catalog's wording with ``{provider}`` and ``{customer}`` replaced by the agreement's terms."""
+    return text.replace("{provider}", str(terms["provider"])).replace("{customer}", str(terms["customer"]))

@@ -83,16 +83,12 @@ CASES: list[tuple[str, Change, list[str]]] = [
     ),
     (
         "conditions",
-        lambda root: edit(
-            root / "clauses/services/backup.yaml", "when: service.catalog == 'it-service'", "when: service.catalog =="
-        ),
+        lambda root: edit(root / "clauses/services/backup.yaml", "'backup' in catalog.groups\"", "'backup' in\""),
         ["clauses/services/backup.yaml:5: conditions: the condition does not parse: unexpected 'end of template'"],
     ),
     (
         "variables-condition",
-        lambda root: edit(
-            root / "clauses/services/backup.yaml", "when: service.catalog ==", "when: service.catalgo =="
-        ),
+        lambda root: edit(root / "clauses/services/backup.yaml", "in catalog.groups", "in service.catalgo"),
         [
             "clauses/services/backup.yaml:5: variables: 'service.catalgo' is not a declared answer "
             "(no clause declares it in params)"

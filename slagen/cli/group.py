@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from slagen import __version__
-from slagen.cli import batch, build, dates, interview, library, report, slo
+from slagen.cli import batch, build, catalog, dates, interview, library, report, slo
 from slagen.cli.options import library_setting
 from slagen.errors import InputError
 
@@ -55,3 +55,5 @@ main.add_command(library.tiers)
 main.add_command(report.report)
 main.add_command(dates.dates)
 main.add_command(slo.slo)
+main.add_command(catalog.library_group)
+main.add_command(catalog.catalog_group)
