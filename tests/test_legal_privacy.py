@@ -137,9 +137,7 @@ def test_the_fallback_annex_carries_the_article_28_3_terms(library: Library) -> 
     assert "sowie der Auftragsverarbeitungsvertrag nach Ziffer 7.4." in text["de"]  # a contract document
     assert "der Auftragsverarbeitungsvertrag (Anlage 4);" in text["de"]  # first in precedence
     assert "and the Processing Agreement under clause 7.4." in text["en"]
-    precedence = (
-        "1. for the processing of personal data on behalf of the Customer, the Processing Agreement (Annex 4);"
-    )
+    precedence = "1. for the processing of personal data on behalf of the Customer, the Processing Agreement (Annex 4);"
     assert precedence in text["en"]
 
 
