@@ -22,23 +22,48 @@ from slagen.yamlsource import load_yaml
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 SCAFFOLD_FILE = "scaffold.yaml"
-GENERIC = {
+REPORTED = {"kind": "reported", "period": "calendar_month", "clock": "calendar"}
+"""A KPI the provider's report states (slagen report shows it, but has no data to compute it from)."""
+GENERIC: dict[str, dict[str, dict[str, Any]]] = {
     "availability": {
-        "availability": {"unit": "percent", "direction": "at_least", "targets": ("99%", "99.5%", "99.9%")},
+        "availability": {
+            "unit": "percent",
+            "direction": "at_least",
+            "measure": {"kind": "availability", "period": "calendar_month", "clock": "calendar", "partial": "part"}
+            | {"excludes": ["force_majeure", "customer", "third_party"]},
+            "targets": ("99%", "99.5%", "99.9%"),
+        },
     },
     "work_items": {
-        "on_time_rate": {"unit": "percent", "direction": "at_least", "targets": ("90%", "95%", "98%")},
+        "on_time_rate": {
+            "unit": "percent",
+            "direction": "at_least",
+            "measure": {"kind": "attainment", "period": "calendar_month", "clock": "calendar", "tickets": "request"},
+            "targets": ("90%", "95%", "98%"),
+        },
         "turnaround": {
             "unit": "duration",
             "direction": "at_most",
             "per": "event",
             "feeds": "on_time_rate",
+            "measure": {"kind": "event_duration", "period": "event", "clock": "calendar"}
+            | {"from": "created", "to": "resolved", "tickets": "request"},
             "targets": ("5d", "3d", "1d"),
         },
     },
     "deliveries": {
-        "on_time_delivery": {"unit": "percent", "direction": "at_least", "targets": ("95%", "97%", "99%")},
-        "defect_rate": {"unit": "percent", "direction": "at_most", "targets": ("2%", "1%", "0.5%")},
+        "on_time_delivery": {
+            "unit": "percent",
+            "direction": "at_least",
+            "measure": REPORTED,
+            "targets": ("95%", "97%", "99%"),
+        },
+        "defect_rate": {
+            "unit": "percent",
+            "direction": "at_most",
+            "measure": REPORTED,
+            "targets": ("2%", "1%", "0.5%"),
+        },
     },
 }
 """The KPIs a catalog of a kind starts with where the clauses of that kind read no KPI of their own."""
@@ -158,7 +183,7 @@ def _generic(library: Library, name: str, kinds: list[str]) -> str:
     lines.append("kpis:")
     for kpi_id, spec in kpis.items():
         lines.append(f"  {kpi_id}:")
-        lines += [f"    {key}: {value}" for key, value in spec.items() if key != "targets"]
+        lines += [f"    {key}: {_flow(value)}" for key, value in spec.items() if key != "targets"]
         lines.append("    text:")
         for lang in library.languages:
             lines.append(f"      {lang}:")

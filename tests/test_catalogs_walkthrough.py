@@ -142,6 +142,7 @@ kpis:
   vehicles_on_time:
     unit: percent
     direction: at_least
+    measure: {kind: reported, period: calendar_month, clock: calendar}
     text:
       de: {name: Pünktlich bereitgestellte Fahrzeuge, period: je Kalendermonat,
            formula: pünktliche Bereitstellungen geteilt durch alle Bereitstellungen mal 100, source: Buchungssystem}
