@@ -357,7 +357,7 @@ def test_a_standard_agreement_is_not_offered_overrides(library: Library) -> None
     text, script = interview(library, {**ENGLISH, "agreement.model": "standard"})
     assert "service.overrides" not in script.asked_keys()
     assert check(library, text)["service.overrides"] is None
-    assert "  # overrides:  (not offered: a standard agreement takes the tier as published;" in text
+    assert "  # overrides:  (not asked: applies only when agreement.model == 'customer-specific')" in text
 
 
 def test_a_multi_level_agreement_asks_for_the_offered_tiers_and_a_tier_among_them(library: Library) -> None:

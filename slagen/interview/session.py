@@ -18,6 +18,7 @@ from slagen.answers import FORMAT_VERSION, validate_answers
 from slagen.catalogs import Catalog
 from slagen.errors import InputError, Problem
 from slagen.interview import offers
+from slagen.interview.order import question_order
 from slagen.interview.undecided import UNKNOWN, may_hold
 from slagen.interview.wording import Ask, Question, Say, Wording
 from slagen.interview.written import write_answers
@@ -25,7 +26,7 @@ from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
 from slagen.params.base import shown
 from slagen.sandbox import make_environment
-from slagen.select import Condition, compile_conditions, select_clauses
+from slagen.select import Condition, compile_conditions, param_conditions, select_clauses
 from slagen.yamlsource import parse_yaml
 
 FORMAT_KEY = "slagen"
@@ -52,7 +53,10 @@ class Interview:
         self.wording = wording
         self.words = wording.words
         self.schema = schema
-        self.conditions: dict[str, Condition] = compile_conditions(library, make_environment(library.template_root))
+        env = make_environment(library.template_root)
+        self.conditions: dict[str, Condition] = compile_conditions(library, env)
+        self.param_conditions = param_conditions(library, env, [])
+        self.order, self.deciding = question_order(library, env)
         self.owners: dict[str, list[Clause]] = {}
         for clause in library.clauses:
             for param in clause.params:
@@ -67,15 +71,16 @@ class Interview:
         """Ask every question that may apply (``presets`` answer catalog and tier); give the answers file."""
         self._check_presets(presets)
         self.say(self.words["intro"])
-        section = None
-        for key, param in self.library.params.items():
+        section: str | None = "\0"  # none said yet
+        for key in self.order:
+            param = self.library.params[key]
             if key == FORMAT_KEY:
                 self._answer(key, param, FORMAT_VERSION)
                 continue
-            clause = self.owners[key][0]
-            if clause.section != section:
-                section = clause.section
-                self.heading = self._heading(section)
+            heading = None if key in self.deciding else self.owners[key][0].section
+            if heading != section:
+                section = heading
+                self.heading = self._heading(heading)
             reason = self._not_applying(key)
             if reason is not None:
                 self._leave(key, param, self.words["skipped"].format(when=reason))
@@ -116,9 +121,11 @@ class Interview:
                 return candidate
         return None
 
-    def _heading(self, section: str) -> str:
-        """The title of a section, said before its first question."""
-        if section == FRONT_SECTION:
+    def _heading(self, section: str | None) -> str:
+        """The title of a section, said before its first question (None: the answers that decide)."""
+        if section is None:
+            title = str(self.words["basics"])
+        elif section == FRONT_SECTION:
             title = str(self.words["front"])
         else:
             titles = self.library.labels.get(self.wording.lang, {}).get("sections") or {}
@@ -150,6 +157,9 @@ class Interview:
         """None if a clause declaring ``key`` may apply; else why none does (their ``applies_when``)."""
         reasons = []
         tree = self._tree()
+        own = self.param_conditions.get(key)
+        if own is not None and not may_hold(own, tree):
+            return self.library.params[key].when
         for clause in self.owners[key]:
             condition = self.conditions.get(clause.id)
             if condition is None or may_hold(condition, tree):

@@ -21,6 +21,7 @@ _WORDS = (
     "intro",
     "header",
     "front",
+    "basics",
     "yes_answers",
     "no_answers",
     "required",
