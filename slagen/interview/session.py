@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from babel import Locale
@@ -19,6 +19,8 @@ from slagen.catalogs import Catalog
 from slagen.errors import InputError, Problem
 from slagen.interview import offers
 from slagen.interview.order import question_order
+from slagen.interview.resume import Resumed
+from slagen.interview.service_asks import ask_credit_scheme, ask_kpi_values
 from slagen.interview.undecided import UNKNOWN, may_hold
 from slagen.interview.wording import Ask, Question, Say, Wording
 from slagen.interview.written import write_answers
@@ -46,8 +48,13 @@ class _State:
 class Interview:
     """The questions of one agreement, asked through ``ask``; :meth:`run` gives the answers file."""
 
-    def __init__(self, library: Library, ask: Ask, say: Say, wording: Wording, schema: str) -> None:
+    def __init__(
+        self, library: Library, ask: Ask, say: Say, wording: Wording, schema: str, resumed: Resumed | None = None
+    ) -> None:
         self.library = library
+        self.given: dict[str, Any] = dict(resumed.given) if resumed else {}
+        """Answer key → the answer of the file resumed (``--from``), offered as the default."""
+        self.comments = resumed.comments if resumed else None
         self.ask = ask
         self.say = say
         self.wording = wording
@@ -209,6 +216,7 @@ class Interview:
             self.heading = None
         text = self.wording.question(key, param)
         help_text = self.wording.help_for(key, param)
+        param, error = self._with_given(key, param, error)
         choices = param.kind.choices(self, param)
         if key in self.presets and error is None:
             value = self.presets.pop(key)
@@ -218,6 +226,16 @@ class Interview:
             self.say(self.words["only_choice"].format(question=text, value=choices[0].value))
             return choices[0].value
         return param.kind.ask(self, key, param, text, help_text, error)
+
+    def _with_given(self, key: str, param: Param, error: str | None) -> tuple[Param, str | None]:
+        """``param`` with the resumed file's answer as its default; a given answer that does not fit: why."""
+        if key not in self.given:
+            return param, error
+        try:
+            typed = coerce_value(param, self.given[key], languages=self.library.languages)
+        except ParamError as exc:
+            return param, error or self.wording.translated(str(exc))
+        return replace(param, default=typed), error
 
     # -- what a parameter type may ask (slagen.params.base.Asker) ------------------------------------------
 
@@ -308,49 +326,20 @@ class Interview:
 
     def tier_choices(self, *, offered_only: bool) -> tuple[Choice, ...]:
         """The chosen catalog's tiers with their targets; once a multi-level agreement offers some, those."""
-        catalog, _ = self._chosen_catalog_and_tier()
+        catalog, _ = self.chosen_catalog_and_tier()
         offered = self._offered_tiers() if offered_only else []
         return offers.tier_choices(self.library, catalog, offered, self.wording.lang)
 
     def kpi_values(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
         """Targets other than the chosen tier's, KPI by KPI, with the tier's target as the default."""
-        catalog, tier_id = self._chosen_catalog_and_tier()
-        if catalog is None or tier_id is None:
-            return MISSING
-        tier = catalog.tiers[tier_id]
-        first = next(iter(catalog.kpis))
-        refused = [
-            p.message
-            for p in self._problems(
-                self.render({key: {first: offers.target_yaml(catalog, first, tier.targets[first])}})
-            )
-            if self._param_of(p.key) == key
-        ]
-        if refused and error is None:
-            self.state.notes[key] = self.words["not_offered"].format(reason=refused[0])
-            return MISSING
-        targets = f"{tier.name}: {offers.targets(catalog, tier, self.wording.lang)}"
-        help_text = f"{help_text}\n{targets}" if help_text else targets
-        if not self.confirm(key, text, help_text, False, error):
-            return MISSING
-        overrides: dict[str, Any] = {}
-        for kpi_id, kpi in catalog.kpis.items():
-            standard = offers.target_yaml(catalog, kpi_id, tier.targets[kpi_id])
-            value = self.value(
-                f"{key}.{kpi_id}",
-                Param(f"{key}.{kpi_id}", offers.kpi_type(catalog, kpi_id)),
-                offers.kpi_name(catalog, kpi_id, self.wording.lang),
-                "",
-                standard,
-                (),
-                None,
-                coerce=kpi.coerce,
-            )
-            if kpi.coerce(value) != tier.targets[kpi_id]:
-                overrides[kpi_id] = value
-        return overrides or MISSING
+        return ask_kpi_values(self, key, param, text, help_text, error)
 
-    def _chosen_catalog_and_tier(self) -> tuple[Catalog | None, str | None]:
+    def credit_scheme(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
+        """Credit bands of one's own, one a line, then the cap (:mod:`.bands`)."""
+        return ask_credit_scheme(self, key, text, help_text, error)
+
+    def chosen_catalog_and_tier(self) -> tuple[Catalog | None, str | None]:
+        """The chosen catalog and tier, as far as answered (and the tier one of the catalog's)."""
         catalog_key, tier_key = self.library.key_of("catalog"), self.library.key_of("tier")
         catalog = self.library.catalogs.get(str(self.state.typed.get(catalog_key))) if catalog_key else None
         tier = self.state.typed.get(tier_key) if tier_key else None
@@ -367,6 +356,15 @@ class Interview:
 
     # -- checking and writing ---------------------------------------------------------------------------
 
+    def refused(self, key: str, value: Any) -> list[str]:
+        """What the checks say against ``value`` as the answer to ``key``."""
+        return [message for _, message in self.refused_at(key, value)]
+
+    def refused_at(self, key: str, value: Any) -> list[tuple[str, str]]:
+        """The problems the checks find with ``value`` as the answer to ``key``: (where, message)."""
+        found = self._problems(self.render({key: value}))
+        return [(str(p.key), p.message) for p in found if self._param_of(p.key) == key]
+
     def _problems(self, text: str) -> list[Problem]:
         try:
             validate_answers(parse_yaml(text.encode("utf-8"), "answers"), self.library, self.conditions)
@@ -377,4 +375,4 @@ class Interview:
     def render(self, extra: dict[str, Any] | None = None) -> str:
         """The answers file as answered so far (with ``extra`` answers, to try them)."""
         values = {**self.state.yaml, **(extra or {})}
-        return write_answers(self.library, self.wording, self.schema, values, self.state.notes)
+        return write_answers(self.library, self.wording, self.schema, values, self.state.notes, self.comments)

@@ -34,6 +34,14 @@ _WORDS = (
     "unused",
     "not_offered",
     "optional",
+    "bands",
+    "band",
+    "band_line",
+    "band_open",
+    "band_example",
+    "band_form",
+    "band_cap",
+    "percent",
 )
 
 
