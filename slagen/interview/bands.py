@@ -2,10 +2,11 @@
 
 A band is written as the interview's language words it (``words.band_line`` of questions.yaml):
 ``ab 99,5 % unter 99,9 %: 10 %`` or ``from 99.5% below 99.9%: 10%``; the last band leaves out its
-lower end (``words.band_open``: ``unter 99 %: 25 %``). Numbers take the German and English forms
-of :mod:`slagen.params.forms`. The answer is written as the answers file holds it
-(``{bands: [{from: 99.5%, below: 99.9%, credit: 10%}], cap: 25%}``); a problem that the checks find
-in one band asks that band again, a problem with the cap the cap.
+lower end (``words.band_open``: ``unter 99 %: 25 %``). An empty line ends the bands; where a line
+has a default (the resumed file's band), Enter keeps it and ``words.band_end`` (``-``) ends the
+bands. Numbers take the German and English forms of :mod:`slagen.params.forms`. The answer is
+written as the answers file holds it (``{bands: [{from: 99.5%, below: 99.9%, credit: 10%}], cap: 25%}``);
+a problem that the checks find in one band asks that band again, a problem with the cap the cap.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ def _ask_band(
     text = str(reader.wording.words["band"]).format(n=n + 1)
     while True:
         raw = ask(Question(f"{key}.bands[{n}]", text, help_text, default, (), error)).strip()
+        if raw == str(reader.wording.words["band_end"]) and not required:
+            return None
         if not raw:
             if default is not None:
                 raw = default

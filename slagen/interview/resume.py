@@ -33,7 +33,7 @@ class Comments:
     above: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Key or group of keys → the comment lines above it."""
     after: dict[str, str] = field(default_factory=dict)
-    """Key → the comment after its value on the same line (``# …``)."""
+    """Key → the comment after its value on the same line, with the spaces before it (``   # …``)."""
     end: tuple[str, ...] = ()
     """After the last key."""
 
@@ -119,7 +119,7 @@ def read_comments(text: str, library: Library, wordings: list[Wording]) -> Comme
             if found and owner == ".".join(name for _, name in stack) and owner not in after:
                 after[owner] = trailing
             else:  # inside a list or mapping of one answer: kept above that answer
-                above.setdefault(owner, []).append(trailing)
+                above.setdefault(owner, []).append(trailing.strip())
     return Comments(tuple(top), {k: tuple(v) for k, v in above.items()}, after, tuple(pending))
 
 
@@ -142,7 +142,7 @@ def _trailing_comment(line: str) -> str:
         elif char in "'\"":
             quote = char
         elif char == "#" and i and line[i - 1] in " \t":
-            return line[i:].strip()
+            return line[len(line[:i].rstrip()) :].rstrip()  # with the spaces before it, as aligned
     return ""
 
 

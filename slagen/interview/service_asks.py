@@ -1,7 +1,7 @@
 """The questions about the chosen tier: targets other than its own, and service-credit bands of one's own.
 
-Both start from the tier: its targets and its bands are the defaults (or, when an answers file is
-resumed, the answers it gives), so that changing one value is one answer.
+Both start from the tier: its targets are the defaults and its bands are shown; when an answers file
+is resumed, the answers it gives are the defaults, so that changing one value is one answer.
 """
 
 from __future__ import annotations
@@ -53,12 +53,13 @@ def ask_kpi_values(session: Interview, key: str, param: Param, text: str, help_t
 
 
 def ask_credit_scheme(session: Interview, key: str, text: str, help_text: str, error: str | None) -> Any:
-    """Bands of one's own, typed line by line from the tier's (or the given ones); the cap asked after them."""
+    """Bands of one's own, typed line by line (the tier's shown, the resumed file's the defaults); then the cap."""
     catalog, tier_id = session.chosen_catalog_and_tier()
     tier = catalog.tiers[tier_id] if catalog is not None and tier_id is not None else None
     reader = BandReader(session.wording)
     given = session.given.get(key)
-    start = given if isinstance(given, dict) else scheme_yaml(tier.credits) if tier and tier.credits else None
+    start = given if isinstance(given, dict) else None  # the tier's cap is the cap's default
+    start = start or ({"cap": _percent(tier.credits.cap)} if tier is not None and tier.credits is not None else None)
     if tier is not None and tier.credits is not None:
         lines = "\n".join(f"  {reader.line(band)}" for band in scheme_yaml(tier.credits)["bands"])
         shown = f"{tier.name}:\n{lines}\n  {session.words['band_cap']}: {reader.number(tier.credits.cap)}"

@@ -41,6 +41,7 @@ _WORDS = (
     "band_example",
     "band_form",
     "band_cap",
+    "band_end",
     "percent",
 )
 

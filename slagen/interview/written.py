@@ -57,7 +57,7 @@ def _emit(
         if depth == 0:
             lines.append("")
         lines.extend(f"{indent}{line}" for line in comments.above.get(here, ()))
-        after = f"  {comments.after[here]}" if here in comments.after else ""
+        after = comments.after.get(here, "")
         if isinstance(child, dict):
             given = any(k in values for k in _leaves(child))
             lines.append(f"{indent}{'' if given else '# '}{name}:{after}")
