@@ -285,3 +285,29 @@ def test_from_a_key_the_library_does_not_ask_for_is_an_input_error(library: Libr
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert not example.with_name("b.yaml").exists()
+
+
+def test_a_rule_error_in_one_entry_asks_that_entry_again(library: Library) -> None:
+    answers: Answers = {
+        **IT_SERVICE,
+        "agreement.model": "multi-level",
+        "service.offered_tiers[0]": "silver",
+        "service.offered_tiers[1]?": "j",
+        "service.offered_tiers[1]": "gold",
+        "price.monthly_fee": "",
+        "price.tier_fees[0]?": "j",
+        "price.tier_fees[0].tier": "silver",
+        "price.tier_fees[0].monthly_fee": "9.800,00",
+        "price.tier_fees[1]?": "j",
+        "price.tier_fees[1].tier": ["silver", "gold"],
+        "price.tier_fees[1].monthly_fee": ["12.500,00", "14.200,00"],
+        "price.tier_fees[2]?": "n",
+    }
+    text, script = interview(library, answers, "de")
+    again = [q for q in script.asked if q.key == "price.tier_fees[1].tier"]
+    assert [q.error for q in again] == [None, "Leistungsstufe 'silver' hat bereits eine Vergütung"]
+    assert script.count["price.tier_fees[0].tier"] == 1
+    assert script.count["price.tier_fees[0]?"] == 1
+    assert script.count["price.tier_fees[1]?"] == 1
+    fees = check(library, text)["price.tier_fees"]
+    assert [(f["tier"], f["monthly_fee"]) for f in fees] == [("silver", Decimal("9800")), ("gold", Decimal("14200"))]  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ and the session checks the answer with the answers before it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -27,6 +26,7 @@ from slagen.interview.written import write_answers
 from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
 from slagen.params.base import shown
+from slagen.params.lists import ListType
 from slagen.sandbox import make_environment
 from slagen.select import Condition, compile_conditions, param_conditions, select_clauses
 from slagen.yamlsource import parse_yaml
@@ -76,7 +76,7 @@ class Interview:
 
     def run(self, presets: dict[str, str | None]) -> str:
         """Ask every question that may apply (``presets`` answer catalog and tier); give the answers file."""
-        self._check_presets(presets)
+        self.presets = offers.presets(self.library, presets)
         self.say(self.words["intro"])
         section: str | None = "\0"  # none said yet
         for key in self.order:
@@ -108,7 +108,7 @@ class Interview:
                 raise InputError(problems)
             key = self._param_of(retry.key)
             assert key is not None
-            self._ask_param(key, self.library.params[key], retry.message)
+            self._ask_param(key, self.library.params[key], retry.message, retry.key)
         raise InputError(self._problems(self.render()))  # pragma: no cover - each round fixes one answer
 
     def _drop_unused_defaults(self) -> None:
@@ -139,25 +139,6 @@ class Interview:
             title = str(titles.get(section, section))
         return f"\n{title}\n{'-' * len(title)}"
 
-    def _check_presets(self, presets: dict[str, str | None]) -> None:
-        for kind, value in presets.items():
-            if value is None:
-                continue
-            key = self.library.key_of(kind)
-            if key is None:
-                raise InputError.single(f"this library asks for no {kind}", key=kind)
-            if kind == "catalog":
-                known = list(self.library.catalogs)
-            else:
-                chosen = presets.get("catalog")
-                catalogs = [self.library.catalogs[chosen]] if chosen else []
-                known = [t for c in catalogs or self.library.catalogs.values() for t in c.tiers]
-            if value not in known:
-                close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(known)}"
-                raise InputError.single(f"unknown {kind} '{value}' ({hint})", key=key)
-            self.presets[key] = value
-
     # -- whether a question applies -------------------------------------------------------------------
 
     def _not_applying(self, key: str) -> str | None:
@@ -186,18 +167,40 @@ class Interview:
 
     # -- asking ---------------------------------------------------------------------------------------
 
-    def _ask_param(self, key: str, param: Param, error: str | None) -> None:
-        """Ask for ``key`` until its answer fits, alone and with the answers before it."""
+    def _ask_param(self, key: str, param: Param, error: str | None, where: str | None = None) -> None:
+        """Ask for ``key`` until its answer fits, alone and with the answers before it.
+
+        A problem in one entry of a list (``escalation.levels.1.reaction``) asks that entry again, not the list.
+        """
+        entry = self._entry(key, param, where)
         while True:
-            value = self._dispatch(key, param, error)
+            value = self._dispatch(key, param, error) if entry is None else self._ask_entry(key, param, entry, error)
             if value is MISSING:
                 self._leave(key, param, "" if key in self.state.notes else self.words["optional"])
             else:
                 self._answer(key, param, value)
-            problems = [p.message for p in self._problems(self.render()) if self._param_of(p.key) == key]
+            problems = [p for p in self._problems(self.render()) if self._param_of(p.key) == key]
             if not problems:
                 return
-            error = self.wording.translated(problems[0])
+            first = next((p for p in problems if self._entry(key, param, p.key) is not None), problems[0])
+            error = self.wording.translated(first.message)
+            entry = self._entry(key, param, first.key)
+
+    def _entry(self, key: str, param: Param, where: str | None) -> int | None:
+        """The entry of list ``key`` a problem at ``where`` is about, if it is about one entry."""
+        given = self.state.yaml.get(key)
+        number = (where or "").removeprefix(key + ".").split(".")[0]
+        if isinstance(param.kind, ListType) and isinstance(given, list) and where != key and number.isdigit():
+            return int(number) if int(number) < len(given) else None
+        return None
+
+    def _ask_entry(self, key: str, param: Param, entry: int, error: str | None) -> Any:
+        """List ``key`` as answered, with entry ``entry`` (from 0) asked again."""
+        assert isinstance(param.kind, ListType)
+        items = list(self.state.yaml[key])
+        text = self.wording.question(key, param)
+        items[entry] = param.kind.ask_item(self, key, param, text, entry + 1, "", error, optional=False)
+        return items
 
     def _answer(self, key: str, param: Param, value: Any) -> None:
         self.state.yaml[key] = value
