@@ -10,11 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from slagen.cli import main
-from slagen.errors import InputError
+from slagen.errors import InputError, LibraryError
 from slagen.interview import resume_file, run_interview
 from slagen.interview.order import dependencies, question_order
-from slagen.library import Library
+from slagen.library import Library, load_library
 from slagen.sandbox import make_environment
+from slagen.select import compile_conditions
 
 from .conftest import EXAMPLES
 from .test_interview import GERMAN, Answers, Script, check, interview
@@ -311,3 +312,18 @@ def test_a_rule_error_in_one_entry_asks_that_entry_again(library: Library) -> No
     assert script.count["price.tier_fees[1]?"] == 1
     fees = check(library, text)["price.tier_fees"]
     assert [(f["tier"], f["monthly_fee"]) for f in fees] == [("silver", Decimal("9800")), ("gold", Decimal("14200"))]  # type: ignore[attr-defined]
+
+
+def test_a_parameters_when_that_reads_no_answer_is_a_library_error(library: Library, tmp_path: Path) -> None:
+    for part in ("clauses", "tiers", "templates"):
+        shutil.copytree(library.root / part, tmp_path / part)
+    price = tmp_path / "clauses" / "services" / "price.yaml"
+    text = price.read_text(encoding="utf-8")
+    price.write_text(text.replace("when: agreement.model == 'multi-level'", "when: agreement.modell == 'x'"), "utf-8")
+    line = 1 + price.read_text(encoding="utf-8").splitlines().index("    when: agreement.modell == 'x'")
+    with pytest.raises(LibraryError) as caught:
+        compile_conditions(load_library(tmp_path), make_environment(tmp_path / "templates"))
+    assert [str(p) for p in caught.value.problems] == [
+        f"clauses/services/price.yaml:{line}: price.tier_fees.when: 'agreement.modell' is not a declared answer "
+        "(no clause declares it in params)"
+    ]
