@@ -327,3 +327,17 @@ def test_a_parameters_when_that_reads_no_answer_is_a_library_error(library: Libr
         f"clauses/services/price.yaml:{line}: price.tier_fees.when: 'agreement.modell' is not a declared answer "
         "(no clause declares it in params)"
     ]
+
+
+def test_from_an_answer_that_no_longer_applies_is_named_in_its_note(library: Library, example: Path) -> None:
+    text = example.read_text(encoding="utf-8").replace("  model: standard", "  model: multi-level", 1)
+    example.write_text(
+        text.replace("  currency: GBP", "  currency: GBP\n  tier_fees: [{tier: silver, monthly_fee: 1}]")
+    )
+    script = Script({"agreement.model": "standard"})
+    written = run_interview(library, script, lang="en", resumed=resume_file(library, example))
+    assert (
+        "  # tier_fees:  (not asked: applies only when agreement.model == 'multi-level'; was: [{tier: silver, monthly_fee: 1}])"
+        in written
+    )
+    assert check(library, written)["price.tier_fees"] is None

@@ -22,7 +22,7 @@ from slagen.interview.resume import Resumed
 from slagen.interview.service_asks import ask_credit_scheme, ask_kpi_values
 from slagen.interview.undecided import UNKNOWN, may_hold
 from slagen.interview.wording import Ask, Question, Say, Wording
-from slagen.interview.written import write_answers
+from slagen.interview.written import flow, write_answers
 from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
 from slagen.params.base import shown
@@ -90,7 +90,10 @@ class Interview:
                 self.heading = self._heading(heading)
             reason = self._not_applying(key)
             if reason is not None:
-                self._leave(key, param, self.words["skipped"].format(when=reason))
+                note = self.words["skipped"].format(when=reason)
+                if key in self.given:  # the resumed file's answer is not lost without a word
+                    note += "; " + self.words["was"].format(value=flow(self.given[key]))
+                self._leave(key, param, note)
                 continue
             self._ask_param(key, param, None)
         return self._finish()

@@ -42,6 +42,7 @@ _WORDS = (
     "band_form",
     "band_cap",
     "band_end",
+    "was",
     "percent",
 )
 

@@ -74,9 +74,9 @@ def _emit(
                 help_text = wording.help_for(f"{child}[].{field_name}", spec)
                 lines.append(f"{indent}#   {field_name}: {help_text}")
             lines.append(f"{indent}{name}:{after}")
-            lines.extend(f"{indent}  - {_flow(item)}" for item in values[child])
+            lines.extend(f"{indent}  - {flow(item)}" for item in values[child])
         else:
-            lines.append(f"{indent}{name}: {_flow(values[child])}{after}")
+            lines.append(f"{indent}{name}: {flow(values[child])}{after}")
 
 
 def _leaves(node: dict[str, Any]) -> list[str]:
@@ -86,7 +86,7 @@ def _leaves(node: dict[str, Any]) -> list[str]:
     return found
 
 
-def _flow(value: Any) -> str:
+def flow(value: Any) -> str:
     """One YAML value on one line, quoted where YAML would read it as something else."""
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=2**31 - 1, sort_keys=False)
     return text.removesuffix("\n").removesuffix("\n...")
