@@ -341,3 +341,20 @@ def test_from_an_answer_that_no_longer_applies_is_named_in_its_note(library: Lib
         in written
     )
     assert check(library, written)["price.tier_fees"] is None
+
+
+def test_from_a_given_answer_that_does_not_fit_is_asked_with_its_problem(library: Library, example: Path) -> None:
+    example.write_text(
+        example.read_text(encoding="utf-8").replace("    months: 24", "    months: 0", 1), encoding="utf-8"
+    )
+    script = Script({"agreement.term.months": "36"})
+    written = run_interview(library, script, lang="de", resumed=resume_file(library, example))
+    months = next(q for q in script.asked if q.key == "agreement.term.months")
+    assert months.error == "0 liegt unter dem Mindestwert 1"
+    assert months.default == "12"  # the declaration's: the file's answer is no default
+    assert check(library, written)["agreement.term.months"] == 36
+    levels = next(q for q in script.asked if q.key == "escalation.levels")
+    assert levels.text == (
+        "Vorgabe übernehmen: role: project_lead, name: Service Delivery Manager, reaction: 2h; "
+        "role: account_manager, reaction: 1d; role: management, reaction: 3d?"
+    )
