@@ -39,6 +39,7 @@ from slagen.catalogs import KPI_WORDING
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LABEL_OVERRIDES, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
+from slagen.lintcatalogs import catalog_read_problem, check_catalogs
 from slagen.lintnotes import check_notes
 from slagen.lintquestions import check_questions
 from slagen.names import Chain, aliases, chains, extend, term_calls
@@ -93,11 +94,17 @@ def lint_library(root: Path) -> list[Finding]:
             if not _checked_already(p)
         ]
         return sorted(set(found))
+    found += [
+        Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
+        for catalog in library.catalogs.values()
+        for p in catalog.problems  # a broken tier file: it stops only its catalog
+    ]
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)
     found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
     found += [Finding(file, line, "questions", message) for file, line, message in check_questions(library)]
+    found += [Finding(file, line, "catalogs", message) for file, line, message in check_catalogs(library)]
     return sorted(set(found))
 
 
@@ -179,6 +186,8 @@ def _check_role(file: Path, path: str, kpi: Any) -> list[Finding]:
     elif kpi.role == "measure" and not kpi.feeds:
         key = "feeds"
         message = f"measure '{kpi.id}' feeds no Service Level (feeds: <an attainment rate>)"
+    elif kpi.role == "service_level" and kpi.measure is None:
+        key, message = "measure", f"Service Level '{kpi.id}' has no measurement definition (measure: kind, period …)"
     else:
         return []
     source = load_yaml(file, display=file.name)
@@ -278,7 +287,11 @@ class _Templates:
 
     def _check_chain(self, chain: Chain, file: str, lang: str, *, condition: bool) -> None:
         root, parts = chain.root, chain.parts
-        if root in self.roots:
+        if root == "catalog":
+            problem = catalog_read_problem(parts, condition=condition)
+            if problem:
+                self._add(file, chain.line, "variables", problem)
+        elif root in self.roots:
             self._check_answer(root, parts, file, chain.line)
         elif condition:
             self._add(file, chain.line, "variables", f"'{root}' is not an answer (conditions read answers only)")

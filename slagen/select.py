@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError
 
+from slagen.catalogfacts import CATALOG_FACTS, with_catalog
 from slagen.errors import InputError, LibraryError, Problem
 from slagen.library import Clause, Library
 from slagen.names import chains
@@ -71,8 +72,11 @@ def param_conditions(library: Library, env: Environment, problems: list[Problem]
 
 def answers_read(library: Library, env: Environment, condition: str) -> set[str]:
     """The declared answers ``condition`` reads (``agreement.kind == 'external'`` reads ``agreement.kind``)."""
-    read = set()
+    read: set[str] = set()
     for chain in chains(env.parse(f"{{{{ {condition} }}}}")):
+        if chain.root == "catalog":  # the declarations of the catalog answered
+            read.update(k for k in [library.key_of("catalog")] if k is not None)
+            continue
         key = answer_reached(library, chain.root, chain.parts)
         if key in library.params:
             read.add(key)
@@ -86,6 +90,10 @@ def condition_problems(library: Library, tree: Any) -> list[str]:
     roots = {key.split(".")[0] for key in library.params}
     found = []
     for chain in chains(tree):
+        if chain.root == "catalog":
+            if chain.parts and chain.parts[0] not in CATALOG_FACTS:
+                found.append(f"a catalog declares no '{chain.parts[0]}' (conditions read {', '.join(CATALOG_FACTS)})")
+            continue
         if chain.root not in roots:
             found.append(f"'{chain.root}' is not an answer (conditions read answers only)")
             continue
@@ -129,11 +137,17 @@ def select_clauses(
     found invalid (and reported) may make a condition fail, which then counts as false.
     """
     selected = []
+    names = condition_names(library, tree)
     for clause in library.clauses:
         condition = conditions.get(clause.id)
-        if condition is None or _holds(clause, condition, tree, strict):
+        if condition is None or _holds(clause, condition, names, strict):
             selected.append(clause)
     return selected
+
+
+def condition_names(library: Library, tree: Mapping[str, Any]) -> dict[str, Any]:
+    """What a condition reads: the answers ``tree`` and the declarations of the ``catalog`` they name."""
+    return with_catalog(library.catalogs, library.key_of("catalog"), tree)
 
 
 def _holds(clause: Clause, condition: Condition, tree: Mapping[str, Any], strict: bool) -> bool:

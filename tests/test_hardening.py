@@ -744,7 +744,7 @@ ERROR_EXAMPLES: dict[str, Callable[[Path], list[str]]] = {
     "file not found": lambda folder: ["build", "my-sla.yaml", "-o", "out"],
     "library record": _record("id: legal.jurisdiction\nversion: one\nsection: legal\n"),
     "library condition": _library_edit(
-        "clauses/services/description_it.yaml", "when: service.catalog ==", "when: service.catalgo =="
+        "clauses/services/description_it.yaml", "'systems' in catalog.kinds", "service.catalgo == 'it-service'"
     ),
     "template error": _template("Gerichtsstand ist {{ agreement.juristiction }}."),
     "template syntax": _template("{% if agreement.jurisdiction %}Gerichtsstand ist {{ agreement.jurisdiction }}."),

@@ -28,7 +28,7 @@ from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
 from slagen.params.base import shown
 from slagen.params.lists import ListType
 from slagen.sandbox import make_environment
-from slagen.select import Condition, compile_conditions, param_conditions, select_clauses
+from slagen.select import Condition, compile_conditions, condition_names, param_conditions, select_clauses
 from slagen.yamlsource import parse_yaml
 
 FORMAT_KEY = "slagen"
@@ -147,7 +147,7 @@ class Interview:
     def _not_applying(self, key: str) -> str | None:
         """None if a clause declaring ``key`` may apply; else why none does (their ``applies_when``)."""
         reasons = []
-        tree = self._tree()
+        tree = condition_names(self.library, self._tree())
         own = self.param_conditions.get(key)
         if own is not None and not may_hold(own, tree):
             return self.library.params[key].when
