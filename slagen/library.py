@@ -216,7 +216,16 @@ def _load_clauses(
 
 
 def _signature(param: Param) -> tuple[Any, ...]:
-    return (param.type, param.default, param.required, param.minimum, param.maximum, param.choices, param.unit)
+    return (
+        param.type,
+        param.default,
+        param.required,
+        param.minimum,
+        param.maximum,
+        param.choices,
+        param.unit,
+        param.when,
+    )
 
 
 def _parse_clause(

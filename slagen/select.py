@@ -44,9 +44,45 @@ def compile_conditions(library: Library, env: Environment) -> dict[str, Conditio
             continue
         for message in condition_problems(library, tree):
             problems.append(Problem(message, clause.path, line_of_when(library, clause), "when"))
+    param_conditions(library, env, problems)
     if problems:
         raise LibraryError(problems)
     return compiled
+
+
+def param_conditions(library: Library, env: Environment, problems: list[Problem]) -> dict[str, Condition]:
+    """The ``when`` of each answer that declares one, compiled; what is wrong with one is added to ``problems``."""
+    compiled: dict[str, Condition] = {}
+    for key, param in library.params.items():
+        if not param.when:
+            continue
+        where = ("params", key, "when")
+        try:
+            compiled[key] = env.compile_expression(param.when, undefined_to_none=False)
+            tree = env.parse(f"{{{{ {param.when} }}}}")
+        except TemplateSyntaxError as exc:
+            line = load_yaml(library.root / param.declared_in).line_of(where) or 1
+            problems.append(Problem(f"condition does not parse: {exc.message}", param.declared_in, line, key))
+            continue
+        for message in condition_problems(library, tree):
+            line = load_yaml(library.root / param.declared_in).line_of(where) or 1
+            problems.append(Problem(message, param.declared_in, line, f"{key}.when"))
+    return compiled
+
+
+def answers_read(library: Library, env: Environment, condition: str) -> set[str]:
+    """The declared answers ``condition`` reads (``agreement.kind == 'external'`` reads ``agreement.kind``)."""
+    read: set[str] = set()
+    for chain in chains(env.parse(f"{{{{ {condition} }}}}")):
+        if chain.root == "catalog":  # the declarations of the catalog answered
+            read.update(k for k in [library.key_of("catalog")] if k is not None)
+            continue
+        key = answer_reached(library, chain.root, chain.parts)
+        if key in library.params:
+            read.add(key)
+        else:  # a group of answers: every answer in it
+            read.update(k for k in library.params if k.startswith(key + "."))
+    return read
 
 
 def condition_problems(library: Library, tree: Any) -> list[str]:

@@ -125,6 +125,8 @@ def stdin_for(example: str, library: Library) -> str:
     if not example.startswith("slagen interview"):
         return ""
     words = shlex.split(example)
+    if "--from" in words:  # resuming a complete file: Enter keeps every answer
+        return "\n" * 400
     options = {word[2:]: words[i + 1] for i, word in enumerate(words) if word in ("--catalog", "--tier")}
     lang = words[words.index("--lang") + 1] if "--lang" in words else "en"
     _, script = interview(library, GERMAN, lang, **options)

@@ -223,15 +223,17 @@ def test_answers_without_wording_or_a_known_type_are_still_asked(library: Librar
     answers: Answers = {
         **GERMAN,
         "extra.share": ["12%", ""],
-        "extra.credits": ["{bands: [", "{bands: [{below: 99%, credit: 5%}], cap: 10%}"],
+        "extra.credits": "j",  # bands are typed one a line, then the cap (test_interview_order.py has more)
+        "extra.credits.bands[0]": ["{bands: [", "unter 99 %: 5 %"],
+        "extra.credits.cap": "10 %",
     }
     text, script = interview(extra, answers, "de")
     asked = {q.key: q for q in script.asked}
     assert asked["extra.share"].text == "Share of the fees."  # the declaration's help stands in for the question
     assert asked["extra.share"].default == "2.5%"
-    errors = [q.error for q in script.asked if q.key in ("extra.share", "extra.credits") and q.error]
+    errors = [q.error for q in script.asked if q.key in ("extra.share", "extra.credits.bands[0]") and q.error]
     assert errors[0] == "12 liegt über dem Höchstwert 10%"  # a German interview words the message in German
-    assert errors[1].startswith("YAML syntax error")
+    assert errors[1].startswith("Bitte so schreiben: „ab 99,5 % unter 99,9 %: 10 %“")
     values = check(extra, text)
     assert values["extra.share"] == Decimal("2.5")
     assert values["extra.credits"].cap == 10
@@ -357,7 +359,7 @@ def test_a_standard_agreement_is_not_offered_overrides(library: Library) -> None
     text, script = interview(library, {**ENGLISH, "agreement.model": "standard"})
     assert "service.overrides" not in script.asked_keys()
     assert check(library, text)["service.overrides"] is None
-    assert "  # overrides:  (not offered: a standard agreement takes the tier as published;" in text
+    assert "  # overrides:  (not asked: applies only when agreement.model == 'customer-specific')" in text
 
 
 def test_a_multi_level_agreement_asks_for_the_offered_tiers_and_a_tier_among_them(library: Library) -> None:

@@ -855,7 +855,9 @@ def test_parse_param_rejects(spec: Any, message: str) -> None:
 
 
 def test_parse_param_lists_allowed_fields() -> None:
-    with pytest.raises(ValueError, match=r"allowed: choices, default, fields, help, max, min, required, type, unit\)$"):
+    with pytest.raises(
+        ValueError, match=r"allowed: choices, default, fields, help, max, min, required, type, unit, when\)$"
+    ):
         parse_param("k", {"type": "string", "colour": "red"}, "d.yaml")
 
 

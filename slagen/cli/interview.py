@@ -25,9 +25,13 @@ if TYPE_CHECKING:
     "--output",
     "output_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("answers.yaml"),
-    show_default=True,
-    help="Answers file to write.",
+    help="Answers file to write. Default: answers.yaml; with --from, that file (with --force only).",
+)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Answers file to resume or edit: its answers are the defaults (Enter keeps them), its comments are kept.",
 )
 @click.option("--catalog", help="Service catalog; its question is then not asked.")
 @click.option("--tier", help="Tier of the catalog; its question is then not asked.")
@@ -36,7 +40,8 @@ if TYPE_CHECKING:
 @force_option
 @reports_errors
 def interview(
-    output_file: Path,
+    output_file: Path | None,
+    from_file: Path | None,
     catalog: str | None,
     tier: str | None,
     language: str | None,
@@ -48,19 +53,27 @@ def interview(
     The questions come from the clause library (the declarations `slagen check` validates
     with); a question is asked only if a clause that needs it can apply. Each answer is
     checked at once and asked again if it does not fit. Ctrl-C stops without writing.
+    With --from, an answers file is resumed or edited: its answers are the defaults and its
+    comments are kept.
 
     \b
     Example:
       slagen interview -o my-sla.yaml --lang de --catalog telemarketing
       slagen schema -o answers.schema.json && slagen check my-sla.yaml
+      slagen interview --from my-sla.yaml -o my-sla-v2.yaml
     """
-    from slagen.interview import default_language, refuse_existing, run_interview
+    from slagen.errors import OutputError
+    from slagen.interview import default_language, refuse_existing, resume_file, run_interview
     from slagen.library import load_library
     from slagen.output import write_outputs
 
+    if output_file is None and from_file is not None and not force:
+        raise OutputError(f"{from_file}: give -o for the answers file to write, or --force to overwrite {from_file}")
+    output_file = output_file or from_file or Path("answers.yaml")
     refuse_existing(output_file, force=force)
     library = load_library(library_dir)
     check_languages(library, [language])
+    resumed = resume_file(library, from_file) if from_file is not None else None
     text = run_interview(
         library,
         ask,
@@ -68,6 +81,7 @@ def interview(
         say=say,
         catalog=catalog,
         tier=tier,
+        resumed=resumed,
     )
     write_outputs({output_file: text.encode("utf-8")}, force=force)
     say(str(output_file))

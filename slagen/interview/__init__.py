@@ -9,6 +9,8 @@ Each parameter's type asks for itself (:meth:`~slagen.params.base.ParamType.ask`
 the prompts of the session (:mod:`.session`); every answer is typed at once and then
 checked together with the answers before it by :func:`~slagen.answers.validate_answers`;
 a problem is shown and the question asked again. The file is written by :mod:`.written`.
+The order of the questions is derived from the conditions (:mod:`.order`); an answers file
+may be resumed, its answers the defaults and its comments kept (:mod:`.resume`).
 Nothing here prints: the CLI passes ``click.prompt``, tests a list.
 """
 
@@ -18,10 +20,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from slagen.errors import InputError, OutputError
+from slagen.interview.resume import Resumed, resume
 from slagen.interview.session import FORMAT_KEY, Interview
 from slagen.interview.wording import QUESTIONS_FILE, Ask, Question, Say, Wording, load_wording
 from slagen.library import Library
 from slagen.params import Choice
+from slagen.yamlsource import load_yaml
 
 SCHEMA_FILE = "answers.schema.json"
 """The schema the written file points editors at: ``slagen schema -o`` writes it beside the answers."""
@@ -33,12 +37,14 @@ __all__ = [
     "Ask",
     "Choice",
     "Question",
+    "Resumed",
     "Say",
     "Wording",
     "default_language",
     "load_wording",
     "question_keys",
     "refuse_existing",
+    "resume_file",
     "run_interview",
 ]
 
@@ -81,14 +87,24 @@ def run_interview(
     catalog: str | None = None,
     tier: str | None = None,
     schema: str = SCHEMA_FILE,
+    resumed: Resumed | None = None,
 ) -> str:
     """Ask every question the agreement needs and return the commented answers file.
 
     ``lang`` is one of the library's languages. ``catalog`` and ``tier`` answer those
     questions in advance. ``click.Abort``, ``KeyboardInterrupt`` or ``EOFError`` raised by
-    ``ask`` pass through: nothing is returned.
+    ``ask`` pass through: nothing is returned. ``resumed`` is an answers file to resume
+    (:func:`resume_file`): its answers are the defaults, its comments are kept.
     """
     if lang not in library.languages:
         raise InputError.single(f"the library asks in {', '.join(library.languages)}, not in '{lang}'", key="lang")
     wording = load_wording(library, lang)
-    return Interview(library, ask, say or (lambda _text: None), wording, schema).run({"catalog": catalog, "tier": tier})
+    interview = Interview(library, ask, say or (lambda _text: None), wording, schema, resumed)
+    return interview.run({"catalog": catalog, "tier": tier})
+
+
+def resume_file(library: Library, path: Path) -> Resumed:
+    """The answers and the comments of the answers file at ``path``, to resume it; a key not declared is an error."""
+    return resume(
+        library, load_yaml(path, display=str(path)), [load_wording(library, lang) for lang in library.languages]
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from slagen.catalogs import KPI_UNITS, Catalog, Tier
+from slagen.errors import InputError
 from slagen.library import Library
 from slagen.params import PARAM_TYPES, Choice
 from slagen.params.base import shown
@@ -46,3 +48,26 @@ def kpi_type(catalog: Catalog, kpi_id: str) -> str:
 def target_yaml(catalog: Catalog, kpi_id: str, target: Any) -> Any:
     """A KPI target as the answers file writes it (``5%``, ``4h``)."""
     return PARAM_TYPES[kpi_type(catalog, kpi_id)].to_yaml(target)
+
+
+def presets(library: Library, given: dict[str, str | None]) -> dict[str, str]:
+    """The catalog and tier given on the command line, by answer key; one the library does not offer is an error."""
+    found: dict[str, str] = {}
+    for kind, value in given.items():
+        if value is None:
+            continue
+        key = library.key_of(kind)
+        if key is None:
+            raise InputError.single(f"this library asks for no {kind}", key=kind)
+        if kind == "catalog":
+            known = list(library.catalogs)
+        else:
+            chosen = given.get("catalog")
+            catalogs = [library.catalogs[chosen]] if chosen else []
+            known = [t for c in catalogs or library.catalogs.values() for t in c.tiers]
+        if value not in known:
+            close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(known)}"
+            raise InputError.single(f"unknown {kind} '{value}' ({hint})", key=key)
+        found[key] = value
+    return found

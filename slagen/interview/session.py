@@ -7,9 +7,8 @@ and the session checks the answer with the answers before it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from babel import Locale
@@ -18,14 +17,18 @@ from slagen.answers import FORMAT_VERSION, validate_answers
 from slagen.catalogs import Catalog
 from slagen.errors import InputError, Problem
 from slagen.interview import offers
+from slagen.interview.order import question_order
+from slagen.interview.resume import Resumed
+from slagen.interview.service_asks import ask_credit_scheme, ask_kpi_values
 from slagen.interview.undecided import UNKNOWN, may_hold
 from slagen.interview.wording import Ask, Question, Say, Wording
-from slagen.interview.written import write_answers
+from slagen.interview.written import flow, write_answers
 from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
 from slagen.params.base import shown
+from slagen.params.lists import ListType
 from slagen.sandbox import make_environment
-from slagen.select import Condition, compile_conditions, condition_names, select_clauses
+from slagen.select import Condition, compile_conditions, condition_names, param_conditions, select_clauses
 from slagen.yamlsource import parse_yaml
 
 FORMAT_KEY = "slagen"
@@ -45,14 +48,22 @@ class _State:
 class Interview:
     """The questions of one agreement, asked through ``ask``; :meth:`run` gives the answers file."""
 
-    def __init__(self, library: Library, ask: Ask, say: Say, wording: Wording, schema: str) -> None:
+    def __init__(
+        self, library: Library, ask: Ask, say: Say, wording: Wording, schema: str, resumed: Resumed | None = None
+    ) -> None:
         self.library = library
+        self.given: dict[str, Any] = dict(resumed.given) if resumed else {}
+        """Answer key → the answer of the file resumed (``--from``), offered as the default."""
+        self.comments = resumed.comments if resumed else None
         self.ask = ask
         self.say = say
         self.wording = wording
         self.words = wording.words
         self.schema = schema
-        self.conditions: dict[str, Condition] = compile_conditions(library, make_environment(library.template_root))
+        env = make_environment(library.template_root)
+        self.conditions: dict[str, Condition] = compile_conditions(library, env)
+        self.param_conditions = param_conditions(library, env, [])
+        self.order, self.deciding = question_order(library, env)
         self.owners: dict[str, list[Clause]] = {}
         for clause in library.clauses:
             for param in clause.params:
@@ -65,20 +76,24 @@ class Interview:
 
     def run(self, presets: dict[str, str | None]) -> str:
         """Ask every question that may apply (``presets`` answer catalog and tier); give the answers file."""
-        self._check_presets(presets)
+        self.presets = offers.presets(self.library, presets)
         self.say(self.words["intro"])
-        section = None
-        for key, param in self.library.params.items():
+        section: str | None = "\0"  # none said yet
+        for key in self.order:
+            param = self.library.params[key]
             if key == FORMAT_KEY:
                 self._answer(key, param, FORMAT_VERSION)
                 continue
-            clause = self.owners[key][0]
-            if clause.section != section:
-                section = clause.section
-                self.heading = self._heading(section)
+            heading = None if key in self.deciding else self.owners[key][0].section
+            if heading != section:
+                section = heading
+                self.heading = self._heading(heading)
             reason = self._not_applying(key)
             if reason is not None:
-                self._leave(key, param, self.words["skipped"].format(when=reason))
+                note = self.words["skipped"].format(when=reason)
+                if key in self.given:  # the resumed file's answer is not lost without a word
+                    note += "; " + self.words["was"].format(value=flow(self.given[key]))
+                self._leave(key, param, note)
                 continue
             self._ask_param(key, param, None)
         return self._finish()
@@ -96,7 +111,7 @@ class Interview:
                 raise InputError(problems)
             key = self._param_of(retry.key)
             assert key is not None
-            self._ask_param(key, self.library.params[key], retry.message)
+            self._ask_param(key, self.library.params[key], retry.message, retry.key)
         raise InputError(self._problems(self.render()))  # pragma: no cover - each round fixes one answer
 
     def _drop_unused_defaults(self) -> None:
@@ -116,33 +131,16 @@ class Interview:
                 return candidate
         return None
 
-    def _heading(self, section: str) -> str:
-        """The title of a section, said before its first question."""
-        if section == FRONT_SECTION:
+    def _heading(self, section: str | None) -> str:
+        """The title of a section, said before its first question (None: the answers that decide)."""
+        if section is None:
+            title = str(self.words["basics"])
+        elif section == FRONT_SECTION:
             title = str(self.words["front"])
         else:
             titles = self.library.labels.get(self.wording.lang, {}).get("sections") or {}
             title = str(titles.get(section, section))
         return f"\n{title}\n{'-' * len(title)}"
-
-    def _check_presets(self, presets: dict[str, str | None]) -> None:
-        for kind, value in presets.items():
-            if value is None:
-                continue
-            key = self.library.key_of(kind)
-            if key is None:
-                raise InputError.single(f"this library asks for no {kind}", key=kind)
-            if kind == "catalog":
-                known = list(self.library.catalogs)
-            else:
-                chosen = presets.get("catalog")
-                catalogs = [self.library.catalogs[chosen]] if chosen else []
-                known = [t for c in catalogs or self.library.catalogs.values() for t in c.tiers]
-            if value not in known:
-                close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(known)}"
-                raise InputError.single(f"unknown {kind} '{value}' ({hint})", key=key)
-            self.presets[key] = value
 
     # -- whether a question applies -------------------------------------------------------------------
 
@@ -150,6 +148,9 @@ class Interview:
         """None if a clause declaring ``key`` may apply; else why none does (their ``applies_when``)."""
         reasons = []
         tree = condition_names(self.library, self._tree())
+        own = self.param_conditions.get(key)
+        if own is not None and not may_hold(own, tree):
+            return self.library.params[key].when
         for clause in self.owners[key]:
             condition = self.conditions.get(clause.id)
             if condition is None or may_hold(condition, tree):
@@ -169,18 +170,40 @@ class Interview:
 
     # -- asking ---------------------------------------------------------------------------------------
 
-    def _ask_param(self, key: str, param: Param, error: str | None) -> None:
-        """Ask for ``key`` until its answer fits, alone and with the answers before it."""
+    def _ask_param(self, key: str, param: Param, error: str | None, where: str | None = None) -> None:
+        """Ask for ``key`` until its answer fits, alone and with the answers before it.
+
+        A problem in one entry of a list (``escalation.levels.1.reaction``) asks that entry again, not the list.
+        """
+        entry = self._entry(key, param, where)
         while True:
-            value = self._dispatch(key, param, error)
+            value = self._dispatch(key, param, error) if entry is None else self._ask_entry(key, param, entry, error)
             if value is MISSING:
                 self._leave(key, param, "" if key in self.state.notes else self.words["optional"])
             else:
                 self._answer(key, param, value)
-            problems = [p.message for p in self._problems(self.render()) if self._param_of(p.key) == key]
+            problems = [p for p in self._problems(self.render()) if self._param_of(p.key) == key]
             if not problems:
                 return
-            error = self.wording.translated(problems[0])
+            first = next((p for p in problems if self._entry(key, param, p.key) is not None), problems[0])
+            error = self.wording.translated(first.message)
+            entry = self._entry(key, param, first.key)
+
+    def _entry(self, key: str, param: Param, where: str | None) -> int | None:
+        """The entry of list ``key`` a problem at ``where`` is about, if it is about one entry."""
+        given = self.state.yaml.get(key)
+        number = (where or "").removeprefix(key + ".").split(".")[0]
+        if isinstance(param.kind, ListType) and isinstance(given, list) and where != key and number.isdigit():
+            return int(number) if int(number) < len(given) else None
+        return None
+
+    def _ask_entry(self, key: str, param: Param, entry: int, error: str | None) -> Any:
+        """List ``key`` as answered, with entry ``entry`` (from 0) asked again."""
+        assert isinstance(param.kind, ListType)
+        items = list(self.state.yaml[key])
+        text = self.wording.question(key, param)
+        items[entry] = param.kind.ask_item(self, key, param, text, entry + 1, "", error, optional=False)
+        return items
 
     def _answer(self, key: str, param: Param, value: Any) -> None:
         self.state.yaml[key] = value
@@ -199,6 +222,7 @@ class Interview:
             self.heading = None
         text = self.wording.question(key, param)
         help_text = self.wording.help_for(key, param)
+        param, error = self._with_given(key, param, error)
         choices = param.kind.choices(self, param)
         if key in self.presets and error is None:
             value = self.presets.pop(key)
@@ -208,6 +232,16 @@ class Interview:
             self.say(self.words["only_choice"].format(question=text, value=choices[0].value))
             return choices[0].value
         return param.kind.ask(self, key, param, text, help_text, error)
+
+    def _with_given(self, key: str, param: Param, error: str | None) -> tuple[Param, str | None]:
+        """``param`` with the resumed file's answer as its default; a given answer that does not fit: why."""
+        if key not in self.given:
+            return param, error
+        try:
+            typed = coerce_value(param, self.given[key], languages=self.library.languages)
+        except ParamError as exc:
+            return param, error or self.wording.translated(str(exc))
+        return replace(param, default=typed), error
 
     # -- what a parameter type may ask (slagen.params.base.Asker) ------------------------------------------
 
@@ -298,49 +332,20 @@ class Interview:
 
     def tier_choices(self, *, offered_only: bool) -> tuple[Choice, ...]:
         """The chosen catalog's tiers with their targets; once a multi-level agreement offers some, those."""
-        catalog, _ = self._chosen_catalog_and_tier()
+        catalog, _ = self.chosen_catalog_and_tier()
         offered = self._offered_tiers() if offered_only else []
         return offers.tier_choices(self.library, catalog, offered, self.wording.lang)
 
     def kpi_values(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
         """Targets other than the chosen tier's, KPI by KPI, with the tier's target as the default."""
-        catalog, tier_id = self._chosen_catalog_and_tier()
-        if catalog is None or tier_id is None:
-            return MISSING
-        tier = catalog.tiers[tier_id]
-        first = next(iter(catalog.kpis))
-        refused = [
-            p.message
-            for p in self._problems(
-                self.render({key: {first: offers.target_yaml(catalog, first, tier.targets[first])}})
-            )
-            if self._param_of(p.key) == key
-        ]
-        if refused and error is None:
-            self.state.notes[key] = self.words["not_offered"].format(reason=refused[0])
-            return MISSING
-        targets = f"{tier.name}: {offers.targets(catalog, tier, self.wording.lang)}"
-        help_text = f"{help_text}\n{targets}" if help_text else targets
-        if not self.confirm(key, text, help_text, False, error):
-            return MISSING
-        overrides: dict[str, Any] = {}
-        for kpi_id, kpi in catalog.kpis.items():
-            standard = offers.target_yaml(catalog, kpi_id, tier.targets[kpi_id])
-            value = self.value(
-                f"{key}.{kpi_id}",
-                Param(f"{key}.{kpi_id}", offers.kpi_type(catalog, kpi_id)),
-                offers.kpi_name(catalog, kpi_id, self.wording.lang),
-                "",
-                standard,
-                (),
-                None,
-                coerce=kpi.coerce,
-            )
-            if kpi.coerce(value) != tier.targets[kpi_id]:
-                overrides[kpi_id] = value
-        return overrides or MISSING
+        return ask_kpi_values(self, key, param, text, help_text, error)
 
-    def _chosen_catalog_and_tier(self) -> tuple[Catalog | None, str | None]:
+    def credit_scheme(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
+        """Credit bands of one's own, one a line, then the cap (:mod:`.bands`)."""
+        return ask_credit_scheme(self, key, text, help_text, error)
+
+    def chosen_catalog_and_tier(self) -> tuple[Catalog | None, str | None]:
+        """The chosen catalog and tier, as far as answered (and the tier one of the catalog's)."""
         catalog_key, tier_key = self.library.key_of("catalog"), self.library.key_of("tier")
         catalog = self.library.catalogs.get(str(self.state.typed.get(catalog_key))) if catalog_key else None
         tier = self.state.typed.get(tier_key) if tier_key else None
@@ -357,6 +362,15 @@ class Interview:
 
     # -- checking and writing ---------------------------------------------------------------------------
 
+    def refused(self, key: str, value: Any) -> list[str]:
+        """What the checks say against ``value`` as the answer to ``key``."""
+        return [message for _, message in self.refused_at(key, value)]
+
+    def refused_at(self, key: str, value: Any) -> list[tuple[str, str]]:
+        """The problems the checks find with ``value`` as the answer to ``key``: (where, message)."""
+        found = self._problems(self.render({key: value}))
+        return [(str(p.key), p.message) for p in found if self._param_of(p.key) == key]
+
     def _problems(self, text: str) -> list[Problem]:
         try:
             validate_answers(parse_yaml(text.encode("utf-8"), "answers"), self.library, self.conditions)
@@ -367,4 +381,4 @@ class Interview:
     def render(self, extra: dict[str, Any] | None = None) -> str:
         """The answers file as answered so far (with ``extra`` answers, to try them)."""
         values = {**self.state.yaml, **(extra or {})}
-        return write_answers(self.library, self.wording, self.schema, values, self.state.notes)
+        return write_answers(self.library, self.wording, self.schema, values, self.state.notes, self.comments)

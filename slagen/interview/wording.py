@@ -21,6 +21,7 @@ _WORDS = (
     "intro",
     "header",
     "front",
+    "basics",
     "yes_answers",
     "no_answers",
     "required",
@@ -33,6 +34,16 @@ _WORDS = (
     "unused",
     "not_offered",
     "optional",
+    "bands",
+    "band",
+    "band_line",
+    "band_open",
+    "band_example",
+    "band_form",
+    "band_cap",
+    "band_end",
+    "was",
+    "percent",
 )
 
 

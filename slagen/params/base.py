@@ -100,6 +100,9 @@ class Asker(Protocol):
     def kpi_values(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
         """Targets other than the chosen tier's, KPI by KPI."""
 
+    def credit_scheme(self, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
+        """Service-credit bands and their cap, as a person types them."""
+
 
 class ParamType:
     """One kind of answer. Subclasses set :attr:`name` and override what differs from a line of text."""

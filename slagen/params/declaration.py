@@ -73,6 +73,9 @@ class Param:
     unit: str | None = None
     fields: dict[str, Param] = field(default_factory=dict)
     declared_in: str = ""
+    when: str = ""
+    """A condition over the other answers, as a clause's ``when``: the answer applies only if it holds
+    (the interview does not ask it otherwise)."""
 
     @property
     def kind(self) -> ParamType:
@@ -104,7 +107,7 @@ def coerce_value(param: Param, value: Any, *, languages: Languages = None) -> An
     return param.kind.coerce(param, value, languages)
 
 
-_FIELDS = frozenset({"type", "help", "default", "required", "min", "max", "choices", "unit", "fields"})
+_FIELDS = frozenset({"type", "help", "default", "required", "min", "max", "choices", "unit", "fields", "when"})
 
 
 def parse_param(key: str, spec: Any, declared_in: str, *, languages: Languages = None) -> Param:
@@ -142,6 +145,7 @@ def parse_param(key: str, spec: Any, declared_in: str, *, languages: Languages =
         unit=spec.get("unit"),
         fields=fields,
         declared_in=declared_in,
+        when=str(spec.get("when") or ""),
     )
     kind.check_declaration(param, spec)
     if "default" in spec and spec["default"] is not None:

@@ -275,7 +275,8 @@ def ask_items(
     A declared default is offered whole first; keeping it answers the question.
     """
     if param.default:
-        question = asker.word("keep_default").format(default=", ".join(shown(item) for item in param.default))
+        items = [shown(kind.item_yaml(param, item)) for item in param.default]
+        question = asker.word("keep_default").format(default=("; " if param.fields else ", ").join(items))
         if asker.confirm(key, question, help_text, True, error):
             return [kind.item_yaml(param, item) for item in param.default]
         help_text, error = "", None

@@ -130,6 +130,9 @@ class CreditsType(ParamType):
             raise ParamError.gather(errors)
         return CreditScheme(tuple(bands), cap)
 
+    def ask(self, asker: Asker, key: str, param: Param, text: str, help_text: str, error: str | None) -> Any:
+        return asker.credit_scheme(key, param, text, help_text, error)
+
     def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
         percent = share()
         band = {
