@@ -4,8 +4,10 @@ An operational level agreement (or a subcontract) that underpins an external ser
 names it under ``agreement.underpins``: its reference, its catalog (by default this agreement's) and its
 tier, optionally a hand-off time and pairs of KPIs that differ in name. For every KPI the two share (same
 id, unit and direction) or that the answers pair, this agreement's target may not be weaker than the
-external one: a time no longer (less the hand-off time, which the external provider needs after this one
-has finished), an availability or rate no lower. Each breach names the answer to change and both values.
+external one: a time no longer, an availability or rate no lower. A time limit per event that completes
+the work (one not bounded by another time limit: a restore or resolution time, not a response time)
+must also leave the hand-off time, which the external provider needs after this one has finished. Each
+breach names the answer to change and both values.
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ def _pairs(own: Catalog, external: Catalog, paired: Any, report: Report) -> Iter
 def _weaker(kpi: Kpi, mine: Any, theirs: Any, handoff: Duration | None) -> tuple[str, str] | None:
     """Both values as printed if ``mine`` promises less than ``theirs`` (less the hand-off for a time), else None."""
     if isinstance(mine, Duration) and isinstance(theirs, Duration):
-        allowed = theirs.seconds - (handoff.seconds if handoff and kpi.direction == "at_most" else Decimal(0))
+        completes = kpi.direction == "at_most" and kpi.per == "event" and not kpi.bounded_by
+        allowed = theirs.seconds - (handoff.seconds if handoff and completes else Decimal(0))
         if mine.seconds > allowed:
             limit = f"{theirs}" if allowed == theirs.seconds else f"{theirs} less the hand-off of {handoff}"
             if allowed <= 0:
