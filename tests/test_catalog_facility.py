@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def test_declarations(library: Library) -> None:
 def test_higher_tiers_promise_more_on_every_kpi(library: Library) -> None:
     fm = catalog(library)
     tiers = sorted(fm.tiers.values(), key=lambda t: t.rank)
-    for lower, higher in zip(tiers, tiers[1:], strict=False):
+    for lower, higher in itertools.pairwise(tiers):
         for kpi in fm.kpis.values():
             assert kpi.better(higher.targets[kpi.id], lower.targets[kpi.id]), (kpi.id, lower.id, higher.id)
 
@@ -61,7 +62,7 @@ def test_the_example_builds_with_its_targets_in_both_languages(built: dict[str, 
 
 def test_no_credits_but_escalation_to_the_management(built: dict[str, str]) -> None:
     en = built["en"]
-    assert "Service Credit" not in en and "credit" not in en.lower()
+    assert "credit" not in en.lower()
     assert "the Receiving Unit may refer the matter to the company’s management" in en
     assert "the management of Kraichgau Pharma GmbH decides finally" in en
     assert "Gutschrift" not in built["de"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_declarations_and_tiers(library: Library) -> None:
     ]
     tiers = sorted(hr.tiers.values(), key=lambda t: t.rank)
     assert [t.id for t in tiers] == ["basic", "standard", "premium"]
-    for lower, higher in zip(tiers, tiers[1:], strict=False):
+    for lower, higher in itertools.pairwise(tiers):
         for kpi in hr.kpis.values():
             assert kpi.better(higher.targets[kpi.id], lower.targets[kpi.id]), (kpi.id, lower.id, higher.id)
 
