@@ -30,6 +30,10 @@ KEY = "agreement.underpins"
 def rule_underpins(agreement: Agreement, report: Report) -> None:
     """Each shared or paired KPI is at least as strong here as in the external agreement this one underpins."""
     values = agreement.values
+    given = [key for key in agreement.answered if key.startswith(f"{KEY}.")]
+    for part in ("reference", "tier"):
+        if given and not agreement.given(f"{KEY}.{part}"):
+            report(_path(part), f"missing: an agreement that underpins another names its {part} ({KEY}.{part})")
     tier_id = values.get(f"{KEY}.tier")
     own = agreement.catalog
     if not tier_id or own is None:

@@ -96,7 +96,7 @@ def test_an_unknown_external_tier_is_refused_with_a_hint(tmp_path: Path) -> None
 def test_the_reference_is_required_with_the_tier(tmp_path: Path) -> None:
     code, err = check(tmp_path, IT_OLA, {"agreement.underpins": {"tier": "silver"}})
     assert code == 2
-    assert "agreement.underpins.reference" in err
+    assert "agreement.underpins.reference: missing: an agreement that underpins another names its reference" in err
 
 
 @pytest.mark.parametrize(
