@@ -90,3 +90,15 @@ def test_a_resolution_override_beyond_its_bound_is_refused(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 2
     assert "service.overrides.p1_response: p1_response: 3h exceeds the target of 'p1_resolution' (2h)" in result.stderr
+
+
+def test_a_multi_level_agreement_shows_the_time_limits_per_tier(tmp_path: Path) -> None:
+    data = example_with(EXAMPLE, {"agreement.model": "multi-level", "service.offered_tiers": ["standard", "critical"]})
+    path = tmp_path / "fm.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--format", "md", "--lang", "de"])
+    assert result.exit_code == 0, result.output
+    de = (out / "fm.de.md").read_text(encoding="utf-8")
+    assert "| Frist | Standard | Critical Site | geht ein in |" in de
+    assert "| Behebungszeit Priorität 3 (normal) | 3 Tage | 24 Stunden |" in de

@@ -142,3 +142,17 @@ def test_an_unknown_external_catalog_is_refused(tmp_path: Path) -> None:
     code, err = check(tmp_path, FACILITY, {"agreement.underpins": {**UNDER_IT, "catalog": "it-services"}})
     assert code == 2
     assert "agreement.underpins.catalog: unknown catalog 'it-services' (did you mean 'it-service'?)" in err
+
+
+def test_a_multi_level_ola_is_checked_for_every_offered_tier(tmp_path: Path) -> None:
+    underpins = {**UNDER_IT, "catalog": "it-service", "kpis": [{"kpi": "p1_resolution", "external": "p1_restore"}]}
+    changes = {
+        "agreement.underpins": underpins,
+        "agreement.model": "multi-level",
+        "service.offered_tiers": ["basic", "critical"],
+        "service.tier": ...,
+    }
+    code, err = check(tmp_path, FACILITY, changes)
+    assert code == 2
+    assert "service.offered_tiers: KPI 'p1_resolution' (paired with 'p1_restore'): tier 'basic' promises 24h" in err
+    assert "tier 'critical'" not in err
