@@ -2,8 +2,8 @@
 
 An operational level agreement (or a subcontract) that underpins an external service level agreement
 names it under ``agreement.underpins``: its reference, its catalog (by default this agreement's) and its
-tier, optionally a hand-off time and pairs of KPIs that differ in name. For every KPI the two share (same
-id, unit and direction) or that the answers pair, this agreement's target may not be weaker than the
+tier, optionally a hand-off time and pairs of KPIs. For every KPI the answers pair and, where both use the
+same catalog, every KPI of it, this agreement's target may not be weaker than the
 external one: a time no longer, an availability or rate no lower. A time limit per event that completes
 the work (one not bounded by another time limit: a restore or resolution time, not a response time)
 must also leave the hand-off time, which the external provider needs after this one has finished. Each
@@ -61,10 +61,22 @@ def rule_underpins(agreement: Agreement, report: Report) -> None:
                 if values.get("agreement.model") == "multi-level":
                     where = ("service", "offered_tiers")
                 report(where, _message(mine, theirs, own_tier, tier, external, reference, found))
+        shorter = _shorter_clock(own, own_tier, tier)
+        if shorter:
+            where = (
+                ("service", "offered_tiers") if values.get("agreement.model") == "multi-level" else ("service", "tier")
+            )
+            report(
+                where,
+                f"tier '{own_tier.id}' {shorter} than tier '{tier.id}' of the external agreement it underpins "
+                f"({KEY}.tier): time limits counted during service hours run on a shorter clock here; "
+                "check that they still end in time",
+                warning=True,
+            )
 
 
 def _pairs(own: Catalog, external: Catalog, paired: Any, report: Report) -> Iterator[tuple[Kpi, Kpi]]:
-    """The KPIs compared: those the answers pair, then those both catalogs have (same id, unit, direction)."""
+    """The KPIs compared: those the answers pair and, under the same catalog, every other one (same id)."""
     named: set[str] = set()
     for i, pair in enumerate(paired):
         mine, theirs = own.kpis.get(pair.get("kpi")), external.kpis.get(pair.get("external"))
@@ -85,7 +97,7 @@ def _pairs(own: Catalog, external: Catalog, paired: Any, report: Report) -> Iter
         else:
             named.add(mine.id)
             yield mine, theirs
-    for kpi_id, mine in own.kpis.items():
+    for kpi_id, mine in own.kpis.items() if own.id == external.id else ():
         theirs = external.kpis.get(kpi_id)
         if (
             kpi_id not in named
@@ -93,6 +105,23 @@ def _pairs(own: Catalog, external: Catalog, paired: Any, report: Report) -> Iter
             and (mine.unit, mine.direction) == (theirs.unit, theirs.direction)
         ):
             yield mine, theirs
+
+
+def _shorter_clock(own: Catalog, mine: Tier, theirs: Tier) -> str:
+    """How this tier's clock is shorter than the external tier's (service hours, days, priorities around the clock)."""
+    start, end = (str(mine.terms.get(t, "")) for t in ("service_from", "service_to"))
+    their_start, their_end = (str(theirs.terms.get(t, "")) for t in ("service_from", "service_to"))
+    if start and their_start and end and their_end and (start > their_start or end < their_end):
+        return f"has shorter service hours ({start}–{end} against {their_start}–{their_end})"
+    declared = own.terms.get("service_days")
+    order = declared.choices if declared is not None else ()
+    days = str(mine.terms.get("service_days", "")), str(theirs.terms.get("service_days", ""))
+    if all(d in order for d in days) and order.index(days[0]) < order.index(days[1]):
+        return f"has fewer service days ({days[0]} against {days[1]})"
+    clock = set(theirs.terms.get("calendar_clock") or ()) - set(mine.terms.get("calendar_clock") or ())
+    if clock and "calendar_clock" in own.terms:
+        return f"counts {', '.join(sorted(clock))} during service hours only, not around the clock"
+    return ""
 
 
 def _weaker(kpi: Kpi, mine: Any, theirs: Any, handoff: Duration | None) -> tuple[str, str] | None:

@@ -156,3 +156,15 @@ def test_a_multi_level_ola_is_checked_for_every_offered_tier(tmp_path: Path) -> 
     assert code == 2
     assert "service.offered_tiers: KPI 'p1_resolution' (paired with 'p1_restore'): tier 'basic' promises 24h" in err
     assert "tier 'critical'" not in err
+
+
+def test_a_shorter_clock_is_warned_about(tmp_path: Path) -> None:
+    underpins = {**UNDER_IT, "kpis": [{"kpi": "attainment", "external": "incident_compliance"}]}
+    underpins["catalog"] = "it-service"
+    code, err = check(tmp_path, FACILITY, {"agreement.underpins": underpins, "service.tier": "basic"})
+    assert code == 1  # warnings only
+    assert "error:" not in err
+    assert (
+        "service.tier: warning: tier 'basic' has shorter service hours (07:00–17:00 against 07:00–19:00) than "
+        "tier 'silver' of the external agreement it underpins (agreement.underpins.tier)"
+    ) in err
