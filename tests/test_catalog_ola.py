@@ -10,6 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from slagen.cli import main
+from slagen.library import Library
 
 from .conftest import EXAMPLES, example_with
 
@@ -168,3 +169,16 @@ def test_a_shorter_clock_is_warned_about(tmp_path: Path) -> None:
         "service.tier: warning: tier 'basic' has shorter service hours (07:00–17:00 against 07:00–19:00) than "
         "tier 'silver' of the external agreement it underpins (agreement.underpins.tier)"
     ) in err
+
+
+def test_the_interview_asks_for_the_external_sla_only_once_skipped(library: Library) -> None:
+    from .test_interview import GERMAN, check, interview
+
+    _, script = interview(library, GERMAN, "de")
+    assert "agreement.underpins.reference" in script.asked_keys()
+    assert "agreement.underpins.tier" not in script.asked_keys()
+    answers = {**GERMAN, "agreement.underpins.reference": "SLA-2026-900", "agreement.underpins.tier": "basic"}
+    text, script = interview(library, answers, "de")
+    assert "agreement.underpins.tier" in script.asked_keys()
+    values = check(library, text)
+    assert (values["agreement.underpins.reference"], values["agreement.underpins.tier"]) == ("SLA-2026-900", "basic")
