@@ -15,7 +15,7 @@ from slagen.library import Library
 from .conftest import EXAMPLES, example_with
 
 IT_OLA = EXAMPLES / "it-service-internal.yaml"
-FACILITY = EXAMPLES / "facility.yaml"
+FACILITY = EXAMPLES / "facility-management.yaml"
 EXTERNAL = yaml.safe_load((EXAMPLES / "it-service.yaml").read_text(encoding="utf-8"))
 """examples/it-service.yaml: the external SLA (it-service, Silver) the IT OLA underpins."""
 

@@ -171,7 +171,7 @@ def test_answers_cannot_inject_markup(library_copy: Path, tmp_path: Path) -> Non
 def test_bundled_catalogs_and_their_tiers(library: Library) -> None:
     assert sorted(library.catalogs) == [
         "call-centre-inbound",
-        "facility",
+        "facility-management",
         "hr-services",
         "it-service",
         "telecom",

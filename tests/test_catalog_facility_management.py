@@ -15,7 +15,7 @@ from slagen.library import Library
 
 from .conftest import EXAMPLES, example_with
 
-EXAMPLE = EXAMPLES / "facility.yaml"
+EXAMPLE = EXAMPLES / "facility-management.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +23,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("facility")
     result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--format", "md"])
     assert result.exit_code == 0, result.output
-    return {lang: (out / f"facility.{lang}.md").read_text(encoding="utf-8") for lang in ("de", "en")}
+    return {lang: (out / f"facility-management.{lang}.md").read_text(encoding="utf-8") for lang in ("de", "en")}
 
 
 def catalog(library: Library) -> Catalog:
-    return library.catalogs["facility"]
+    return library.catalogs["facility-management"]
 
 
 def test_declarations(library: Library) -> None:
