@@ -26,6 +26,7 @@ from slagen.rules_levels import rule_minimum_tier
 from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
 from slagen.rules_privacy import rule_internal_entity, rule_processing_agreement, rule_recording_basis
 from slagen.rules_shape import rule_term
+from slagen.rules_underpin import rule_underpins
 
 PENALTY_CAP_WARNING = Decimal(5)
 """Percent of the order value above which standard terms' contractual penalties are likely invalid."""
@@ -373,6 +374,7 @@ RULES: tuple[Rule, ...] = (
     rule_response_within_restore,
     rule_minimum_tier,
     rule_holidays,
+    rule_underpins,
 )
 
 

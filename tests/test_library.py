@@ -32,7 +32,7 @@ def render_with(root: Path, language: str = "de") -> None:
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
     # with legal.language, legal.exit, legal.jurisdiction_ew, legal.telemarketing_pecr, services.description_catalog
-    assert len(library.clauses) == 55
+    assert len(library.clauses) == 57
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
@@ -169,7 +169,14 @@ def test_answers_cannot_inject_markup(library_copy: Path, tmp_path: Path) -> Non
 
 
 def test_bundled_catalogs_and_their_tiers(library: Library) -> None:
-    assert sorted(library.catalogs) == ["call-centre-inbound", "it-service", "telecom", "telemarketing"]
+    assert sorted(library.catalogs) == [
+        "call-centre-inbound",
+        "facility-management",
+        "hr-services",
+        "it-service",
+        "telecom",
+        "telemarketing",
+    ]
     it = library.catalogs["it-service"]
     assert [tier for tier in it.tiers] == ["bronze", "silver", "gold"]
     assert it.credit_kpi == "availability"
