@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -22,6 +23,7 @@ from slagen.library import Library
 from slagen.model import ListBlock, Paragraph, Text
 from slagen.writers.hyphens import HYPHENATED, SOFT_HYPHEN, hyphenate
 from slagen.writers.lists import short_nested
+from slagen.writers.reference import load_reference
 from slagen.writers.widths import CELL_PADDING, WORD_CHAR_WIDTH, column_widths
 from slagen.writers.wordml import text_xml
 
@@ -214,3 +216,26 @@ def test_kpi_annex_does_not_spill_one_line_onto_a_page(library: Library) -> None
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     last = max(i for i, text in enumerate(pages) if "Datenquelle:" in text)  # the annex's last KPI
     assert "Lösungsvorschlag zu Beschwerden" in pages[last]  # the KPI's name is on the page of its last line
+
+
+def test_a_long_header_puts_the_reference_on_its_own_line(library: Library, tmp_path: Path) -> None:
+    """With python-docx's default template (11 pt header) title and reference overran the line."""
+    import docx
+
+    docx.Document().save(tmp_path / "plain.docx")
+    answers = load_answers(EXAMPLES / "it-service.yaml", library)
+
+    def header(**options: object) -> str:
+        outputs = generate(answers, library, formats=["docx"], languages=["en"], **options)  # type: ignore[arg-type]
+        with zipfile.ZipFile(io.BytesIO(outputs[0].data)) as archive:
+            return next(
+                archive.read(name).decode()
+                for name in archive.namelist()
+                if name.startswith("word/header") and "Contract reference" in archive.read(name).decode()
+            )
+
+    reference = load_reference(tmp_path / "plain.docx")
+    assert "Managed IT Services</w:t><w:br/><w:tab/><w:t>Contract reference: SLA-2027-102" in header(
+        reference=reference
+    )
+    assert "Managed IT Services</w:t><w:tab/><w:t>Contract reference: SLA-2027-102" in header()  # 8 pt: one line
