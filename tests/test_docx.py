@@ -189,7 +189,7 @@ def test_review_comments_name_each_clause_and_each_deviation(library: Library) -
     assert "Clause services.quality, version 4\nReviewing call recordings requires the prior consent" in "\n\n".join(
         comments
     )
-    deviations = [c for c in comments if c.startswith("deviates")]
+    deviations = [c for c in comments if c.startswith("Deviation from")]
     assert deviations == [
         "Deviation from the Professional Service Tier: 100 → 120 (better for the Customer)",
         "Deviation from the Professional Service Tier: 24 hours → 36 hours (worse for the Customer)",
