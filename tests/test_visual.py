@@ -239,3 +239,19 @@ def test_a_long_header_puts_the_reference_on_its_own_line(library: Library, tmp_
         reference=reference
     )
     assert "Managed IT Services</w:t><w:tab/><w:t>Contract reference: SLA-2027-102" in header()  # 8 pt: one line
+
+
+def test_an_address_with_a_hyphen_is_one_word() -> None:
+    """call-centre.de: "petra.hoffmann@sw-|lindenau.example" broke at its hyphen in the contacts table."""
+    rows = _cells(
+        ("Partei und Funktion", "Name", "E-Mail und Telefon"),
+        ("Auftragnehmer – Service-Level-Verantwortlicher", "Jonas Weber", "j.weber@rheinwelle.example, 0221 7788-120"),
+        ("Auftraggeber – Datenschutz", "Datenschutzbeauftragter", "datenschutz@sw-lindenau.example"),
+        (
+            "Auftraggeber – Service-Level-Verantwortlicher",
+            "Petra Hoffmann",
+            "petra.hoffmann@sw-lindenau.example, 0211 4455-310",
+        ),
+    )
+    widths = column_widths(rows, 8352, "de")
+    assert widths[2] >= CELL_PADDING + WORD_CHAR_WIDTH * len("petra.hoffmann@sw-lindenau.example,")

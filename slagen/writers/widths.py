@@ -21,6 +21,7 @@ WORD_CHAR_WIDTH = 112
 BREAKING_WIDTH = CELL_PADDING + WORD_CHAR_WIDTH * 6
 """The least a column whose longest word must break still gets."""
 _BREAKS = re.compile(r"[ \t\n/-]+")
+_SPACES = re.compile(r"[ \t\n]+")
 
 
 def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int, language: str = "en") -> list[int]:
@@ -39,8 +40,9 @@ def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int, langua
         for index, cell in enumerate(row):
             text = typeset("".join(run.text for run in cell if not isinstance(run, Ref)), language)
             longest[index] = max(longest[index], len(text))
-            word[index] = max(word[index], *(len(part) for part in _BREAKS.split(text)))
-            syllables[index] = max(syllables[index], *(_unhyphenated(part, language) for part in _BREAKS.split(text)))
+            words = _words(text)
+            word[index] = max(word[index], *(len(part) for part in words))
+            syllables[index] = max(syllables[index], *(_unhyphenated(part, language) for part in words))
     if sum(CELL_PADDING + WORD_CHAR_WIDTH * length for length in word) > total:
         word = syllables  # the words do not fit side by side: long ones break at a soft hyphen (slagen.writers.hyphens)
     needed = [CELL_PADDING + CHAR_WIDTH * length for length in longest]
@@ -53,6 +55,16 @@ def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int, langua
     widths = _at_least(widths, [CELL_PADDING + WORD_CHAR_WIDTH * length for length in word], total)
     widths[-1] += total - sum(widths)
     return widths
+
+
+def _words(text: str) -> list[str]:
+    """What a line may not break inside: words between spaces, hyphens and slashes; e-mail addresses whole.
+
+    >>> _words("petra.hoffmann@sw-lindenau.example, 0211\u00a04455-310")
+    ['petra.hoffmann@sw-lindenau.example,', '0211\xa04455', '310']
+    """
+    tokens = _SPACES.split(text)  # not at a non-breaking space: "+44\u00a0161\u00a0555\u00a00140" is one word
+    return [part for token in tokens for part in ([token] if "@" in token else _BREAKS.split(token))]
 
 
 def _unhyphenated(word: str, language: str) -> int:
