@@ -22,7 +22,7 @@ from slagen.generate import generate
 from slagen.library import Library
 from slagen.model import ListBlock, Paragraph, Text
 from slagen.writers.hyphens import HYPHENATED, SOFT_HYPHEN, hyphenate
-from slagen.writers.lists import short_nested
+from slagen.writers.lists import short_list, short_nested
 from slagen.writers.reference import load_reference
 from slagen.writers.widths import CELL_PADDING, WORD_CHAR_WIDTH, column_widths
 from slagen.writers.wordml import text_xml
@@ -255,3 +255,16 @@ def test_an_address_with_a_hyphen_is_one_word() -> None:
     )
     widths = column_widths(rows, 8352, "de")
     assert widths[2] >= CELL_PADDING + WORD_CHAR_WIDTH * len("petra.hoffmann@sw-lindenau.example,")
+
+
+def test_a_short_list_is_kept_on_one_page(library: Library) -> None:
+    """it-service-internal.de: the order of precedence parted after its first item at the foot of page 4."""
+    data = _build(library, "it-service-internal", languages=["de"])["it-service-internal.de.docx"]
+    paragraphs = list(_body(data).iter(f"{W}p"))
+    start = next(i for i, p in enumerate(paragraphs) if _text(p).startswith("Bei Widersprüchen"))
+    block = paragraphs[start : start + 4]
+    assert _text(block[1]).startswith("die Richtlinien")
+    assert [p.find("w:pPr/w:keepNext", NS) is not None for p in block] == [True, True, True, False]
+    long_list = ListBlock(False, tuple((Paragraph((Text(str(n)),)),) for n in range(5)))
+    assert not short_list(long_list)
+    assert short_list(ListBlock(False, long_list.items[:4]))

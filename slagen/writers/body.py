@@ -20,7 +20,7 @@ from slagen.typography import typeset, typeset_runs
 from slagen.writers.hyphens import hyphenated
 from slagen.writers.lists import Comments as Comments  # re-exported: docx and redline import them from here
 from slagen.writers.lists import ListNumbering as ListNumbering
-from slagen.writers.lists import short_nested
+from slagen.writers.lists import short_list, short_nested
 from slagen.writers.reference import ReferenceInfo
 from slagen.writers.styles import tabs_xml
 from slagen.writers.toc import contents_entries, pageref_xml
@@ -253,7 +253,7 @@ class BodyWriter:
         if isinstance(block, Paragraph):
             self._paragraph(style, block.runs, keep_next=keep_next, lead=self._paragraph_number(block), extra=extra)
         elif isinstance(block, ListBlock):
-            self._list(block, 0, self._list_numbering(block))
+            self._list(block, 0, self._list_numbering(block), together=short_list(block))
         else:
             self._table(block)
 
@@ -276,7 +276,7 @@ class BodyWriter:
     def _list(self, block: ListBlock, level: int, num_id: int, *, together: bool = False) -> None:
         """A list; a nested list of the same kind continues its numbering one level down.
 
-        An item with a short nested list stays on one page (:func:`short_nested`; ``together``: its lines).
+        An item with a short nested list, and a ``together`` list, stay on one page (:mod:`slagen.writers.lists`).
         """
         style, last = "List Number" if block.ordered else "List Bullet", len(block.items) - 1
         for position, item in enumerate(block.items):

@@ -63,3 +63,13 @@ def short_nested(item: Sequence[Block]) -> bool:
     return len(entries) <= KEPT_TOGETHER and all(
         len(entry) == 1 and isinstance(entry[0], Paragraph) for entry in entries
     )
+
+
+SHORT_LIST = 4
+"""Lists of at most this many one-paragraph items are kept on one page (with their introduction)."""
+
+
+def short_list(block: ListBlock) -> bool:
+    """Whether ``block`` is a short list of one-paragraph items, which a page break should not part."""
+    items = block.items
+    return len(items) <= SHORT_LIST and all(len(item) == 1 and isinstance(item[0], Paragraph) for item in items)
