@@ -268,3 +268,14 @@ def test_a_short_list_is_kept_on_one_page(library: Library) -> None:
     long_list = ListBlock(False, tuple((Paragraph((Text(str(n)),)),) for n in range(5)))
     assert not short_list(long_list)
     assert short_list(ListBlock(False, long_list.items[:4]))
+
+
+def test_the_cover_says_a_customer_specific_tier_deviates(library: Library) -> None:
+    outputs = _build(library, "telemarketing-custom")
+    assert (
+        "| Leistungsstufe | Professional, mit vereinbarten Abweichungen |"
+        in outputs["telemarketing-custom.de.md"].decode()
+    )
+    assert "| Service tier | Professional, with agreed deviations |" in outputs["telemarketing-custom.en.md"].decode()
+    standard = _build(library, "telemarketing", languages=["de"])["telemarketing.de.md"].decode()
+    assert "| Leistungsstufe | Professional |" in standard

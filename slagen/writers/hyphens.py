@@ -2,8 +2,9 @@
 
 A document team puts optional hyphens into the long words of a crowded table by hand; slagen does it for
 every table cell with the hyphenation dictionaries LibreOffice uses (through ``pyphen``). Word and
-LibreOffice show a soft hyphen only where they break the line there, so a word that fits stays whole, and
-the layout does not depend on a hyphenation dictionary being installed with the word processor.
+LibreOffice show a soft hyphen only where they break the line there (a word that does not fit on the rest of
+its line, as automatic hyphenation does in the text), and the layout does not depend on a hyphenation
+dictionary being installed with the word processor.
 """
 
 from __future__ import annotations
