@@ -189,10 +189,10 @@ def test_review_comments_name_each_clause_and_each_deviation(library: Library) -
     assert "Clause services.quality, version 4\nReviewing call recordings requires the prior consent" in "\n\n".join(
         comments
     )
-    deviations = [c for c in comments if c.startswith("deviates")]
+    deviations = [c for c in comments if c.startswith("Deviation from")]
     assert deviations == [
-        "deviates from the Professional Service Tier: 100 → 120 (better for the Customer)",
-        "deviates from the Professional Service Tier: 24 hours → 36 hours (worse for the Customer)",
+        "Deviation from the Professional Service Tier: 100 → 120 (better for the Customer)",
+        "Deviation from the Professional Service Tier: 24\u00a0hours → 36\u00a0hours (worse for the Customer)",
     ]
     # each deviation comment is anchored on the agreed value in the service-level table (ids count from 0)
     for deviation, value in zip(deviations, ["120", "36\u00a0hours"], strict=True):

@@ -59,7 +59,7 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, list[str]], list[str]]]
                 "Rheinwerk Maschinenbau GmbH abschließend.",
                 "Datenquelle: Überwachungssystem des Leistungserbringers",
                 "| Stufe | Zuständig | Reaktionszeit |",
-                "| Leistungsempfänger | Service-Level-Verantwortlicher |",
+                "| Leistungsempfänger – Service-Level-Verantwortlicher |",
                 "## 7. Allgemeine Bestimmungen",
             ],
             "en": [

@@ -16,9 +16,11 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
-from slagen.typography import typeset_runs
+from slagen.typography import typeset, typeset_runs
+from slagen.writers.hyphens import hyphenated
 from slagen.writers.lists import Comments as Comments  # re-exported: docx and redline import them from here
 from slagen.writers.lists import ListNumbering as ListNumbering
+from slagen.writers.lists import short_list, short_nested
 from slagen.writers.reference import ReferenceInfo
 from slagen.writers.styles import tabs_xml
 from slagen.writers.toc import contents_entries, pageref_xml
@@ -34,8 +36,6 @@ _NOT_NUMBERED = '<w:numPr><w:numId w:val="0"/></w:numPr>'
 """Paragraph property that keeps a heading out of the clause numbering, whatever its style is based on."""
 _FIRST_CHANGE = 10_000
 """Tracked changes are numbered from here: their ids share one space with bookmarks and comments."""
-
-
 KEEP_TOGETHER_ROWS = 12
 """Tables of at most this many rows (header included) are kept on one page; longer ones break between rows."""
 
@@ -72,8 +72,7 @@ class BodyWriter:
             clause.id for section in document.sections if section.annex for clause in section.clauses
         }
         """References that show their bookmark's text ("Anlage 4", a paragraph's number), not a heading number."""
-        self.clause = ""
-        """The id of the clause being written."""
+        self.clause = ""  # the id of the clause being written
 
     def write(self) -> bytes:
         """The body: cover, contents, front matter, the numbered sections, annexes, signatures.
@@ -81,13 +80,13 @@ class BodyWriter:
         Under English law the execution page comes before the schedules, under German law after the annexes:
         the signature then covers everything above it (written form, § 126 BGB).
         """
-        from slagen.writers.pages import split_cover, write_cover, write_signatures
+        from slagen.writers.pages import parties_alignment, split_cover, write_cover, write_signatures
 
         write_cover(self)
         self._contents()
         self.break_before = True
         for block in split_cover(self.document)[1]:
-            self._block(block, "Parties")
+            self._block(block, "Parties", extra=parties_alignment(self.document))
         self._sections(annexes=False)
         signed = not self.document.notice  # only the binding version is signed
         if signed and self.document.english_execution:
@@ -224,7 +223,7 @@ class BodyWriter:
         if not note or self.comments is None:
             yield
             return
-        comment = self.comments.add(note)
+        comment = self.comments.add(typeset(note, self.document.language))  # quotes as in the text
         self.out.append(f'<w:commentRangeStart w:id="{comment}"/>')
         yield
         self.out.append(f'<w:commentRangeEnd w:id="{comment}"/><w:r><w:commentReference w:id="{comment}"/></w:r>')
@@ -250,11 +249,11 @@ class BodyWriter:
         self.out.append(f"<w:r>{props}{text_xml(self.document.numbers[run.target])}</w:r>")
         self.out.append(f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>')
 
-    def _block(self, block: Block, style: str, *, keep_next: bool = False) -> None:
+    def _block(self, block: Block, style: str, *, keep_next: bool = False, extra: str = "") -> None:
         if isinstance(block, Paragraph):
-            self._paragraph(style, block.runs, keep_next=keep_next, lead=self._paragraph_number(block))
+            self._paragraph(style, block.runs, keep_next=keep_next, lead=self._paragraph_number(block), extra=extra)
         elif isinstance(block, ListBlock):
-            self._list(block, 0, self._list_numbering(block))
+            self._list(block, 0, self._list_numbering(block), together=short_list(block))
         else:
             self._table(block)
 
@@ -274,16 +273,21 @@ class BodyWriter:
     def _list_numbering(self, block: ListBlock) -> int:
         return self.numbering.restart() if block.ordered else self.info.bullet_num
 
-    def _list(self, block: ListBlock, level: int, num_id: int) -> None:
-        """A list; a nested list of the same kind continues its numbering one level down."""
-        style = "List Number" if block.ordered else "List Bullet"
-        for item in block.items:
+    def _list(self, block: ListBlock, level: int, num_id: int, *, together: bool = False) -> None:
+        """A list; a nested list of the same kind continues its numbering one level down.
+
+        An item with a short nested list, and a ``together`` list, stay on one page (:mod:`slagen.writers.lists`).
+        """
+        style, last = "List Number" if block.ordered else "List Bullet", len(block.items) - 1
+        for position, item in enumerate(block.items):
+            whole = short_nested(item)
             for index, sub in enumerate(item):
                 if isinstance(sub, ListBlock):
                     nested = num_id if sub.ordered == block.ordered else self._list_numbering(sub)
-                    self._list(sub, level + 1, nested)
-                elif isinstance(sub, Paragraph) and index == 0:
-                    self._paragraph(style, sub.runs, numbering=(num_id, level))
+                    self._list(sub, level + 1, nested, together=whole)
+                elif isinstance(sub, Paragraph) and index == 0:  # kept: the item's lines but the last
+                    keep = whole or (together and position < last)
+                    self._paragraph(style, sub.runs, numbering=(num_id, level), keep_next=keep)
                 else:
                     self._block(sub, "Body Text")
 
@@ -354,7 +358,7 @@ class BodyWriter:
             for column, (width, cell) in enumerate(zip(widths, row, strict=False)):
                 merge = merges[index] if column == 0 else ""
                 self.out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{merge}</w:tcPr>')
-                self._paragraph("Table Text", cell, bold=header, keep_next=keep)
+                self._paragraph("Table Text", hyphenated(cell, self.document.language), bold=header, keep_next=keep)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")

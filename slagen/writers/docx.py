@@ -51,7 +51,7 @@ def write_docx(
         raise ValueError("the frame was made for another kind of document (review comments, provenance)")
     numbering = ListNumbering(frame.num_ids, frame.info.decimal_abstract)
     comments = Comments(frame.first_comment, timestamp) if review else None
-    values = frame_values(document, title=document.title, timestamp=timestamp)
+    values = frame_values(document, title=document.title, timestamp=timestamp, header_chars=frame.info.header_chars)
     values.update(
         body=BodyWriter(document, frame.info, numbering, comments, memo).write(),
         numbering=numbering.xml(),

@@ -86,8 +86,12 @@ class Frame:
         )
 
 
-def frame_values(document: Document, *, title: str, timestamp: dt.datetime) -> dict[str, bytes]:
-    """The header, footer and core properties of ``document``: title and reference, page X of Y, the facts."""
+def frame_values(document: Document, *, title: str, timestamp: dt.datetime, header_chars: int = 0) -> dict[str, bytes]:
+    """The header, footer and core properties of ``document``: title and reference, page X of Y, the facts.
+
+    A header longer than ``header_chars`` (what fits on its line) puts the reference on a line of its own,
+    at the right margin, instead of letting it wrap.
+    """
     labels = document.labels
     before, _, rest = labels["page"].partition("{page}")
     middle, _, after = rest.partition("{pages}")
@@ -96,6 +100,8 @@ def frame_values(document: Document, *, title: str, timestamp: dt.datetime) -> d
     header = f"{document.title}\t{labels['reference']}: {document.reference}"
     if document.draft:  # build --draft: every page says so
         header = f"{labels['draft']} · {header}"
+    if header_chars and len(header) > header_chars:
+        header = header.replace("\t", "\n\t", 1)
     core = (title, document.subtitle, document.reference, document.locale.replace("_", "-"))
     return {
         "header": docx_run_xml(header + (f"\n{document.notice}" if document.notice else "")).encode(),

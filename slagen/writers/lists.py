@@ -1,9 +1,11 @@
-"""What writing a body adds to two other parts of a DOCX: list restarts and review comments."""
+"""Lists in a DOCX body: restarts of numbered lists, which items stay on one page; and review comments."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
+from slagen.model import Block, ListBlock, Paragraph
 from slagen.writers.wordml import comment_xml, restart_xml, w_date
 
 
@@ -47,3 +49,27 @@ class Comments:
     def xml(self) -> bytes:
         """The ``w:comment`` elements."""
         return "".join(self.out).encode()
+
+
+KEPT_TOGETHER = 6
+"""The most lines a nested list may have for its item to be kept on one page with it."""
+
+
+def short_nested(item: Sequence[Block]) -> bool:
+    """Whether ``item`` is a paragraph with a short nested list of one-paragraph entries under it."""
+    if len(item) != 2 or not isinstance(item[0], Paragraph) or not isinstance(item[1], ListBlock):
+        return False
+    entries = item[1].items
+    return len(entries) <= KEPT_TOGETHER and all(
+        len(entry) == 1 and isinstance(entry[0], Paragraph) for entry in entries
+    )
+
+
+SHORT_LIST = 4
+"""Lists of at most this many one-paragraph items are kept on one page (with their introduction)."""
+
+
+def short_list(block: ListBlock) -> bool:
+    """Whether ``block`` is a short list of one-paragraph items, which a page break should not part."""
+    items = block.items
+    return len(items) <= SHORT_LIST and all(len(item) == 1 and isinstance(item[0], Paragraph) for item in items)

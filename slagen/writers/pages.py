@@ -32,6 +32,15 @@ def split_cover(document: Document) -> tuple[tuple[Block, ...], tuple[Block, ...
     return (), front
 
 
+def parties_alignment(document: Document) -> str:
+    """The parties block's alignment: centred (the "Parties" style), left in an English-law agreement in English.
+
+    English drafting practice opens with "THIS AGREEMENT is dated …" and the parties numbered (1) and (2),
+    flush left; German practice centres "Zwischen … und …".
+    """
+    return '<w:jc w:val="left"/>' if document.english_execution and document.language == "en" else ""
+
+
 def write_cover(writer: BodyWriter) -> None:
     """Title, draft marking, key terms and the reference line; the contents start a new page."""
     doc, labels = writer.document, writer.labels

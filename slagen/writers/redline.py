@@ -91,7 +91,8 @@ def write_redline_docx(
     blocks = compare_bodies(before, after)
     number_ids(blocks, {"author": "slagen", "date": w_date(timestamp)})
     body = _summary_xml(new, frame, numbering, summary) + serialize(blocks)
-    values = frame_values(new, title=f"{new.title} ({new.labels['redline']})", timestamp=timestamp)
+    title = f"{new.title} ({new.labels['redline']})"
+    values = frame_values(new, title=title, timestamp=timestamp, header_chars=frame.info.header_chars)
     values.update(body=body.encode(), numbering=numbering.xml(), properties=custom_properties_xml(dict(properties)))
     return frame.fill(values, date=timestamp)
 

@@ -56,6 +56,8 @@ class ReferenceInfo:
     """Width between the margins, in twips."""
     style_tabs: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: types.MappingProxyType({}))
     """The tab stops (positions in twips) each style of :data:`TABBED` has, its own and inherited."""
+    header_chars: int = 0
+    """About how many characters of the Header style fit between the margins (0: not known)."""
 
 
 TABBED = ("Header", "toc 1", "toc 2")
@@ -87,14 +89,12 @@ def reference_info(document: DocxDocument) -> ReferenceInfo:
         decimal_abstract=abstract,
         text_width=int(width / 635) if width else 9072,  # EMU → twips
         style_tabs=types.MappingProxyType({name: style_tabs(styles[name].element) for name in TABBED}),
+        header_chars=(int(width / 635) if width else 9072) * 2 // (11 * font_size(styles["Header"].element)),
     )
 
 
-def style_tabs(style: Any) -> tuple[int, ...]:
-    """The positions of the tab stops a style element sets, its ``basedOn`` styles' included, in order.
-
-    A style's ``clear`` tab takes out the stop its base sets at that position.
-    """
+def _chain(style: Any) -> list[Any]:
+    """A style element and the styles it is ``basedOn``, nearest first."""
     chain = []
     seen: set[str] = set()
     root = style.getparent()
@@ -106,8 +106,26 @@ def style_tabs(style: Any) -> tuple[int, ...]:
             break
         base_id = based.get(f"{W}val")
         style = next((s for s in root.findall(f"{W}style") if s.get(f"{W}styleId") == base_id), None)
+    return chain
+
+
+def font_size(style: Any) -> int:
+    """The font size of a style element in half-points: its own, its bases', the document default, else 10 pt."""
+    default = style.getparent().find(f"{W}docDefaults/{W}rPrDefault")
+    for element in [*_chain(style), *([] if default is None else [default])]:
+        size = element.find(f"{W}rPr/{W}sz")
+        if size is not None and (size.get(f"{W}val") or "").isdigit():
+            return max(int(size.get(f"{W}val")), 2)
+    return 20
+
+
+def style_tabs(style: Any) -> tuple[int, ...]:
+    """The positions of the tab stops a style element sets, its ``basedOn`` styles' included, in order.
+
+    A style's ``clear`` tab takes out the stop its base sets at that position.
+    """
     stops: set[int] = set()
-    for element in reversed(chain):
+    for element in reversed(_chain(style)):
         for tab in element.findall(f"{W}pPr/{W}tabs/{W}tab"):
             position = int(float(tab.get(f"{W}pos") or 0))
             if tab.get(f"{W}val") == "clear":

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from slagen.model import Inline, Ref
 from slagen.typography import typeset
+from slagen.writers.hyphens import HYPHENATED, can_hyphenate
 
 CHAR_WIDTH, CELL_PADDING, SHORT_COLUMN = 100, 260, 24
 """Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
@@ -20,6 +21,7 @@ WORD_CHAR_WIDTH = 112
 BREAKING_WIDTH = CELL_PADDING + WORD_CHAR_WIDTH * 6
 """The least a column whose longest word must break still gets."""
 _BREAKS = re.compile(r"[ \t\n/-]+")
+_SPACES = re.compile(r"[ \t\n]+")
 
 
 def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int, language: str = "en") -> list[int]:
@@ -27,16 +29,22 @@ def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int, langua
 
     Short columns get what their longest cell needs on one line; long ones share the rest by their
     length, so that a "Target" column does not wrap. Then every column gets at least its longest word,
-    taken from the columns that have room to spare; where the words do not fit side by side at all, the
-    shorter ones are kept whole and the longest (an e-mail address) breaks. Cross-references do not count.
+    taken from the columns that have room to spare. Where the words do not fit side by side, long words
+    count as :data:`~slagen.writers.hyphens.HYPHENATED` letters (they break at a soft hyphen); where even
+    that does not fit, the shorter ones are kept whole and the longest (an e-mail address) breaks.
+    Cross-references do not count.
     """
     columns = max(len(row) for row in rows)
-    longest, word = [0] * columns, [0] * columns
+    longest, word, syllables = [0] * columns, [0] * columns, [0] * columns
     for row in rows:
         for index, cell in enumerate(row):
             text = typeset("".join(run.text for run in cell if not isinstance(run, Ref)), language)
             longest[index] = max(longest[index], len(text))
-            word[index] = max(word[index], *(len(part) for part in _BREAKS.split(text)))
+            words = _words(text)
+            word[index] = max(word[index], *(len(part) for part in words))
+            syllables[index] = max(syllables[index], *(_unhyphenated(part, language) for part in words))
+    if sum(CELL_PADDING + WORD_CHAR_WIDTH * length for length in word) > total:
+        word = syllables  # the words do not fit side by side: long ones break at a soft hyphen (slagen.writers.hyphens)
     needed = [CELL_PADDING + CHAR_WIDTH * length for length in longest]
     short = [index for index, length in enumerate(longest) if length <= SHORT_COLUMN]
     if len(short) == columns or sum(needed[i] for i in short) > total // 2:
@@ -47,6 +55,23 @@ def column_widths(rows: Sequence[Sequence[Sequence[Inline]]], total: int, langua
     widths = _at_least(widths, [CELL_PADDING + WORD_CHAR_WIDTH * length for length in word], total)
     widths[-1] += total - sum(widths)
     return widths
+
+
+def _words(text: str) -> list[str]:
+    """What a line may not break inside: words between spaces, hyphens and slashes; e-mail addresses whole.
+
+    >>> _words("petra.hoffmann@sw-lindenau.example, 0211\u00a04455-310")
+    ['petra.hoffmann@sw-lindenau.example,', '0211\xa04455', '310']
+    """
+    tokens = _SPACES.split(text)  # not at a non-breaking space: "+44\u00a0161\u00a0555\u00a00140" is one word
+    return [part for token in tokens for part in ([token] if "@" in token else _BREAKS.split(token))]
+
+
+def _unhyphenated(word: str, language: str) -> int:
+    """The letters of ``word`` that must stay on one line when it may break at its soft hyphens."""
+    if can_hyphenate(language) and len(word) > HYPHENATED and word.isalpha():
+        return HYPHENATED
+    return len(word)
 
 
 def _at_least(widths: list[int], floor: list[int], total: int) -> list[int]:

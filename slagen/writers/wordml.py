@@ -77,6 +77,8 @@ def text_xml(text: str, *, deleted: bool = False) -> str:
     '<w:t xml:space="preserve">a</w:t><w:tab/><w:t xml:space="preserve">b</w:t>'
     """
     tag = "w:delText" if deleted else "w:t"
+    if "\u00ad" in text:  # a soft hyphen is an element of its own (slagen.writers.hyphens)
+        return "<w:softHyphen/>".join(text_xml(piece, deleted=deleted) for piece in text.split("\u00ad"))
     if "\t" not in text and "\n" not in text:
         return f'<{tag} xml:space="preserve">{escape(text)}</{tag}>'
     parts = []
