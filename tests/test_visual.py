@@ -176,16 +176,18 @@ def test_a_kpi_and_its_description_are_kept_together(it_service: dict[str, bytes
     assert not short_nested((item[0], ListBlock(False, tuple((Paragraph((Text("x"),)),) for _ in range(7)))))
     paragraphs = list(_body(it_service["it-service.de.docx"]).iter(f"{W}p"))
     start = next(i for i, p in enumerate(paragraphs) if _text(p).startswith("Verfügbarkeit der Systeme ("))
-    block = paragraphs[start : start + 5]
+    block = paragraphs[start : start + 7]
     assert [_text(p).split(":")[0] for p in block] == [
         "Verfügbarkeit der Systeme (mindestens 99,9\u00a0%)",
         "Art",
         "Berechnung",
         "Messzeitraum",
+        "Zählweise",
+        "Nicht berücksichtigt",
         "Datenquelle",
     ]
     kept = [p.find("w:pPr/w:keepNext", NS) is not None for p in block]
-    assert kept == [True, True, True, True, False]
+    assert kept == [True, True, True, True, True, True, False]
 
 
 def test_review_comments_are_typeset_and_capitalised(library: Library) -> None:
