@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
+from slagen.rules_catalog import CATALOG_RULES
 from slagen.rules_law import LAW_RULES
 from slagen.rules_levels import rule_minimum_tier
 from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
@@ -371,6 +372,7 @@ RULES: tuple[Rule, ...] = (
     rule_kpi_wording,
     rule_response_within_restore,
     rule_minimum_tier,
+    *CATALOG_RULES,
 )
 
 
