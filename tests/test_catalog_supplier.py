@@ -180,3 +180,19 @@ def test_the_catalog_page_documents_every_kpi_and_the_limits() -> None:
         assert f"`{kpi_id}`" in page, kpi_id
     assert "≤ 0.3 % per working day" in page
     assert "≤ 5 % of the late delivery's net value" in page
+
+
+def test_a_multi_level_agreement_states_each_tier_s_window(write_answers: Callable[..., Path], tmp_path: Path) -> None:
+    changes = {
+        "agreement.model": "multi-level",
+        "service.offered_tiers": ["standard", "preferred", "strategic"],
+        "service.tier": ...,
+    }
+    path = write_answers(yaml.safe_dump(example_with(EXAMPLE, changes), allow_unicode=True))
+    code, _, err = slagen("build", str(path), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    de = (tmp_path / "out" / "answers.de.md").read_text(encoding="utf-8")
+    en = (tmp_path / "out" / "answers.en.md").read_text(encoding="utf-8")
+    assert "in der Leistungsstufe Strategic frühestens 2 Arbeitstage vor und spätestens 1 Arbeitstag nach" in de
+    assert "in the Standard tier no earlier than 5 Working Days before and no later than 3 Working Days after" in en
+    assert "für jeden angefangenen Arbeitstag nach dem Ende des Lieferfensters" in de
