@@ -133,6 +133,8 @@ def test_english_law_keeps_the_right_to_reject_until_inspection(
     assert "liquidated damages of 0.2% of the net value of the late delivery" in en
     assert "they are not a penalty" in en
     assert "section 377" not in en
+    assert "The terms implied by sections 13 to 15 of the Sale of Goods Act 1979 are not excluded." in en
+    assert "All other warranties, conditions and terms implied by statute" not in en
 
 
 @pytest.mark.parametrize(
