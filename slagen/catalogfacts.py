@@ -27,6 +27,7 @@ KINDS = {
     "outbound_contacts": "calls and contacts the provider makes for the customer",
     "work_items": "work items with a turnaround time (orders, requests, cases)",
     "deliveries": "deliveries of goods on time and in full",
+    "business_processes": "business processes run on the customer's data: accounting, payroll, back office",
 }
 """The kinds of service legal's clauses are written for; a catalog declares one or several."""
 REMEDIES = ("service_credits", "lump_sum_damages", "escalation")

@@ -22,7 +22,13 @@ from slagen.tierfields import tier_credits, tier_terms
 from slagen.tiers import check_tiers
 from slagen.yamlsource import YamlSource
 
-KPI_UNITS = {"count": "integer", "percent": "percent", "duration": "duration", "ppm": "ppm"}
+KPI_UNITS = {
+    "count": "integer",
+    "percent": "percent",
+    "duration": "duration",
+    "ppm": "ppm",
+    "working_days": "working_days",
+}
 KPI_DIRECTIONS = ("at_least", "at_most")
 KPI_ROLES = ("service_level", "measure")
 """A Service Level is owed and counts for credits and chronic failure; a measure only feeds one (``feeds``)."""

@@ -178,6 +178,7 @@ def _level(
     """
     kpi = level.kpi
     wording = dict(kpi.text[language])
+    wording.update(counting="", excluded="")  # a KPI without a measurement definition says nothing more
     if kpi.measure is not None and words:  # the measurement definition words the period and the exclusions
         wording.update(measure_text.wording(kpi.measure, words, locale))
     per_tier = [

@@ -121,10 +121,28 @@ def format_ppm(value: Decimal | int, locale: str) -> str:
     return f"{format_number(value, locale)} ppm"
 
 
+_WORKING_DAY = {"de": ("Arbeitstag", "Arbeitstage"), "en": ("working day", "working days")}
+"""A unit CLDR lacks: Babel chooses the plural form, this table the word (other languages: the English)."""
+
+
+def format_working_days(days: Decimal | int, locale: str) -> str:
+    """Working days after an event, spelled out.
+
+    >>> format_working_days(Decimal(3), "de_DE"), format_working_days(Decimal(1), "en_GB")
+    ('3 Arbeitstage', '1 working day')
+    """
+    found = get_locale(locale)
+    one, many = _WORKING_DAY.get(found.language, _WORKING_DAY["en"])
+    word = one if found.plural_form(Decimal(days)) == "one" else many
+    return f"{format_number(days, locale)} {word}"
+
+
 def format_value(value: Any, unit: str, locale: str) -> str:
-    """Format a KPI target by its unit (``count``, ``percent``, ``duration``, ``ppm``)."""
+    """Format a KPI target by its unit (``count``, ``percent``, ``duration``, ``ppm``, ``working_days``)."""
     if unit == "ppm":
         return format_ppm(value, locale)
+    if unit == "working_days":
+        return format_working_days(value, locale)
     if unit == "percent":
         return format_percent(value, locale)
     if unit == "duration":

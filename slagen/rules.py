@@ -21,6 +21,7 @@ from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
 from slagen.library import Library
 from slagen.rules_calendar import rule_holidays
+from slagen.rules_catalog import CATALOG_RULES
 from slagen.rules_law import LAW_RULES
 from slagen.rules_levels import rule_minimum_tier
 from slagen.rules_money import rule_carve_outs, rule_credits_nature, rule_drafted_by, rule_liability_cap
@@ -375,6 +376,7 @@ RULES: tuple[Rule, ...] = (
     rule_minimum_tier,
     rule_holidays,
     rule_underpins,
+    *CATALOG_RULES,
 )
 
 

@@ -32,7 +32,7 @@ def render_with(root: Path, language: str = "de") -> None:
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
     # with legal.language, legal.exit, legal.jurisdiction_ew, legal.telemarketing_pecr, services.description_catalog
-    assert len(library.clauses) == 57
+    assert len(library.clauses) == 60
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
@@ -74,7 +74,7 @@ def test_bad_clause_record_is_reported_with_file_line_and_key(library_copy: Path
     assert [str(p) for p in caught.value.problems] == [
         "clauses/legal/final.yaml:2: version: a version number is required",
         "clauses/legal/final.yaml:5: params.x.y: unknown type 'colour' (one of: string, text, integer, decimal, "
-        "percent, ppm, duration, date, time, boolean, enum, list, records, catalog, tier, tiers, kpi_values, languages, localized, credits)",
+        "percent, ppm, working_days, duration, date, time, boolean, enum, list, records, catalog, tier, tiers, kpi_values, languages, localized, credits)",
     ]
 
 
@@ -142,7 +142,7 @@ def test_a_condition_reading_an_unknown_name_stops_the_build(library_copy: Path,
         ),
         (
             "## Titel\n\n{{ term('nobody') }}\n",
-            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, monthly_recurring_charge, confidential_information, force_majeure, applicable_level, systems, agent, campaign, lead, data_protection_legislation, service_level, service_tier, processing_agreement, contract_year, annual_fees, deliberate_default, good_industry_practice)\"",
+            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, monthly_recurring_charge, confidential_information, force_majeure, applicable_level, systems, agent, campaign, lead, data_protection_legislation, service_level, service_tier, processing_agreement, contract_year, annual_fees, deliberate_default, good_industry_practice, delivery_window)\"",
         ),
     ],
 )
@@ -172,8 +172,10 @@ def test_bundled_catalogs_and_their_tiers(library: Library) -> None:
     assert sorted(library.catalogs) == [
         "call-centre-inbound",
         "facility-management",
+        "finance-bpo",
         "hr-services",
         "it-service",
+        "supplier",
         "telecom",
         "telemarketing",
     ]

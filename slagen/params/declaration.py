@@ -25,6 +25,7 @@ from slagen.params.scalars import (
     StringType,
     TextType,
     TimeType,
+    WorkingDaysType,
 )
 from slagen.params.service import CatalogType, CreditsType, KpiValuesType, TierType
 from slagen.params.values import ParamError
@@ -38,6 +39,7 @@ PARAM_TYPES: dict[str, ParamType] = {
         DecimalType(),
         PercentType(),
         PpmType(),
+        WorkingDaysType(),
         DurationType(),
         DateType(),
         TimeType(),

@@ -150,6 +150,44 @@ class PpmType(ParamType):
 _PPM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:ppm)?\s*$")
 
 
+class WorkingDaysType(ParamType):
+    """Whole working days after an event (``T+3``, ``3``, ``3 working days``, ``3 Arbeitstage`` is ``Decimal("3")``).
+
+    A month-end close "T+3" is due on the third working day after the period ends: working days are not a
+    duration of fixed length (weekends and public holidays fall out), so they are a type of their own.
+    """
+
+    name = "working_days"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        if isinstance(value, bool):
+            raise ParamError(f"expected working days such as T+3 or 3 working days, got {show(value)}")
+        if isinstance(value, str):
+            match = _WORKING_DAYS.match(value.lower())
+            if not match:
+                raise ParamError(f"expected working days such as T+3 or 3 working days, got {show(value)}")
+            value = match.group(1)
+        days = as_decimal(value)
+        if days != days.to_integral_value():
+            raise ParamError(f"working days are whole days, got {show(value)}")
+        return check_bounds(param, days)
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        bounds = limits(param, "minimum", "maximum")
+        return {
+            "anyOf": [{"type": "integer", **bounds}, {"type": "string", "pattern": _WORKING_DAYS.pattern}],
+            "examples": ["T+3", "5 working days"],
+        }
+
+    def to_yaml(self, typed: Any) -> Any:
+        return f"T+{yaml_number(typed)}"
+
+
+_WORKING_DAYS = re.compile(
+    r"^\s*(?:t\s*\+\s*)?(\d+)\s*(?:wd|bd|at|working days?|business days?|arbeitstage?n?|werktage?n?)?\s*$"
+)
+
+
 class DurationType(ParamType):
     """A span of time as people write it (``30min``, ``4h``, ``2d``); bounds are durations too."""
 
