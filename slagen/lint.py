@@ -18,6 +18,8 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint
   would be a failure of its own and count towards termination), and every measure feeds one.
 - ``questions``: every declared answer has its question in each language (:mod:`slagen.lintquestions`).
+- ``references``: a clause cites another clause, or uses a term another defines, only where that clause is
+  included (:mod:`slagen.lintrefs`).
 - ``review``: every review note is given per governing law and language and says no "[unverified]"
   (:mod:`slagen.lintnotes`).
 
@@ -41,6 +43,7 @@ from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
 from slagen.lintnotes import check_notes
 from slagen.lintquestions import check_questions
+from slagen.lintrefs import check_references
 from slagen.names import Chain, aliases, chains, extend, term_calls
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
 from slagen.select import answer_problem, answer_reached, line_of_when
@@ -98,6 +101,7 @@ def lint_library(root: Path) -> list[Finding]:
     found += _check_kpis(library)
     found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
     found += [Finding(file, line, "questions", message) for file, line, message in check_questions(library)]
+    found += [Finding(file, line, "references", message) for file, line, message in check_references(library)]
     return sorted(set(found))
 
 
