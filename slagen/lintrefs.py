@@ -44,7 +44,7 @@ def check_references(library: Library) -> Iterator[tuple[str, int, str]]:
     """``(file, line, message)`` for each citation of a clause that an agreement with the citing one may lack."""
     env = make_environment(library.template_root, bytecode_cache=False)
     clauses = {clause.id: clause for clause in library.clauses}
-    parsed = {clause.id: _condition(env, clause) for clause in library.clauses}
+    parsed = {clause.id: _condition(env, clause, tuple(library.params)) for clause in library.clauses}
     conditions = {clause_id: facts for clause_id, facts in parsed.items() if facts is not None}
     guaranteed = [(_parse(env, when), _conjuncts(_parse(env, then))) for when, then, _rule in GUARANTEED]
     domains: Domains = {key: tuple(param.choices) for key, param in library.params.items() if param.choices}
@@ -87,14 +87,19 @@ def _message(clause: Clause, target: Clause, what: str, missing: Sequence[nodes.
     )
 
 
-def _condition(env: object, clause: Clause) -> Facts | None:
-    """The conjuncts of ``clause``'s ``when`` (none: the clause is always included; None: it does not parse)."""
+def _condition(env: object, clause: Clause, keys: tuple[str, ...]) -> Facts | None:
+    """The conjuncts of ``clause``'s ``when`` (none: always included; None: it does not parse or reads no answer)."""
     if not clause.when:
         return ()
     try:
-        return _conjuncts(_parse(env, clause.when))
+        condition = _parse(env, clause.when)
     except TemplateSyntaxError:
         return None  # reported by the conditions rule; nothing is judged by it
+    for chain in condition.find_all(nodes.Getattr):
+        read = _key(chain)
+        if read and not any(key == read or key.startswith(read + ".") or read.startswith(key + ".") for key in keys):
+            return None  # a misspelt answer: reported by the variables rule; nothing is judged by it
+    return _conjuncts(condition)
 
 
 def _parse(env: object, expression: str) -> nodes.Expr:
