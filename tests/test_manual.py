@@ -146,6 +146,9 @@ def test_lint_finds_the_unguarded_citation_of_b3(copy: Path) -> None:
         ("{% if data_protection.call_recording and agreement.kind == 'external' %}", False),  # more is fine
         ("{% if service.catalog == 'telemarketing' %}", True),  # a condition that does not decide it
         ("{% if not data_protection.call_recording %}", True),
+        ("{% set recorded = data_protection.call_recording %}{% if recorded %}", False),  # a template's own set
+        ("{% if service_credits %}", False),  # a value slagen computes: trusted
+        ("{% if data_protection.processing %}", True),  # processing does not imply recording
     ],
 )
 def test_a_citation_is_guarded_by_a_condition_that_implies_the_cited_clause(
@@ -157,6 +160,14 @@ def test_a_citation_is_guarded_by_a_condition_that_implies_the_cited_clause(
         text + f"\n{guard}Siehe Ziffer {{{{ ref('legal.call_recording') }}}}.{{% endif %}}\n", encoding="utf-8"
     )
     assert bool(references(copy)) is found
+
+
+def test_a_guarantee_of_the_rules_counts_as_known(copy: Path) -> None:
+    """Call recording implies processing on behalf (rule_call_recording): the processing clause is there."""
+    path = copy / "templates/de/legal/call_recording.md.j2"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nDer {{ term('processing_agreement') }} gilt.\n", encoding="utf-8")
+    assert references(copy) == []
 
 
 def test_an_else_branch_and_the_choices_of_an_answer_decide_the_cited_clause(copy: Path) -> None:
