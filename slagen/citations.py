@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from slagen.errors import InputError, Problem
 from slagen.library import Clause, Library
-from slagen.model import Block, Document, Marks
+from slagen.model import Block, Document, Marks, TermUse, iter_inlines
 from slagen.yamlsource import YamlSource
 
 
@@ -25,19 +25,46 @@ def check_citations(
     source: YamlSource,
     marks_of: Callable[[Sequence[Block]], Marks],
 ) -> None:
-    """Raise :class:`InputError` for each clause of ``document`` citing a library clause not in ``included``."""
+    """Raise :class:`InputError` for each clause of ``document`` citing a library clause not in ``included``.
+
+    A citation is a ``ref`` to the clause, or the use of a term that no clause of ``document`` defines and one
+    left-out clause would.
+    """
     clauses = {clause.id: clause for clause in library.clauses}
     problems: list[Problem] = []
+    defined = {run.term for run in iter_inlines(document.front) if isinstance(run, TermUse) and run.defining}
+    used: dict[str, set[str]] = {}
     for clause in document.clauses():
-        targets = {ref.target.split("#")[0] for ref in marks_of(clause.blocks).refs}
+        found = marks_of(clause.blocks)
+        defined.update(use.term for use in found.terms if use.defining)
+        for use in found.terms:
+            used.setdefault(use.term, set()).add(clause.id)
+        targets = {ref.target.split("#")[0] for ref in found.refs}
         for target in sorted(targets):
             if target in clauses and target not in included:
-                problems.append(_problem(clause.id, clauses[target], library, source))
+                problems.append(_problem(clause.id, f"cites clause '{target}'", clauses[target], library, source))
+    for term in sorted(set(used) - defined):
+        definers = [
+            clause for clause in library.clauses if clause.id not in included and _defines(library, clause, term)
+        ]
+        if len(definers) == 1:
+            what = f"uses the term '{term}' of clause '{definers[0].id}'"
+            problems += [_problem(citing, what, definers[0], library, source) for citing in sorted(used[term])]
     if problems:
         raise InputError(sorted(set(problems), key=str))
 
 
-def _problem(citing: str, cited: Clause, library: Library, source: YamlSource) -> Problem:
+def _defines(library: Library, clause: Clause, term: str) -> bool:
+    """Whether a template of ``clause`` defines ``term`` (read only when a term is found undefined)."""
+    pattern = re.compile(rf"define\(\s*['\"]{re.escape(term)}['\"]\s*\)")
+    for lang in library.languages:
+        path = library.template_root / lang / clause.template_name
+        if path.is_file() and pattern.search(path.read_text(encoding="utf-8")):
+            return True
+    return False
+
+
+def _problem(citing: str, what: str, cited: Clause, library: Library, source: YamlSource) -> Problem:
     keys = _keys(cited.when or "", library)
     given = [key for key in keys if _given(source, key)]
     key = (given or keys)[0] if keys else None
@@ -45,7 +72,7 @@ def _problem(citing: str, cited: Clause, library: Library, source: YamlSource) -
     applies = f" ({why})" if why else ""
     decided = f" (decided by {', '.join(keys)})" if len(keys) > 1 else ""
     message = (
-        f"clause '{citing}' cites clause '{cited.id}', which these answers leave out{applies}{decided}; the clause"
+        f"clause '{citing}' {what}, which these answers leave out{applies}{decided}; the clause"
         " library does not yet fit this answer: change it, or tell the library's authors"
         " ('slagen lint', rule 'references', shows where)"
     )

@@ -331,3 +331,20 @@ def test_a_choices_entry_astray_is_a_finding_at_its_line(copy: Path, old: str, n
     result = CliRunner().invoke(main, ["lint", "--library", str(copy)])
     assert result.exit_code == 1
     assert message in result.stdout
+
+
+def test_a_term_of_a_left_out_clause_is_reported_by_the_answer_key(copy: Path, tmp_path: Path) -> None:
+    """The term 'service_credit' belongs to organisation.credits, which a telemarketing agreement has not."""
+    for lang, title in (("de", "## Qualitätssicherung\n"), ("en", "## Quality assurance\n")):
+        edit(copy / QUALITY.format(lang), title, title + "\n{{ term('service_credit') }}.\n")
+    answers = tmp_path / "telemarketing.yaml"
+    answers.write_text((ROOT / "examples" / "telemarketing.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(answers), "--library", str(copy)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {answers}:{line_of(answers, '  kind:')}: agreement.kind: clause 'services.quality' uses the term "
+        "'service_credit' of clause 'organisation.credits', which these answers leave out (the agreement is external "
+        "and its service catalog has service credits (it-service, call-centre-inbound)) (decided by agreement.kind, "
+        "service.catalog); the clause library does not yet fit this answer: change it, or tell the library's "
+        "authors ('slagen lint', rule 'references', shows where)\n"
+    )
