@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slagen.errors import InputError, Problem
+from slagen.errors import InputError, LibraryError, Problem
 from slagen.library import Clause, Library
 from slagen.params import Param, ParamError, coerce_value
 from slagen.params.values import unknown_choice
@@ -209,6 +209,8 @@ class _Checker:
             )
             values[catalog_key] = None
             return
+        if catalog.problems:  # a broken tier file of its own stops only what uses its catalog
+            raise LibraryError(list(catalog.problems))
         model = values.get("agreement.model")
         for key, param in self.params.items():
             given = values.get(key)

@@ -12,14 +12,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from slagen.arithmetic import CreditScheme, check_credits
+from slagen.arithmetic import CreditScheme
+from slagen.catalogfacts import Declarations, parse_declarations
 from slagen.errors import Problem
 from slagen.libfiles import need, read_file
+from slagen.measure_def import MeasureDef, parse_measure
 from slagen.params import Duration, Param, ParamError, coerce_value, parse_param
+from slagen.tierfields import tier_credits, tier_terms
 from slagen.tiers import check_tiers
 from slagen.yamlsource import YamlSource
 
-KPI_UNITS = {"count": "integer", "percent": "percent", "duration": "duration"}
+KPI_UNITS = {"count": "integer", "percent": "percent", "duration": "duration", "ppm": "ppm"}
 KPI_DIRECTIONS = ("at_least", "at_most")
 KPI_ROLES = ("service_level", "measure")
 """A Service Level is owed and counts for credits and chronic failure; a measure only feeds one (``feeds``)."""
@@ -49,6 +52,8 @@ class Kpi:
     """``service_level`` (owed; credits and chronic failure count it) or ``measure`` (it feeds a Service Level)."""
     feeds: str = ""
     """The Service Level (an attainment rate) this measure feeds: each event counts as met or missed in it."""
+    measure: MeasureDef | None = None
+    """How it is measured (:mod:`slagen.measure_def`); a Service Level without one is a lint finding."""
 
     def missing_wording(self, language: str) -> list[str]:
         """The parts of :data:`KPI_WORDING` this KPI does not say in ``language``."""
@@ -94,6 +99,10 @@ class Catalog:
     """Declarations of the tier attributes besides KPI targets, written like clause parameters."""
     credit_kpi: str = ""
     """The KPI whose measured value earns service credits (``availability``); empty: no credits."""
+    declared: Declarations = field(default_factory=Declarations)
+    """Kinds of service, remedies and the base of credits (:mod:`slagen.catalogfacts`)."""
+    problems: tuple[Problem, ...] = ()
+    """Problems of its tier files: the catalog cannot be used until they are fixed; other catalogs can."""
 
 
 def _measure(value: Any) -> Decimal:
@@ -103,16 +112,22 @@ def _measure(value: Any) -> Decimal:
 def load_catalogs(
     root: Path, params: dict[str, Param], languages: tuple[str, ...], problems: list[Problem], hasher: Any
 ) -> dict[str, Catalog]:
-    """Every catalog of the library at ``root`` by id, with its tier files; problems are added to ``problems``."""
+    """Every catalog of the library at ``root`` by id, with its tier files; problems are added to ``problems``.
+
+    A problem of a tier file of its own (``tiers/<catalog>/<tier>.yaml``) stays with its catalog
+    (:attr:`Catalog.problems`): it stops what uses that catalog, not the whole library.
+    """
     catalogs: dict[str, Catalog] = {}
     for path in sorted((root / "tiers").glob("*.yaml")):
         source = read_file(path, root, problems, hasher)
         if source is not None:
             catalog = _parse_catalog(source, params, languages, problems)
             if catalog is not None:
-                catalog = _add_tier_files(root, catalog, languages, problems, hasher)
-                problems.extend(check_tiers(catalog, source.path))
-                catalogs[catalog.id] = catalog
+                own: list[Problem] = []
+                catalog = _add_tier_files(root, catalog, languages, own, hasher)
+                for problem in check_tiers(catalog, source.path):
+                    (problems if problem.file == source.path else own).append(problem)
+                catalogs[catalog.id] = replace(catalog, problems=tuple(own)) if own else catalog
     return catalogs
 
 
@@ -122,6 +137,7 @@ def _add_tier_files(
     """Tiers kept in files of their own, ``tiers/<catalog>/<tier>.yaml`` (as ``slagen tiers new`` writes them)."""
     tiers = dict(catalog.tiers)
     for path in sorted((root / "tiers" / catalog.id).glob("*.yaml")):
+        before = len(problems)
         source = read_file(path, root, problems, hasher)
         if source is None:
             continue
@@ -139,13 +155,13 @@ def _add_tier_files(
         tier = _parse_tier(
             nested, tier_id, source.data, catalog.kpis, catalog.terms, catalog.credit_kpi, languages, problems
         )
-        if tier is not None:
+        if tier is not None and len(problems) == before:
             tiers[tier_id] = tier
     return replace(catalog, tiers=tiers) if len(tiers) != len(catalog.tiers) else catalog
 
 
-_CATALOG_FIELDS = ("catalog", "text", "credits", "terms", "kpis", "tiers")
-_KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires", "per", "role", "feeds")
+_CATALOG_FIELDS = ("catalog", "kinds", "text", "remedies", "credits", "credit_base", "terms", "kpis", "tiers")
+_KPI_FIELDS = ("unit", "direction", "text", "group", "bounded_by", "requires", "per", "role", "feeds", "measure")
 _TIER_FIELDS = ("name", "rank", "targets", "terms", "credits")
 _RESERVED_TERMS = ("id", "name", "rank", "targets", "credits", "chosen")
 """Names a tier term may not take: templates see the terms beside these in ``tier``."""
@@ -203,6 +219,7 @@ def _parse_catalog(
             )
             problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
             credit_kpi = ""
+    declared = parse_declarations(source, str(source.data.get("credits") or ""), problems)
     tiers: dict[str, Tier] = {}
     for tier_id, spec in (need(source, problems, ("tiers",), dict, "a mapping of tiers") or {}).items():
         tier = _parse_tier(source, str(tier_id), spec, kpis, terms, credit_kpi, languages, problems)
@@ -210,7 +227,7 @@ def _parse_catalog(
             tiers[tier.id] = tier
     if len(problems) > before:
         return None
-    return Catalog(catalog_id, text, kpis, tiers, terms, credit_kpi)
+    return Catalog(catalog_id, text, kpis, tiers, terms, credit_kpi, declared)
 
 
 def _parse_kpi(
@@ -252,7 +269,8 @@ def _parse_kpi(
             at = f"kpis.{kpi_id}.{name}"
             problems.append(Problem(f"{name} must be one of {', '.join(allowed)}", source.path, line, at))
     feeds = str(spec.get("feeds") or "")
-    return Kpi(kpi_id, str(unit), str(direction), wording, group, bounded_by, requires, per, role, feeds)
+    measure = parse_measure(source, (*where, "measure"), spec.get("measure"), problems)
+    return Kpi(kpi_id, str(unit), str(direction), wording, group, bounded_by, requires, per, role, feeds, measure)
 
 
 def _check_feeds(source: YamlSource, kpis: dict[str, Kpi], problems: list[Problem]) -> None:
@@ -311,15 +329,15 @@ def _parse_tier(
     for kpi_id, message in check_bounds(kpis, targets):
         key = (*where, "targets", kpi_id)
         problems.append(Problem(message, source.path, source.line_of(key), ".".join(key)))
-    tier_terms = _tier_terms(source, where, spec.get("terms") or {}, terms, languages, problems)
+    values = tier_terms(source, where, spec.get("terms") or {}, terms, languages, problems)
     credits = None
     if credit_kpi:
-        credits = _tier_credits(source, where, spec.get("credits"), targets.get(credit_kpi), kpis[credit_kpi], problems)
+        credits = tier_credits(source, where, spec.get("credits"), targets.get(credit_kpi), kpis[credit_kpi], problems)
     elif "credits" in spec and not source.data.get("credits"):
         message = "the catalog has no credit KPI (catalog field 'credits')"
         problems.append(Problem(message, source.path, source.line_of((*where, "credits")), f"tiers.{tier_id}.credits"))
     name, rank = str(spec.get("name", tier_id)), int(spec.get("rank", 0))
-    return Tier(tier_id, name, rank, targets, tier_terms, credits, source.path)
+    return Tier(tier_id, name, rank, targets, values, credits, source.path)
 
 
 def agreed_targets(tier: Tier, overrides: dict[str, Any] | None) -> dict[str, Any]:
@@ -336,60 +354,3 @@ def check_bounds(kpis: dict[str, Kpi], targets: dict[str, Any]) -> list[tuple[st
             if _measure(target) > _measure(bound):
                 found.append((kpi.id, f"{target} exceeds the target of '{kpi.bounded_by}' ({bound})"))
     return found
-
-
-def _tier_terms(
-    source: YamlSource,
-    where: tuple[str, ...],
-    given: Any,
-    terms: dict[str, Param],
-    languages: tuple[str, ...],
-    problems: list[Problem],
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if not isinstance(given, dict):
-        problems.append(Problem("expected a mapping", source.path, source.line_of((*where, "terms")), "terms"))
-        return values
-    for name in given:
-        if name not in terms:
-            key = (*where, "terms", str(name))
-            message = f"not a term of this catalog (declared: {', '.join(terms) or 'none'})"
-            problems.append(Problem(message, source.path, source.line_of(key), ".".join(key)))
-    for name, param in terms.items():
-        key = (*where, "terms", name)
-        if name not in given:
-            if param.has_default:
-                values[name] = param.default
-            else:
-                message = f"no value for term '{name}'"
-                problems.append(Problem(message, source.path, source.line_of(where), ".".join((*where, "terms"))))
-            continue
-        try:
-            values[name] = coerce_value(param, given[name], languages=languages)
-        except ParamError as exc:
-            for error in exc.all():
-                path = (*key, *error.subkey)
-                problems.append(Problem(str(error), source.path, source.line_of(path), ".".join(path)))
-    return values
-
-
-def _tier_credits(
-    source: YamlSource, where: tuple[str, ...], given: Any, target: Any, kpi: Kpi, problems: list[Problem]
-) -> CreditScheme | None:
-    key = (*where, "credits")
-    if given is None:
-        message = f"no service credits (bands and cap for KPI '{kpi.id}')"
-        problems.append(Problem(message, source.path, source.line_of(where), ".".join(key)))
-        return None
-    try:
-        credits: CreditScheme = coerce_value(Param("credits", "credits"), given)
-    except ParamError as exc:
-        for error in exc.all():
-            path = (*key, *error.subkey)
-            problems.append(Problem(str(error), source.path, source.line_of(path), ".".join(path)))
-        return None
-    show = "{} %" if kpi.unit == "percent" else "{}"
-    for subkey, message in check_credits(credits, None if target is None else Decimal(target), show=show):
-        path = (*key, *subkey)
-        problems.append(Problem(message, source.path, source.line_of(path), ".".join(path)))
-    return credits

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slagen import formatting
+from slagen import formatting, measure_text
 from slagen.binding import binding_language
+from slagen.catalogfacts import catalog_facts
 from slagen.library import Library
 from slagen.resolve import Level, ServiceLevels
 
@@ -145,9 +146,14 @@ def service_view(service: ServiceLevels, language: str, labels: Mapping[str, Any
         }
         for tier in service.offered
     ]
-    levels = [_level(level, service, language, locale, labels["terms"]) for level in service.levels]
+    words = labels.get("measures")
+    levels = [_level(level, service, language, locale, labels["terms"], words) for level in service.levels]
     return {
-        "catalog": {"id": service.catalog.id, **service.catalog.text[language]},
+        "catalog": {
+            "id": service.catalog.id,
+            **catalog_facts(service.catalog),
+            **{key: _parties(str(text), labels["terms"]) for key, text in service.catalog.text[language].items()},
+        },
         "tier": next((tier for tier in tiers if tier["chosen"]), None),
         "tiers": tiers,
         "service_credits": service.credits,
@@ -157,7 +163,12 @@ def service_view(service: ServiceLevels, language: str, labels: Mapping[str, Any
 
 
 def _level(
-    level: Level, service: ServiceLevels, language: str, locale: str, terms: Mapping[str, Any]
+    level: Level,
+    service: ServiceLevels,
+    language: str,
+    locale: str,
+    terms: Mapping[str, Any],
+    words: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One KPI for the templates.
 
@@ -166,6 +177,9 @@ def _level(
     names the parties as ``{provider}`` and ``{customer}``: they become the agreement's terms.
     """
     kpi = level.kpi
+    wording = dict(kpi.text[language])
+    if kpi.measure is not None and words:  # the measurement definition words the period and the exclusions
+        wording.update(measure_text.wording(kpi.measure, words, locale))
     per_tier = [
         {
             "tier": tier.id,
@@ -194,8 +208,10 @@ def _level(
         "deviation": level.deviation,
         "target_text": target_text,
         "per_tier": per_tier,
-        **{
-            field: text.replace("{provider}", str(terms["provider"])).replace("{customer}", str(terms["customer"]))
-            for field, text in kpi.text[language].items()
-        },
+        **{field: _parties(text, terms) for field, text in wording.items()},
     }
+
+
+def _parties(text: str, terms: Mapping[str, Any]) -> str:
+    """A catalog's wording with ``{provider}`` and ``{customer}`` replaced by the agreement's terms."""
+    return text.replace("{provider}", str(terms["provider"])).replace("{customer}", str(terms["customer"]))

@@ -107,8 +107,24 @@ def format_money(amount: Decimal | int, currency: str, locale: str) -> str:
     return numbers.format_currency(amount, currency, locale=get_locale(locale))
 
 
+def format_ppm(value: Decimal | int, locale: str) -> str:
+    """Parts per million, as both languages write them in a contract.
+
+    >>> format_ppm(Decimal("0.5"), "de_DE"), format_ppm(Decimal(50), "en_GB")
+    ('0,5 ppm', '50 ppm')
+    """
+    for unit in ("concentr-part-per-1e6", "concentr-permillion"):  # CLDR 44 renamed it; older Babel knows the old
+        try:
+            return units.format_unit(Decimal(value).normalize(), unit, length="short", locale=get_locale(locale))
+        except units.UnknownUnitError:
+            continue
+    return f"{format_number(value, locale)} ppm"
+
+
 def format_value(value: Any, unit: str, locale: str) -> str:
-    """Format a KPI target by its unit (``count``, ``percent``, ``duration``)."""
+    """Format a KPI target by its unit (``count``, ``percent``, ``duration``, ``ppm``)."""
+    if unit == "ppm":
+        return format_ppm(value, locale)
     if unit == "percent":
         return format_percent(value, locale)
     if unit == "duration":

@@ -18,10 +18,8 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint
   would be a failure of its own and count towards termination), and every measure feeds one.
 - ``questions``: every declared answer has its question in each language (:mod:`slagen.lintquestions`).
-- ``references``: a clause cites another clause, or uses a term another defines, only where that clause is
-  included (:mod:`slagen.lintrefs`).
-- ``review``: every review note is given per governing law and language and says no "[unverified]"
-  (:mod:`slagen.lintnotes`).
+- ``references``: citations of a clause only where it is included (:mod:`slagen.lintrefs`).
+- ``review``: every review note is given per law and language, none "[unverified]" (:mod:`slagen.lintnotes`).
 
 Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
 variable built at run time (``level[p ~ '_response']``) is checked as far as it is written.
@@ -41,6 +39,7 @@ from slagen.catalogs import KPI_WORDING
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LABEL_OVERRIDES, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
 from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, library_languages, load_library
+from slagen.lintcatalogs import catalog_read_problem, check_catalogs
 from slagen.lintnotes import check_notes
 from slagen.lintquestions import check_questions
 from slagen.lintrefs import check_references
@@ -96,11 +95,16 @@ def lint_library(root: Path) -> list[Finding]:
             if not _checked_already(p)
         ]
         return sorted(set(found))
+    found += [
+        Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
+        for catalog in library.catalogs.values()
+        for p in catalog.problems  # a broken tier file: it stops only its catalog
+    ]
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)
-    found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
-    found += [Finding(file, line, "questions", message) for file, line, message in check_questions(library)]
+    for rule, check in (("review", check_notes), ("questions", check_questions), ("catalogs", check_catalogs)):
+        found += [Finding(file, line, rule, message) for file, line, message in check(library)]
     found += [Finding(file, line, "references", message) for file, line, message in check_references(library)]
     return sorted(set(found))
 
@@ -183,6 +187,8 @@ def _check_role(file: Path, path: str, kpi: Any) -> list[Finding]:
     elif kpi.role == "measure" and not kpi.feeds:
         key = "feeds"
         message = f"measure '{kpi.id}' feeds no Service Level (feeds: <an attainment rate>)"
+    elif kpi.role == "service_level" and kpi.measure is None:
+        key, message = "measure", f"Service Level '{kpi.id}' has no measurement definition (measure: kind, period …)"
     else:
         return []
     source = load_yaml(file, display=file.name)
@@ -282,7 +288,11 @@ class _Templates:
 
     def _check_chain(self, chain: Chain, file: str, lang: str, *, condition: bool) -> None:
         root, parts = chain.root, chain.parts
-        if root in self.roots:
+        if root == "catalog":
+            problem = catalog_read_problem(parts, condition=condition)
+            if problem:
+                self._add(file, chain.line, "variables", problem)
+        elif root in self.roots:
             self._check_answer(root, parts, file, chain.line)
         elif condition:
             self._add(file, chain.line, "variables", f"'{root}' is not an answer (conditions read answers only)")

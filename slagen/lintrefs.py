@@ -16,15 +16,16 @@ cited clause's condition (``{% if data_protection.call_recording %}``), and it i
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
+from slagen.catalogfacts import catalog_facts
 from slagen.context import SERVICE_NAMES, TERM_NAMES
 from slagen.library import Clause, Library
+from slagen.lintlogic import UNKNOWN, Domains, Facts, conjuncts, evaluate, follows, key_of, source_of
 from slagen.sandbox import make_environment
 
-Facts = tuple[nodes.Expr, ...]
-Domains = dict[str, tuple[object, ...]]
 Guarantees = list[tuple[nodes.Expr, Facts]]
 GUARANTEED = (
     ("data_protection.call_recording", "data_protection.processing", "rule_call_recording (slagen/rules.py)"),
@@ -35,7 +36,7 @@ GUARANTEED = (
 
 ``slagen check`` refuses an agreement where the first holds and the second does not, so a citation guarded by
 the first may rely on the second (``tests/test_manual.py`` checks that each rule still refuses it)."""
-COMPUTED = frozenset({*SERVICE_NAMES, *TERM_NAMES})
+COMPUTED = frozenset({*SERVICE_NAMES, *TERM_NAMES} - {"catalog"})
 """Values slagen computes for templates: a guard on one of them is trusted (lint cannot tell when it holds)."""
 _CITING = ("ref", "term", "define")
 
@@ -46,9 +47,10 @@ def check_references(library: Library) -> Iterator[tuple[str, int, str]]:
     clauses = {clause.id: clause for clause in library.clauses}
     parsed = {clause.id: _condition(env, clause, tuple(library.params)) for clause in library.clauses}
     conditions = {clause_id: facts for clause_id, facts in parsed.items() if facts is not None}
-    guaranteed = [(_parse(env, when), _conjuncts(_parse(env, then))) for when, then, _rule in GUARANTEED]
+    guaranteed = [(_parse(env, when), conjuncts(_parse(env, then))) for when, then, _rule in GUARANTEED]
     domains: Domains = {key: tuple(param.choices) for key, param in library.params.items() if param.choices}
     domains.update({key: tuple(library.catalogs) for key, param in library.params.items() if param.type == "catalog"})
+    catalogs = [catalog_facts(catalog) for _, catalog in sorted(library.catalogs.items())]
     for lang in library.languages:
         calls = {
             clause.id: _calls(env, library, clause, lang, conditions[clause.id], guaranteed)
@@ -67,19 +69,39 @@ def check_references(library: Library) -> Iterator[tuple[str, int, str]]:
                     what = f"refers to '{target.id}'"
                 elif helper == "term" and argument in definers and len(definers[argument]) == 1:
                     ((definer, needed),) = definers[argument].items()
-                    if definer == clause.id and _follows_all(needed, facts, domains):
+                    if definer == clause.id and not _missing(needed, facts, domains, catalogs):
                         continue
                     target = clauses[definer]
                     what = f"uses the term '{argument}', which '{definer}' defines"
                 else:
                     continue
-                missing = [fact for fact in needed if not _follows(fact, facts, domains)]
+                missing = _missing(needed, facts, domains, catalogs)
                 if missing:
                     yield file, line, _message(clause, target, what, missing)
 
 
+def _missing(needed: Facts, facts: Facts, domains: Domains, catalogs: list[dict[str, Any]]) -> list[nodes.Expr]:
+    """The conjuncts of ``needed`` that do not follow from ``facts`` for some catalog of the library.
+
+    What a condition reads of ``catalog`` (its kinds, groups, terms) is decided for each catalog in turn: a
+    catalog for which a known fact is false never reaches the citation; for the others, a needed test of the
+    catalog must be true, and every other needed conjunct must follow from the facts as written.
+    """
+    missing: list[nodes.Expr] = []
+    choices: list[dict[str, Any] | None] = [*catalogs] or [None]
+    for facts_of in choices:
+        if facts_of is not None and any(evaluate(fact, facts_of) is False for fact in facts):
+            continue
+        for fact in needed:
+            value = evaluate(fact, facts_of) if facts_of is not None else UNKNOWN
+            held = value is True if value is not UNKNOWN else follows(fact, facts, domains)
+            if not held and fact not in missing:
+                missing.append(fact)
+    return missing
+
+
 def _message(clause: Clause, target: Clause, what: str, missing: Sequence[nodes.Expr]) -> str:
-    condition = " and ".join(_source(fact) for fact in missing)
+    condition = " and ".join(source_of(fact) for fact in missing)
     applies = f" ({target.applies_when})" if target.applies_when else ""
     return (
         f"clause '{clause.id}' {what}, which agreements contain only when {condition}{applies}; "
@@ -95,11 +117,14 @@ def _condition(env: object, clause: Clause, keys: tuple[str, ...]) -> Facts | No
         condition = _parse(env, clause.when)
     except TemplateSyntaxError:
         return None  # reported by the conditions rule; nothing is judged by it
+    roots = {key.split(".")[0] for key in keys}
     for chain in condition.find_all(nodes.Getattr):
-        read = _key(chain)
-        if read and not any(key == read or key.startswith(read + ".") or read.startswith(key + ".") for key in keys):
+        read = key_of(chain)
+        if read.split(".")[0] in roots and not any(
+            key == read or key.startswith(read + ".") or read.startswith(key + ".") for key in keys
+        ):
             return None  # a misspelt answer: reported by the variables rule; nothing is judged by it
-    return _conjuncts(condition)
+    return conjuncts(condition)
 
 
 def _parse(env: object, expression: str) -> nodes.Expr:
@@ -124,10 +149,10 @@ def _known(facts: Facts, guaranteed: Guarantees) -> Facts:
         for i, fact in enumerate(known):
             if isinstance(fact, nodes.CondExpr) and fact.expr2 is not None:
                 others = tuple(known[:i] + known[i + 1 :])
-                if _follows(fact.test, others, {}):
-                    known[i : i + 1] = _conjuncts(fact.expr1)
-                elif _follows(nodes.Not(fact.test), others, {}):
-                    known[i : i + 1] = _conjuncts(fact.expr2)
+                if follows(fact.test, others, {}):
+                    known[i : i + 1] = conjuncts(fact.expr1)
+                elif follows(nodes.Not(fact.test), others, {}):
+                    known[i : i + 1] = conjuncts(fact.expr2)
                 else:
                     continue
                 changed = True
@@ -148,7 +173,7 @@ def _calls(
     sets = _single_sets(tree)
     found = []
     for helper, argument, line, guards in _walk(tree, ()):
-        expanded = tuple(fact for guard in guards for fact in _conjuncts(_expand(guard, sets)))
+        expanded = tuple(fact for guard in guards for fact in conjuncts(_expand(guard, sets)))
         if helper != "define" and any(_computed(fact) for fact in expanded):
             continue  # guarded by a value slagen computes (service_credits, level.x): trusted, not judged
         facts = _known(condition + expanded, guaranteed)
@@ -219,14 +244,14 @@ def _walk(node: nodes.Node, facts: Facts) -> Iterator[tuple[str, str, int, Facts
             test: nodes.Expr = branch.test  # type: ignore[assignment]  # Jinja types it as a Node; it is an Expr
             yield from _walk(test, facts + negated)
             for child in branch.body:
-                yield from _walk(child, facts + negated + _conjuncts(test))
+                yield from _walk(child, facts + negated + conjuncts(test))
             negated += (nodes.Not(test),)
         for child in node.else_:
             yield from _walk(child, facts + negated)
         return
     if isinstance(node, nodes.CondExpr):
         yield from _walk(node.test, facts)
-        yield from _walk(node.expr1, facts + _conjuncts(node.test))
+        yield from _walk(node.expr1, facts + conjuncts(node.test))
         if node.expr2 is not None:
             yield from _walk(node.expr2, (*facts, nodes.Not(node.test)))
         return
@@ -236,120 +261,3 @@ def _walk(node: nodes.Node, facts: Facts) -> Iterator[tuple[str, str, int, Facts
             yield node.node.name, first.value, node.lineno, facts
     for child in node.iter_child_nodes():
         yield from _walk(child, facts)
-
-
-def _conjuncts(expression: nodes.Expr) -> Facts:
-    if isinstance(expression, nodes.Not) and isinstance(expression.node, nodes.Not):
-        return _conjuncts(expression.node.node)
-    if isinstance(expression, nodes.And):
-        return _conjuncts(expression.left) + _conjuncts(expression.right)
-    if isinstance(expression, nodes.Not) and isinstance(expression.node, nodes.Or):  # not (a or b)
-        return _conjuncts(nodes.Not(expression.node.left)) + _conjuncts(nodes.Not(expression.node.right))
-    return (expression,)
-
-
-def _follows_all(needed: Facts, facts: Facts, domains: Domains) -> bool:
-    return all(_follows(fact, facts, domains) for fact in needed)
-
-
-def _follows(needed: nodes.Expr, facts: Facts, domains: Domains) -> bool:
-    """Whether ``needed`` follows from the known ``facts`` (sound, not complete: it may miss a proof)."""
-    if needed in facts:
-        return True
-    if isinstance(needed, nodes.And):
-        return _follows(needed.left, facts, domains) and _follows(needed.right, facts, domains)
-    if isinstance(needed, nodes.Or):
-        return _follows(needed.left, facts, domains) or _follows(needed.right, facts, domains)
-    if isinstance(needed, nodes.Not):
-        inner = needed.node
-        if isinstance(inner, nodes.Not):
-            return _follows(inner.node, facts, domains)
-        if isinstance(inner, nodes.And):  # not (a and b): not a, or not b
-            return _follows(nodes.Not(inner.left), facts, domains) or _follows(nodes.Not(inner.right), facts, domains)
-        if isinstance(inner, nodes.Or):
-            return _follows(nodes.Not(inner.left), facts, domains) and _follows(nodes.Not(inner.right), facts, domains)
-    return _decided(needed, facts, domains)
-
-
-def _decided(needed: nodes.Expr, facts: Facts, domains: Domains) -> bool:
-    """A test of an answer's value (``x == 'a'``, ``x in [...]``, ``x != 'b'``) that the facts on ``x`` decide.
-
-    The values ``x`` can take are its declared choices (``domains``), narrowed by every fact that tests it:
-    ``x != 'internal'`` with the choices ``external, internal`` leaves ``external``.
-    """
-    test = _choice_test(needed)
-    if test is None:
-        return False
-    subject, values, positive = test
-    domain = domains.get(_key(subject))
-    possible: set[object] | None = set(domain) if domain else None
-    excluded: set[object] = set()
-    for fact in facts:
-        known = _choice_test(fact)
-        if known is None or known[0] != subject:
-            continue
-        if known[2]:
-            possible = set(known[1]) if possible is None else possible & known[1]
-        else:
-            excluded |= known[1]
-    if possible is None:
-        return not positive and values <= excluded
-    possible -= excluded
-    return possible <= values if positive else not possible & values
-
-
-def _choice_test(expression: nodes.Expr) -> tuple[nodes.Expr, set[object], bool] | None:
-    """``x == 'a'``, ``x in [...]`` (positive) or ``x != 'a'``, ``x not in [...]``, ``not …``: (x, values, positive)."""
-    positive = True
-    while isinstance(expression, nodes.Not):
-        positive, expression = not positive, expression.node
-    if not (isinstance(expression, nodes.Compare) and len(expression.ops) == 1):
-        return None
-    operand = expression.ops[0]
-    items = operand.expr.items if isinstance(operand.expr, (nodes.List, nodes.Tuple)) else [operand.expr]
-    if not all(isinstance(item, nodes.Const) for item in items) or operand.op not in ("eq", "in", "ne", "notin"):
-        return None
-    values = {item.value for item in items if isinstance(item, nodes.Const)}
-    return expression.expr, values, positive if operand.op in ("eq", "in") else not positive
-
-
-def _key(expression: nodes.Expr) -> str:
-    """``a.b.c`` for a chain of attributes on a name; "" otherwise."""
-    if isinstance(expression, nodes.Name):
-        return expression.name
-    if isinstance(expression, nodes.Getattr):
-        inner = _key(expression.node)
-        return f"{inner}.{expression.attr}" if inner else ""
-    return ""
-
-
-def _source(expression: nodes.Node) -> str:
-    """The expression as a template would write it (for the message)."""
-    if isinstance(expression, nodes.Name):
-        return expression.name
-    if isinstance(expression, nodes.Getattr):
-        return f"{_source(expression.node)}.{expression.attr}"
-    if isinstance(expression, nodes.Const):
-        return repr(expression.value)
-    if isinstance(expression, nodes.Not):
-        return f"not {_source(expression.node)}"
-    if isinstance(expression, (nodes.And, nodes.Or)):
-        word = "and" if isinstance(expression, nodes.And) else "or"
-        return f"({_source(expression.left)} {word} {_source(expression.right)})"
-    if isinstance(expression, nodes.Compare):
-        words = {
-            "eq": "==",
-            "ne": "!=",
-            "in": "in",
-            "notin": "not in",
-            "gt": ">",
-            "lt": "<",
-            "gteq": ">=",
-            "lteq": "<=",
-        }
-        return " ".join([_source(expression.expr), *(f"{words[op.op]} {_source(op.expr)}" for op in expression.ops)])
-    if isinstance(expression, (nodes.List, nodes.Tuple)):
-        return "[" + ", ".join(_source(item) for item in expression.items) + "]"
-    if isinstance(expression, nodes.Test):
-        return f"{_source(expression.node)} is {expression.name}"
-    return type(expression).__name__

@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError
 
+from slagen.catalogfacts import CATALOG_FACTS, with_catalog
 from slagen.errors import InputError, LibraryError, Problem
 from slagen.library import Clause, Library
 from slagen.names import chains
@@ -53,6 +54,10 @@ def condition_problems(library: Library, tree: Any) -> list[str]:
     roots = {key.split(".")[0] for key in library.params}
     found = []
     for chain in chains(tree):
+        if chain.root == "catalog":
+            if chain.parts and chain.parts[0] not in CATALOG_FACTS:
+                found.append(f"a catalog declares no '{chain.parts[0]}' (conditions read {', '.join(CATALOG_FACTS)})")
+            continue
         if chain.root not in roots:
             found.append(f"'{chain.root}' is not an answer (conditions read answers only)")
             continue
@@ -96,11 +101,17 @@ def select_clauses(
     found invalid (and reported) may make a condition fail, which then counts as false.
     """
     selected = []
+    names = condition_names(library, tree)
     for clause in library.clauses:
         condition = conditions.get(clause.id)
-        if condition is None or _holds(clause, condition, tree, strict):
+        if condition is None or _holds(clause, condition, names, strict):
             selected.append(clause)
     return selected
+
+
+def condition_names(library: Library, tree: Mapping[str, Any]) -> dict[str, Any]:
+    """What a condition reads: the answers ``tree`` and the declarations of the ``catalog`` they name."""
+    return with_catalog(library.catalogs, library.key_of("catalog"), tree)
 
 
 def _holds(clause: Clause, condition: Condition, tree: Mapping[str, Any], strict: bool) -> bool:

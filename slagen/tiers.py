@@ -13,14 +13,13 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
-from slagen.errors import InputError, Problem
-from slagen.formatting import format_value
+from slagen.errors import InputError, LibraryError, Problem
+from slagen.formatting import format_duration, format_percent, format_value
+from slagen.params import Duration
 
 if TYPE_CHECKING:  # slagen.library runs the tier checks when it loads, so it imports this module
     from slagen.catalogs import Catalog, Tier
     from slagen.library import Library
-
-_TIER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
 def find_catalog(library: Library, catalog: str | None, tiers: list[str] | None = None) -> Catalog:
@@ -28,15 +27,24 @@ def find_catalog(library: Library, catalog: str | None, tiers: list[str] | None 
     if catalog is not None:
         if catalog not in library.catalogs:
             raise InputError.single(f"unknown catalog '{catalog}' (one of: {', '.join(library.catalogs)})")
-        return library.catalogs[catalog]
+        return usable(library.catalogs[catalog])
     names = tiers or []
     having = [c for c in library.catalogs.values() if all(name in c.tiers for name in names)]
     if len(having) == 1:
-        return having[0]
+        return usable(having[0])
     if not having:
         raise InputError.single(f"no catalog has the tiers {', '.join(names)}")
     several = ", ".join(c.id for c in having)
-    raise InputError.single(f"several catalogs ({several}) have them: choose one with --catalog")
+    raise InputError.single(
+        f"several catalogs ({several}) have tiers named {', '.join(names)}: choose one with --catalog"
+    )
+
+
+def usable(catalog: Catalog) -> Catalog:
+    """``catalog``, unless a tier file of its own is broken: then a library error naming each problem."""
+    if catalog.problems:
+        raise LibraryError(list(catalog.problems))
+    return catalog
 
 
 def list_rows(library: Library, catalog: str | None = None) -> list[list[str]]:
@@ -52,19 +60,40 @@ def list_rows(library: Library, catalog: str | None = None) -> list[list[str]]:
 def compare_rows(
     catalog: Catalog, tier_ids: list[str], language: str = "en", *, locale: str | None = None
 ) -> list[list[str]]:
-    """A KPI × tier table: a header row, then one row per KPI with its target in each tier.
+    """A table of the tiers side by side: a header row, then one row per KPI (name and id), tier term and credits.
 
     ``locale`` is the language's Babel locale (``library.locale(language)``, from its labels);
     without it, Babel's default locale of the language.
     """
     tiers = [_tier(catalog, tier_id) for tier_id in tier_ids]
     locale = locale or language
-    rows = [["KPI", *(f"{t.name} ({t.id})" for t in tiers)]]
+    rows = [["", *(f"{t.name} ({t.id})" for t in tiers)]]
     for kpi_id, kpi in catalog.kpis.items():
         name = kpi.text.get(language, {}).get("name", kpi_id)
         direction = "≥" if kpi.direction == "at_least" else "≤"
-        rows.append([name, *(f"{direction} {format_value(t.targets[kpi_id], kpi.unit, locale)}" for t in tiers)])
+        values = [f"{direction} {format_value(t.targets[kpi_id], kpi.unit, locale)}" for t in tiers]
+        rows.append([f"{name} ({kpi_id})", *values])
+    for term in catalog.terms:
+        rows.append([f"term {term}", *(_term_text(t.terms.get(term), locale) for t in tiers)])
+    if catalog.credit_kpi:
+        rows.append([f"credits ({catalog.credit_kpi})", *(_credits_text(t, locale) for t in tiers)])
     return rows
+
+
+def _term_text(value: object, locale: str) -> str:
+    if isinstance(value, Duration):
+        return format_duration(value, locale)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "–"
+    return "–" if value is None or value == "" else str(value)
+
+
+def _credits_text(tier: Tier, locale: str) -> str:
+    """``< 99,9 %: 5 %; < 99,5 %: 10 %; cap 10 %``: each band by its upper bound, then the cap."""
+    if tier.credits is None:
+        return "–"
+    bands = [f"< {format_percent(b.upper, locale)}: {format_percent(b.credit, locale)}" for b in tier.credits.bands]
+    return "; ".join([*bands, f"cap {format_percent(tier.credits.cap, locale)}"])
 
 
 def _tier(catalog: Catalog, tier_id: str) -> Tier:
@@ -171,29 +200,3 @@ def _minutes(text: str) -> int | None:
     if not match or (match.group(1) == "24" and match.group(2) != "00"):
         return None
     return int(match.group(1)) * 60 + int(match.group(2))
-
-
-def scaffold_tier(catalog: Catalog, base: str, new: str) -> str:
-    """A commented YAML file for a new tier ``new`` of ``catalog``, pre-filled from tier ``base``."""
-    if not _TIER_ID.match(new):
-        raise InputError.single(f"'{new}' cannot name a tier: use lower-case letters, digits, '-' and '_'")
-    if new in catalog.tiers:
-        raise InputError.single(f"catalog '{catalog.id}' already has a tier '{new}'")
-    source = _tier(catalog, base)
-    ranks = sorted(t.rank for t in catalog.tiers.values())
-    lines = [
-        f"# New tier '{new}' of catalog '{catalog.id}', started from '{source.id}' ({source.name}).",
-        "# Change the targets to the new offering, then run `slagen lint`: a tier of higher rank",
-        "# must never promise less on any KPI than a tier of lower rank.",
-        f"name: {new.replace('-', ' ').replace('_', ' ').title()}",
-        f"rank: {source.rank}  # in use: {', '.join(map(str, ranks))}; the same rank is an alternative to {source.id}",
-        "targets:",
-    ]
-    for kpi_id, kpi in catalog.kpis.items():
-        name = kpi.text.get("en", {}).get("name", kpi_id)
-        direction = "at least" if kpi.direction == "at_least" else "at most"
-        value = source.targets[kpi_id]
-        written = f'"{value}%"' if kpi.unit == "percent" else str(value)
-        lines.append(f"  # {name}: {direction}; {kpi.unit}")
-        lines.append(f"  {kpi_id}: {written}")
-    return "\n".join(lines) + "\n"

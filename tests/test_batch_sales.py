@@ -531,7 +531,7 @@ def test_a_rows_own_warnings_are_reported_once_and_the_bases_not_per_row(tmp_pat
     assert rows[0]["warnings"] == []
     assert rows[1]["warnings"] == [
         f"{table}:3 (b): organisation.forecast_days: warning: ignored: clause 'organisation.cooperation_inbound' "
-        "applies only when the service catalog is 'call-centre-inbound'"
+        "applies only when the catalog's service is calls and contacts the provider receives (kind inbound_contacts)"
     ]
     code, _, stderr = run(str(table), "--base", str(DEMO), "-o", str(tmp_path / "out"), "--dry-run", *fast)
     assert [line for line in stderr.splitlines() if "organisation." in line] == rows[1]["warnings"]

@@ -81,11 +81,21 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("help")
     work = base / "work"
     shutil.copytree(EXAMPLES, work / "examples")
-    for name in ("our-library", "work/my-library"):
+    for name in ("our-library", "work/our-library", "work/my-library"):
         for part in LIBRARY_PARTS:
             shutil.copytree(ROOT / part, base / name / part)
     # the library the examples use unless they name one: never the checkout's own (a new tier goes there)
     (work / "slagen.toml").write_text('library = "my-library"\n', encoding="utf-8")
+    # measured data for the report examples: one file each, and a batch of contracts with their data
+    data = EXAMPLES / "data"
+    shutil.copy(data / "it-service-2027-03-outages.csv", work / "outages.csv")
+    shutil.copy(data / "it-service-2027-03-tickets.csv", work / "tickets.csv")
+    (work / "contracts").mkdir()
+    shutil.copy(EXAMPLES / "it-service.yaml", work / "contracts" / "it-service.yaml")
+    for name in ("outages", "tickets"):
+        (work / "measured" / "it-service").mkdir(parents=True, exist_ok=True)
+        shutil.copy(data / f"it-service-2027-03-{name}.csv", work / "measured" / "it-service" / f"{name}.csv")
+    (work / "reports").mkdir()
     shutil.copy(DEMO, work / "my-sla.yaml")
     shutil.copy(DEMO, work / "old.yaml")
     new = DEMO.read_text(encoding="utf-8").replace(
@@ -124,7 +134,8 @@ def stdin_for(example: str, library: Library) -> str:
 def written_by(command: str) -> list[str]:
     """What the first command of an example writes (``-o TARGET``): the sandbox must not have it yet."""
     words = shlex.split(command.split("&&")[0].split("|")[0])
-    return [words[i + 1] for i, word in enumerate(words[:-1]) if word == "-o"]
+    made = words[3:4] if words[1:3] == ["library", "init"] else []  # slagen library init DIR
+    return made + [words[i + 1] for i, word in enumerate(words[:-1]) if word == "-o" and words[i + 1] != "reports/"]
 
 
 @pytest.mark.parametrize("example", ALL_EXAMPLES)

@@ -33,8 +33,10 @@ def contract(example: str, changes: dict[str, Any], write: Callable[..., Path], 
 
 
 def clause(text: str, title: str) -> str:
-    """The text of the clause headed ``### <number> <title>``, up to the next heading."""
-    match = re.search(rf"^### [\d.]+ {re.escape(title)}\n(.*?)(?=^##)", text, re.M | re.S)
+    """The text of the clause headed ``### <number> <title>`` (an annex: ``## Anlage 2 – <title>``), up to the next
+    heading."""
+    heading = rf"(?:### [\d.]+ |## (?:Anlage|Annex|Schedule) \d+ – ){re.escape(title)}"
+    match = re.search(rf"^{heading}\n(.*?)(?=^##|\Z)", text, re.M | re.S)
     assert match, title
     return match.group(1)
 
@@ -268,6 +270,14 @@ def test_shipped_catalogs_declare_roles(library: Library) -> None:
         "call-centre-inbound": ["abandonment_rate", "asa", "fcr", "service_level"],
         "it-service": ["availability", "incident_compliance"],
         "telemarketing": ["calls_per_agent_day", "closing_rate", "complaint_compliance", "recording_reviews"],
+        "telecom": [
+            "availability",
+            "jitter",
+            "latency",
+            "packet_delivery",
+            "provisioning_compliance",
+            "repair_compliance",
+        ],
     }
     assert all(
         kpi.role == "measure" for c in library.catalogs.values() for kpi in c.kpis.values() if kpi.per == "event"

@@ -85,7 +85,7 @@ def test_en_m1_cap_is_one_aggregate_per_contract_year_with_a_first_year_rule(
     assert "Service Credits under clause 3.4 count towards the limit for the Contract Year" in en
     # the fees and the provider's lost fees on wrongful termination are outside the cap and the profit exclusion
     assert (
-        "Neither the exclusion in the previous paragraph nor any limit in this clause applies to the Customer’s "
+        "Neither the exclusion in paragraph (2) nor any limit in this clause applies to the Customer’s "
         "obligation to pay the fees due under this Agreement, or to the Provider’s claim, if the Customer wrongfully "
         "terminates or repudiates this Agreement, for the fees that would have been payable until the earliest date "
         "on which the Customer could lawfully have ended this Agreement"
@@ -141,7 +141,7 @@ def test_en_s4_the_default_cap_under_english_law_is_warned_about(write_answers: 
 
 def test_en_s5_a_data_protection_super_cap(write_answers: WriteAnswers, library: Library) -> None:
     en = clause(texts(write_answers, library, IT, {"liability.data_cap_percent": 300})["en"], "Liability")
-    assert "Instead of the limit in the previous paragraph, each Party’s total liability for breach of clause 7.3" in en
+    assert "Instead of the limit in paragraph (4), each Party’s total liability for breach of clause 7.3" in en
     assert "300% of the Annual Fees for that Contract Year; that liability does not count towards the limit" in en
     errors, _ = findings(
         write_answers,

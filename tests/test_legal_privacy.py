@@ -94,14 +94,14 @@ def test_the_concluded_processing_agreement_is_named_by_date(library: Library) -
 
 def test_an_annexed_processing_agreement_is_an_annex(library: Library) -> None:
     text = texts(EXAMPLES / "telemarketing-custom.yaml", library)
-    assert "der dieser Vereinbarung als Anlage 8.5 beigefügt ist" in text["de"]
-    assert "### 8.5 Auftragsverarbeitungsvertrag" in text["de"]
-    assert "attached to this Agreement as Annex 8.5 (the “**Processing Agreement**”)" in text["en"]
+    assert "der dieser Vereinbarung als Anlage 5 beigefügt ist" in text["de"]
+    assert "## Anlage 5 – Auftragsverarbeitungsvertrag" in text["de"]
+    assert "attached to this Agreement as Annex 5 (the “**Processing Agreement**”)" in text["en"]
 
 
 ART_28_3 = {
     "de": [
-        "### 8.4 Auftragsverarbeitung (Art. 28 Abs. 3 DSGVO)",
+        "## Anlage 4 – Auftragsverarbeitung (Art. 28 Abs. 3 DSGVO)",
         "**Gegenstand und Dauer.**",
         "**Art und Zweck.**",
         "**Arten personenbezogener Daten.**",
@@ -116,7 +116,7 @@ ART_28_3 = {
         "spätestens innerhalb von 48 Stunden",  # breach notification (Art. 33 (2))
     ],
     "en": [
-        "### 8.4 Processing of personal data (Article 28(3) GDPR)",
+        "## Annex 4 – Processing of personal data (Article 28(3) GDPR)",
         "only on documented instructions from the Customer",
         "committed themselves to confidentiality or are under an appropriate statutory obligation",
         "the technical and organisational measures required by Article 32 GDPR",
@@ -133,19 +133,17 @@ def test_the_fallback_annex_carries_the_article_28_3_terms(library: Library) -> 
     text = texts(EXAMPLES / "it-service-multi-level.yaml", library)
     for language, phrases in ART_28_3.items():
         assert [p for p in phrases if p not in text[language]] == [], language
-    assert "Für diese Verarbeitung gelten die Bestimmungen der Anlage 8.4" in text["de"]
+    assert "Für diese Verarbeitung gelten die Bestimmungen der Anlage 4" in text["de"]
     assert "sowie der Auftragsverarbeitungsvertrag nach Ziffer 7.4." in text["de"]  # a contract document
-    assert "der Auftragsverarbeitungsvertrag (Anlage 8.4);" in text["de"]  # first in precedence
+    assert "der Auftragsverarbeitungsvertrag (Anlage 4);" in text["de"]  # first in precedence
     assert "and the Processing Agreement under clause 7.4." in text["en"]
-    precedence = (
-        "1. for the processing of personal data on behalf of the Customer, the Processing Agreement (Annex 8.4);"
-    )
+    precedence = "1. for the processing of personal data on behalf of the Customer, the Processing Agreement (Annex 4);"
     assert precedence in text["en"]
 
 
 def test_the_fallback_annex_under_english_law_cites_the_uk_gdpr(library: Library) -> None:
     text = texts(EXAMPLES / "it-service.yaml", library)
-    annex = clause(text["en"], "### 8.4 Processing of personal data (Article 28(3) UK GDPR)")
+    annex = clause(text["en"], "## Schedule 4 – Processing of personal data (Article 28(3) UK GDPR)")
     assert "the technical and organisational measures required by Article 32 UK GDPR" in annex
     assert "the law of the United Kingdom or of a part of the United Kingdom" in annex
     assert "in writing (e-mail being sufficient)" in annex

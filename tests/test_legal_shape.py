@@ -174,7 +174,7 @@ def test_stand_alone_english_law_is_the_complete_contract(library: Library) -> N
     ):
         assert phrase in final
     precedence = _clause(en, "Contract documents")
-    assert "The contract documents are this Agreement and its annexes in clause 8, which form part of it" in precedence
+    assert "The contract documents are this Agreement and its Schedules, which form part of it" in precedence
     assert "any other agreements between the Parties" not in precedence
     exit_ = _clause(en, "Exit and transition")
     assert "in a common, structured and machine-readable format agreed between the Parties" in exit_
@@ -195,7 +195,8 @@ def test_stand_alone_english_law_is_the_complete_contract(library: Library) -> N
     assert "whose registered office is at 4 Quay Street" in en  # EN-N1
     assert "represented by Priya Raman" not in en
     signatures = en[en.index("## Signatures") :]  # EN-S25
-    assert "| Signed by | Priya Raman, Director, for and on behalf of Kestrel Cloud Operations Ltd |" in signatures
+    assert "| Signed by Priya Raman, for and on behalf of Kestrel Cloud Operations Ltd |" in signatures
+    assert "| Title: Director |" in signatures
     assert "| Date |" in signatures
     assert "Place" not in signatures
 
@@ -289,11 +290,12 @@ def test_two_signatories(write_answers: Callable[..., Path], library: Library, t
     texts = _texts(answers, library)
     assert "vertreten durch Jana Berger (Geschäftsführerin) und Max Sommer (Prokurist)" in texts["de"]
     signatures = texts["de"][texts["de"].index("## Unterschriften") :]
-    assert "| Name, Funktion | Max Sommer, Prokurist |  |" in signatures
+    assert "| Name: Max Sommer |  |\n| Funktion: Prokurist |  |" in signatures
     english = _texts(
         _answers(IT, {**changes, "parties.provider.co_function": "Director"}, write_answers, library), library
     )
-    assert "| Signed by | Max Sommer, Director, for and on behalf of Kestrel Cloud Operations Ltd |  |" in english["en"]
+    assert "| Signed by Max Sommer, for and on behalf of Kestrel Cloud Operations Ltd |  |" in english["en"]
+    assert "| Name: Max Sommer |  |\n| Title: Director |  |" in english["en"]
     path = write_answers(yaml.safe_dump(example_with(DEMO, changes), allow_unicode=True), "two.yaml")
     result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "docx"), "--lang", "de"])
     assert result.exit_code == 0, result.output

@@ -673,7 +673,7 @@ def en_13(answers: Answers, text: Texts) -> None:
 @builds("en-14-it-service-main-contract")
 def en_14(answers: Answers, text: Texts) -> None:
     en = text["en"]
-    assert "This Agreement, together with its annexes in clause 8, forms part of the Main Contract." in en
+    assert "This Agreement, together with its Schedules, forms part of the Main Contract." in en
     assert (
         "All other matters are governed by the Main Contract, in particular liability, confidentiality, payment "
         "terms, jurisdiction, and the duration of the contract and its termination by notice; this Agreement does "
@@ -687,7 +687,7 @@ def en_14(answers: Answers, text: Texts) -> None:
     chosen = {c.id for c in answers.clauses}
     for absent in ("legal.liability_ew", "legal.confidentiality", "organisation.payment", "legal.exit"):
         assert absent not in chosen, absent
-    assert "Diese Vereinbarung ist mit ihren Anlagen nach Ziffer 8 Bestandteil des Hauptvertrags." in text["de"]
+    assert "Diese Vereinbarung ist mit ihren Anlagen Bestandteil des Hauptvertrags." in text["de"]
     assert (
         "Eine ordentliche Kündigung dieser Vereinbarung für sich allein ist ausgeschlossen; Laufzeit und ordentliche "
         "Kündigung bestimmen sich ausschließlich nach dem Hauptvertrag." in text["de"]

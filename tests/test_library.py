@@ -31,8 +31,8 @@ def render_with(root: Path, language: str = "de") -> None:
 
 def test_bundled_library_is_complete(library: Library) -> None:
     assert library.sections[0] == "scope"
-    # with legal.language, legal.exit, legal.jurisdiction_ew, legal.telemarketing_pecr
-    assert len(library.clauses) == 54
+    # with legal.language, legal.exit, legal.jurisdiction_ew, legal.telemarketing_pecr, services.description_catalog
+    assert len(library.clauses) == 55
     for lang in ("de", "en"):
         for clause in library.clauses:
             assert (library.template_root / lang / clause.template_name).is_file()
@@ -74,7 +74,7 @@ def test_bad_clause_record_is_reported_with_file_line_and_key(library_copy: Path
     assert [str(p) for p in caught.value.problems] == [
         "clauses/legal/final.yaml:2: version: a version number is required",
         "clauses/legal/final.yaml:5: params.x.y: unknown type 'colour' (one of: string, text, integer, decimal, "
-        "percent, duration, date, time, boolean, enum, list, records, catalog, tier, tiers, kpi_values, languages, localized, credits)",
+        "percent, ppm, duration, date, time, boolean, enum, list, records, catalog, tier, tiers, kpi_values, languages, localized, credits)",
     ]
 
 
@@ -103,8 +103,8 @@ def test_a_condition_reading_an_unknown_name_stops_the_build(library_copy: Path,
     # the condition would be false for every agreement: the clause would be left out without a word
     record = library_copy / "clauses" / "services" / "description_it.yaml"
     text = record.read_text(encoding="utf-8")
-    assert "\nwhen: service.catalog == 'it-service'\n" in text
-    record.write_text(text.replace("service.catalog == 'it-service'", when, 1), encoding="utf-8")
+    assert "\nwhen: \"'systems' in catalog.kinds and not catalog.description\"\n" in text
+    record.write_text(text.replace("'systems' in catalog.kinds and not catalog.description", when, 1), encoding="utf-8")
     out = library_copy / "out"
     arguments = ["build", str(EXAMPLES / "it-service.yaml"), "-o", str(out), "--library", str(library_copy)]
     result = CliRunner().invoke(main, arguments)
@@ -142,7 +142,7 @@ def test_a_condition_reading_an_unknown_name_stops_the_build(library_copy: Path,
         ),
         (
             "## Titel\n\n{{ term('nobody') }}\n",
-            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, confidential_information, force_majeure, applicable_level, systems, agent, campaign, lead, data_protection_legislation, service_level, service_tier, processing_agreement, contract_year, annual_fees, deliberate_default, good_industry_practice)\"",
+            "templates/de/legal/final.md.j2:3: clause 'legal.final' (de): \"unknown defined term 'nobody' (known: provider, customer, parties, agreement, main_contract, working_day, service_hours, downtime, incident, maintenance_window, service_credit, monthly_fee, monthly_recurring_charge, confidential_information, force_majeure, applicable_level, systems, agent, campaign, lead, data_protection_legislation, service_level, service_tier, processing_agreement, contract_year, annual_fees, deliberate_default, good_industry_practice)\"",
         ),
     ],
 )
@@ -169,7 +169,7 @@ def test_answers_cannot_inject_markup(library_copy: Path, tmp_path: Path) -> Non
 
 
 def test_bundled_catalogs_and_their_tiers(library: Library) -> None:
-    assert sorted(library.catalogs) == ["call-centre-inbound", "it-service", "telemarketing"]
+    assert sorted(library.catalogs) == ["call-centre-inbound", "it-service", "telecom", "telemarketing"]
     it = library.catalogs["it-service"]
     assert [tier for tier in it.tiers] == ["bronze", "silver", "gold"]
     assert it.credit_kpi == "availability"
@@ -198,29 +198,29 @@ def edit(path: Path, old: str, new: str) -> None:
         (
             "      p1_response: 4h\n",
             "      p1_response: 9h\n",
-            "tiers/it-service.yaml:205: tiers.bronze.targets.p1_response: 9h exceeds the target of 'p1_restore' (8h)",
+            "tiers/it-service.yaml:239: tiers.bronze.targets.p1_response: 9h exceeds the target of 'p1_restore' (8h)",
         ),
         (
             "        - {from: 99%, below: 99.5%, credit: 5%}\n",
             "        - {from: 99.1%, below: 99.5%, credit: 5%}\n",
-            "tiers/it-service.yaml:224: tiers.bronze.credits.bands.1.below: band 2 must end where band 1 begins "
+            "tiers/it-service.yaml:258: tiers.bronze.credits.bands.1.below: band 2 must end where band 1 begins "
             "(99.1 %): the values from 99 % to under 99.1 % would earn no credit",
         ),
         (
             "      cap: 20%\n",
             "      cap: 15%\n",
-            "tiers/it-service.yaml:226: tiers.bronze.credits.cap: the cap (15 %) is below the highest credit (20 %)",
+            "tiers/it-service.yaml:260: tiers.bronze.credits.cap: the cap (15 %) is below the highest credit (20 %)",
         ),
         (
             '      service_from: "09:00"\n',
             '      service_from: "09:00"\n      lunch: 1h\n',
-            "tiers/it-service.yaml:216: tiers.bronze.terms.lunch: not a term of this catalog (declared: service_days, "
+            "tiers/it-service.yaml:250: tiers.bronze.terms.lunch: not a term of this catalog (declared: service_days, "
             "service_from, service_to, calendar_clock, maintenance_window, maintenance_per_month, maintenance_notice)",
         ),
         (
             '      service_days: weekdays\n      service_from: "09:00"',
             '      service_days: sundays\n      service_from: "09:00"',
-            "tiers/it-service.yaml:214: tiers.bronze.terms.service_days: 'sundays' is not allowed "
+            "tiers/it-service.yaml:248: tiers.bronze.terms.service_days: 'sundays' is not allowed "
             "(choose one of: weekdays, weekdays_saturday, all_days)",
         ),
         (
@@ -231,7 +231,7 @@ def edit(path: Path, old: str, new: str) -> None:
         (
             "    bounded_by: p1_restore\n",
             "    bounded_by: availability\n",
-            "tiers/it-service.yaml:110: kpis.p1_response.bounded_by: 'availability' is not a KPI of this catalog "
+            "tiers/it-service.yaml:136: kpis.p1_response.bounded_by: 'availability' is not a KPI of this catalog "
             "with the same unit (duration)",
         ),
         (
@@ -242,7 +242,7 @@ def edit(path: Path, old: str, new: str) -> None:
         (
             "    group: incidents\n    bounded_by: p1_restore\n",
             "    group: incidents\n    bounded_by: p1_restore\n    requires: agreement.title\n",
-            "tiers/it-service.yaml:111: kpis.p1_response.requires: 'agreement.title' is not a yes/no answer declared by a clause",
+            "tiers/it-service.yaml:137: kpis.p1_response.requires: 'agreement.title' is not a yes/no answer declared by a clause",
         ),
     ],
 )

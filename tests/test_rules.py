@@ -409,9 +409,9 @@ CASES = [
                 "agreement.governing_law: ignored: clause 'legal.law' applies only when the agreement is external "
                 "(units of one company share its law)",
                 "credits.claim_days: ignored: clause 'organisation.credits' applies only when the agreement is "
-                "external and its service catalog has service credits (it-service, call-centre-inbound)",
+                "external and its service catalog allows service credits (remedies)",
                 "credits.legal_nature: ignored: clause 'organisation.credits' applies only when the agreement is "
-                "external and its service catalog has service credits (it-service, call-centre-inbound)",
+                "external and its service catalog allows service credits (remedies)",
                 "parties.customer.country: ignored: clause 'legal.law' applies only when the agreement is external "
                 "(units of one company share its law)",
                 "parties.provider.country: ignored: clause 'legal.law' applies only when the agreement is external "

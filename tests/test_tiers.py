@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from slagen.cli import main
 from slagen.library import Library
-from slagen.tiers import check_tiers, compare_rows, scaffold_tier
+from slagen.scaffold import scaffold_tier
+from slagen.tiers import check_tiers, compare_rows
 
 
 def run(*arguments: str) -> tuple[int, str, str]:
@@ -47,7 +48,7 @@ def test_compare_prints_kpis_side_by_side() -> None:
 
 def test_show_in_german(library: Library) -> None:
     rows = compare_rows(library.catalogs["telemarketing"], ["professional"], "de")
-    assert rows[2] == ["Termin- und Leadquote je Kampagne", "≥ 5\xa0%"]
+    assert rows[2] == ["Termin- und Leadquote je Kampagne (closing_rate)", "≥ 5\xa0%"]
 
 
 def test_unknown_tier_is_a_clear_error() -> None:
@@ -130,19 +131,20 @@ def test_fewer_service_days_in_a_higher_tier_is_a_finding(library: Library) -> N
 
 
 def test_scaffold_is_commented_and_prefilled(library: Library) -> None:
-    text = scaffold_tier(library.catalogs["telemarketing"], "premium", "enterprise")
-    assert text.startswith("# New tier 'enterprise' of catalog 'telemarketing', started from 'premium' (Premium).")
-    assert '  # Appointment and lead rate per campaign: at least; percent\n  closing_rate: "7%"\n' in text
+    text = scaffold_tier(library, library.catalogs["telemarketing"], "premium", "enterprise")
+    assert text.startswith("# New tier 'enterprise' of catalog 'telemarketing', copied from 'premium' (Premium)")
+    assert "  closing_rate: 7%  # Appointment and lead rate per campaign: at least (percent)\n" in text
     data = yaml.safe_load(text)
     assert data["name"] == "Enterprise"
+    assert data["rank"] == 4
     assert data["targets"]["complaint_resolution"] == "12h"
 
 
 @pytest.mark.parametrize(
     ("name", "message"), [("premium", "already has a tier 'premium'"), ("Bad Name", "cannot name a tier")]
 )
-def test_scaffold_refuses_bad_names(tmp_path: Path, name: str, message: str) -> None:
-    code, _, stderr = run("new", name, "--from", "basic", "--catalog", "telemarketing")
+def test_scaffold_refuses_bad_names(library_copy: Path, name: str, message: str) -> None:
+    code, _, stderr = run("new", name, "--from", "basic", "--catalog", "telemarketing", "--library", str(library_copy))
     assert code == 2
     assert message in stderr
 
@@ -198,11 +200,13 @@ def test_a_filled_in_scaffold_loads_and_builds(library_copy: Path, tmp_path: Pat
     )
 
 
-def test_a_tier_that_breaks_monotonicity_stops_the_library(library_copy: Path) -> None:
+def test_a_tier_that_breaks_monotonicity_stops_its_catalog(library_copy: Path) -> None:
     run("new", "cheap", "--from", "basic", "--catalog", "telemarketing", "--library", str(library_copy))
     scaffold = library_copy / "tiers" / "telemarketing" / "cheap.yaml"
-    scaffold.write_text(scaffold.read_text(encoding="utf-8").replace("rank: 1", "rank: 5"), encoding="utf-8")
-    code, _, stderr = run("--library", str(shutil.copytree(library_copy, library_copy.parent / "edited")))
+    scaffold.write_text(scaffold.read_text(encoding="utf-8").replace("rank: 4", "rank: 5"), encoding="utf-8")
+    edited = str(shutil.copytree(library_copy, library_copy.parent / "edited"))
+    assert run("--library", edited, "show", "gold")[0] == 0  # another catalog is not stopped
+    code, _, stderr = run("--library", edited, "show", "basic", "--catalog", "telemarketing")
     assert code == 2
     assert (
         "error: tiers/telemarketing/cheap.yaml: targets.calls_per_agent_day: tier 'cheap' (rank 5) promises less than "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from slagen import __version__
-from slagen.cli import batch, build, dates, interview, library, slo
+from slagen.cli import batch, build, catalog, dates, interview, library, report, slo
 from slagen.cli.options import library_setting
 from slagen.errors import InputError
 
@@ -52,5 +52,8 @@ main.add_command(interview.interview)
 main.add_command(library.lint)
 main.add_command(library.schema)
 main.add_command(library.tiers)
+main.add_command(report.report)
 main.add_command(dates.dates)
 main.add_command(slo.slo)
+main.add_command(catalog.library_group)
+main.add_command(catalog.catalog_group)

@@ -87,8 +87,8 @@ def tiers(ctx: click.Context, catalog: str | None, library_dir: Path | None) -> 
     Example:
       slagen tiers
       slagen tiers show premium --catalog telemarketing
-      slagen tiers compare basic professional premium --catalog telemarketing
-      slagen tiers new enterprise --from premium --catalog telemarketing
+      slagen tiers compare bronze silver gold
+      slagen tiers new enterprise --from premium --catalog telemarketing --library our-library
     """
     ctx.ensure_object(dict)
     ctx.obj.update(catalog=catalog, library_dir=library_dir)
@@ -116,7 +116,7 @@ def tiers_show(ctx: click.Context, name: str, catalog: str | None, language: str
 
     \b
     Example:
-      slagen tiers show professional --catalog telemarketing --lang de
+      slagen tiers show professional --catalog call-centre-inbound --lang de
     """
     _compare(ctx, [name], catalog, language, library_dir)
 
@@ -136,6 +136,7 @@ def tiers_compare(
     \b
     Example:
       slagen tiers compare basic professional premium --catalog telemarketing
+      slagen tiers compare bronze silver gold --lang de
     """
     _compare(ctx, list(names), catalog, language, library_dir)
 
@@ -150,7 +151,7 @@ def _compare(
     library = load_library(library_dir or ctx.obj.get("library_dir"))
     check_languages(library, [language])
     found = find_catalog(library, catalog or ctx.obj.get("catalog"), names)
-    say(_table(compare_rows(found, names, language)))
+    say(_table(compare_rows(found, names, language, locale=library.locale(language))))
 
 
 @tiers.command("new")
@@ -164,22 +165,26 @@ def _compare(
 def tiers_new(
     ctx: click.Context, name: str, base: str, catalog: str | None, library_dir: Path | None, force: bool
 ) -> None:
-    """Write a commented scaffold for a new tier NAME into the library, pre-filled from --from.
+    """Write a new tier NAME into your library: every target, term and credit of --from, to change.
 
-    The file is tiers/CATALOG/NAME.yaml in the library; fill it in, then `slagen lint`.
+    The file is tiers/CATALOG/NAME.yaml in the library named by --library (or SLAGEN_LIBRARY, or a
+    slagen.toml); never into slagen's own (make one with `slagen library init DIR`). Then `slagen lint`.
 
     \b
     Example:
       slagen tiers new enterprise --from premium --catalog telemarketing --library my-library/
     """
+    from slagen.cli.catalog import writable_library
     from slagen.library import load_library
     from slagen.output import write_outputs
-    from slagen.tiers import find_catalog, scaffold_tier
+    from slagen.scaffold import scaffold_tier
+    from slagen.tiers import find_catalog
 
-    library = load_library(library_dir or ctx.obj.get("library_dir"))
+    root = writable_library(library_dir or ctx.obj.get("library_dir"))
+    library = load_library(root)
     found = find_catalog(library, catalog or ctx.obj.get("catalog"), [base])
-    target = library.root / "tiers" / found.id / f"{name}.yaml"
-    write_outputs({target: scaffold_tier(found, base, name).encode("utf-8")}, force=force)
+    target = root / "tiers" / found.id / f"{name}.yaml"
+    write_outputs({target: scaffold_tier(library, found, base, name).encode("utf-8")}, force=force)
     say(str(target))
 
 

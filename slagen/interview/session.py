@@ -25,7 +25,7 @@ from slagen.library import FRONT_SECTION, Clause, Library
 from slagen.params import MISSING, Choice, Param, ParamError, coerce_value
 from slagen.params.base import shown
 from slagen.sandbox import make_environment
-from slagen.select import Condition, compile_conditions, select_clauses
+from slagen.select import Condition, compile_conditions, condition_names, select_clauses
 from slagen.yamlsource import parse_yaml
 
 FORMAT_KEY = "slagen"
@@ -149,7 +149,7 @@ class Interview:
     def _not_applying(self, key: str) -> str | None:
         """None if a clause declaring ``key`` may apply; else why none does (their ``applies_when``)."""
         reasons = []
-        tree = self._tree()
+        tree = condition_names(self.library, self._tree())
         for clause in self.owners[key]:
             condition = self.conditions.get(clause.id)
             if condition is None or may_hold(condition, tree):

@@ -123,6 +123,33 @@ SHORTEST_DURATION = Decimal("0.001")
 """Durations are whole milliseconds (latency targets); ``0.000001s`` is no contract value."""
 
 
+class PpmType(ParamType):
+    """Parts per million (``50 ppm`` is ``Decimal("50")``): a defect rate of deliveries, never a float."""
+
+    name = "ppm"
+
+    def coerce(self, param: Param, value: Any, languages: Languages) -> Any:
+        if isinstance(value, str):
+            match = _PPM.match(value)
+            if not match:
+                raise ParamError(f"expected parts per million such as 50 ppm, got {show(value)}")
+            value = match.group(1).replace(",", ".")
+        return check_bounds(param, as_decimal(value))
+
+    def bound_text(self, bound: Decimal) -> str:
+        return f"{bound} ppm"
+
+    def json_schema(self, param: Param, library: Library) -> dict[str, Any]:
+        bounds = limits(param, "minimum", "maximum")
+        return {"anyOf": [{"type": "number", **bounds}, {"type": "string", "pattern": _PPM.pattern}]}
+
+    def to_yaml(self, typed: Any) -> Any:
+        return f"{yaml_number(typed)} ppm"
+
+
+_PPM = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:ppm)?\s*$")
+
+
 class DurationType(ParamType):
     """A span of time as people write it (``30min``, ``4h``, ``2d``); bounds are durations too."""
 

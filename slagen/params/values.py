@@ -60,8 +60,21 @@ DURATION_UNITS = {
     "monat": "month",
     "monate": "month",
     "monaten": "month",
+    "ms": "millisecond",
+    "millisecond": "millisecond",
+    "milliseconds": "millisecond",
+    "millisekunde": "millisecond",
+    "millisekunden": "millisecond",
 }
-_DURATION_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629746}
+_DURATION_SECONDS: dict[str, Decimal] = {
+    "millisecond": Decimal("0.001"),
+    "second": Decimal(1),
+    "minute": Decimal(60),
+    "hour": Decimal(3600),
+    "day": Decimal(86400),
+    "week": Decimal(604800),
+    "month": Decimal(2629746),
+}
 _DURATION_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([a-z]+)\.?\s*$")
 MAX_DECIMALS = 6
 """A number other than 0 is at least 10**-6 (``1e-999999999`` would print as 0)."""
@@ -95,7 +108,7 @@ class Duration:
 
     @classmethod
     def parse(cls, text: str) -> Duration:
-        """Read ``30min``, ``4h``, ``2d``, ``1w``; raise ``ValueError`` otherwise."""
+        """Read ``30min``, ``4h``, ``2d``, ``1w``, ``50ms``; raise ``ValueError`` otherwise."""
         match = _DURATION_RE.match(text.lower())
         if not match or match.group(2) not in DURATION_UNITS:
             raise ValueError(f"'{text}' is not a duration (write e.g. 30min, 4h, 2d)")
@@ -116,7 +129,15 @@ class Duration:
         return hash(self.seconds)
 
     def __str__(self) -> str:
-        short = {"second": "s", "minute": "min", "hour": "h", "day": "d", "week": "w", "month": "mo"}
+        short = {
+            "millisecond": "ms",
+            "second": "s",
+            "minute": "min",
+            "hour": "h",
+            "day": "d",
+            "week": "w",
+            "month": "mo",
+        }
         return f"{self.amount}{short[self.unit]}"
 
 

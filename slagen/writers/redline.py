@@ -100,14 +100,14 @@ def _summary_xml(document: Document, frame: Frame, numbering: ListNumbering, sum
     """The summary as a content control (tagged :data:`SUMMARY_TAG`) ending with a page break."""
     writer = BodyWriter(document, frame.info, numbering)
     unnumbered = '<w:numPr><w:numId w:val="0"/></w:numPr>'
-    writer._paragraph("Heading Unnumbered", [Text(summary.title)], extra=unnumbered)
+    writer.paragraph("Heading Unnumbered", [Text(summary.title)], extra=unnumbered)
     for kind, text in summary.lines:
         if kind == "heading":
-            writer._paragraph("Heading Unnumbered", [Text(text)], extra=unnumbered, keep_next=True)
+            writer.paragraph("Heading Unnumbered", [Text(text)], extra=unnumbered, keep_next=True)
         elif kind == "item":
-            writer._paragraph("List Bullet", [Text(text)], numbering=(frame.info.bullet_num, 0))
+            writer.paragraph("List Bullet", [Text(text)], numbering=(frame.info.bullet_num, 0))
         else:
-            writer._paragraph("Body Text", [Text(text)])
+            writer.paragraph("Body Text", [Text(text)])
     writer.out.append(f"<w:p><w:pPr>{_summary_section(frame)}</w:pPr></w:p>")
     alias = escape(summary.title).replace('"', "&quot;")
     return (
