@@ -81,10 +81,12 @@ def _problem(citing: str, what: str, cited: Clause, library: Library, source: Ya
 
 
 def _keys(when: str, library: Library) -> list[str]:
-    """The declared answers a condition reads, in the order it names them."""
-    found = [
-        (match.start(), key) for key in library.params for match in [re.search(rf"\b{re.escape(key)}\b", when)] if match
-    ]
+    """The declared answers a condition reads, in the order it names them (``catalog.…``: the catalog's answer)."""
+    found = [(m.start(), key) for key in library.params for m in [re.search(rf"\b{re.escape(key)}\b", when)] if m]
+    catalog = re.search(r"\bcatalog\.", when)
+    catalog_key = library.key_of("catalog")
+    if catalog and catalog_key and catalog_key not in {key for _, key in found}:
+        found.append((catalog.start(), catalog_key))
     return [key for _, key in sorted(found)]
 
 

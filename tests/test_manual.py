@@ -195,9 +195,9 @@ def test_lint_finds_a_term_whose_defining_clause_is_left_out(copy: Path) -> None
     assert references(copy) == [
         "templates/en/services/quality.md.j2:3: references: clause 'services.quality' uses the term 'service_credit', "
         "which 'organisation.credits' defines, which agreements contain only when agreement.kind == 'external' and "
-        "service.catalog in ['it-service', 'call-centre-inbound'] (the agreement is external and its service catalog "
-        "has service credits (it-service, call-centre-inbound)); cite it inside {% if agreement.kind == 'external' "
-        "and service.catalog in ['it-service', 'call-centre-inbound'] %} or make 'services.quality' apply only then"
+        "'service_credits' in catalog.remedies (the agreement is external and its service catalog allows service "
+        "credits (remedies)); cite it inside {% if agreement.kind == 'external' and 'service_credits' in "
+        "catalog.remedies %} or make 'services.quality' apply only then"
     ]
 
 
@@ -344,7 +344,7 @@ def test_a_term_of_a_left_out_clause_is_reported_by_the_answer_key(copy: Path, t
     assert result.stderr == (
         f"error: {answers}:{line_of(answers, '  kind:')}: agreement.kind: clause 'services.quality' uses the term "
         "'service_credit' of clause 'organisation.credits', which these answers leave out (the agreement is external "
-        "and its service catalog has service credits (it-service, call-centre-inbound)) (decided by agreement.kind, "
-        "service.catalog); the clause library does not yet fit this answer: change it, or tell the library's "
-        "authors ('slagen lint', rule 'references', shows where)\n"
+        "and its service catalog allows service credits (remedies)) (decided by agreement.kind, service.catalog); "
+        "the clause library does not yet fit this answer: change it, or tell the library's authors ('slagen lint', "
+        "rule 'references', shows where)\n"
     )

@@ -87,8 +87,8 @@ def _runs(clause: object) -> list[object]:
             "## Schluss\n\nSiehe {{ term('service_hours') }}.\n",
             # the clause that defines it is left out: named by the answer that leaves it out (slagen/citations.py)
             f"{DEMO}:42: service.catalog: clause 'legal.final' uses the term 'service_hours' of clause "
-            "'services.hours', which these answers leave out (the service catalog is 'it-service' or "
-            "'call-centre-inbound'); the clause library does not yet fit this answer: change it, or tell the "
+            "'services.hours', which these answers leave out (the catalog's tiers set service hours (tier terms "
+            "service_from and service_to)); the clause library does not yet fit this answer: change it, or tell the "
             "library's authors ('slagen lint', rule 'references', shows where)",
         ),
     ],
