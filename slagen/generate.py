@@ -19,6 +19,7 @@ from pathlib import Path
 
 from slagen import __version__
 from slagen.answers import Answers, check_answers_of, read_answers
+from slagen.citations import check_citations
 from slagen.context import make_context, service_view
 from slagen.errors import InputError, Problem
 from slagen.library import Library
@@ -79,7 +80,9 @@ def build_documents(
             None if key is None else (key, lang, kind, law), functools.partial(service_view, service, lang, labels)
         )
         context = make_context(answers.tree, library, lang, labels=labels, service=view, today=today)
-        document = number_document(render_document(answers.clauses, context, env, memo), memo.marks)
+        rendered = render_document(answers.clauses, context, env, memo)
+        check_citations(rendered, {clause.id for clause in answers.clauses}, library, answers.source, memo.marks)
+        document = number_document(rendered, memo.marks)
         properties = {**provenance, "slagen.language": lang}
         documents.append(replace(document, properties=properties, answers_text=answers.source.text))
     return documents

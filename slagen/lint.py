@@ -18,8 +18,8 @@ Takes a library directory and gives findings, each with file, line and rule:
 - ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint
   would be a failure of its own and count towards termination), and every measure feeds one.
 - ``questions``: every declared answer has its question in each language (:mod:`slagen.lintquestions`).
-- ``review``: every review note is given per governing law and language and says no "[unverified]"
-  (:mod:`slagen.lintnotes`).
+- ``references``: citations of a clause only where it is included (:mod:`slagen.lintrefs`).
+- ``review``: every review note is given per law and language, none "[unverified]" (:mod:`slagen.lintnotes`).
 
 Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
 variable built at run time (``level[p ~ '_response']``) is checked as far as it is written.
@@ -42,6 +42,7 @@ from slagen.library import FRONT_SECTION, TEMPLATE_SUFFIX, Clause, Library, libr
 from slagen.lintcatalogs import catalog_read_problem, check_catalogs
 from slagen.lintnotes import check_notes
 from slagen.lintquestions import check_questions
+from slagen.lintrefs import check_references
 from slagen.names import Chain, aliases, chains, extend, term_calls
 from slagen.sandbox import RESERVED_GLOBALS, make_environment
 from slagen.select import answer_problem, answer_reached, line_of_when
@@ -102,9 +103,9 @@ def lint_library(root: Path) -> list[Finding]:
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)
-    found += [Finding(file, line, "review", message) for file, line, message in check_notes(library)]
-    found += [Finding(file, line, "questions", message) for file, line, message in check_questions(library)]
-    found += [Finding(file, line, "catalogs", message) for file, line, message in check_catalogs(library)]
+    for rule, check in (("review", check_notes), ("questions", check_questions), ("catalogs", check_catalogs)):
+        found += [Finding(file, line, rule, message) for file, line, message in check(library)]
+    found += [Finding(file, line, "references", message) for file, line, message in check_references(library)]
     return sorted(set(found))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from slagen.describe import describe_answers
+from slagen.docsgen.answers import describe_answers
 from slagen.library import Library
 
 from .conftest import ROOT

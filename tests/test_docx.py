@@ -186,7 +186,7 @@ def test_review_comments_name_each_clause_and_each_deviation(library: Library) -
     assert [c.split("\n")[0] for c in comments if c.startswith("Clause ")] == [
         f"Clause {c.id}, version {c.version}" for c in clauses
     ]
-    assert "Clause services.quality, version 4\nReviewing call recordings requires the prior consent" in "\n\n".join(
+    assert "Clause services.quality, version 5\nReviewing call recordings requires the prior consent" in "\n\n".join(
         comments
     )
     deviations = [c for c in comments if c.startswith("Deviation from")]

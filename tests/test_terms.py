@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from slagen.answers import load_answers
-from slagen.errors import TemplateError
+from slagen.errors import InputError
 from slagen.generate import build_documents
 from slagen.library import Library, load_library
 from slagen.model import Paragraph, Table, TermUse, Text, plain_text
@@ -85,15 +85,18 @@ def _runs(clause: object) -> list[object]:
         ),
         (
             "## Schluss\n\nSiehe {{ term('service_hours') }}.\n",
-            "templates/de/legal/final.md.j2: clause 'legal.final' (de) uses the term 'service_hours', "
-            "which the agreement does not define",
+            # the clause that defines it is left out: named by the answer that leaves it out (slagen/citations.py)
+            f"{DEMO}:42: service.catalog: clause 'legal.final' uses the term 'service_hours' of clause "
+            "'services.hours', which these answers leave out (the catalog's tiers set service hours (tier terms "
+            "service_from and service_to)); the clause library does not yet fit this answer: change it, or tell the "
+            "library's authors ('slagen lint', rule 'references', shows where)",
         ),
     ],
 )
 def test_a_term_defined_twice_or_never_is_an_error(library_copy: Path, template: str, expected: str) -> None:
     (library_copy / "templates" / "de" / "legal" / "final.md.j2").write_text(template, encoding="utf-8")
     library = load_library(library_copy)
-    with pytest.raises(TemplateError) as caught:
+    with pytest.raises(InputError) as caught:
         build_documents(load_answers(DEMO, library), library, ["de"])
     assert [str(p) for p in caught.value.problems] == [expected]
 

@@ -1,4 +1,4 @@
-"""Describe the answers a library asks for, as Markdown for the docs.
+"""The answers reference (`docs/answers.md`): every answer key a library declares, as Markdown.
 
 Takes a library and gives a table of every declared parameter (key, type, default,
 bounds, help), derived from the same declarations that validate answers, so the
