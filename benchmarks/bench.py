@@ -235,6 +235,7 @@ def _cold_import(runs: int) -> list[float]:
 def _run(command: list[str], cwd: Path) -> float:
     """Wall seconds of ``command``, run in ``cwd`` so that it imports the same slagen as this process."""
     env = dict(os.environ)
+    env["SLAGEN_LAYOUT"] = "0"  # slagen's own build, not LibreOffice's layout pass (older revisions ignore it)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SLAGEN_HOME), env.get("PYTHONPATH")]))
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)

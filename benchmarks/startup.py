@@ -146,6 +146,7 @@ def _env(tree: Tree | None, work: Path, **extra: str) -> dict[str, str]:
     unset = ("SLAGEN_NO_CACHE", "SLAGEN_NO_REUSE", "PYTHONDONTWRITEBYTECODE")
     env = {key: value for key, value in os.environ.items() if key not in unset}
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    env["SLAGEN_LAYOUT"] = "0"  # slagen's own start-up, not LibreOffice's layout pass (older revisions ignore it)
     if tree is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree.path), os.environ.get("PYTHONPATH")]))
     return {**env, **extra}
