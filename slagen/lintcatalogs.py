@@ -15,6 +15,7 @@ and every answer still open (as the interview decides whether a question may mat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
@@ -49,10 +50,17 @@ def check_catalogs(library: Library) -> list[Found]:
     """The findings of rule ``catalogs`` for ``library``."""
     env = make_environment(library.template_root, bytecode_cache=False)
     found: list[Found] = []
+    sources = {clause.id: list(_sources(library, env, clause)) for clause in library.clauses}  # parsed once
     for clause in library.clauses:
-        for file, tree, line in _sources(library, env, clause):
+        for file, tree, line in sources[clause.id]:
             found += [(file, line or at, message) for at, message in _named_catalogs(library, tree)]
-    found += _needs(library, env)
+    reads = {
+        clause_id: [
+            (file, _guarded(tree), list(chains(tree))) for file, tree, _ in parsed if file.startswith("templates/")
+        ]
+        for clause_id, parsed in sources.items()
+    }
+    found += _needs(library, env, reads)
     return found
 
 
@@ -86,7 +94,9 @@ def _named_catalogs(library: Library, tree: nodes.Template) -> Iterator[tuple[in
             yield const.lineno, f"names the catalog '{const.value}': select by its declarations (catalog.kinds, …)"
 
 
-def _needs(library: Library, env: Environment) -> list[Found]:
+def _needs(
+    library: Library, env: Environment, reads: dict[str, list[tuple[str, set[object], list[Any]]]]
+) -> list[Found]:
     """Catalogs that lack a KPI or tier term a clause they may select reads."""
     try:
         conditions = compile_conditions(library, env)
@@ -105,20 +115,19 @@ def _needs(library: Library, env: Environment) -> list[Found]:
         for clause in library.clauses:
             condition = conditions.get(clause.id)
             if condition is None or may_hold(condition, names):
-                found += _missing(library, env, clause, catalog)
+                found += _missing(library, reads[clause.id], clause, catalog)
     return found
 
 
-def _missing(library: Library, env: Environment, clause: Clause, catalog: Catalog) -> list[Found]:
+def _missing(
+    library: Library, reads: list[tuple[str, set[object], list[Any]]], clause: Clause, catalog: Catalog
+) -> list[Found]:
     terms = {"id", "name", "rank", "chosen", "credits", *catalog.terms}
     known_kpis = {kpi for other in library.catalogs.values() for kpi in other.kpis}  # others: rule variables
     known_terms = {term for other in library.catalogs.values() for term in other.terms}
     found: list[Found] = []
-    for file, tree, _ in _sources(library, env, clause):
-        if not file.startswith("templates/"):
-            continue
-        guarded = _guarded(tree)
-        for chain in chains(tree):
+    for file, guarded, read in reads:
+        for chain in read:
             if (chain.root, chain.parts[:1]) in guarded or chain.line in guarded:
                 continue
             if chain.root == "level" and chain.parts[:1] and chain.parts[0] in known_kpis - set(catalog.kpis):
