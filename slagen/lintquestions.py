@@ -5,8 +5,9 @@ The interview asks one question per declared parameter (and per field of a recor
 
 - a declaration without its question in a language (it would be asked in its English ``help``), and a question
   for a key nothing declares (a leftover);
-- a declaration with a ``help`` but no ``help:`` entry in a language other than the declarations' own
-  (:data:`DECLARATION_LANGUAGE`): the German interview would explain it in English;
+- a declaration with a ``help`` but no ``help:`` entry in a language whose questions.yaml words help at all
+  (the German one does; a language without a ``help:`` section shows the declarations' own help, as the
+  English one does by design): the German interview would otherwise explain it in English;
 - a ``choices:`` entry for a key that is not declared or has no choices, or a label for a choice the
   declaration does not offer (a misspelt or removed choice, whose label is never shown).
 """
@@ -21,9 +22,6 @@ from slagen.interview.wording import QUESTIONS_FILE
 from slagen.library import Library
 from slagen.params import Param
 from slagen.yamlsource import YamlSource, load_yaml
-
-DECLARATION_LANGUAGE = "en"
-"""The language the declarations' ``help`` is written in (the interview's fallback in every language)."""
 
 
 def check_questions(library: Library) -> Iterator[tuple[str, int, str]]:
@@ -45,9 +43,9 @@ def check_questions(library: Library) -> Iterator[tuple[str, int, str]]:
                 yield display, 0, f"no question for '{key}' (declared by the clause library)"
         for key in sorted(set(questions) - set(keys)):
             yield display, source.line_of(("questions", key)) or 0, f"a question for '{key}', which no clause declares"
-        if lang != DECLARATION_LANGUAGE:
-            section = data.get("help")
-            helps: dict[str, Any] = section if isinstance(section, dict) else {}
+        section = data.get("help")
+        helps: dict[str, Any] = section if isinstance(section, dict) else {}
+        if helps:  # this language words help: then for every declared help
             for key in keys:
                 if declared[key].help and not helps.get(key):
                     line = source.line_of(("help",)) or 0

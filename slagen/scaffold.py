@@ -145,7 +145,10 @@ def scaffold_catalog(library: Library, name: str, kinds: list[str], base: str | 
     if base is not None:
         if base not in library.catalogs:
             raise InputError.single(f"unknown catalog '{base}' (one of: {', '.join(library.catalogs)})", key="--from")
-        return _copied(library, name, kinds, library.catalogs[base])
+        copied = library.catalogs[base]
+        # the KPIs and terms copied come with the kinds the base's clauses are written for (backup cites availability)
+        kinds = [*kinds, *(kind for kind in copied.declared.kinds if kind not in kinds)]
+        return _copied(library, name, kinds, copied)
     special = [kind for kind in kinds if kind not in GENERIC]
     if special:
         having = [c.id for c in library.catalogs.values() if set(special) <= set(c.declared.kinds)]

@@ -266,19 +266,13 @@ def test_shipped_catalogs_declare_roles(library: Library) -> None:
         catalog.id: sorted(kpi.id for kpi in catalog.kpis.values() if kpi.role == "service_level")
         for catalog in library.catalogs.values()
     }
-    assert roles == {
+    reviewed = {  # the catalogs the lawyers reviewed; every later one has its own test file
         "call-centre-inbound": ["abandonment_rate", "asa", "fcr", "service_level"],
         "it-service": ["availability", "incident_compliance"],
         "telemarketing": ["calls_per_agent_day", "closing_rate", "complaint_compliance", "recording_reviews"],
-        "telecom": [
-            "availability",
-            "jitter",
-            "latency",
-            "packet_delivery",
-            "provisioning_compliance",
-            "repair_compliance",
-        ],
     }
+    assert {catalog: levels for catalog, levels in roles.items() if catalog in reviewed} == reviewed
+    assert all(roles[catalog] for catalog in library.catalogs)  # every catalog owes at least one Service Level
     assert all(
         kpi.role == "measure" for c in library.catalogs.values() for kpi in c.kpis.values() if kpi.per == "event"
     )

@@ -52,7 +52,8 @@ def _part_texts(data: bytes, prefix: str) -> list[str]:
 def _comments(data: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = etree.fromstring(archive.read("word/comments.xml"))
-    return ["\n".join("".join(p.itertext()) for p in c.iter(f"{W}p")) for c in root.iter(f"{W}comment")]
+    texts = ["\n".join("".join(p.itertext()) for p in c.iter(f"{W}p")) for c in root.iter(f"{W}comment")]
+    return [text.replace("\u00a0", " ") for text in texts]  # comments are typeset: non-breaking spaces as in the text
 
 
 def _body(data: bytes) -> str:

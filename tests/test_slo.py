@@ -207,7 +207,7 @@ def test_labels_and_annotations_name_contract_tier_catalog_customer_clause_and_c
     assert by_kpi["rto"]["metadata"]["annotations"]["slagen/clause"] == "services.backup"
     assert by_kpi["incident_compliance"]["metadata"]["annotations"]["slagen/clause"] == "services.levels"
     assert "slagen/credit-bands" not in by_kpi["incident_compliance"]["metadata"]["annotations"]
-    assert notes["slagen/formula"].startswith("minutes in the calendar month less the minutes of Downtime")
+    assert notes["slagen/formula"].startswith("minutes in the measuring period less the minutes of Downtime")
     p1 = by_kpi["p1_response"]
     assert "until a member of the Provider’s staff first responds" in p1["metadata"]["annotations"]["slagen/formula"]
     assert p1["spec"]["description"].startswith(

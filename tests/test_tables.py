@@ -70,8 +70,9 @@ def test_no_column_is_narrower_than_its_longest_word() -> None:
     assert sum(widths) == total
     for width, cell in zip(widths, row, strict=True):
         longest_word = max(len(word) for word in cell[0].text.replace("+44 161 555 0140", "+44_161_555_0140").split())
-        if "@" not in cell[0].text:  # the words do not all fit side by side: only the e-mail address breaks
-            assert width >= CELL_PADDING + WORD_CHAR_WIDTH * longest_word, (cell[0].text, width)
+        if "@" not in cell[0].text:  # the words do not all fit side by side: only the e-mail address breaks,
+            # and a long word at its syllables (soft hyphens, slagen.writers.hyphens): 12 letters stay whole
+            assert width >= CELL_PADDING + WORD_CHAR_WIDTH * min(longest_word, 12), (cell[0].text, width)
 
 
 def test_where_words_cannot_fit_side_by_side_the_longest_breaks() -> None:

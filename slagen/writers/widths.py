@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from slagen.model import Inline, Ref
 from slagen.typography import typeset
-from slagen.writers.hyphens import HYPHENATED, can_hyphenate
+from slagen.writers.hyphens import HYPHENATED, SOFT_HYPHEN, can_hyphenate, hyphenate
 
 CHAR_WIDTH, CELL_PADDING, SHORT_COLUMN = 100, 260, 24
 """Approximate width of a character of Table Text (9.5 pt Arial) and of a cell's margins, in twips;
@@ -70,7 +70,8 @@ def _words(text: str) -> list[str]:
 def _unhyphenated(word: str, language: str) -> int:
     """The letters of ``word`` that must stay on one line when it may break at its soft hyphens."""
     if can_hyphenate(language) and len(word) > HYPHENATED and word.isalpha():
-        return HYPHENATED
+        pieces = hyphenate(word, language).split(SOFT_HYPHEN)  # a word without syllables ("yyyy…") stays whole
+        return min(len(word), max(HYPHENATED, *(len(piece) + 1 for piece in pieces)))
     return len(word)
 
 
