@@ -37,7 +37,7 @@ from slagen.model import Document
 from slagen.provenance import add_provenance_parts, merge_properties
 from slagen.writers.package import check_part_names, read_parts, zip_parts
 from slagen.writers.styles import ReferenceInfo, W, reference_info
-from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, restart_xml, w_date, xml_text
+from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, restart_xml, settings_before, w_date, xml_text
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 """Stands for the document's date in the core properties while the frame is made."""
@@ -294,51 +294,7 @@ def _language_and_hyphenation(target: DocxDocument) -> None:
 
 _AFTER_LANG = {f"{W}{tag}" for tag in ("eastAsianLayout", "specVanish", "oMath")}
 """Run properties that come after ``w:lang`` in the schema's order (CT_RPr)."""
-_BEFORE_HYPHENATION = {
-    f"{W}{tag}"
-    for tag in [
-        "writeProtection",
-        "view",
-        "zoom",
-        "removePersonalInformation",
-        "removeDateAndTime",
-        "doNotDisplayPageBoundaries",
-        "displayBackgroundShape",
-        "printPostScriptOverText",
-        "printFractionalCharacterWidth",
-        "printFormsData",
-        "embedTrueTypeFonts",
-        "embedSystemFonts",
-        "saveSubsetFonts",
-        "saveFormsData",
-        "mirrorMargins",
-        "alignBordersAndEdges",
-        "bordersDoNotSurroundHeader",
-        "bordersDoNotSurroundFooter",
-        "gutterAtTop",
-        "hideSpellingErrors",
-        "hideGrammaticalErrors",
-        "activeWritingStyle",
-        "proofState",
-        "formsDesign",
-        "attachedTemplate",
-        "linkStyles",
-        "stylePaneFormatFilter",
-        "stylePaneSortMethod",
-        "documentType",
-        "mailMerge",
-        "revisionView",
-        "trackRevisions",
-        "doNotTrackMoves",
-        "doNotTrackFormatting",
-        "documentProtection",
-        "autoFormatOverride",
-        "styleLockTheme",
-        "styleLockQFSet",
-        "defaultTabStop",
-    ]
-}
-"""Settings that come before ``w:autoHyphenation`` in the schema's order (CT_Settings)."""
+_BEFORE_HYPHENATION = settings_before("autoHyphenation")
 _AFTER_UPDATE_FIELDS = {
     f"{W}{tag}"
     for tag in [

@@ -30,48 +30,12 @@ from slagen.writers.body import BodyWriter, ListNumbering
 from slagen.writers.frame import Frame, frame_values, make_frame
 from slagen.writers.reference import default_reference
 from slagen.writers.tracked import W, number_ids, serialize
-from slagen.writers.wordml import escape, w_date
+from slagen.writers.wordml import escape, settings_before, w_date
 
 _SETTINGS = "word/settings.xml"
 _SECTION = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.S)
 _HEADER_FOOTER = re.compile(r"<w:(?:headerReference|footerReference|titlePg)\b[^>]*/>")
-_BEFORE_TRACKING = {
-    f"{W}{name}"
-    for name in [
-        "writeProtection",
-        "view",
-        "zoom",
-        "removePersonalInformation",
-        "removeDateAndTime",
-        "doNotDisplayPageBoundaries",
-        "displayBackgroundShape",
-        "printPostScriptOverText",
-        "printFractionalCharacterWidth",
-        "printFormsData",
-        "embedTrueTypeFonts",
-        "embedSystemFonts",
-        "saveSubsetFonts",
-        "saveFormsData",
-        "mirrorMargins",
-        "alignBordersAndEdges",
-        "bordersDoNotSurroundHeader",
-        "bordersDoNotSurroundFooter",
-        "gutterAtTop",
-        "hideSpellingErrors",
-        "hideGrammaticalErrors",
-        "activeWritingStyle",
-        "proofState",
-        "formsDesign",
-        "attachedTemplate",
-        "linkStyles",
-        "stylePaneFormatFilter",
-        "stylePaneSortMethod",
-        "documentType",
-        "mailMerge",
-        "revisionView",
-    ]
-}
-"""Settings that come before ``w:trackRevisions`` in the schema's order (CT_Settings)."""
+_BEFORE_TRACKING = settings_before("trackRevisions")
 
 
 def write_redline_docx(

@@ -139,3 +139,56 @@ def restart_xml(num_id: int, abstract: int) -> str:
         f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract}"/>'
         '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
     )
+
+
+SETTINGS_ORDER = (
+    "writeProtection",
+    "view",
+    "zoom",
+    "removePersonalInformation",
+    "removeDateAndTime",
+    "doNotDisplayPageBoundaries",
+    "displayBackgroundShape",
+    "printPostScriptOverText",
+    "printFractionalCharacterWidth",
+    "printFormsData",
+    "embedTrueTypeFonts",
+    "embedSystemFonts",
+    "saveSubsetFonts",
+    "saveFormsData",
+    "mirrorMargins",
+    "alignBordersAndEdges",
+    "bordersDoNotSurroundHeader",
+    "bordersDoNotSurroundFooter",
+    "gutterAtTop",
+    "hideSpellingErrors",
+    "hideGrammaticalErrors",
+    "activeWritingStyle",
+    "proofState",
+    "formsDesign",
+    "attachedTemplate",
+    "linkStyles",
+    "stylePaneFormatFilter",
+    "stylePaneSortMethod",
+    "documentType",
+    "mailMerge",
+    "revisionView",
+    "trackRevisions",
+    "doNotTrackMoves",
+    "doNotTrackFormatting",
+    "documentProtection",
+    "autoFormatOverride",
+    "styleLockTheme",
+    "styleLockQFSet",
+    "defaultTabStop",
+    "autoHyphenation",
+)
+"""The first children of ``w:settings`` in the schema's order (CT_Settings), up to ``w:autoHyphenation``."""
+
+
+def settings_before(name: str) -> frozenset[str]:
+    """The qualified tags of the settings that come before ``w:{name}`` in the schema's order."""
+    return frozenset(
+        f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{tag}"
+        for tag in SETTINGS_ORDER[: SETTINGS_ORDER.index(name)]
+    )
