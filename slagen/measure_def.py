@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slagen.errors import Problem
+from slagen.measure_conditions import check_generic, parse_conditions
 from slagen.params import Duration
 from slagen.yamlsource import YamlSource
 
@@ -48,6 +49,15 @@ class KindSpec:
     periods: tuple[str, ...] = ("calendar_month",)
     """The periods the report computes it for; another is refused when the library loads."""
 
+
+_RECORDS = {"records": ("word", True), "at": ("word", False), "only": ("conditions", False)}
+"""What every generic kind reads: the records of one ``record`` type, placed in a period by ``at``, filtered by ``only``."""
+_VALUE = {"field": ("word", False), "from": ("word", False), "to": ("word", False), "in": ("number_unit", False)}
+"""The value of a statistic: a numeric ``field`` (its numbers ``in`` ms, s, min or h for a duration), or the span
+``from`` one field ``to`` another on the definition's clock."""
+STATISTICS = ("mean", "minimum", "maximum")
+NUMBER_UNITS = {"ms": "0.001", "s": "1", "min": "60", "h": "3600"}
+"""Seconds per unit of a numeric field measuring a duration (``in: ms``)."""
 
 KINDS: dict[str, KindSpec] = {
     # share of the period's minutes without provider-caused downtime
@@ -98,6 +108,12 @@ KINDS: dict[str, KindSpec] = {
     "per_agent": KindSpec("activity", {"count": ("field", True)}, False),
     # a value the data files cannot give (a survey): the report lists it as not computed
     "reported": KindSpec("none", {}, False, PERIODS),
+    # generic kinds over the records of a measurements file (slagen.measure_conditions, docs/measured-data.md):
+    # the share of records meeting conditions; met only if every record does; a sum over a sum; statistics
+    "share": KindSpec("measurements", {**_RECORDS, "where": ("conditions", True)}, True),
+    "every": KindSpec("measurements", {**_RECORDS, "where": ("conditions", True)}, False),
+    "ratio": KindSpec("measurements", {**_RECORDS, "numerator": ("word", True), "denominator": ("word", True)}, False),
+    **{name: KindSpec("measurements", {**_RECORDS, **_VALUE}, False) for name in STATISTICS},
 }
 ACTIVITY_FIELDS = (
     "days_worked",
@@ -188,6 +204,9 @@ def parse_measure(source: YamlSource, where: tuple[str, ...], spec: Any, problem
             params[name] = _typed(kind_type, spec[name])
         except ValueError as exc:
             fail(str(exc), name)
+    if len(problems) == before and kind.records == "measurements":
+        for sub, message in check_generic(str(spec["kind"]), params, str(clock)):
+            fail(message, *sub)
     if len(problems) > before:
         return None
     return MeasureDef(str(spec["kind"]), str(period), str(clock), tuple(excludes), str(partial), params)
@@ -210,6 +229,10 @@ def _typed(kind_type: str, value: Any) -> Any:
         raise ValueError(f"expected one of the activity fields {', '.join(ACTIVITY_FIELDS)}")
     if kind_type == "maintenance":
         return _maintenance(value)
+    if kind_type == "conditions":
+        return parse_conditions(value)
+    if kind_type == "number_unit" and value not in NUMBER_UNITS:
+        raise ValueError(f"expected the unit of the field's numbers: {', '.join(NUMBER_UNITS)}")
     if not isinstance(value, str) or not value:
         raise ValueError(f"expected a name, got {value!r}")
     return value

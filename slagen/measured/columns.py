@@ -31,6 +31,8 @@ class Contract:
     repeated: tuple[str, ...] = ()
     aliases: Mapping[str, str] = field(default_factory=dict)
     """Other names of a column (normalised, see :func:`normal`) → the column."""
+    open: bool = False
+    """Whether any other column is a field of the records (the generic measurements file)."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -125,6 +127,13 @@ CONTRACTS = {
             up="verfügbar|probe_success|value|wert|status",
         ),
     ),
+    "measurements": Contract(
+        "measurements",
+        ("record", "timestamp"),
+        ("id",),
+        aliases=_aliases(record="datensatz|satzart", timestamp="zeitpunkt|zeitstempel|zeit|time", id="nummer|kennung"),
+        open=True,
+    ),
 }
 """The contracts by kind, in the order a header is tried against them."""
 KINDS = tuple(CONTRACTS)
@@ -162,6 +171,8 @@ def layout_of(header: Sequence[str], path: Path, kind: str | None = None) -> Lay
         if not cell or cell.startswith("#"):
             continue
         column = _column_of(cell, contract)
+        if column is None and contract.open and normal(cell):
+            column = normal(cell)
         if column is None:
             problems.append(Problem(_unknown(cell, contract), str(path), 1, cell))
             continue

@@ -20,6 +20,7 @@ from slagen.errors import InputError, Problem
 from slagen.measured.activity import read_activity, repeated_days
 from slagen.measured.columns import KINDS, layout_of
 from slagen.measured.files import read_rows
+from slagen.measured.generic import read_measurements
 from slagen.measured.intervals import read_intervals, repeated_intervals
 from slagen.measured.outages import overlapping, read_outages
 from slagen.measured.records import Measured, Outage
@@ -79,7 +80,10 @@ def read_measured(
     problems.extend(repeated_intervals(found["intervals"]) + repeated_days(found["activity"]))
     if problems:
         raise InputError(problems)
-    return Measured(tuple(outages), tuple(found["tickets"]), tuple(found["intervals"]), tuple(found["activity"]))
+    return Measured(
+        tuple(outages), tuple(found["tickets"]), tuple(found["intervals"]), tuple(found["activity"]),
+        tuple(found["measurements"]),
+    )  # fmt: skip
 
 
 def _read_file(
@@ -100,6 +104,8 @@ def _read_file(
             records = read_intervals(layout, rows, path, zone, problems)
         elif kind == "activity":
             records = read_activity(layout, rows, path, problems)
+        elif kind == "measurements":
+            records = read_measurements(layout, rows, path, zone, problems)
         else:
             records = read_samples(layout, rows, path, zone, problems)
     except InputError as exc:

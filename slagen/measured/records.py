@@ -108,6 +108,22 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class Measurement:
+    """One row of a generic measurements file: its ``record`` type, time stamp and every other cell as read.
+
+    The other cells (``fields``, by normalised column name) stay as the file holds them (text, or what a
+    spreadsheet cell holds); a measurement definition types the fields it reads (a number, a time, yes/no)
+    when it reads them, and a cell that is not of that type is a problem at its file, row and column.
+    """
+
+    record: str
+    timestamp: dt.datetime
+    fields: dict[str, object]
+    where: Where
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Measured:
     """Everything read for one agreement: the records of every data file given, in file order."""
 
@@ -115,3 +131,4 @@ class Measured:
     tickets: tuple[Ticket, ...] = ()
     intervals: tuple[Interval, ...] = ()
     activity: tuple[Activity, ...] = ()
+    measurements: tuple[Measurement, ...] = ()

@@ -20,6 +20,7 @@ from slagen.report.availability import availability
 from slagen.report.calls import activity_result, interval_result
 from slagen.report.chronic import chronic
 from slagen.report.credits import apply_annual_cap, service_credit
+from slagen.report.generic import GENERIC_KINDS, measured_result
 from slagen.report.deadlines import period_end, weekdays_only, working_days_after
 from slagen.report.history import Past
 from slagen.report.model import Chronic, Credit, Report, Result
@@ -65,11 +66,17 @@ def compute_report(
         return clocks[key]
 
     results = []
+    bad_cells: dict[tuple[str, int, str], Any] = {}
     for kpi in kpis.values():
         if kpi.role != "service_level":
             continue
+        if kpi.measure is not None and kpi.measure.kind in GENERIC_KINDS:
+            results.append(measured_result(kpi, targets, tier.terms, period, values, measured.measurements, bad_cells))
+            continue
         feeding = [(k, targets[k.id]) for k in kpis.values() if k.feeds == kpi.id]
         results.append(_result(kpi, targets[kpi.id], feeding, measured, period, values, tier.terms, clock))
+    if bad_cells:
+        raise InputError(sorted(bad_cells.values(), key=lambda p: (p.file or "", p.line or 0, p.key or "")))
     working_day = _working_day(values)
     assumed = received is None
     received = received or working_days_after(period.last_day, int(values.get("reporting.due_days") or 1), working_day)

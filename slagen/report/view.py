@@ -104,6 +104,10 @@ def _value(result: Result, say: _Say) -> str:
     text = say.number(result.value)
     if result.unit == "percent":
         return f"{text} %"
+    if result.unit == "duration" and result.value < 1:  # a latency or jitter: milliseconds
+        return f"{say.number(result.value * 1000)} ms"
+    if result.unit == "ppm":
+        return f"{text} ppm"
     return say.timespan(result.value) if result.unit == "duration" else text
 
 
