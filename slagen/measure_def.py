@@ -51,7 +51,8 @@ class KindSpec:
 
 
 _RECORDS = {"records": ("word", True), "at": ("word", False), "only": ("conditions", False)}
-"""What every generic kind reads: the records of one ``record`` type, placed in a period by ``at``, filtered by ``only``."""
+"""What every generic kind reads: the records of one ``record`` type, placed in a period by ``at``, filtered by
+``only``."""
 _VALUE = {"field": ("word", False), "from": ("word", False), "to": ("word", False), "in": ("number_unit", False)}
 """The value of a statistic: a numeric ``field`` (its numbers ``in`` ms, s, min or h for a duration), or the span
 ``from`` one field ``to`` another on the definition's clock."""

@@ -22,7 +22,9 @@ from slagen.measured.rowcells import RowCells
 FIXED = ("record", "timestamp", "id")
 
 
-def read_measurements(layout: Layout, rows: Rows, path: Path, zone: ZoneInfo, problems: list[Problem]) -> list[Measurement]:
+def read_measurements(
+    layout: Layout, rows: Rows, path: Path, zone: ZoneInfo, problems: list[Problem]
+) -> list[Measurement]:
     """The records of a file's rows; the problems of its fixed cells added to ``problems``."""
     fields = [(name, indexes[0]) for name, indexes in layout.at.items() if name not in FIXED]
     found = []

@@ -20,8 +20,8 @@ from slagen.report.availability import availability
 from slagen.report.calls import activity_result, interval_result
 from slagen.report.chronic import chronic
 from slagen.report.credits import apply_annual_cap, service_credit
-from slagen.report.generic import GENERIC_KINDS, measured_result
 from slagen.report.deadlines import period_end, weekdays_only, working_days_after
+from slagen.report.generic import GENERIC_KINDS, measured_result
 from slagen.report.history import Past
 from slagen.report.model import Chronic, Credit, Report, Result
 from slagen.report.period import month_period

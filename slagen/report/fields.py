@@ -44,7 +44,8 @@ class Fields:
             return None
         return record.fields[name]
 
-    def _bad(self, record: Measurement, name: str, message: str) -> None:
+    def bad(self, record: Measurement, name: str, message: str) -> None:
+        """A problem at ``record``'s row in column ``name`` (the first for that cell is kept)."""
         key = (record.where.file, record.where.row, name)
         self.problems.setdefault(key, Problem(message, record.where.file, record.where.row, name))
 
@@ -56,7 +57,7 @@ class Fields:
         try:
             return read_decimal(cell)
         except ValueError as exc:
-            self._bad(record, name, str(exc))
+            self.bad(record, name, str(exc))
             return None
 
     def moment(self, record: Measurement, name: str) -> Moment | None:
@@ -72,7 +73,7 @@ class Fields:
             try:
                 day = read_day(cell)
             except ValueError:
-                self._bad(record, name, str(exc))
+                self.bad(record, name, str(exc))
                 return None
             return Moment(dt.datetime.combine(day, dt.time(), self.zone), True, day)
         return Moment(at, False, at.astimezone(self.zone).date())
@@ -85,7 +86,7 @@ class Fields:
         try:
             return read_flag(cell)
         except ValueError as exc:
-            self._bad(record, name, str(exc))
+            self.bad(record, name, str(exc))
             return None
 
     def text(self, record: Measurement, name: str) -> str | None:

@@ -47,9 +47,11 @@ class Context:
         self.holiday = calendar.holiday_test()
 
     def working(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day."""
         return bool(self.calendar.is_service_day(day, self.holiday))
 
     def add_days(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``day`` (before it if negative); 0 gives ``day``."""
         step = dt.timedelta(days=1 if count >= 0 else -1)
         for _ in range(abs(count)):
             day += step
@@ -67,9 +69,7 @@ class Context:
         return sign * count
 
 
-def generic_result(
-    kpi: Kpi, target: Any, records: tuple[Measurement, ...], context: Context, fields: Fields
-) -> Result:
+def generic_result(kpi: Kpi, target: Any, records: tuple[Measurement, ...], context: Context, fields: Fields) -> Result:
     """The result of ``kpi`` (a generic kind) over the period's records; bad cells are left in ``fields``."""
     measure = kpi.measure
     assert measure is not None
@@ -159,7 +159,7 @@ def _holds(condition: Condition, record: Measurement, fields: Fields, context: C
                 return bool(compare(mine.day, other.day))
             return bool(compare(mine.at, other.at))
         if isinstance(mine, Moment) or isinstance(other, Moment):
-            fields._bad(record, condition.field, f"'{condition.field}' and '{against.value}' are not of one kind")
+            fields.bad(record, condition.field, f"'{condition.field}' and '{against.value}' are not of one kind")
             return False
         return bool(compare(mine, other))
     mine_m, base = fields.moment(record, condition.field), fields.moment(record, against.value)
@@ -174,33 +174,36 @@ def _holds(condition: Condition, record: Measurement, fields: Fields, context: C
 
 
 def _moved(base: Moment, condition: Condition, context: Context, clock: str) -> dt.date | dt.datetime:
-    """``base`` moved by the condition's offset on ``clock``: a day (whole days) or a moment (a duration)."""
-    offset = condition.offset
-    assert offset is not None
+    """``base`` moved by the condition's offset on ``clock``: a day (whole days) or a moment (a duration).
+
+    Whole days (a number, a ``working_days`` target or term, a duration in days or weeks) move the day of
+    ``base``: on ``clock: working_days`` by working days, after the ``cutoff`` counting from the next one;
+    a duration in hours or minutes moves the moment, on working days by :func:`slagen.clock.due`.
+    """
     sign = 1 if condition.plus is not None else -1
-    amount = _offset_value(offset, context)
-    whole_days = not hasattr(amount, "seconds") or str(amount.unit) in ("day", "week")
-    if whole_days:
-        days = int(amount.amount * (5 if clock == "working_days" else 7) if str(getattr(amount, "unit", "")) == "week"
-                   else getattr(amount, "amount", amount))  # fmt: skip
+    amount = _offset_value(condition.offset, context)
+    unit = str(getattr(amount, "unit", ""))
+    if unit in ("", "day", "week"):
+        days = int(getattr(amount, "amount", amount)) * {"week": 5 if clock == "working_days" else 7}.get(unit, 1)
+        if clock != "working_days":
+            return base.day + dt.timedelta(days=sign * days)
         day = base.day
-        if clock == "working_days":
-            if condition.cutoff and not base.day_only and base.at.astimezone(context.calendar.zone).strftime(
-                "%H:%M") >= condition.cutoff:  # fmt: skip
-                day = context.add_days(day, 1)
-            return context.add_days(day, sign * days)
-        return day + dt.timedelta(days=sign * days)
+        local = base.at.astimezone(context.calendar.zone).strftime("%H:%M")
+        if condition.cutoff and not base.day_only and local >= condition.cutoff:
+            day = context.add_days(day, 1)
+        return context.add_days(day, sign * days)
     delta = dt.timedelta(microseconds=int(Decimal(amount.seconds) * 1_000_000))
-    if clock == "working_days" and sign > 0:
-        from slagen.clock import due
+    if clock != "working_days":
+        return base.at + sign * delta
+    if sign < 0:
+        raise InputError.single(f"a time in hours subtracted on working days has no exact meaning ({condition.field})")
+    from slagen.clock import due
 
-        return due(base.at, delta, context.calendar, is_holiday=context.holiday)
-    if clock == "working_days":
-        raise InputError.single(f"a duration subtracted on working days has no exact meaning: {condition.field}")
-    return base.at + sign * delta
+    return due(base.at, delta, context.calendar, is_holiday=context.holiday)
 
 
-def _offset_value(offset: Operand, context: Context) -> Any:
+def _offset_value(offset: Operand | None, context: Context) -> Any:
+    assert offset is not None
     if offset.kind in ("days", "duration"):
         return offset.value
     table = context.targets if offset.kind == "target" else context.terms
