@@ -37,17 +37,22 @@ def test_telecom_latency_jitter_and_packet_delivery_from_the_probes(tmp_path: Pa
     with (DATA / files[0]).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     rtt = [Decimal(r["rtt_ms"]) for r in rows if r["rtt_ms"]]
-    assert len(rows) == 30 * 288 and len(rtt) == 8631  # 5-minute probes; nine without a reply (the outage)
+    assert len(rows) == 30 * 288
+    assert len(rtt) == 8631
     # 144 night samples a day at 28.4 ms and 144 day samples at 33.6 ms, 48 at 92.0 in the congestion of 14 April,
     # less the nine night samples of the outage: 270,387.6 ms over 8,631 values
     assert sum(rtt) == Decimal("270387.6")
     latency = results["latency"]
-    assert numbers(latency)["total"] == "270387.6" and numbers(latency)["count"] == "8631"
-    assert latency["value"] == "0.031327" and latency["met"] is True  # 31.327… ms ≤ 50 ms (Business)
-    assert numbers(results["jitter"])["total"] == "17818.5" and results["jitter"]["value"] == "0.002064"
+    assert numbers(latency)["total"] == "270387.6"
+    assert numbers(latency)["count"] == "8631"
+    assert latency["value"] == "0.031327"
+    assert latency["met"] is True
+    assert numbers(results["jitter"])["total"] == "17818.5"
+    assert results["jitter"]["value"] == "0.002064"
     delivery = results["packet_delivery"]
     assert (numbers(delivery)["numerator"], numbers(delivery)["denominator"]) == ("862668", "864000")
-    assert delivery["value"] == "99.84" and delivery["met"] is True
+    assert delivery["value"] == "99.84"
+    assert delivery["met"] is True
     assert results["availability"]["value"] == "99.89"  # (43,200 − 45) ÷ 43,200
     english = (results["_out"] / "telecom.2027-04.en.md").read_text(encoding="utf-8")
     assert "| Round-trip latency | 50 milliseconds | 31.327 ms | met |" in english
@@ -61,14 +66,17 @@ def test_supplier_delivery_window_otif_ppm_acknowledgement_and_lead_time(tmp_pat
     # received in March: 13 lines; late: …803 (Thu 4 → Tue 9 is 3 working days, window +2); too early: …805
     # (Mon 15 − 3 working days is Wed 10, received Tue 9); the line received on Fri 5 for Wed 10 is just inside
     otd = results["on_time_delivery"]
-    assert (numbers(otd)["met"], numbers(otd)["records"]) == ("11", "13") and otd["value"] == "84.61"
+    assert (numbers(otd)["met"], numbers(otd)["records"]) == ("11", "13")
+    assert otd["value"] == "84.61"
     # due (confirmed) in March: 12 lines; besides the two above, …806 short (29,500 of 30,000), …814 rejected,
     # …811 not delivered
     otif = results["otif"]
-    assert (numbers(otif)["met"], numbers(otif)["records"]) == ("7", "12") and otif["met"] is False
+    assert (numbers(otif)["met"], numbers(otif)["records"]) == ("7", "12")
+    assert otif["met"] is False
     ppm = results["defect_rate"]
     assert (numbers(ppm)["numerator"], numbers(ppm)["denominator"]) == ("5", "204000")
-    assert ppm["value"] == "24.50" and ppm["met"] is True  # 5 ÷ 204,000 × 1,000,000 ≤ 100
+    assert ppm["value"] == "24.50"
+    assert ppm["met"] is True
     # 24 hours on working days: Friday 15:00 → Monday 15:00; Wednesday 09:00 → Thursday 09:00 (acknowledged 11:00)
     ack = results["po_acknowledgement"]
     assert (numbers(ack)["met"], numbers(ack)["records"]) == ("5", "6")
@@ -121,7 +129,8 @@ def test_a_bad_cell_of_a_measurements_file_exits_2_with_file_row_and_column(tmp_
     result = CliRunner().invoke(main, [*args, "-o", str(out)])
     assert result.exit_code == 2
     assert "deliveries.csv:10: qty_received:" in result.stderr
-    assert "Traceback" not in result.stderr and not out.exists()
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
 
 
 def test_a_missing_column_names_the_kpi_and_the_columns(tmp_path: Path) -> None:

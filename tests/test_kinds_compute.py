@@ -64,9 +64,11 @@ def test_share_counts_records_of_its_type_in_the_period() -> None:
         row("other", 6, ok="no"),  # another record type
     ]
     result = compute(kpi(SHARE_OK), Decimal(66), records)
-    assert result.formula is not None and result.formula.numbers["met"] == 2
+    assert result.formula is not None
+    assert result.formula.numbers["met"] == 2
     assert result.formula.numbers["records"] == 3
-    assert result.value == Decimal("66.66") and result.met is True  # 66.666… ≥ 66
+    assert result.value == Decimal("66.66")
+    assert result.met is True
 
 
 def test_a_tie_at_the_target_is_met_both_ways() -> None:
@@ -75,7 +77,8 @@ def test_a_tie_at_the_target_is_met_both_ways() -> None:
     mean = kpi({"kind": "mean", "records": "item", "field": "ms", "in": "ms"}, "duration", "at_most")
     samples = [row("item", 2, ms="40"), row("item", 3, ms="60")]
     result = compute(mean, Duration.parse("50ms"), samples)
-    assert result.value == Decimal("0.05") and result.met is True
+    assert result.value == Decimal("0.05")
+    assert result.met is True
     assert compute(mean, Duration.parse("49ms"), samples).met is False
 
 
@@ -111,10 +114,13 @@ def test_ratio_in_ppm_and_mean_minimum_maximum() -> None:
     ratio = kpi({"kind": "ratio", "records": "lot", "numerator": "bad", "denominator": "parts"}, "ppm", "at_most")
     lots = [row("lot", 2, bad="3", parts="40000"), row("lot", 3, bad="2", parts="60000")]
     result = compute(ratio, Decimal(50), lots)
-    assert result.value == Decimal(50) and result.met is True  # 5 ÷ 100,000 × 1,000,000
+    assert result.value == Decimal(50)
+    assert result.met is True
     values = [row("x", n, v=str(n * 10)) for n in (2, 3, 7)]
     for kind, expected in (("mean", Decimal(40)), ("minimum", Decimal(20)), ("maximum", Decimal(70))):
-        assert compute(kpi({"kind": kind, "records": "x", "field": "v"}, "count"), Decimal(100), values).value == expected
+        assert (
+            compute(kpi({"kind": kind, "records": "x", "field": "v"}, "count"), Decimal(100), values).value == expected
+        )
 
 
 def test_span_on_working_days_skips_weekends_and_public_holidays() -> None:
@@ -125,7 +131,8 @@ def test_span_on_working_days_skips_weekends_and_public_holidays() -> None:
         "at_most",
     )
     result = compute(span, Decimal(2), [row("close", 2, start="25.03.2027", end="2027-03-31 10:00")])
-    assert result.value == Decimal(2) and result.met is True  # Tuesday 30 and Wednesday 31
+    assert result.value == Decimal(2)
+    assert result.met is True
 
 
 def test_an_offset_on_working_days_with_a_cut_off() -> None:
@@ -133,9 +140,7 @@ def test_an_offset_on_working_days_with_a_cut_off() -> None:
         "kind": "share",
         "records": "invoice",
         "clock": "working_days",
-        "where": [
-            {"field": "posted", "op": "le", "other": "received", "plus": {"target": "t"}, "cutoff": "14:00"}
-        ],
+        "where": [{"field": "posted", "op": "le", "other": "received", "plus": {"target": "t"}, "cutoff": "14:00"}],
     }
     invoices = [
         row("invoice", 2, received="2027-03-24 13:59", posted="2027-03-30 18:00"),  # Wed → +2 WD = Tue 30: met
@@ -143,7 +148,8 @@ def test_an_offset_on_working_days_with_a_cut_off() -> None:
         row("invoice", 4, received="2027-03-24 09:00", posted="2027-03-31 08:00"),  # due Tue 30: late
     ]
     result = compute(kpi(entry), Decimal(95), invoices, t=Decimal(2))
-    assert result.formula is not None and result.formula.numbers["met"] == 2
+    assert result.formula is not None
+    assert result.formula.numbers["met"] == 2
 
 
 def test_a_window_before_and_after_a_date_and_the_end_of_the_period() -> None:
@@ -165,7 +171,8 @@ def test_a_window_before_and_after_a_date_and_the_end_of_the_period() -> None:
         row("delivery", 6, confirmed="2027-03-31", received=""),  # not received: placed in no period
     ]
     result = compute(kpi(window), Decimal(50), deliveries)
-    assert result.formula is not None and (result.formula.numbers["met"], result.formula.numbers["records"]) == (2, 4)
+    assert result.formula is not None
+    assert (result.formula.numbers["met"], result.formula.numbers["records"]) == (2, 4)
     done = {"kind": "share", "records": "task", "at": "due", "where": [{"field": "done", "op": "le", "period": "end"}]}
     tasks = [
         row("task", 2, due="2027-03-31", done="2027-03-31 23:59"),
@@ -189,7 +196,9 @@ def test_every_filters_with_only_and_is_missed_by_one_record() -> None:
         row("change", 3, received="2027-03-22 10:00", pay_day="2027-03-25", included="no"),  # 3 WD before: not
     ]
     result = compute(kpi(cutoff, "duration", "at_most"), Duration.parse("4d"), changes)
-    assert result.met is True and result.formula is not None and result.formula.numbers["records"] == 1
+    assert result.met is True
+    assert result.formula is not None
+    assert result.formula.numbers["records"] == 1
     late = [*changes, row("change", 4, received="2027-03-01 09:00", pay_day="2027-03-25", included="no")]
     assert compute(kpi(cutoff, "duration", "at_most"), Duration.parse("4d"), late).met is False
 

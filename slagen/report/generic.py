@@ -99,7 +99,8 @@ def generic_result(kpi: Kpi, target: Any, records: tuple[Measurement, ...], cont
         return _value(kpi, target, top, bottom, scale, f"ratio_{kpi.unit}" if kpi.unit in SCALES else "ratio", numbers)
     values = [v for v in (_statistic_value(r, measure, fields, context) for r in chosen) if v is not None]
     unit = measure.param("in")
-    formula = f"{kind}_{unit}" if unit else kind  # the arithmetic in the field's own unit (ms)
+    span = "" if measure.param("field") else ("_working_days" if measure.clock == "working_days" else "_seconds")
+    formula = f"{kind}_{unit}" if unit else kind + span  # the arithmetic in the field's own unit (ms), or the span's
     if not values:
         return _result(kpi, target, None, None, Formula(formula, {"count": Decimal(0)}), "nothing_to_count")
     count = Decimal(len(values))
