@@ -9,6 +9,7 @@ row 1 when the file has no such column. An empty cell is ``None``: "not (yet)", 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,10 @@ from zoneinfo import ZoneInfo
 from slagen.errors import Problem
 from slagen.measured.cells import is_empty, read_day, read_decimal, read_flag, read_timestamp, text_of
 from slagen.measured.records import Measurement
+
+_PLAIN = re.compile(r"\d+(?:\.\d+)?")
+_AMBIGUOUS = re.compile(r"\d{1,3}\.\d{3}")
+"""A number as probes write it (``28.4``), read at once; ``1.843`` (thousands or a decimal point?) is not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +56,9 @@ class Fields:
 
     def number(self, record: Measurement, name: str) -> Decimal | None:
         """A number of at least 0 (``12``, ``0,5``, ``1.843,5``); None if empty or bad."""
-        cell = self._cell(record, name)
+        cell = record.fields[name] if name in record.fields else self._cell(record, name)
+        if isinstance(cell, str) and _PLAIN.fullmatch(cell) and not _AMBIGUOUS.fullmatch(cell):
+            return Decimal(cell)
         if is_empty(cell):
             return None
         try:

@@ -74,14 +74,19 @@ def generic_result(kpi: Kpi, target: Any, records: tuple[Measurement, ...], cont
     measure = kpi.measure
     assert measure is not None
     period = context.period
+    wanted, placed_by = str(measure.param("records")).lower(), str(measure.param("at") or "")
+    only = measure.param("only")
     chosen = []
     for record in records:
-        if record.record != str(measure.param("records")).lower():
+        if record.record != wanted:
             continue
-        at = fields.moment(record, str(measure.param("at") or "timestamp"))
-        if at is None or not _inside(at, period):
+        if placed_by:
+            at = fields.moment(record, placed_by)
+            if at is None or not _inside(at, period):
+                continue
+        elif not period.measured_start <= record.timestamp < period.measured_end:
             continue
-        if all(_holds(c, record, fields, context, measure.clock) for c in measure.param("only") or ()):
+        if not only or all(_holds(c, record, fields, context, measure.clock) for c in only):
             chosen.append(record)
     kind = measure.kind
     if kind in ("share", "every"):
@@ -120,8 +125,9 @@ def _inside(at: Moment, period: Period) -> bool:
 
 
 def _statistic_value(record: Measurement, measure: Any, fields: Fields, context: Context) -> Decimal | None:
-    if measure.param("field"):
-        return fields.number(record, measure.param("field"))
+    field = measure.params.get("field")
+    if field:
+        return fields.number(record, field)
     start, end = fields.moment(record, measure.param("from")), fields.moment(record, measure.param("to"))
     if start is None or end is None:
         return None
