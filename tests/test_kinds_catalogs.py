@@ -62,7 +62,8 @@ def test_telecom_latency_jitter_and_packet_delivery_from_the_probes(tmp_path: Pa
 
 
 def test_supplier_delivery_window_otif_ppm_acknowledgement_and_lead_time(tmp_path: Path) -> None:
-    results = report(tmp_path, "supplier", "2027-03", "supplier-2027-03-deliveries.csv", "supplier-2027-03-orders.csv")
+    files = ("supplier-2027-03-deliveries.csv", "supplier-2027-03-orders.csv")
+    results = report(tmp_path, "supplier", "2027-03", *files, formats="json,md")
     # received in March: 13 lines; late: …803 (Thu 4 → Tue 9 is 3 working days, window +2); too early: …805
     # (Mon 15 − 3 working days is Wed 10, received Tue 9); the line received on Fri 5 for Wed 10 is just inside
     otd = results["on_time_delivery"]
@@ -80,6 +81,17 @@ def test_supplier_delivery_window_otif_ppm_acknowledgement_and_lead_time(tmp_pat
     # 24 hours on working days: Friday 15:00 → Monday 15:00; Wednesday 09:00 → Thursday 09:00 (acknowledged 11:00)
     ack = results["po_acknowledgement"]
     assert (numbers(ack)["met"], numbers(ack)["records"]) == ("5", "6")
+    assert [(e["id"], e["where"].rsplit("/", 1)[-1]) for e in otif["events"]] == [
+        ("4500017803-10", "supplier-2027-03-deliveries.csv:5"),
+        ("4500017805-10", "supplier-2027-03-deliveries.csv:7"),
+        ("4500017806-10", "supplier-2027-03-deliveries.csv:8"),
+        ("4500017814-10", "supplier-2027-03-deliveries.csv:12"),
+        ("4500017811-10", "supplier-2027-03-deliveries.csv:15"),
+    ]
+    english = (results["_out"] / "supplier.2027-03.en.md").read_text(encoding="utf-8")
+    assert "Records not meeting the conditions" in english
+    assert "| 4500017902 |" not in english  # acknowledged on Monday 14:00, due 15:00
+    assert "| 4500017903 | order | 2027-03-11 11:00 | supplier-2027-03-orders.csv:4 |" in english
     lead = results["lead_time"]  # Friday 5 March → Friday 26 March is 15 working days: a tie at the target
     assert (lead["value"], lead["met"], numbers(lead)["count"]) == ("15.00", True, "4")
 

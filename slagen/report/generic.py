@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ from slagen.measure_conditions import Condition, Operand
 from slagen.measure_def import NUMBER_UNITS
 from slagen.measured.records import Measurement
 from slagen.report.fields import Fields, Moment
-from slagen.report.model import Formula, Period, Result
+from slagen.report.model import Event, Formula, Period, Result
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
@@ -90,12 +91,19 @@ def generic_result(kpi: Kpi, target: Any, records: tuple[Measurement, ...], cont
             chosen.append(record)
     kind = measure.kind
     if kind in ("share", "every"):
-        met = sum(all(_holds(c, r, fields, context, measure.clock) for c in measure.param("where")) for r in chosen)
-        numbers = {"met": Decimal(met), "records": Decimal(len(chosen)), "missed": Decimal(len(chosen) - met)}
+        where = measure.param("where")
+        missed = tuple(
+            Event(r.id, kpi.id, r.record, r.timestamp, None, None, False, str(r.where))
+            for r in chosen
+            if not all(_holds(c, r, fields, context, measure.clock) for c in where)
+        )
+        met = len(chosen) - len(missed)
+        numbers = {"met": Decimal(met), "records": Decimal(len(chosen)), "missed": Decimal(len(missed))}
         if kind == "every":
             note = "" if chosen else "no_events"
-            return _result(kpi, target, None, met == len(chosen), Formula("every", numbers), note)
-        return _value(kpi, target, Decimal(met), Decimal(len(chosen)), SCALES["percent"], "share", numbers)
+            return replace(_result(kpi, target, None, not missed, Formula("every", numbers), note), events=missed)
+        result = _value(kpi, target, Decimal(met), Decimal(len(chosen)), SCALES["percent"], "share", numbers)
+        return replace(result, events=missed)
     if kind == "ratio":
         top = sum((fields.number(r, measure.param("numerator")) or Decimal(0) for r in chosen), Decimal(0))
         bottom = sum((fields.number(r, measure.param("denominator")) or Decimal(0) for r in chosen), Decimal(0))

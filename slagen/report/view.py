@@ -211,9 +211,26 @@ def _calculation(
                       reasons.get(e.reason, e.reason), _rows(e.where)) for e in result.excluded)  # fmt: skip
         blocks.append(labels["headings"]["excluded"])
         blocks.append(Table((cols["start"], cols["end"], cols["minutes"], cols["reason"], cols["source"]), rows))
-    if result.events:
+    if result.events and result.formula is not None and result.formula.kind in ("share", "every"):
+        blocks += _records_missed(result.events, labels, say)
+    elif result.events:
         blocks.append(labels["headings"]["late"])
         blocks.append(_events_table(result.events, labels, say, name))
+    return blocks
+
+
+MAX_RECORDS = 50
+"""Most records listed that did not meet a generic kind's conditions; the JSON report has them all."""
+
+
+def _records_missed(events: tuple[Event, ...], labels: dict[str, Any], say: _Say) -> list[Block]:
+    """The records that did not meet a ``share`` or ``every`` kind's conditions, at most :data:`MAX_RECORDS`."""
+    cols = labels["columns"]
+    rows = tuple((e.id, e.group, say.moment(e.start), _rows(e.where)) for e in events[:MAX_RECORDS])
+    blocks: list[Block] = [labels["headings"]["records_missed"]]
+    blocks.append(Table((cols["id"], cols["record"], cols["timestamp"], cols["source"]), rows))
+    if len(events) > MAX_RECORDS:
+        blocks.append(str(labels["notes"]["more_records"]).format(count=len(events) - MAX_RECORDS))
     return blocks
 
 
