@@ -16,6 +16,7 @@ from slagen.arithmetic import CreditScheme
 from slagen.catalogfacts import Declarations, parse_declarations
 from slagen.errors import Problem
 from slagen.libfiles import need, read_file
+from slagen.measure_conditions import unknown_references
 from slagen.measure_def import MeasureDef, parse_measure
 from slagen.params import Duration, Param, ParamError, coerce_value, parse_param
 from slagen.tierfields import tier_credits, tier_terms
@@ -216,6 +217,7 @@ def _parse_catalog(
             terms[str(name)] = parse_param(str(name), spec, source.path, languages=languages)
         except ValueError as exc:
             problems.append(Problem(str(exc), source.path, source.line_of(where), ".".join(where)))
+    problems.extend(unknown_references(source, kpis, terms))
     credit_kpi = str(source.data.get("credits") or "")
     if credit_kpi:
         kpi = kpis.get(credit_kpi)

@@ -23,8 +23,11 @@ a number of days or a duration (``2``, ``48h``); it counts on the definition's c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from slagen.errors import Problem
 
 OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 """The comparisons, with the sign a report prints."""
@@ -146,4 +149,22 @@ def check_generic(kind: str, params: dict[str, Any], clock: str) -> list[tuple[t
             found.append(((), f"kind '{kind}' needs 'field' (a number column) or 'from' and 'to' (two time columns)"))
         if "in" in params and "field" not in params:
             found.append((("in",), "'in' is the unit of a field's numbers; a span from … to has its clock's unit"))
+    return found
+
+
+def unknown_references(source: Any, kpis: Mapping[str, Any], terms: Mapping[str, Any]) -> list[Problem]:
+    """A problem for each offset of a catalog's conditions naming a KPI or tier term the catalog does not have."""
+    found = []
+    for kpi in kpis.values():
+        params = kpi.measure.params if kpi.measure is not None else {}
+        for name in ("only", "where"):
+            for index, condition in enumerate(params.get(name) or (), start=1):
+                offset = condition.offset
+                table = kpis if offset is not None and offset.kind == "target" else terms
+                if offset is None or offset.kind not in OFFSET_SOURCES or offset.value in table:
+                    continue
+                what = "KPI of this catalog" if offset.kind == "target" else "tier term of this catalog"
+                where = ("kpis", kpi.id, "measure", name)
+                message = f"condition {index}: {offset.kind} '{offset.value}' is no {what}"
+                found.append(Problem(message, source.path, source.line_of(where), ".".join(where)))
     return found

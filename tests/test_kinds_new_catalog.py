@@ -97,3 +97,21 @@ def test_a_catalog_in_yaml_alone_is_computed_by_the_generic_kinds(tmp_path: Path
     english = (tmp_path / "out" / "warehouse.2027-04.en.md").read_text(encoding="utf-8")
     assert "| Dock to stock | 24 hours | 21 hours | met |" in english
     assert "151,200 seconds ÷ 2 values = 75,600 seconds" in english
+
+
+def test_a_condition_naming_no_kpi_or_term_stops_the_catalog_with_file_line_and_key(tmp_path: Path) -> None:
+    import shutil
+
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, tmp_path / "lib" / part)
+    supplier = tmp_path / "lib" / "tiers" / "supplier.yaml"
+    text = supplier.read_text(encoding="utf-8")
+    text = text.replace("plus: {target: po_acknowledgement_time}", "plus: {target: po_ack_time}")
+    text = text.replace("minus: {term: window_early}", "minus: {term: early_window}", 1)
+    supplier.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", "--library", str(tmp_path / "lib")])
+    assert result.exit_code == 1
+    lines = {line.split(": library: ")[0]: line for line in result.output.splitlines() if ": library: " in line}
+    assert "condition 1: target 'po_ack_time' is no KPI of this catalog" in lines["tiers/supplier.yaml:80"]
+    assert "kpis.po_acknowledgement.measure.where" in lines["tiers/supplier.yaml:80"]
+    assert "condition 1: term 'early_window' is no tier term of this catalog" in lines["tiers/supplier.yaml:35"]
