@@ -185,6 +185,9 @@ def parse_measure(source: YamlSource, where: tuple[str, ...], spec: Any, problem
         if key not in allowed:
             fail(f"unknown field (allowed for kind '{spec['kind']}': {', '.join(allowed)})", str(key))
     period, clock = spec.get("period"), spec.get("clock", "calendar")
+    if kind.records == "measurements":  # the generic kinds' parameters as a whole
+        for sub, message in check_generic(str(spec["kind"]), spec, str(clock)):
+            fail(message, *sub)
     partial = spec.get("partial", "part")
     for name, value, choices in (("period", period, PERIODS), ("clock", clock, CLOCKS), ("partial", partial, PARTIALS)):
         if value not in choices:
@@ -205,9 +208,6 @@ def parse_measure(source: YamlSource, where: tuple[str, ...], spec: Any, problem
             params[name] = _typed(kind_type, spec[name])
         except ValueError as exc:
             fail(str(exc), name)
-    if len(problems) == before and kind.records == "measurements":
-        for sub, message in check_generic(str(spec["kind"]), params, str(clock)):
-            fail(message, *sub)
     if len(problems) > before:
         return None
     return MeasureDef(str(spec["kind"]), str(period), str(clock), tuple(excludes), str(partial), params)
