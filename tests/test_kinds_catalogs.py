@@ -152,3 +152,27 @@ def test_a_missing_column_names_the_kpi_and_the_columns(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "probes.csv:1: rtt_ms: the measurements file has no column 'rtt_ms' (KPI latency reads it)" in result.stderr
+
+
+def test_an_xlsx_measurements_file_with_date_cells(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Datensatz", "Nummer", "Zeitpunkt", "due", "done"])
+    sheet.append(["task", "WO-1", dt.datetime(2027, 7, 1, 7), dt.datetime(2027, 7, 30), dt.datetime(2027, 7, 31, 18)])
+    sheet.append(["task", "WO-2", dt.datetime(2027, 7, 1, 7), dt.datetime(2027, 7, 31), dt.datetime(2027, 8, 1, 9)])
+    sheet.append(["task", "WO-3", dt.datetime(2027, 7, 1, 7), dt.datetime(2027, 7, 2), None])
+    sheet.append(["task", "WO-4", dt.datetime(2027, 7, 1, 7), dt.datetime(2027, 6, 30), dt.datetime(2027, 7, 1, 9)])
+    path = tmp_path / "tasks.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    args = ["report", str(ROOT / "examples" / "facility-management.yaml"), "--data", str(path), "--period", "2027-07"]
+    result = CliRunner().invoke(main, [*args, "-o", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    body = json.loads((out / "facility-management.2027-07.json").read_text(encoding="utf-8"))
+    planned = next(r for r in body["results"] if r["kpi"] == "planned_completion")
+    assert (planned["formula"]["numbers"]["met"], planned["formula"]["numbers"]["records"]) == ("1", "3")
+    assert [e["id"] for e in planned["events"]] == ["WO-2", "WO-3"]
