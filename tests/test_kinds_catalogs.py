@@ -74,10 +74,12 @@ def test_supplier_delivery_window_otif_ppm_acknowledgement_and_lead_time(tmp_pat
     otif = results["otif"]
     assert (numbers(otif)["met"], numbers(otif)["records"]) == ("7", "12")
     assert otif["met"] is False
+    english = (results["_out"] / "supplier.2027-03.en.md").read_text(encoding="utf-8")
     ppm = results["defect_rate"]
     assert (numbers(ppm)["numerator"], numbers(ppm)["denominator"]) == ("5", "204000")
     assert ppm["value"] == "24.50"
     assert ppm["met"] is True
+    assert "| Defect rate | 100 ppm | 24.5 ppm | met |" in english
     # 24 hours on working days: Friday 15:00 → Monday 15:00; Wednesday 09:00 → Thursday 09:00 (acknowledged 11:00)
     ack = results["po_acknowledgement"]
     assert (numbers(ack)["met"], numbers(ack)["records"]) == ("5", "6")
@@ -88,7 +90,6 @@ def test_supplier_delivery_window_otif_ppm_acknowledgement_and_lead_time(tmp_pat
         ("4500017814-10", "supplier-2027-03-deliveries.csv:12"),
         ("4500017811-10", "supplier-2027-03-deliveries.csv:15"),
     ]
-    english = (results["_out"] / "supplier.2027-03.en.md").read_text(encoding="utf-8")
     assert "Records not meeting the conditions" in english
     assert "| 4500017902 |" not in english  # acknowledged on Monday 14:00, due 15:00
     assert "| 4500017903 | order | 2027-03-11 11:00 | supplier-2027-03-orders.csv:4 |" in english

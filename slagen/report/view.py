@@ -95,7 +95,7 @@ def _target(result: Result, say: _Say) -> str:
     if hasattr(target, "seconds"):
         return say.duration(target)
     text = say.number(Decimal(target))
-    return f"{text} %" if result.unit == "percent" else text
+    return f"{text} %" if result.unit == "percent" else f"{text} ppm" if result.unit == "ppm" else text
 
 
 def _value(result: Result, say: _Say) -> str:
