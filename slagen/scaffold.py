@@ -22,8 +22,6 @@ from slagen.yamlsource import load_yaml
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 SCAFFOLD_FILE = "scaffold.yaml"
-REPORTED = {"kind": "reported", "period": "calendar_month", "clock": "calendar"}
-"""A KPI the provider's report states (slagen report shows it, but has no data to compute it from)."""
 GENERIC: dict[str, dict[str, dict[str, Any]]] = {
     "availability": {
         "availability": {
@@ -55,13 +53,15 @@ GENERIC: dict[str, dict[str, dict[str, Any]]] = {
         "on_time_delivery": {
             "unit": "percent",
             "direction": "at_least",
-            "measure": REPORTED,
+            "measure": {"kind": "share", "period": "calendar_month", "clock": "calendar", "records": "delivery"}
+            | {"at": "received", "where": [{"field": "received", "op": "le", "other": "confirmed"}]},
             "targets": ("95%", "97%", "99%"),
         },
         "defect_rate": {
             "unit": "percent",
             "direction": "at_most",
-            "measure": REPORTED,
+            "measure": {"kind": "ratio", "period": "calendar_month", "clock": "calendar", "records": "delivery"}
+            | {"at": "received", "numerator": "qty_defective", "denominator": "qty_received"},
             "targets": ("2%", "1%", "0.5%"),
         },
     },

@@ -115,3 +115,27 @@ def test_a_condition_naming_no_kpi_or_term_stops_the_catalog_with_file_line_and_
     assert "condition 1: target 'po_ack_time' is no KPI of this catalog" in lines["tiers/supplier.yaml:80"]
     assert "kpis.po_acknowledgement.measure.where" in lines["tiers/supplier.yaml:80"]
     assert "condition 1: term 'early_window' is no tier term of this catalog" in lines["tiers/supplier.yaml:35"]
+
+
+def test_catalog_new_of_deliveries_is_computed_at_once(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    runner = CliRunner()
+    assert runner.invoke(main, ["library", "init", str(library)]).exit_code == 0
+    made = runner.invoke(main, ["catalog", "new", "parts", "--kind", "deliveries", "--library", str(library)])
+    assert made.exit_code == 0, made.output
+    answers = tmp_path / "parts.yaml"
+    example = (ROOT / "examples" / "supplier.yaml").read_text(encoding="utf-8")
+    answers.write_text(
+        example.replace("catalog: supplier", "catalog: parts").replace("tier: preferred ", "tier: standard ")
+    )
+    data = ROOT / "examples" / "data" / "supplier-2027-03-deliveries.csv"
+    args = ["report", str(answers), "--library", str(library), "--data", str(data), "--period", "2027-03"]
+    result = runner.invoke(main, [*args, "-o", str(tmp_path / "out"), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    body = json.loads((tmp_path / "out" / "parts.2027-03.json").read_text(encoding="utf-8"))
+    results = {r["kpi"]: r for r in body["results"]}
+    # received in March no later than the confirmed date: 8 of the 13 lines (…998, …802, …803, …808, …810 late)
+    on_time = results["on_time_delivery"]["formula"]["numbers"]
+    assert (on_time["met"], on_time["records"]) == ("8", "13")
+    defects = results["defect_rate"]["formula"]["numbers"]
+    assert (defects["numerator"], defects["denominator"]) == ("5", "204000")
