@@ -14,6 +14,7 @@ from typing import Any
 
 from slagen.arithmetic import CreditScheme
 from slagen.catalogfacts import Declarations, parse_declarations
+from slagen.claim import CREDIT_PERIODS
 from slagen.errors import Problem
 from slagen.libfiles import need, read_file
 from slagen.measure_def import MeasureDef, parse_measure
@@ -222,6 +223,13 @@ def _parse_catalog(
         if kpi is None or kpi.direction != "at_least" or kpi.unit == "duration" or kpi.role != "service_level":
             message = (
                 f"'{credit_kpi}' is not a Service Level of this catalog measured as a count or percentage, at least"
+            )
+            problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
+            credit_kpi = ""
+        elif kpi.measure is not None and kpi.measure.period not in CREDIT_PERIODS:
+            message = (
+                f"'{credit_kpi}' is measured {kpi.measure.period}, but credits are shares of a month's fee: "
+                f"the KPI that earns them must be measured per {' or '.join(CREDIT_PERIODS)}"
             )
             problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
             credit_kpi = ""
