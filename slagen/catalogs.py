@@ -228,7 +228,7 @@ def _parse_catalog(
             credit_kpi = ""
         elif kpi.measure is not None and kpi.measure.period not in CREDIT_PERIODS:
             message = (
-                f"'{credit_kpi}' is measured {kpi.measure.period}, but credits are shares of a month's fee: "
+                f"'{credit_kpi}' is measured per {kpi.measure.period}, but credits are shares of a month's fee: "
                 f"the KPI that earns them must be measured per {' or '.join(CREDIT_PERIODS)}"
             )
             problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
