@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from slagen.claim import ClaimRule
 from slagen.generate import build_documents, check_answers
 from slagen.library import Library, load_library
 from slagen.measured.records import Measured, Outage, Ticket, Where
@@ -154,6 +155,7 @@ def test_a_changed_claim_rule_changes_the_clause_and_the_deadline(
     assert second is not None
     assert (first.received, first.claim_by) == (dt.date(2027, 4, 7), dt.date(2027, 5, 7))
     assert second.claim_by == dt.date(2027, 5, 15)
+    assert second.claim_rule == ClaimRule("period_end", 45, moves=False)  # the report states the rule it followed
     # under German law § 193 BGB moves the Saturday to Monday 17 May; the English-law clause says nothing of it
     moved = report(library, later_answers, **{"agreement.governing_law": "de"}).credit
     assert moved is not None

@@ -76,8 +76,9 @@ def compute_report(
     received = received or working_days_after(period.last_day, int(values.get("reporting.due_days") or 1), working_day)
     credit = _credit(values, service, results, fee, history, label, start, agreement)
     if credit is not None:
-        claim = claim_deadline(claim_rule(values), period.last_day, received, _day_off(values))
-        credit = _with(credit, claim_by=claim, received=received)
+        rule = claim_rule(values)
+        claim = claim_deadline(rule, period.last_day, received, _day_off(values))
+        credit = _with(credit, claim_by=claim, received=received, claim_rule=rule)
     chronic_states: tuple[Chronic, ...] = ()
     if CHRONIC_CLAUSE in clauses:
         chronic_states = _chronic(values, service, results, history, label, start, agreement, received, working_day)
