@@ -92,3 +92,18 @@ def test_a_kind_measured_weekly_cannot_earn_credits(tmp_path: Path) -> None:
     assert found, caught.value.problems
     assert "is measured per calendar_week, but credits are shares of a month's fee" in found[0].message
     assert "per calendar_month" in found[0].message
+
+
+def test_every_maintenance_window_a_tier_may_choose_is_defined(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, root / part)
+    catalog = root / "tiers" / "it-service.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    line = '          sunday_night: {days: [sunday], from: "00:00", length: 6h}\n'
+    assert line in text
+    catalog.write_text(text.replace(line, ""), encoding="utf-8")
+    with pytest.raises(LibraryError) as caught:
+        load_library(root)
+    found = [p for p in caught.value.problems if p.key == "kpis.availability.measure.maintenance.windows"]
+    assert [p.message for p in found] == ["no window for sunday_night (choices of the tier term 'maintenance_window')"]
