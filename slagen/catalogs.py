@@ -14,6 +14,7 @@ from typing import Any
 
 from slagen.arithmetic import CreditScheme
 from slagen.catalogfacts import Declarations, parse_declarations
+from slagen.claim import CREDIT_PERIODS
 from slagen.errors import Problem
 from slagen.libfiles import need, read_file
 from slagen.measure_conditions import unknown_references
@@ -174,6 +175,23 @@ _RESERVED_TERMS = ("id", "name", "rank", "targets", "credits", "chosen")
 """Names a tier term may not take: templates see the terms beside these in ``tier``."""
 
 
+def _check_windows(source: YamlSource, kpis: dict[str, Kpi], terms: dict[str, Param], problems: list[Problem]) -> None:
+    """Every choice of the tier term naming the maintenance window has its window in the definition.
+
+    The maintenance clause words each window from there, and the report computes with it.
+    """
+    for kpi in kpis.values():
+        maintenance = kpi.measure.param("maintenance") if kpi.measure is not None else None
+        term = terms.get(maintenance.window_term) if maintenance is not None else None
+        if maintenance is None or term is None:
+            continue
+        missing = [choice for choice in term.choices if choice not in maintenance.windows]
+        if missing:
+            at = ("kpis", kpi.id, "measure", "maintenance", "windows")
+            message = f"no window for {', '.join(missing)} (choices of the tier term '{maintenance.window_term}')"
+            problems.append(Problem(message, source.path, source.line_of(at), ".".join(at)))
+
+
 def _unknown_fields(
     source: YamlSource, where: tuple[str, ...], spec: dict[str, Any], allowed: tuple[str, ...], problems: list[Problem]
 ) -> None:
@@ -227,6 +245,14 @@ def _parse_catalog(
             )
             problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
             credit_kpi = ""
+        elif kpi.measure is not None and kpi.measure.period not in CREDIT_PERIODS:
+            message = (
+                f"'{credit_kpi}' is measured per {kpi.measure.period}, but credits are shares of a month's fee: "
+                f"the KPI that earns them must be measured per {' or '.join(CREDIT_PERIODS)}"
+            )
+            problems.append(Problem(message, source.path, source.line_of(("credits",)), "credits"))
+            credit_kpi = ""
+    _check_windows(source, kpis, terms, problems)
     declared = parse_declarations(source, str(source.data.get("credits") or ""), problems)
     tiers: dict[str, Tier] = {}
     for tier_id, spec in (need(source, problems, ("tiers",), dict, "a mapping of tiers") or {}).items():

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slagen import formatting, measure_text
+from slagen import formatting, measure_rules, measure_text
 from slagen.binding import binding_language
 from slagen.catalogfacts import catalog_facts
 from slagen.library import Library
@@ -34,9 +34,11 @@ CONTEXT_NAMES = frozenset((*FRAME_NAMES, *SERVICE_NAMES, *TERM_NAMES))
 """Every name of a template's context that is not an answer group."""
 LEVEL_FIELDS = frozenset(
     {"id", "unit", "direction", "group", "role", "per", "feeds", "target", "standard", "deviation", "target_text"}
-    | {"per_tier"}
+    | {"per_tier", "measure"}
 )
-"""What a level (``levels[i]``, ``level.<kpi>``) has besides the catalog's wording of the KPI."""
+"""What a level (``levels[i]``, ``level.<kpi>``) has besides the catalog's wording of the KPI; ``measure`` is what
+its measurement definition decides (kind, period, clock, excludes, partial) and says
+(:func:`slagen.measure_rules.phrases`), empty without one."""
 CREDITS_FIELDS = frozenset({"kpi", "scheme", "agreed", "per_tier"})
 """What ``service_credits`` has (:class:`slagen.resolve.Credits`)."""
 
@@ -179,8 +181,20 @@ def _level(
     kpi = level.kpi
     wording = dict(kpi.text[language])
     wording.update(counting="", excluded="")  # a KPI without a measurement definition says nothing more
+    measure: dict[str, Any] = {"kind": "", "period": "", "clock": "", "excludes": [], "partial": "", **_UNSAID}
     if kpi.measure is not None and words:  # the measurement definition words the period and the exclusions
         wording.update(measure_text.wording(kpi.measure, words, locale))
+        limits = sum(1 for other in service.catalog.kpis.values() if other.feeds == kpi.id)
+        added = measure_rules.rules(kpi.measure, words, locale, limits=max(limits, 1))
+        wording["formula"] = "; ".join([wording["formula"], *added])  # the kind's parameters, worded
+        measure = {
+            "kind": kpi.measure.kind,
+            "period": kpi.measure.period,
+            "clock": kpi.measure.clock,
+            "excludes": list(kpi.measure.excludes),
+            "partial": kpi.measure.partial,
+            **measure_rules.phrases(kpi.measure, words, locale, limits=max(limits, 1)),
+        }
     per_tier = [
         {
             "tier": tier.id,
@@ -209,8 +223,13 @@ def _level(
         "deviation": level.deviation,
         "target_text": target_text,
         "per_tier": per_tier,
+        "measure": measure,
         **{field: _parties(text, terms) for field, text in wording.items()},
     }
+
+
+_UNSAID: dict[str, Any] = {"truncated": "", "example": "", "min_outage": "", "small_sample": "", "windows": {}}
+"""What ``level.<kpi>.measure`` says of a KPI without a measurement definition: nothing."""
 
 
 def _parties(text: str, terms: Mapping[str, Any]) -> str:

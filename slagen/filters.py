@@ -105,6 +105,20 @@ def _downtime(availability: Decimal | int, days: int | Decimal) -> Decimal:
     return arithmetic.allowed_downtime(availability, days)
 
 
+@pass_context
+def _claim(context: Context, credits: Any, part: str = "within") -> str:
+    """The claim rule for further Service Credits (:mod:`slagen.claim`) in the document's words.
+
+    ``within`` is the period (``within 30 days after receiving the report for that month``), ``last_day`` the
+    sentence that moves a last day off work under German law (§ 193 BGB; empty otherwise). The report computes
+    the deadline from the same rule: ``{{ credits|claim }}``, ``{{ credits|claim('last_day') }}``.
+    """
+    from slagen.claim import answers_of, claim_rule, claim_words
+
+    rule = claim_rule(answers_of({"credits": credits, "agreement": context["agreement"]}))
+    return claim_words(rule, context["labels"]["claims"], context["locale"])[part]
+
+
 def _term_end(start: Any, months: int) -> Any:
     """The last day of a term of ``months`` months from ``start``, counted as §§ 187 (2), 188 (2), (3) BGB count.
 
@@ -211,6 +225,7 @@ FILTERS: dict[str, Any] = {
     "timespan": _timespan,
     "downtime": _downtime,
     "term_end": _term_end,
+    "claim": _claim,
     "money": _money,
     "value": _value,
     "listing": _listing,

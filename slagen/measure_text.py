@@ -49,6 +49,16 @@ def wording(measure: MeasureDef, words: Mapping[str, Any], locale: str) -> dict[
     if measure.period not in ("event", "campaign") and measure.kind != "reported":
         parts.append(str(words["partial"][measure.partial]))
     text["counting"] = "; ".join(parts)
-    items = [str(words["exclusions"][name]) for name in measure.excludes]
+    items = [str(words["exclusions"][_exclusion(measure, name)]) for name in measure.excludes]
     text["excluded"] = str(words["excluded"]).format(items=format_listing(items, locale)) if items else ""
     return text
+
+
+def _exclusion(measure: MeasureDef, name: str) -> str:
+    """The label of an exclusion: scheduled maintenance without a window and limit is excluded whenever announced."""
+    maintenance = measure.param("maintenance")
+    if name == "scheduled_maintenance" and (
+        maintenance is None or not (maintenance.window_term and maintenance.limit_term)
+    ):
+        return "scheduled_maintenance_anytime"
+    return name

@@ -68,7 +68,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
         lambda root: edit(root / "templates/en/questions.yaml", "  exit.data_format:", "  exit.data_formats:"),
         [
             "templates/en/questions.yaml: questions: no question for 'exit.data_format' (declared by the clause library)",
-            "templates/en/questions.yaml:126: questions: a question for 'exit.data_formats', which no clause declares",
+            "templates/en/questions.yaml:127: questions: a question for 'exit.data_formats', which no clause declares",
         ],
     ),
     (
@@ -126,7 +126,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
     (
         "variables-tier-term",
         lambda root: edit(root / "templates/de/services/maintenance.md.j2", "tier.maintenance_notice", "tier.notice"),
-        ["templates/de/services/maintenance.md.j2:22: variables: 'notice' is not a term of any catalog's tiers"],
+        ["templates/de/services/maintenance.md.j2:24: variables: 'notice' is not a term of any catalog's tiers"],
     ),
     (
         "parameters",
@@ -152,7 +152,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
             "## Schlussbestimmungen\n\n{{ define('downtime') }}\n",
         ),
         [
-            "templates/de/services/availability.md.j2:5: terms: 'downtime' is defined by more than one clause: "
+            "templates/de/services/availability.md.j2:6: terms: 'downtime' is defined by more than one clause: "
             "templates/de/legal/final.md.j2, templates/de/services/availability.md.j2"
         ],
     ),

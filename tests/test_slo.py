@@ -198,7 +198,7 @@ def test_labels_and_annotations_name_contract_tier_catalog_customer_clause_and_c
         assert len(document["metadata"]["name"]) <= 63
     by_kpi = slos(documents)
     notes = by_kpi["availability"]["metadata"]["annotations"]
-    assert (notes["slagen/clause"], notes["slagen/clause-version"]) == ("services.availability", "2")
+    assert (notes["slagen/clause"], notes["slagen/clause-version"]) == ("services.availability", "3")
     assert notes["slagen/credit-bands"] == (
         "from 99.5 % below 99.9 %: 5 %; from 99 % below 99.5 %: 10 %; from 97 % below 99 %: 20 %; "
         "below 97 %: 30 %; cap 30 % of the fee for the month"

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slagen.catalogs import Kpi
+from slagen.claim import claim_deadline, claim_rule
 from slagen.errors import InputError
 from slagen.measured.records import Measured
 from slagen.report.availability import availability
@@ -80,11 +81,11 @@ def compute_report(
     working_day = _working_day(values)
     assumed = received is None
     received = received or working_days_after(period.last_day, int(values.get("reporting.due_days") or 1), working_day)
-    german = values.get("agreement.governing_law") == "de"
     credit = _credit(values, service, results, fee, history, label, start, agreement)
     if credit is not None:
-        claim = period_end(received, int(values.get("credits.claim_days") or 30), working_day, extend=german)
-        credit = _with(credit, claim_by=claim, received=received)
+        rule = claim_rule(values)
+        claim = claim_deadline(rule, period.last_day, received, _day_off(values))
+        credit = _with(credit, claim_by=claim, received=received, claim_rule=rule)
     chronic_states: tuple[Chronic, ...] = ()
     if CHRONIC_CLAUSE in clauses:
         chronic_states = _chronic(values, service, results, history, label, start, agreement, received, working_day)
@@ -122,6 +123,16 @@ def _working_day(values: dict[str, Any]) -> Callable[[dt.date], bool]:
     return lambda day: calendar.is_service_day(day, holiday)
 
 
+def _day_off(values: dict[str, Any]) -> Callable[[dt.date], bool]:
+    """A Saturday, a Sunday or a public holiday at the place of performance (``service.holidays``, if named)."""
+    holiday: Callable[[dt.date], bool] = lambda day: False  # noqa: E731 - the test when no holidays are named
+    if values.get("service.holidays"):
+        from slagen.clock import working_days_for
+
+        holiday = working_days_for(values).holiday_test()
+    return lambda day: day.weekday() >= 5 or holiday(day)
+
+
 def _result(
     kpi: Kpi, target: Any, feeding: list[tuple[Kpi, Any]], measured: Measured, period: Any, values: dict[str, Any],
     terms: dict[str, Any], clock: Callable[[Kpi, str], Any],
@@ -130,6 +141,8 @@ def _result(
     if measure is None or measure.kind == "reported":
         note = "no_definition" if measure is None else "reported"
         return Result(kpi.id, kpi.unit, kpi.direction, kpi.role, target, None, None, None, note)
+    if measure.partial == "whole":  # a period cut by the term is measured as a whole
+        period = replace(period, measured_start=period.start, measured_end=period.end)
     if measure.kind == "availability":
         per_system = values.get("service.availability_basis") == "per_system"
         return availability(measured.outages, period, measure, Decimal(target), terms, per_system=per_system,

@@ -1,4 +1,6 @@
-"""The days a report sets running: when it counts as received, the claim deadline, the notice deadline.
+"""The days a report sets running: when it counts as received, and the notice deadline.
+
+The claim deadline for further Service Credits is the claim rule's (:mod:`slagen.claim`).
 
 A period of days that starts with an event (receipt of the report) does not count the day of the event
 (§ 187 (1) BGB) and ends with the end of its last day (§ 188 (1) BGB). Under German law a period for a

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from slagen.claim import ClaimRule
+
 
 @dataclass(frozen=True, slots=True)
 class Period:
@@ -129,6 +131,8 @@ class Credit:
     currency: str = ""
     claim_by: dt.date | None = None
     received: dt.date | None = None
+    claim_rule: ClaimRule | None = None
+    """The rule ``claim_by`` follows (:mod:`slagen.claim`), the one the credits clause words."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -267,6 +267,10 @@ def _credit_table(report: Report, labels: dict[str, Any], say: _Say) -> Table:
     rows.append((words["owed"], money(credit.owed)))
     if credit.claim_by is not None:
         rows.append((words["claim_by"], say.date(credit.claim_by)))
+    if credit.claim_rule is not None:  # the clause's rule, so that the date can be checked by hand
+        rule = credit.claim_rule
+        text = str(words["claim_rule"]).format(days=rule.days, start=words["claim_starts"][rule.start])
+        rows.append((words["claim_period"], text + (str(words["claim_moved"]) if rule.moves else "")))
     return Table(("", ""), tuple(rows))
 
 
