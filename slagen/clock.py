@@ -65,6 +65,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slagen.errors import InputError, Problem
 from slagen.intervals import Interval, aware, merged, minus
+from slagen.timezone import time_zone_for
 
 HolidayTest = Callable[[dt.date], bool]
 """Whether a day is a public holiday of a calendar (:meth:`ServiceCalendar.holiday_test`)."""
@@ -302,9 +303,7 @@ def calendar_for(answers: Any, tier_terms: Mapping[str, Any], priority: str = ""
     registered office, which slagen cannot know).
     """
     values = _values(answers)
-    zone = values.get("service.time_zone")
-    if not zone:
-        raise _undefined(answers, "service.time_zone", "the agreement states no time zone, so its clock is undefined")
+    zone = time_zone_for(answers)
     if priority and priority in (tier_terms.get("calendar_clock") or ()):
         return around_the_clock(str(zone))
     days, start, stop = (tier_terms.get(name) for name in ("service_days", "service_from", "service_to"))

@@ -106,6 +106,17 @@ def notice_deadline(end: dt.date, months: int, law: str) -> dt.date:
     return day
 
 
+def period_law(governing_law: object) -> str:
+    """The law whose rules count the agreement's periods: the governing law, German where there is none.
+
+    An internal agreement (one legal entity, no governing-law clause) counts them as German law does.
+
+    >>> period_law("en-gb"), period_law(None)
+    ('en-gb', 'de')
+    """
+    return str(governing_law or "de")
+
+
 def contract_dates(values: Mapping[str, Any], until: dt.date, working_days: ServiceCalendar | None) -> ContractDates:
     """The dates of the agreement whose typed answers are ``values``, up to and including ``until``.
 
@@ -113,7 +124,7 @@ def contract_dates(values: Mapping[str, Any], until: dt.date, working_days: Serv
     needed only when the agreement has reports.
     """
     effective: dt.date = values["agreement.effective_date"]
-    law = str(values.get("agreement.governing_law") or "de")
+    law = period_law(values.get("agreement.governing_law"))
     notice = int(values.get("agreement.term.notice_months") or 0)
     terms = () if values.get("agreement.main_contract.date") else _terms(values, until, law)
     ends = terms[-1].end if terms and terms[-1].notice_by is None and terms[-1].end <= until else None

@@ -127,6 +127,18 @@ def _term_end(start: Any, months: int) -> Any:
     return termdates.term_end(start, months)
 
 
+def _notice_by(end: Any, months: int, governing_law: Any = None) -> Any:
+    """The last day on which notice of ``months`` months to end a term ending on ``end`` must be received.
+
+    Computed by :func:`slagen.dates.notice_deadline`, as ``slagen dates`` computes it, under the governing
+    law's rules (German law where there is none): a term ending on 31 December 2027 with 3 months' notice
+    gives 30 September 2027; print with |date.
+    """
+    from slagen.dates import notice_deadline, period_law
+
+    return notice_deadline(end, int(months), period_law(governing_law))
+
+
 def _ref(target: str) -> Markup:
     """The number of another clause, section or annex (``7.4``, ``Anlage 2``), as a cross-reference field.
 
@@ -226,6 +238,7 @@ FILTERS: dict[str, Any] = {
     "downtime": _downtime,
     "term_end": _term_end,
     "claim": _claim,
+    "notice_by": _notice_by,
     "money": _money,
     "value": _value,
     "listing": _listing,

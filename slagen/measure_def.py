@@ -14,6 +14,7 @@ definitions without a change here:
         clock: calendar               # calendar | service_hours | per_priority | working_days
         excludes: [scheduled_maintenance, force_majeure, customer, third_party]
         partial: part                 # a period cut by the start or end of the term: over the part (part)
+        slice: 1min                   # a share of time: judged in slices of this length (whole minutes)
         decimals: 2                   # a kind's own parameters (see KINDS)
 """
 
@@ -154,13 +155,15 @@ class MeasureDef:
     excludes: tuple[str, ...] = ()
     partial: str = "part"
     params: dict[str, Any] = field(default_factory=dict)
+    slice: Duration | None = None
+    """For a share of time: the length of the slices it is judged in (each good or not as a whole), if any."""
 
     def param(self, name: str, default: Any = None) -> Any:
         """A parameter of the kind, or ``default``."""
         return self.params.get(name, default)
 
 
-_FIELDS = ("kind", "period", "clock", "excludes", "partial")
+_FIELDS = ("kind", "period", "clock", "excludes", "partial", "slice")
 
 
 def parse_measure(source: YamlSource, where: tuple[str, ...], spec: Any, problems: list[Problem]) -> MeasureDef | None:
@@ -208,9 +211,25 @@ def parse_measure(source: YamlSource, where: tuple[str, ...], spec: Any, problem
             params[name] = _typed(kind_type, spec[name])
         except ValueError as exc:
             fail(str(exc), name)
+    slice_ = _slice(spec.get("slice"), fail)
     if len(problems) > before:
         return None
-    return MeasureDef(str(spec["kind"]), str(period), str(clock), tuple(excludes), str(partial), params)
+    return MeasureDef(str(spec["kind"]), str(period), str(clock), tuple(excludes), str(partial), params, slice_)
+
+
+def _slice(value: Any, fail: Any) -> Duration | None:
+    """``slice:`` typed: a positive whole number of minutes (a monitoring time slice), or None if not given."""
+    if value is None:
+        return None
+    try:
+        length = Duration.parse(str(value))
+    except ValueError as exc:
+        fail(str(exc), "slice")
+        return None
+    if length.seconds <= 0 or length.seconds % 60:
+        fail(f"a time slice is a whole number of minutes, not {value}", "slice")
+        return None
+    return length
 
 
 def _typed(kind_type: str, value: Any) -> Any:

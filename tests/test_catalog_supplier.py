@@ -124,6 +124,7 @@ def test_english_law_keeps_the_right_to_reject_until_inspection(
         "scope.territory": ["GB"],
         "parties.provider.country": "GB",
         "parties.customer.country": "GB",
+        "service.time_zone": "Europe/London",
     }
     path = write_answers(yaml.safe_dump(example_with(EXAMPLE, changes), allow_unicode=True))
     code, _, err = slagen("build", str(path), "-o", str(tmp_path / "out"))

@@ -189,7 +189,7 @@ def test_command_json_and_main_contract() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["terms"] == []
-    assert data["reports"]["periods"][0] == {"start": "2027-04-01", "end": "2027-04-30", "due": "2027-05-05"}
+    assert data["reports"]["periods"][0] == {"start": "2027-03-01", "end": "2027-03-31", "due": "2027-04-05"}
     assert data["reviews"]["periods"][-1] == {"start": "2027-10-01", "end": "2027-12-31"}
     text = run(str(EXAMPLES / "call-centre.yaml"), "--lang", "en", "--until", "2027")
     assert "follow the main contract" in text.output

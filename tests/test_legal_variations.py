@@ -78,6 +78,7 @@ REFUSED: dict[str, list[str]] = {
         "telemarketing.market: missing: under the laws of England and Wales state telemarketing.market",
         "parties.provider.country: missing: under the laws of England and Wales state parties.provider.country",
         "parties.customer.country: missing: under the laws of England and Wales state parties.customer.country",
+        "service.time_zone: missing: under the laws of England and Wales state service.time_zone",
     ],
     "de-10-call-centre-english-law": [
         "scope.territory: missing: under the laws of England and Wales",

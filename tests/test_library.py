@@ -207,29 +207,29 @@ def edit(path: Path, old: str, new: str) -> None:
         (
             "      p1_response: 4h\n",
             "      p1_response: 9h\n",
-            "tiers/it-service.yaml:239: tiers.bronze.targets.p1_response: 9h exceeds the target of 'p1_restore' (8h)",
+            "tiers/it-service.yaml:240: tiers.bronze.targets.p1_response: 9h exceeds the target of 'p1_restore' (8h)",
         ),
         (
             "        - {from: 99%, below: 99.5%, credit: 5%}\n",
             "        - {from: 99.1%, below: 99.5%, credit: 5%}\n",
-            "tiers/it-service.yaml:258: tiers.bronze.credits.bands.1.below: band 2 must end where band 1 begins "
+            "tiers/it-service.yaml:259: tiers.bronze.credits.bands.1.below: band 2 must end where band 1 begins "
             "(99.1 %): the values from 99 % to under 99.1 % would earn no credit",
         ),
         (
             "      cap: 20%\n",
             "      cap: 15%\n",
-            "tiers/it-service.yaml:260: tiers.bronze.credits.cap: the cap (15 %) is below the highest credit (20 %)",
+            "tiers/it-service.yaml:261: tiers.bronze.credits.cap: the cap (15 %) is below the highest credit (20 %)",
         ),
         (
             '      service_from: "09:00"\n',
             '      service_from: "09:00"\n      lunch: 1h\n',
-            "tiers/it-service.yaml:250: tiers.bronze.terms.lunch: not a term of this catalog (declared: service_days, "
+            "tiers/it-service.yaml:251: tiers.bronze.terms.lunch: not a term of this catalog (declared: service_days, "
             "service_from, service_to, calendar_clock, maintenance_window, maintenance_per_month, maintenance_notice)",
         ),
         (
             '      service_days: weekdays\n      service_from: "09:00"',
             '      service_days: sundays\n      service_from: "09:00"',
-            "tiers/it-service.yaml:248: tiers.bronze.terms.service_days: 'sundays' is not allowed "
+            "tiers/it-service.yaml:249: tiers.bronze.terms.service_days: 'sundays' is not allowed "
             "(choose one of: weekdays, weekdays_saturday, all_days)",
         ),
         (
@@ -240,7 +240,7 @@ def edit(path: Path, old: str, new: str) -> None:
         (
             "    bounded_by: p1_restore\n",
             "    bounded_by: availability\n",
-            "tiers/it-service.yaml:136: kpis.p1_response.bounded_by: 'availability' is not a KPI of this catalog "
+            "tiers/it-service.yaml:137: kpis.p1_response.bounded_by: 'availability' is not a KPI of this catalog "
             "with the same unit (duration)",
         ),
         (
@@ -251,7 +251,7 @@ def edit(path: Path, old: str, new: str) -> None:
         (
             "    group: incidents\n    bounded_by: p1_restore\n",
             "    group: incidents\n    bounded_by: p1_restore\n    requires: agreement.title\n",
-            "tiers/it-service.yaml:137: kpis.p1_response.requires: 'agreement.title' is not a yes/no answer declared by a clause",
+            "tiers/it-service.yaml:138: kpis.p1_response.requires: 'agreement.title' is not a yes/no answer declared by a clause",
         ),
     ],
 )

@@ -108,8 +108,8 @@ CASES: list[tuple[str, Change, list[str]]] = [
     ),
     (
         "variables-label",
-        lambda root: edit(root / "templates/en/services/hours.md.j2", "labels.time_zones[", "labels.time_zone["),
-        ["templates/en/services/hours.md.j2:20: variables: templates/en/labels.yaml has no 'time_zone'"],
+        lambda root: edit(root / "templates/en/scope/definitions.md.j2", "labels.time_zones[", "labels.time_zone["),
+        ["templates/en/scope/definitions.md.j2:36: variables: templates/en/labels.yaml has no 'time_zone'"],
     ),
     (
         "variables-kpi",

@@ -164,6 +164,11 @@ def test_cover_has_the_key_terms(built: dict[str, bytes]) -> None:
         ["Service tier", "Silver"],
         ["Effective date", "1\u00a0March\u00a02027"],
         ["Initial term", "24\u00a0months, ending on 28\u00a0February\u00a02029; renews for 12\u00a0months at a time"],
+        [
+            "Notice to end the initial term",
+            "to be received by 28\u00a0November\u00a02028 at the latest (calculated for information from clause\u00a01.5, "
+            "which alone governs)",
+        ],
         ["Governing law", "the laws of England and Wales"],
     ]
     body = _text(_body(built["it-service.en.docx"]))

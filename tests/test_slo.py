@@ -107,12 +107,12 @@ def test_a_month_is_1M_never_1m_on_the_calendar_in_the_time_zone(tmp_path: Path)
     _, calls = export(CALLS, "openslo", tmp_path)
     assert {s["spec"]["timeWindow"][0]["calendar"]["timeZone"] for s in slos(calls).values()} == {"Europe/Berlin"}
     assert {s["spec"]["timeWindow"][0]["calendar"]["startTime"] for s in slos(calls).values()} == {
-        "2027-04-01 00:00:00"
+        "2027-03-01 00:00:00"
     }
 
 
-def test_without_service_hours_the_governing_law_gives_the_time_zone(tmp_path: Path) -> None:
-    # telemarketing has no service-hours clause: the answers' default (Europe/Berlin) is no choice of the parties
+def test_without_service_hours_the_contract_states_the_time_zone(tmp_path: Path) -> None:
+    # telemarketing has no service-hours clause: the definitions clause states the zone the windows use
     _, german = export(TM, "openslo", tmp_path)
     assert {s["spec"]["timeWindow"][0]["calendar"]["timeZone"] for s in slos(german).values()} == {"Europe/Berlin"}
     english_law = {
@@ -122,6 +122,7 @@ def test_without_service_hours_the_governing_law_gives_the_time_zone(tmp_path: P
         "telemarketing.market": "uk",
         "parties.customer.country": "GB",
         "parties.provider.country": "GB",
+        "service.time_zone": "Europe/London",
     }
     _, english = export(variant(tmp_path, TM, english_law), "openslo", tmp_path)
     assert {s["spec"]["timeWindow"][0]["calendar"]["timeZone"] for s in slos(english).values()} == {"Europe/London"}

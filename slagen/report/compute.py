@@ -29,6 +29,7 @@ from slagen.report.period import month_period
 from slagen.report.tickets import attainment
 from slagen.resolve import ServiceLevels
 from slagen.termdates import term_end
+from slagen.timezone import time_zone_for
 
 CHRONIC_CLAUSE = "organisation.chronic_failure"
 
@@ -97,10 +98,7 @@ def compute_report(
 
 
 def _zone(values: dict[str, Any]) -> ZoneInfo:
-    name = values.get("service.time_zone")
-    if not name:
-        raise InputError.single("the agreement states no time zone; a report needs one", key="service.time_zone")
-    return ZoneInfo(str(name))
+    return ZoneInfo(time_zone_for(values))
 
 
 def _calendar(kind: str, values: dict[str, Any], terms: dict[str, Any], priority: str, zone: str) -> Any:

@@ -59,14 +59,11 @@ def compute_for(
 ) -> tuple[Report, Any]:  # fmt: skip
     """The report of ``answers_path`` for ``period`` and the resolved service levels."""
     from slagen.measured.read import read_measured
+    from slagen.timezone import time_zone_for
 
     answers = check_answers(answers_path, library, memo)
     service = resolve_service(answers, library)
-    zone = answers.values.get("service.time_zone")
-    if not zone:
-        raise InputError.single("the agreement states no time zone; a report needs one", file=answers_path,
-                                key="service.time_zone")  # fmt: skip
-    measured = read_measured(data_files(data, answers_path), str(zone))
+    measured = read_measured(data_files(data, answers_path), time_zone_for(answers))
     agreement = str(answers.values.get("agreement.reference") or answers_path.stem)
     clauses = tuple(c.id for c in answers.clauses)
     try:

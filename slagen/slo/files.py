@@ -17,7 +17,7 @@ from slagen import __version__
 from slagen.answers import Answers
 from slagen.library import Library
 from slagen.slo.objectives import Export, export_objectives
-from slagen.slo.texts import window_warnings
+from slagen.slo.texts import WindowWarnings, window_warnings
 from slagen.slo.yamltext import dump_documents
 
 FORMATS = ("openslo", "sloth", "prometheus")
@@ -74,7 +74,7 @@ def export_file(
     return ExportFile(f"{answers.name}.{SUFFIXES[fmt]}", dump_documents(documents, header), tuple(documents))
 
 
-def _header(export: Export, answers: Answers, fmt: str, warnings: list[tuple[str, str]], notes: list[str]) -> list[str]:
+def _header(export: Export, answers: Answers, fmt: str, warnings: WindowWarnings, notes: list[str]) -> list[str]:
     lines = [
         *_wrap(
             f"{TITLES[fmt]} of agreement {export.reference} with {export.customer}: catalog {export.catalog}, "
@@ -83,8 +83,11 @@ def _header(export: Export, answers: Answers, fmt: str, warnings: list[tuple[str
         "The metric queries are placeholders for operations to fill in (see docs/slo.md).",
         "",
     ]
-    for language, text in warnings:
-        lines.extend(_wrap(f"{'Window' if language == 'en' else language.upper()}: {text}"))
+    said: list[str] = []  # each window's warning once (KPIs measured over other periods have their own)
+    for language, text in (pair for pairs in warnings.values() for pair in pairs):
+        if text not in said:
+            said.append(text)
+            lines.extend(_wrap(f"{'Window' if language == 'en' else language.upper()}: {text}"))
     periods = [(o.kpi, o.window.note) for o in export.objectives if o.window.note]
     if periods:
         lines.append("")

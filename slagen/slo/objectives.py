@@ -178,7 +178,7 @@ def _objective(
     rate = service.catalog.kpis[kpi.feeds] if kpi.role == "measure" else kpi
     share = _share(rate, targets[rate.id])
     clause_id, version = _clause_of(kpi, answers)
-    window = window_of(kpi, answers)
+    window = window_of(kpi, answers, feeds=rate)
     fields: dict[str, Any] = {}
     if kpi.role == "measure":
         fields = _threshold(kpi, targets) | {"feeds": rate.id, "note": _measure_note(rate)}

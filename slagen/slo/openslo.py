@@ -14,7 +14,7 @@ from typing import Any
 from slagen.arithmetic import HUNDRED
 from slagen.slo.objectives import Export, Objective, promise
 from slagen.slo.queries import instant_queries
-from slagen.slo.texts import rfc1123
+from slagen.slo.texts import WindowWarnings, rfc1123
 
 API_VERSION = "openslo/v1"
 ANNOTATION = "slagen/"
@@ -22,7 +22,7 @@ ANNOTATION = "slagen/"
 DESCRIPTION_LIMIT = 1050
 
 
-def openslo_documents(export: Export, warnings: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def openslo_documents(export: Export, warnings: WindowWarnings) -> list[dict[str, Any]]:
     """The Service, then per objective its SLI and SLO(s), in catalog order."""
     service = rfc1123(export.reference)
     documents: list[dict[str, Any]] = [_service(export, service)]
@@ -104,7 +104,7 @@ def _slo(
     objective: Objective,
     service: str,
     sli: str,
-    warnings: list[tuple[str, str]],
+    warnings: WindowWarnings,
     *,
     internal: bool,
 ) -> dict[str, Any]:
@@ -161,7 +161,7 @@ def _objectives(objective: Objective, *, internal: bool) -> list[dict[str, Any]]
     return entries
 
 
-def _annotations(objective: Objective, warnings: list[tuple[str, str]]) -> dict[str, str]:
+def _annotations(objective: Objective, warnings: WindowWarnings) -> dict[str, str]:
     notes = {
         f"{ANNOTATION}clause": objective.clause,
         f"{ANNOTATION}clause-version": str(objective.clause_version),
@@ -176,7 +176,7 @@ def _annotations(objective: Objective, warnings: list[tuple[str, str]]) -> dict[
         notes[f"{ANNOTATION}note"] = objective.note
     if objective.window.note:
         notes[f"{ANNOTATION}period"] = objective.window.note
-    for language, text in warnings:
+    for language, text in warnings[objective.window]:
         notes[f"{ANNOTATION}window" + ("" if language == "en" else f"-{language}")] = text
     return notes
 

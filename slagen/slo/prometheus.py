@@ -20,7 +20,7 @@ from typing import Any
 from slagen.arithmetic import HUNDRED
 from slagen.slo.objectives import Export, Objective, plain, promise
 from slagen.slo.queries import error_query, total_query
-from slagen.slo.texts import camel, promql_string, rfc1123
+from slagen.slo.texts import WindowWarnings, camel, promql_string, rfc1123
 
 WINDOWS = ("5m", "30m", "1h", "6h", "3d", "30d")
 RECORD = "slagen:sli_error:ratio_rate"
@@ -32,7 +32,7 @@ BURN_RATES = (
 """(severity, burn rate, long window, short window): the SRE workbook's figures for a 30-day budget."""
 
 
-def rule_groups(export: Export, warnings: list[tuple[str, str]]) -> tuple[dict[str, Any], list[str]]:
+def rule_groups(export: Export, warnings: WindowWarnings) -> tuple[dict[str, Any], list[str]]:
     """The rule file (``groups``), and a line for every alert left out because it could never fire."""
     groups = []
     skipped: list[str] = []
@@ -50,7 +50,7 @@ def _labels(export: Export, objective: Objective) -> dict[str, str]:
     }
 
 
-def _group(export: Export, objective: Objective, warnings: list[tuple[str, str]], skipped: list[str]) -> dict[str, Any]:
+def _group(export: Export, objective: Objective, warnings: WindowWarnings, skipped: list[str]) -> dict[str, Any]:
     labels = _labels(export, objective)
     rules: list[dict[str, Any]] = []
     for window in WINDOWS:
@@ -80,7 +80,7 @@ def _group(export: Export, objective: Objective, warnings: list[tuple[str, str]]
             f"{plain(rate)} times the rate that would use up a 30-day budget in 30 days ({long} and {short})",
             "objective": f"{promise(objective, share)} (contract: {promise(objective)})",
         }
-        for language, text in warnings:
+        for language, text in warnings[objective.window]:
             annotations["window" + ("" if language == "en" else f"_{language}")] = text
         rules.append(
             {

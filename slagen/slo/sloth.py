@@ -10,13 +10,13 @@ from typing import Any
 
 from slagen.slo.objectives import Export, Objective, plain, promise
 from slagen.slo.queries import error_query, total_query
-from slagen.slo.texts import camel, rfc1123
+from slagen.slo.texts import WindowWarnings, camel, rfc1123
 
 VERSION = "prometheus/v1"
 WINDOW = "{{.window}}"
 
 
-def sloth_spec(export: Export, warnings: list[tuple[str, str]]) -> dict[str, Any]:
+def sloth_spec(export: Export, warnings: WindowWarnings) -> dict[str, Any]:
     """The spec: service, labels, and an SLO per objective (the internal objective when a margin is given)."""
     return {
         "version": VERSION,
@@ -26,13 +26,13 @@ def sloth_spec(export: Export, warnings: list[tuple[str, str]]) -> dict[str, Any
     }
 
 
-def _slo(export: Export, objective: Objective, warnings: list[tuple[str, str]]) -> dict[str, Any]:
+def _slo(export: Export, objective: Objective, warnings: WindowWarnings) -> dict[str, Any]:
     objective_value = objective.internal if objective.internal is not None else objective.target
     description = f"{objective.name}: {promise(objective)}, {objective.period} (agreement {export.reference})"
     if objective.internal is not None:
         description += f"; objective here {plain(objective.internal)} % good, an internal margin above the contract's"
     annotations = {"summary": f"{objective.name} of agreement {export.reference} burns its error budget"}
-    for language, text in warnings:
+    for language, text in warnings[objective.window]:
         annotations["window" + ("" if language == "en" else f"_{language}")] = text
     return {
         "name": objective.kpi.replace("_", "-"),

@@ -17,11 +17,14 @@ from typing import Any
 from slagen.errors import LibraryError, Problem
 from slagen.library import Library
 from slagen.slo.objectives import Export
+from slagen.slo.window import DURATIONS, Window
 from slagen.yamlsource import load_yaml
 
 TEXTS_FILE = "slo.yaml"
 OPERATOR_LANGUAGE = "en"
 WINDOW_TEXTS = ("openslo", "sloth", "prometheus", "partial_first")
+PERIOD_WORDS = ("the", "each")
+"""Per contract period (``periods.<period>`` of ``slo.yaml``): the words for ``{period}`` and ``{each_period}``."""
 
 
 def load_texts(library: Library, language: str) -> dict[str, str]:
@@ -39,6 +42,17 @@ def load_texts(library: Library, language: str) -> dict[str, str]:
             line = source.line_of(("window", name))
             raise LibraryError([Problem("expected a sentence", display, line, f"window.{name}")])
         texts[name] = " ".join(text.split())
+    periods: Any = source.data.get("periods") if isinstance(source.data, dict) else None
+    for period in DURATIONS:
+        for word in PERIOD_WORDS:
+            entry = periods.get(period) if isinstance(periods, dict) else None
+            text = entry.get(word) if isinstance(entry, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                line = source.line_of(("periods", period, word)) or source.line_of(("periods",))
+                raise LibraryError(
+                    [Problem("expected the words for this period", display, line, f"periods.{period}.{word}")]
+                )
+            texts[f"periods.{period}.{word}"] = " ".join(text.split())
     return texts
 
 
@@ -51,11 +65,18 @@ def warning_languages(languages: Sequence[str], library: Library) -> tuple[str, 
     return tuple(chosen)
 
 
-def window_warnings(export: Export, texts: Mapping[str, Mapping[str, str]], fmt: str) -> list[tuple[str, str]]:
-    """The warning about ``fmt``'s window as (language, sentence), in the languages of ``texts`` (in order)."""
-    window = export.objectives[0].window if export.objectives else None
-    if window is None:
-        return []
+WindowWarnings = Mapping[Window, list[tuple[str, str]]]
+"""Each window of an export → the warning about it as (language, sentence)."""
+
+
+def window_warnings(export: Export, texts: Mapping[str, Mapping[str, str]], fmt: str) -> WindowWarnings:
+    """The warning about ``fmt``'s window for each window of the export, in the languages of ``texts`` (in order)."""
+    return {o.window: _warnings(o.window, export, texts, fmt) for o in export.objectives}
+
+
+def _warnings(
+    window: Window, export: Export, texts: Mapping[str, Mapping[str, str]], fmt: str
+) -> list[tuple[str, str]]:
     fields = {
         "time_zone": window.time_zone,
         "start": window.start.isoformat(),
@@ -63,9 +84,11 @@ def window_warnings(export: Export, texts: Mapping[str, Mapping[str, str]], fmt:
     }
     warnings = []
     for language, sentences in texts.items():
-        text = _fill(sentences[fmt], fields)
+        words = {word + "_period" if word != "the" else "period": sentences[f"periods.{window.period}.{word}"]
+                 for word in PERIOD_WORDS}  # fmt: skip
+        text = _fill(_fill(sentences[fmt], words), fields)
         if window.partial_first:
-            text += " " + _fill(sentences["partial_first"], fields)
+            text += " " + _fill(_fill(sentences["partial_first"], words), fields)
         warnings.append((language, text))
     return warnings
 
