@@ -91,10 +91,9 @@ def _keys(when: str, library: Library) -> list[str]:
     catalog_key = library.key_of("catalog")
     if catalog and catalog_key and catalog_key not in {key for _, key in found}:
         found.append((catalog.start(), catalog_key))
-    for name in re.finditer(rf"\b{derived.NAMESPACE}\.(\w+)", when):
-        named = {key for _, key in found}
-        reads = [key for key in derived.answers_read((name.group(1),)) if key in library.params and key not in named]
-        found += [(name.start(), key) for key in reads]
+    for at, read in derived.named_in(when):
+        if read in library.params and read not in {key for _, key in found}:
+            found.append((at, read))
     return [key for _, key in sorted(found, key=lambda entry: entry[0])]
 
 

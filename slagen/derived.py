@@ -13,6 +13,7 @@ expression written out in the condition would, and a decided part (a provider in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,19 @@ def answers_read(parts: tuple[str, ...]) -> tuple[str, ...]:
     """The answer keys ``derived.<parts>`` is computed from: of one value, or of all when ``parts`` is empty."""
     names = parts[:1] or tuple(DERIVATIONS)
     return tuple(key for name in names if name in DERIVATIONS for key in DERIVATIONS[name].reads)
+
+
+def named_in(text: str) -> list[tuple[int, str]]:
+    """Each answer key a condition's ``text`` reads through a derived value, with where that value is named.
+
+    >>> named_in("agreement.governing_law == 'de' or derived.domestic_de")[0]
+    (35, 'parties.provider.country')
+    """
+    return [
+        (found.start(), key)
+        for found in re.finditer(rf"\b{NAMESPACE}\.(\w+)", text)
+        for key in answers_read((found.group(1),))
+    ]
 
 
 def read_problem(parts: tuple[str, ...], declared: Collection[str]) -> str | None:

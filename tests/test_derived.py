@@ -236,3 +236,20 @@ def test_the_purely_german_case_is_written_out_only_where_it_is_derived() -> Non
             text = path.read_text(encoding="utf-8")
             written += [f"{path.relative_to(ROOT)}" for expression in PURELY_GERMAN if expression.search(text)]
     assert written == ["slagen/derived.py"] * len(PURELY_GERMAN)
+
+
+def test_an_answer_a_left_out_clause_reads_through_a_derived_value_is_not_called_ignored(
+    tmp_path: Path, write_answers: Callable[..., Path]
+) -> None:
+    root = copy_library(tmp_path / "lib")  # the customer's country declared by legal.liability_ew alone
+    key = "parties.customer.country"
+    declared = yaml.safe_load((ROOT / "clauses" / "legal" / "law.yaml").read_text(encoding="utf-8"))["params"][key]
+    edit_yaml(root / "clauses" / "legal" / "law.yaml", lambda data: data["params"].pop(key))
+    edit_yaml(
+        root / "clauses" / "legal" / "liability_ew.yaml",
+        lambda data: data.setdefault("params", {}).update({key: declared}),
+    )
+    library = load_library(root)
+    answers = answers_of(ENGLISH_LAW_STAND_ALONE, write_answers, library, "telemarketing.yaml")
+    assert "legal.liability_ew" not in {clause.id for clause in answers.clauses}  # left out: derived.domestic_de
+    assert [w.key for w in answers.warnings] == ["agreement.governing_law"]  # the Rome I warning, no "ignored"
