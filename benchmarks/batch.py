@@ -37,7 +37,7 @@ from slagen.generate import Output  # noqa: E402
 from slagen.library import Library, load_library  # noqa: E402
 from slagen.memo import Memo  # noqa: E402
 from slagen.output import flush_to_disk, write_outputs  # noqa: E402
-from slagen.table import read_table  # noqa: E402
+from slagen.table import read_sheet  # noqa: E402
 
 TIERS = ("basic", "professional", "premium")
 _first_rss: dict[int, int] = {}
@@ -93,7 +93,7 @@ def main() -> int:
             writer.writerow(["parties.customer.name", "service.tier", "agreement.reference"])
             for index in range(args.rows):
                 writer.writerow([f"Kunde {index:05d} GmbH", TIERS[index % 3], f"SLA-2027-{index:05d}"])
-        rows = read_table(table)
+        rows = read_sheet(table).rows
         names = batch.output_names(rows, lambda row: str(row.values["parties.customer.name"]))
         jobs = [batch.BatchJob(row, names[row.number], str(table), base.source, None, (), formats) for row in rows]
         out = Path(folder) / "out"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from slagen import derived
 from slagen.errors import InputError, LibraryError, Problem
 from slagen.library import Clause, Library
 from slagen.params import Param, ParamError, coerce_value
@@ -260,8 +261,11 @@ class _Checker:
             owners = [
                 c
                 for c in self.library.clauses
-                if c.id not in selected and any(p.key == key for p in c.params) and key not in (c.when or "")
-            ]  # an answer the clause's own condition reads has done its work in deciding it
+                if c.id not in selected
+                and any(p.key == key for p in c.params)
+                and key not in (c.when or "")
+                and key not in {read for _, read in derived.named_in(c.when or "")}
+            ]  # an answer the clause's own condition reads (itself or through a derived value) has done its work
             if owners:
                 why = "; ".join(f"clause '{c.id}' applies only when {c.applies_when or c.when}" for c in owners)
                 self.problem(tuple(key.split(".")), f"ignored: {why}", warning=True)

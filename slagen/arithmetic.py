@@ -10,37 +10,18 @@ the bands an agreement gives.
 Decimal('2592')
 >>> split_seconds(allowed_downtime(Decimal("99.9"), 31))
 (('minute', Decimal('44')), ('second', Decimal('38.4')))
->>> split_seconds(allowed_downtime(Decimal("99.9"), days_in_year(2027)))
+>>> split_seconds(allowed_downtime(Decimal("99.9"), 365))
 (('hour', Decimal('8')), ('minute', Decimal('45')), ('second', Decimal('36')))
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from decimal import Decimal
 
 SECONDS_PER_DAY = 86_400
 _UNITS = (("day", 86_400), ("hour", 3_600), ("minute", 60))
 HUNDRED = Decimal(100)
-
-
-def days_in_month(year: int, month: int) -> int:
-    """Days of a calendar month, leap years included.
-
-    >>> days_in_month(2028, 2), days_in_month(2027, 2), days_in_month(2027, 4), days_in_month(2027, 12)
-    (29, 28, 30, 31)
-    """
-    return calendar.monthrange(year, month)[1]
-
-
-def days_in_year(year: int) -> int:
-    """Days of a calendar year: 366 in a leap year, else 365.
-
-    >>> days_in_year(2027), days_in_year(2028), days_in_year(2100), days_in_year(2000)
-    (365, 366, 365, 366)
-    """
-    return 366 if calendar.isleap(year) else 365
 
 
 def allowed_downtime(availability: Decimal | int, days: int | Decimal) -> Decimal:
@@ -122,25 +103,14 @@ class CreditBand:
 
 @dataclass(frozen=True, slots=True)
 class CreditScheme:
-    """Service-credit bands, from the target downwards, and the cap on all credits of one period."""
+    """Service-credit bands, from the target downwards, and the cap on all credits of one period.
+
+    What a measured value earns under it (band, capped credit, amount) is computed in one place:
+    :func:`slagen.report.credits.service_credit`.
+    """
 
     bands: tuple[CreditBand, ...]
     cap: Decimal
-
-    def credit_for(self, value: Decimal) -> Decimal:
-        """The credit (percentage points of the fee) a measured ``value`` earns, capped.
-
-        >>> scheme = CreditScheme(
-        ...     (CreditBand(Decimal("99.9"), Decimal("99"), Decimal(5)), CreditBand(Decimal(99), None, Decimal(20))),
-        ...     Decimal(15),
-        ... )
-        >>> scheme.credit_for(Decimal("99.95")), scheme.credit_for(Decimal("99.5")), scheme.credit_for(Decimal(80))
-        (Decimal('0'), Decimal('5'), Decimal('15'))
-        """
-        for band in self.bands:
-            if band.contains(value):
-                return min(band.credit, self.cap)
-        return Decimal(0)
 
 
 Finding = tuple[tuple[str, ...], str]

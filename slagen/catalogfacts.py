@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slagen import derived
 from slagen.errors import Problem
 from slagen.yamlsource import YamlSource
 
@@ -115,8 +116,17 @@ NO_CATALOG: dict[str, Any] = {
 """What a condition reads while the answers name no (known) catalog: it has nothing."""
 
 
+def with_facts(tree: Mapping[str, Any], facts: Any) -> dict[str, Any]:
+    """The names a clause condition reads: the answers ``tree``, the catalog's ``facts`` and the derived values.
+
+    What is derived from the answers (:mod:`slagen.derived`) is read as ``derived.<name>``, computed from
+    ``tree`` when a condition reads it.
+    """
+    return {**tree, "catalog": facts, derived.NAMESPACE: derived.of_tree(tree)}
+
+
 def with_catalog(catalogs: Mapping[str, Catalog], catalog_key: str | None, tree: Mapping[str, Any]) -> dict[str, Any]:
-    """The names a clause condition reads: the answers ``tree`` and the ``catalog`` its answer names.
+    """The names a clause condition reads (:func:`with_facts`) with the ``catalog`` the answers name.
 
     ``catalog_key`` is the answer key of the catalog (``service.catalog``). An answer not given yet (the
     interview's unknown) stands for the catalog's facts too, so a condition on them stays undecided.
@@ -130,4 +140,4 @@ def with_catalog(catalogs: Mapping[str, Catalog], catalog_key: str | None, tree:
         facts = NO_CATALOG
     else:  # an answer not given yet
         facts = value
-    return {**tree, "catalog": facts}
+    return with_facts(tree, facts)

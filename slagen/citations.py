@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 
+from slagen import derived
 from slagen.errors import InputError, Problem
 from slagen.library import Clause, Library
 from slagen.model import Block, Document, Marks, TermUse, iter_inlines
@@ -81,13 +82,19 @@ def _problem(citing: str, what: str, cited: Clause, library: Library, source: Ya
 
 
 def _keys(when: str, library: Library) -> list[str]:
-    """The declared answers a condition reads, in the order it names them (``catalog.…``: the catalog's answer)."""
+    """The declared answers a condition reads, in the order it names them.
+
+    ``catalog.…`` reads the catalog's answer, ``derived.<name>`` the answers that value is computed from.
+    """
     found = [(m.start(), key) for key in library.params for m in [re.search(rf"\b{re.escape(key)}\b", when)] if m]
     catalog = re.search(r"\bcatalog\.", when)
     catalog_key = library.key_of("catalog")
     if catalog and catalog_key and catalog_key not in {key for _, key in found}:
         found.append((catalog.start(), catalog_key))
-    return [key for _, key in sorted(found)]
+    for at, read in derived.named_in(when):
+        if read in library.params and read not in {key for _, key in found}:
+            found.append((at, read))
+    return [key for _, key in sorted(found, key=lambda entry: entry[0])]
 
 
 def _given(source: YamlSource, key: str) -> bool:

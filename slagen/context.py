@@ -14,18 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from slagen import formatting, measure_rules, measure_text
+from slagen import derived, formatting, measure_rules, measure_text
 from slagen.binding import binding_language
 from slagen.catalogfacts import catalog_facts
 from slagen.library import Library
 from slagen.resolve import Level, ServiceLevels
 
-FRAME_NAMES = ("lang", "locale", "labels", "today", "binding_language")
+FRAME_NAMES = ("lang", "locale", "labels", "today", "binding_language", derived.NAMESPACE)
 """Names every template sees beside the answers: language, Babel locale, the kind's labels, the document date,
-the language of the binding version (:func:`slagen.binding.binding_language`)."""
+the language of the binding version (:func:`slagen.binding.binding_language`), the values derived from the
+answers (:mod:`slagen.derived`)."""
 SERVICE_NAMES = ("catalog", "tier", "tiers", "service_credits", "levels", "level")
 """Names of what the templates see of the resolved service (:func:`service_view`)."""
 TERM_NAMES = ("defined_terms", "used_terms")
@@ -57,6 +58,8 @@ class TemplateContext:
     """What :func:`service_view` gives: the names of :data:`SERVICE_NAMES`."""
     binding_language: str = ""
     """The language of the version that binds (:func:`slagen.binding.binding_language`)."""
+    derived: Mapping[str, Any] = field(default_factory=dict)
+    """The values derived from the answers (:func:`slagen.derived.computed`), read as ``derived.<name>``."""
 
     def names(self, **more: Any) -> dict[str, Any]:
         """The mapping of names to values a template looks up; ``more`` adds the term names of :data:`TERM_NAMES`."""
@@ -67,6 +70,7 @@ class TemplateContext:
             "labels": self.labels,
             "today": self.today,
             "binding_language": self.binding_language,
+            derived.NAMESPACE: self.derived,
             **self.service,
             **more,
         }
@@ -90,6 +94,7 @@ def make_context(
         today=today,
         service=service,
         binding_language=binding_language(answers_tree),
+        derived=derived.computed(answers_tree),
     )
 
 

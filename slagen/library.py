@@ -100,7 +100,7 @@ class Library:
 
 RESERVED_NAMES = frozenset(
     {"lang", "locale", "labels", "today", "catalog", "tier", "tiers", "service_credits", "levels", "level"}
-    | {"binding_language"}
+    | {"binding_language", "derived"}
     | {"defined_terms", "used_terms"}
     | {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "ref", "define", "term", "target"}
     | {"loop", "self", "super", "caller", "varargs", "kwargs", "true", "false", "none", "True", "False", "None"}

@@ -2,27 +2,25 @@
 
 Takes a library directory and gives findings, each with file, line and rule:
 
-- ``languages``: every clause has its wording in every language of the library (each
-  ``templates/<lang>/`` with a ``labels.yaml``), every template belongs to a clause, and the
-  languages' labels have the same section titles and defined terms;
+- ``languages``: every clause has its wording in every language (each ``templates/<lang>/`` with a ``labels.yaml``),
+  every template belongs to a clause, and the languages' labels have the same section titles and defined terms;
 - ``versions``: every clause record has a version (a whole number from 1);
 - ``library``: anything else that stops the library from loading;
 - ``conditions``: every ``when`` condition parses;
-- ``variables``: every variable a template reads is a declared answer (or a group of them), a
-  label of its language, a KPI, a tier term or one of the values slagen gives every template;
-- ``parameters``: every declared parameter is read by a template, a condition or slagen itself;
-- ``terms``: every defined term is defined by exactly one clause and used, every term
-  named in a template is one the labels define, and the wording of a kind of agreement
-  (``kinds.<kind>`` in labels.yaml) rewords only labels that exist, for a kind that exists;
+- ``variables``: every variable a template reads is a declared answer (or a group of them), a label of its
+  language, a KPI, a tier term, a value derived from answers or one of the values slagen gives every template;
+- ``parameters``: every declared parameter is read by a template, a condition (or a value derived from it) or slagen;
+- ``terms``: every defined term is defined by exactly one clause and used, every term named in a template is one the
+  labels define, and a kind's wording (``kinds.<kind>`` in labels.yaml) rewords only labels and kinds that exist;
 - ``kpis``: every KPI of every catalog has name, period, formula and source in every language;
-- ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint
-  would be a failure of its own and count towards termination), and every measure feeds one.
+- ``service-levels``: no per-event target is a Service Level (one late call, incident or complaint would be a
+  failure of its own and count towards termination), and every measure feeds one.
 - ``questions``: every declared answer has its question in each language (:mod:`slagen.lintquestions`).
 - ``references``: citations of a clause only where it is included (:mod:`slagen.lintrefs`).
 - ``review``: every review note is given per law and language, none "[unverified]" (:mod:`slagen.lintnotes`).
 
-Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a
-variable built at run time (``level[p ~ '_response']``) is checked as far as it is written.
+Templates are parsed with Jinja's own parser (never rendered), so the checks are static: a variable built at run
+time (``level[p ~ '_response']``) is checked as far as it is written.
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from slagen import derived
 from slagen.catalogs import KPI_WORDING
 from slagen.context import CONTEXT_NAMES, CREDITS_FIELDS, LABEL_OVERRIDES, LEVEL_FIELDS
 from slagen.errors import LibraryError, Problem
@@ -89,17 +88,10 @@ def lint_library(root: Path) -> list[Finding]:
     try:
         library = load_library(root)
     except LibraryError as exc:
-        found += [
-            Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
-            for p in exc.problems
-            if not _checked_already(p)
-        ]
+        found += [_library_finding(p, root) for p in exc.problems if not _checked_already(p)]
         return sorted(set(found))
-    found += [
-        Finding(p.file or str(root), p.line or 0, "library", p.message if not p.key else f"{p.key}: {p.message}")
-        for catalog in library.catalogs.values()
-        for p in catalog.problems  # a broken tier file: it stops only its catalog
-    ]
+    # a broken tier file stops only its catalog
+    found += [_library_finding(p, root) for catalog in library.catalogs.values() for p in catalog.problems]
     found += _check_conditions(library)
     found += _Templates(library).check()
     found += _check_kpis(library)
@@ -107,6 +99,11 @@ def lint_library(root: Path) -> list[Finding]:
         found += [Finding(file, line, rule, message) for file, line, message in check(library)]
     found += [Finding(file, line, "references", message) for file, line, message in check_references(library)]
     return sorted(set(found))
+
+
+def _library_finding(problem: Problem, root: Path) -> Finding:
+    message = problem.message if not problem.key else f"{problem.key}: {problem.message}"
+    return Finding(problem.file or str(root), problem.line or 0, "library", message)
 
 
 def _checked_already(problem: Problem) -> bool:
@@ -289,8 +286,11 @@ class _Templates:
     def _check_chain(self, chain: Chain, file: str, lang: str, *, condition: bool) -> None:
         root, parts = chain.root, chain.parts
         if root == "catalog":
-            problem = catalog_read_problem(parts, condition=condition)
-            if problem:
+            if problem := catalog_read_problem(parts, condition=condition):
+                self._add(file, chain.line, "variables", problem)
+        elif root == derived.NAMESPACE:  # read as the answers it is computed from
+            self.used_keys.update(derived.answers_read(parts))
+            if problem := derived.read_problem(parts, self.keys):
                 self._add(file, chain.line, "variables", problem)
         elif root in self.roots:
             self._check_answer(root, parts, file, chain.line)

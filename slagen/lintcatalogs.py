@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from slagen.catalogfacts import CATALOG_FACTS, catalog_facts
+from slagen.catalogfacts import CATALOG_FACTS, catalog_facts, with_facts
 from slagen.catalogs import Catalog
 from slagen.errors import LibraryError
 from slagen.interview.undecided import UNKNOWN, may_hold
@@ -111,7 +111,7 @@ def _needs(
         node[leaf] = UNKNOWN
     found: list[Found] = []
     for catalog in library.catalogs.values():
-        names = {**tree, "catalog": catalog_facts(catalog)}
+        names = with_facts(tree, catalog_facts(catalog))
         for clause in library.clauses:
             condition = conditions.get(clause.id)
             if condition is None or may_hold(condition, names):

@@ -6,16 +6,18 @@ a consumer customer is refused (slagen writes business-to-business agreements on
 chosen in a purely German case is warned about (Rome I Art. 3 (3)); and under the laws of England
 and Wales the answers whose defaults are German must be stated.
 
-A purely German case (:func:`is_domestic`) is one where both parties have their registered office
-in Germany (``parties.*.country``) and the services are performed only from Germany
-(``scope.territory``); the clauses ``legal.liability`` and ``legal.liability_ew`` and the
-severability branch of ``legal.final`` test the same three answers in their conditions.
+A purely German case is the derived value ``domestic_de`` (:mod:`slagen.derived`): both parties have
+their registered office in Germany (``parties.*.country``) and the services are performed only from
+Germany (``scope.territory``); the clauses ``legal.liability`` and ``legal.liability_ew`` and the
+templates of ``legal.law``, ``legal.final``, ``legal.exit`` and ``legal.warranty`` read the same value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from slagen.derived import of_values
 
 if TYPE_CHECKING:
     from slagen.rules import Agreement, Report
@@ -29,15 +31,6 @@ STATED_UNDER_ENGLISH_LAW = {
     "telemarketing.market": "where the numbers called are (the default is Germany, where the UWG applies)",
 }
 """Answers with a German default that an agreement under the laws of England and Wales must state, and why."""
-
-
-def is_domestic(values: dict[str, Any]) -> bool:
-    """Whether both parties sit in Germany and the services are performed only from Germany."""
-    return (
-        values.get("parties.provider.country") == "DE"
-        and values.get("parties.customer.country") == "DE"
-        and list(values.get("scope.territory") or ()) == ["DE"]
-    )
 
 
 def rule_consumer(agreement: Agreement, report: Report) -> None:
@@ -57,7 +50,7 @@ def rule_domestic_choice_of_law(agreement: Agreement, report: Report) -> None:
     values = agreement.values
     if values.get("agreement.governing_law") != "en-gb" or values.get("agreement.kind") != "external":
         return
-    if not is_domestic(values):
+    if not of_values(values)["domestic_de"]:
         return
     report(
         ("agreement", "governing_law"),

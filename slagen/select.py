@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError
 
+from slagen import derived
 from slagen.catalogfacts import CATALOG_FACTS, with_catalog
 from slagen.errors import InputError, LibraryError, Problem
 from slagen.library import Clause, Library
@@ -77,6 +78,9 @@ def answers_read(library: Library, env: Environment, condition: str) -> set[str]
         if chain.root == "catalog":  # the declarations of the catalog answered
             read.update(k for k in [library.key_of("catalog")] if k is not None)
             continue
+        if chain.root == derived.NAMESPACE:  # a value derived from answers: the answers it is computed from
+            read.update(key for key in derived.answers_read(chain.parts) if key in library.params)
+            continue
         key = answer_reached(library, chain.root, chain.parts)
         if key in library.params:
             read.add(key)
@@ -93,6 +97,11 @@ def condition_problems(library: Library, tree: Any) -> list[str]:
         if chain.root == "catalog":
             if chain.parts and chain.parts[0] not in CATALOG_FACTS:
                 found.append(f"a catalog declares no '{chain.parts[0]}' (conditions read {', '.join(CATALOG_FACTS)})")
+            continue
+        if chain.root == derived.NAMESPACE:
+            problem = derived.read_problem(chain.parts, library.params)
+            if problem:
+                found.append(problem)
             continue
         if chain.root not in roots:
             found.append(f"'{chain.root}' is not an answer (conditions read answers only)")
@@ -146,7 +155,7 @@ def select_clauses(
 
 
 def condition_names(library: Library, tree: Mapping[str, Any]) -> dict[str, Any]:
-    """What a condition reads: the answers ``tree`` and the declarations of the ``catalog`` they name."""
+    """What a condition reads: the answers ``tree``, the ``catalog`` they name and the ``derived`` values."""
     return with_catalog(library.catalogs, library.key_of("catalog"), tree)
 
 

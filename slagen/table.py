@@ -75,13 +75,6 @@ class Table:
     """A CSV table's separator (a semicolon from a German spreadsheet program), for what is written back."""
 
 
-def read_table(
-    path: Path, keys: Collection[str] | None = None, entries: Mapping[str, Collection[str]] | None = None
-) -> list[Row]:
-    """The rows of a CSV (UTF-8; comma, semicolon or tab) or XLSX table, with cells typed (see :func:`read_sheet`)."""
-    return read_sheet(path, keys, entries).rows
-
-
 def read_sheet(
     path: Path, keys: Collection[str] | None = None, entries: Mapping[str, Collection[str]] | None = None
 ) -> Table:

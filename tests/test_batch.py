@@ -27,7 +27,7 @@ from slagen.library import Library
 from slagen.memo import Memo
 from slagen.output import write_outputs
 from slagen.provenance import read_provenance
-from slagen.table import Row, read_table
+from slagen.table import Row, read_sheet
 from slagen.yamlsource import load_yaml
 
 from .conftest import DEMO, ROOT
@@ -140,7 +140,7 @@ def test_bad_base_or_table_is_bad_input(tmp_path: Path, table: Path) -> None:
 def test_cells_are_typed_like_yaml(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("a;b;c;d;e\n120;true;2027-01-01;99.9%;[de, en]\n", encoding="utf-8")
-    (row,) = read_table(path)
+    (row,) = read_sheet(path).rows
     assert row.values == {"a": 120, "b": True, "c": dt.date(2027, 1, 1), "d": "99.9%", "e": ["de", "en"]}
 
 
@@ -153,7 +153,7 @@ def test_each_row_carries_its_own_answers(tmp_path: Path) -> None:
     base = load_yaml(DEMO)
     table = tmp_path / "customers.csv"
     table.write_text(CSV, encoding="utf-8")
-    rows = read_table(table)
+    rows = read_sheet(table).rows
     for row in [rows[0], rows[1], rows[0], rows[3]]:
         merged = merge_row(base, row, str(table))
         assert yaml.safe_load(merged.text) == merged.data

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
-import pytest
-import yaml
-from click.testing import CliRunner
-
 from slagen.catalogs import Catalog
-from slagen.cli import main
 from slagen.library import Library
 
-from .conftest import EXAMPLES, example_with
+from .conftest import EXAMPLES
+from .helpers import (
+    assert_higher_tiers_promise_more,
+    assert_lint_clean,
+    build_markdown,
+    built_example,
+    check,
+    variation,
+)
 
 EXAMPLE = EXAMPLES / "facility-management.yaml"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("facility")
-    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--format", "md"])
-    assert result.exit_code == 0, result.output
-    return {lang: (out / f"facility-management.{lang}.md").read_text(encoding="utf-8") for lang in ("de", "en")}
+built = built_example(EXAMPLE)
 
 
 def catalog(library: Library) -> Catalog:
@@ -42,11 +39,7 @@ def test_declarations(library: Library) -> None:
 
 
 def test_higher_tiers_promise_more_on_every_kpi(library: Library) -> None:
-    fm = catalog(library)
-    tiers = sorted(fm.tiers.values(), key=lambda t: t.rank)
-    for lower, higher in itertools.pairwise(tiers):
-        for kpi in fm.kpis.values():
-            assert kpi.better(higher.targets[kpi.id], lower.targets[kpi.id]), (kpi.id, lower.id, higher.id)
+    assert_higher_tiers_promise_more(catalog(library))
 
 
 def test_the_example_builds_with_its_targets_in_both_languages(built: dict[str, str]) -> None:
@@ -69,36 +62,25 @@ def test_no_credits_but_escalation_to_the_management(built: dict[str, str]) -> N
 
 
 def test_lint_is_clean() -> None:
-    result = CliRunner().invoke(main, ["lint"])
-    assert result.exit_code == 0, result.output
-    assert result.output.strip() == "library ok"
+    assert_lint_clean()
 
 
 def test_credits_are_refused_in_the_internal_agreement(tmp_path: Path) -> None:
-    data = example_with(EXAMPLE, {"credits.legal_nature": "penalty"})
-    path = tmp_path / "fm.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path)])
-    assert result.exit_code == 2
-    assert "credits.legal_nature: an internal agreement carries no penalty" in result.stderr
+    run = check(tmp_path, EXAMPLE, {"credits.legal_nature": "penalty"}, "fm.yaml")
+    assert run.code == 2
+    assert "credits.legal_nature: an internal agreement carries no penalty" in run.err
 
 
 def test_a_resolution_override_beyond_its_bound_is_refused(tmp_path: Path) -> None:
-    data = example_with(EXAMPLE, {"agreement.model": "customer-specific", "service.overrides": {"p1_response": "3h"}})
-    path = tmp_path / "fm.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path)])
-    assert result.exit_code == 2
-    assert "service.overrides.p1_response: p1_response: 3h exceeds the target of 'p1_resolution' (2h)" in result.stderr
+    changes = {"agreement.model": "customer-specific", "service.overrides": {"p1_response": "3h"}}
+    run = check(tmp_path, EXAMPLE, changes, "fm.yaml")
+    assert run.code == 2
+    assert "service.overrides.p1_response: p1_response: 3h exceeds the target of 'p1_resolution' (2h)" in run.err
 
 
 def test_a_multi_level_agreement_shows_the_time_limits_per_tier(tmp_path: Path) -> None:
-    data = example_with(EXAMPLE, {"agreement.model": "multi-level", "service.offered_tiers": ["standard", "critical"]})
-    path = tmp_path / "fm.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--format", "md", "--lang", "de"])
-    assert result.exit_code == 0, result.output
-    de = (out / "fm.de.md").read_text(encoding="utf-8")
+    changes = {"agreement.model": "multi-level", "service.offered_tiers": ["standard", "critical"]}
+    path = variation(tmp_path, EXAMPLE, changes, "fm.yaml")
+    de = build_markdown(path, tmp_path / "out", "--lang", "de")["de"]
     assert "| Frist | Standard | Critical Site | geht ein in |" in de
     assert "| Behebungszeit Priorität 3 (normal) | 3 Tage | 24 Stunden |" in de

@@ -7,37 +7,25 @@ agreement that says the provider processes no personal data is refused, naming d
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from slagen.cli import main
 from slagen.formatting import format_value
 from slagen.library import Library
 from slagen.lint import lint_library
 from slagen.params import Param, ParamError, coerce_value
 
 from .conftest import EXAMPLES, ROOT, example_with
+from .helpers import assert_higher_tiers_promise_more, assert_lint_clean, build_markdown, built_example, slagen
 
 EXAMPLE = EXAMPLES / "finance-bpo.yaml"
 
 
-def slagen(*arguments: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(arguments))
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("finance-bpo")
-    code, _, err = slagen("build", str(EXAMPLE), "-o", str(out))
-    assert code == 0, err
-    return {lang: (out / f"finance-bpo.{lang}.md").read_text(encoding="utf-8") for lang in ("de", "en")}
+built = built_example(EXAMPLE)
 
 
 def test_the_catalog_declares_its_kinds_and_three_tiers(library: Library) -> None:
@@ -52,17 +40,12 @@ def test_the_catalog_declares_its_kinds_and_three_tiers(library: Library) -> Non
 
 
 def test_higher_tiers_promise_more_on_every_kpi(library: Library) -> None:
-    catalog = library.catalogs["finance-bpo"]
-    tiers = sorted(catalog.tiers.values(), key=lambda tier: tier.rank)
-    for lower, higher in itertools.pairwise(tiers):
-        for kpi_id, kpi in catalog.kpis.items():
-            assert kpi.better(higher.targets[kpi_id], lower.targets[kpi_id]), (kpi_id, lower.id, higher.id)
+    assert_higher_tiers_promise_more(library.catalogs["finance-bpo"])
 
 
 def test_the_library_lints_clean() -> None:
     assert [finding for finding in lint_library(ROOT) if "finance-bpo" in str(finding)] == []
-    code, out, _ = slagen("lint")
-    assert (code, out.strip()) == (0, "library ok")
+    assert_lint_clean()
 
 
 def test_the_example_shows_the_kpis_and_targets_in_both_languages(built: dict[str, str]) -> None:
@@ -105,9 +88,7 @@ def test_under_german_law_the_annex_names_church_tax(write_answers: Callable[...
     for role in ("provider", "customer"):
         data["parties"][role].update(country="DE", merchant=True)
     path = write_answers(yaml.safe_dump(data, allow_unicode=True))
-    code, _, err = slagen("build", str(path), "-o", str(tmp_path / "out"))
-    assert code == 0, err
-    de = (tmp_path / "out" / "answers.de.md").read_text(encoding="utf-8")
+    de = build_markdown(path, tmp_path / "out")["de"]
     assert "die Religionszugehörigkeit für die Kirchensteuer" in de
     assert "besondere Kategorien personenbezogener Daten nach Art. 9 Abs. 1 DSGVO" in de
 
@@ -115,8 +96,9 @@ def test_under_german_law_the_annex_names_church_tax(write_answers: Callable[...
 def test_no_processing_is_refused_naming_the_key(write_answers: Callable[..., Path], tmp_path: Path) -> None:
     data = example_with(EXAMPLE, {"data_protection.processing": False, "data_protection.agreement": ...})
     path = write_answers(yaml.safe_dump(data, allow_unicode=True))
-    code, _, err = slagen("build", str(path), "-o", str(tmp_path / "out"))
-    assert code == 2
+    run = slagen("build", str(path), "-o", str(tmp_path / "out"))
+    assert run.code == 2
+    err = run.err
     assert "data_protection.processing" in err
     assert "runs business processes on the customer's data" in err
     assert "Art. 28 UK GDPR" in err

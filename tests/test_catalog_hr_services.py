@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
-import pytest
-import yaml
-from click.testing import CliRunner
-
-from slagen.cli import main
 from slagen.library import Library
 
-from .conftest import EXAMPLES, example_with
+from .conftest import EXAMPLES
+from .helpers import assert_higher_tiers_promise_more, built_example, check
 
 EXAMPLE = EXAMPLES / "hr-services.yaml"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("hr")
-    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out), "--format", "md"])
-    assert result.exit_code == 0, result.output
-    assert result.stderr == ""  # no warning either
-    return {lang: (out / f"hr-services.{lang}.md").read_text(encoding="utf-8") for lang in ("de", "en")}
+built = built_example(EXAMPLE, quiet=True)  # no warning either
 
 
 def test_declarations_and_tiers(library: Library) -> None:
@@ -36,11 +23,8 @@ def test_declarations_and_tiers(library: Library) -> None:
         "payroll_cutoff",
         "onboarding_lead_time",
     ]
-    tiers = sorted(hr.tiers.values(), key=lambda t: t.rank)
-    assert [t.id for t in tiers] == ["basic", "standard", "premium"]
-    for lower, higher in itertools.pairwise(tiers):
-        for kpi in hr.kpis.values():
-            assert kpi.better(higher.targets[kpi.id], lower.targets[kpi.id]), (kpi.id, lower.id, higher.id)
+    assert [t.id for t in sorted(hr.tiers.values(), key=lambda t: t.rank)] == ["basic", "standard", "premium"]
+    assert_higher_tiers_promise_more(hr)
 
 
 def test_english_binds_and_the_uk_gdpr_applies(built: dict[str, str]) -> None:
@@ -65,19 +49,13 @@ def test_targets_appear_in_both_languages(built: dict[str, str]) -> None:
 
 
 def test_a_tier_of_another_catalog_is_refused(tmp_path: Path) -> None:
-    data = example_with(EXAMPLE, {"service.tier": "critical"})
-    path = tmp_path / "hr.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path)])
-    assert result.exit_code == 2
-    assert "service.tier" in result.stderr
-    assert "unknown tier 'critical' in catalog 'hr-services'" in result.stderr
+    run = check(tmp_path, EXAMPLE, {"service.tier": "critical"}, "hr.yaml")
+    assert run.code == 2
+    assert "service.tier" in run.err
+    assert "unknown tier 'critical' in catalog 'hr-services'" in run.err
 
 
 def test_a_processing_agreement_is_refused_within_one_company(tmp_path: Path) -> None:
-    data = example_with(EXAMPLE, {"data_protection.processing": True})
-    path = tmp_path / "hr.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path)])
-    assert result.exit_code == 2
-    assert "data_protection.processing: units of one company are one controller" in result.stderr
+    run = check(tmp_path, EXAMPLE, {"data_protection.processing": True}, "hr.yaml")
+    assert run.code == 2
+    assert "data_protection.processing: units of one company are one controller" in run.err

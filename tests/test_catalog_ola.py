@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from slagen.cli import main
 from slagen.library import Library
 
-from .conftest import EXAMPLES, example_with
+from .conftest import EXAMPLES
+from .helpers import build_markdown, check, variation
 
 IT_OLA = EXAMPLES / "it-service-internal.yaml"
 FACILITY = EXAMPLES / "facility-management.yaml"
@@ -22,11 +21,9 @@ EXTERNAL = yaml.safe_load((EXAMPLES / "it-service.yaml").read_text(encoding="utf
 UNDER_IT = {"reference": EXTERNAL["agreement"]["reference"], "tier": EXTERNAL["service"]["tier"]}
 
 
-def check(tmp_path: Path, example: Path, changes: dict[str, Any]) -> tuple[int, str]:
-    path = tmp_path / "ola.yaml"
-    path.write_text(yaml.safe_dump(example_with(example, changes), allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(main, ["check", str(path)])
-    return result.exit_code, result.stderr
+def checked(tmp_path: Path, example: Path, changes: dict[str, Any]) -> tuple[int, str]:
+    run = check(tmp_path, example, changes, "ola.yaml")
+    return run.code, run.err
 
 
 def test_the_external_sla_is_silver() -> None:
@@ -34,20 +31,16 @@ def test_the_external_sla_is_silver() -> None:
 
 
 def test_an_it_ola_on_the_same_tier_passes_and_names_the_external_sla(tmp_path: Path) -> None:
-    path = tmp_path / "ola.yaml"
-    path.write_text(yaml.safe_dump(example_with(IT_OLA, {"agreement.underpins": UNDER_IT})), encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--format", "md"])
-    assert result.exit_code == 0, result.output
-    de = (out / "ola.de.md").read_text(encoding="utf-8")
-    en = (out / "ola.en.md").read_text(encoding="utf-8")
+    path = variation(tmp_path, IT_OLA, {"agreement.underpins": UNDER_IT}, "ola.yaml")
+    texts = build_markdown(path, tmp_path / "out")
+    de, en = texts["de"], texts["en"]
     assert "sichert das Service Level Agreement mit der Referenz SLA-2027-102 ab" in de
     assert "underpins the service level agreement with the reference SLA-2027-102" in en
     assert "before the corresponding time limit" not in en  # no hand-off time agreed
 
 
 def test_a_weaker_tier_is_refused_naming_the_key_and_both_values(tmp_path: Path) -> None:
-    code, err = check(tmp_path, IT_OLA, {"agreement.underpins": UNDER_IT, "service.tier": "bronze"})
+    code, err = checked(tmp_path, IT_OLA, {"agreement.underpins": UNDER_IT, "service.tier": "bronze"})
     assert code == 2
     assert "service.tier: KPI 'availability': tier 'bronze' promises 99.5 %, lower than the 99.9 % of tier " in err
     assert "service.tier: KPI 'p1_restore': tier 'bronze' promises 8h, longer than the 4h of tier 'silver'" in err
@@ -61,7 +54,7 @@ def test_an_override_that_lengthens_the_restore_time_is_named(tmp_path: Path) ->
         "agreement.model": "customer-specific",
         "service.overrides": {"p1_restore": "6h"},
     }
-    code, err = check(tmp_path, IT_OLA, changes)
+    code, err = checked(tmp_path, IT_OLA, changes)
     assert code == 2
     assert "service.overrides.p1_restore: KPI 'p1_restore': tier 'silver' promises 6h, longer than the 4h" in err
     assert err.count("error:") == 1
@@ -69,33 +62,28 @@ def test_an_override_that_lengthens_the_restore_time_is_named(tmp_path: Path) ->
 
 def test_the_hand_off_time_shortens_what_the_ola_may_allow(tmp_path: Path) -> None:
     changes = {"agreement.underpins": {**UNDER_IT, "handoff": "30min"}}
-    code, err = check(tmp_path, IT_OLA, changes)
+    code, err = checked(tmp_path, IT_OLA, changes)
     assert code == 2
     assert "KPI 'p1_restore': tier 'silver' promises 4h, longer than the 4h less the hand-off of 30min" in err
     assert "availability" not in err  # a hand-off does not touch a percentage
-    code, err = check(tmp_path, IT_OLA, {**changes, "service.tier": "gold"})
+    code, err = checked(tmp_path, IT_OLA, {**changes, "service.tier": "gold"})
     assert (code, err) == (0, "")
 
 
 def test_the_hand_off_is_printed_in_the_contract(tmp_path: Path) -> None:
-    data = example_with(IT_OLA, {"agreement.underpins": {**UNDER_IT, "handoff": "30min"}, "service.tier": "gold"})
-    path = tmp_path / "ola.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(path), "-o", str(out), "--format", "md", "--lang", "de"])
-    assert result.exit_code == 0, result.output
-    de = (out / "ola.de.md").read_text(encoding="utf-8")
+    changes = {"agreement.underpins": {**UNDER_IT, "handoff": "30min"}, "service.tier": "gold"}
+    de = build_markdown(variation(tmp_path, IT_OLA, changes, "ola.yaml"), tmp_path / "out", "--lang", "de")["de"]
     assert "jede Frist endet mindestens 30 Minuten vor der entsprechenden Frist des externen SLA" in de
 
 
 def test_an_unknown_external_tier_is_refused_with_a_hint(tmp_path: Path) -> None:
-    code, err = check(tmp_path, IT_OLA, {"agreement.underpins": {**UNDER_IT, "tier": "silber"}})
+    code, err = checked(tmp_path, IT_OLA, {"agreement.underpins": {**UNDER_IT, "tier": "silber"}})
     assert code == 2
     assert "agreement.underpins.tier: unknown tier 'silber' in catalog 'it-service' (did you mean 'silver'?)" in err
 
 
 def test_the_reference_is_required_with_the_tier(tmp_path: Path) -> None:
-    code, err = check(tmp_path, IT_OLA, {"agreement.underpins": {"tier": "silver"}})
+    code, err = checked(tmp_path, IT_OLA, {"agreement.underpins": {"tier": "silver"}})
     assert code == 2
     assert "agreement.underpins.reference: missing: an agreement that underpins another names its reference" in err
 
@@ -120,7 +108,7 @@ def test_a_facility_ola_under_an_it_sla_compares_paired_kpis(
             {"kpi": "attainment", "external": "incident_compliance"},
         ],
     }
-    code, err = check(tmp_path, FACILITY, {"agreement.underpins": underpins, "service.tier": tier})
+    code, err = checked(tmp_path, FACILITY, {"agreement.underpins": underpins, "service.tier": tier})
     assert code == (2 if expected else 0), err
     assert expected in err
     if expected:
@@ -133,14 +121,14 @@ def test_pairs_of_different_units_or_unknown_kpis_are_refused(tmp_path: Path) ->
         "catalog": "it-service",
         "kpis": [{"kpi": "attainment", "external": "p1_restore"}, {"kpi": "p9_resolution", "external": "p1_restore"}],
     }
-    code, err = check(tmp_path, FACILITY, {"agreement.underpins": underpins})
+    code, err = checked(tmp_path, FACILITY, {"agreement.underpins": underpins})
     assert code == 2
     assert "agreement.underpins.kpis.0: 'attainment' (percent, at_least) cannot be compared with 'p1_restore'" in err
     assert "agreement.underpins.kpis.1.kpi: unknown KPI 'p9_resolution'" in err
 
 
 def test_an_unknown_external_catalog_is_refused(tmp_path: Path) -> None:
-    code, err = check(tmp_path, FACILITY, {"agreement.underpins": {**UNDER_IT, "catalog": "it-services"}})
+    code, err = checked(tmp_path, FACILITY, {"agreement.underpins": {**UNDER_IT, "catalog": "it-services"}})
     assert code == 2
     assert "agreement.underpins.catalog: unknown catalog 'it-services' (did you mean 'it-service'?)" in err
 
@@ -153,7 +141,7 @@ def test_a_multi_level_ola_is_checked_for_every_offered_tier(tmp_path: Path) -> 
         "service.offered_tiers": ["basic", "critical"],
         "service.tier": ...,
     }
-    code, err = check(tmp_path, FACILITY, changes)
+    code, err = checked(tmp_path, FACILITY, changes)
     assert code == 2
     assert "service.offered_tiers: KPI 'p1_resolution' (paired with 'p1_restore'): tier 'basic' promises 24h" in err
     assert "tier 'critical'" not in err
@@ -162,7 +150,7 @@ def test_a_multi_level_ola_is_checked_for_every_offered_tier(tmp_path: Path) -> 
 def test_a_shorter_clock_is_warned_about(tmp_path: Path) -> None:
     underpins = {**UNDER_IT, "kpis": [{"kpi": "attainment", "external": "incident_compliance"}]}
     underpins["catalog"] = "it-service"
-    code, err = check(tmp_path, FACILITY, {"agreement.underpins": underpins, "service.tier": "basic"})
+    code, err = checked(tmp_path, FACILITY, {"agreement.underpins": underpins, "service.tier": "basic"})
     assert code == 1  # warnings only
     assert "error:" not in err
     assert (

@@ -7,41 +7,34 @@ whose rate or cap fails German standard-terms control are refused with exit 2, n
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from slagen.cli import main
 from slagen.library import Library
 from slagen.lint import lint_library
 
-from .conftest import EXAMPLES, ROOT, example_with
+from .conftest import EXAMPLES, ROOT
+from .helpers import (
+    assert_higher_tiers_promise_more,
+    assert_lint_clean,
+    build_markdown,
+    built_example,
+    check,
+    variation,
+)
 
 EXAMPLE = EXAMPLES / "supplier.yaml"
 
 
-def slagen(*arguments: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(arguments))
-    return result.exit_code, result.stdout, result.stderr
+built = built_example(EXAMPLE)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    out = tmp_path_factory.mktemp("supplier")
-    code, _, err = slagen("build", str(EXAMPLE), "-o", str(out))
-    assert code == 0, err
-    return {lang: (out / f"supplier.{lang}.md").read_text(encoding="utf-8") for lang in ("de", "en")}
-
-
-def check(write_answers: Callable[..., Path], changes: dict[str, Any]) -> tuple[int, str]:
-    path = write_answers(yaml.safe_dump(example_with(EXAMPLE, changes), allow_unicode=True))
-    code, out, err = slagen("check", str(path))
-    return code, out + err
+def checked(tmp_path: Path, changes: dict[str, Any]) -> tuple[int, str]:
+    run = check(tmp_path, EXAMPLE, changes)
+    return run.code, run.out + run.err
 
 
 def test_the_catalog_declares_deliveries_lump_sums_and_a_window(library: Library) -> None:
@@ -58,17 +51,12 @@ def test_the_catalog_declares_deliveries_lump_sums_and_a_window(library: Library
 
 
 def test_higher_tiers_promise_more_on_every_kpi(library: Library) -> None:
-    catalog = library.catalogs["supplier"]
-    tiers = sorted(catalog.tiers.values(), key=lambda tier: tier.rank)
-    for lower, higher in itertools.pairwise(tiers):
-        for kpi_id, kpi in catalog.kpis.items():
-            assert kpi.better(higher.targets[kpi_id], lower.targets[kpi_id]), (kpi_id, lower.id, higher.id)
+    assert_higher_tiers_promise_more(library.catalogs["supplier"])
 
 
 def test_the_library_lints_clean() -> None:
     assert [finding for finding in lint_library(ROOT) if "supplier" in str(finding)] == []
-    code, out, _ = slagen("lint")
-    assert (code, out.strip()) == (0, "library ok")
+    assert_lint_clean()
 
 
 def test_the_example_shows_kpis_window_and_lump_sum(built: dict[str, str]) -> None:
@@ -99,18 +87,15 @@ def test_the_rejection_clause_applies_section_377_hgb_between_merchants(built: d
     assert "Dienstleistungen (§§ 611 ff. BGB)" not in de
 
 
-def test_without_two_merchants_section_377_does_not_apply(write_answers: Callable[..., Path], tmp_path: Path) -> None:
-    data = example_with(EXAMPLE, {"parties.provider.merchant": False})
-    path = write_answers(yaml.safe_dump(data, allow_unicode=True))
-    code, _, err = slagen("build", str(path), "-o", str(tmp_path / "out"))
-    assert code == 0, err
-    de = (tmp_path / "out" / "answers.de.md").read_text(encoding="utf-8")
+def test_without_two_merchants_section_377_does_not_apply(tmp_path: Path) -> None:
+    path = variation(tmp_path, EXAMPLE, {"parties.provider.merchant": False})
+    de = build_markdown(path, tmp_path / "out")["de"]
     assert "§ 377 HGB ist nicht anzuwenden, weil nicht beide Parteien Kaufleute sind" in de
     assert "Im Übrigen gilt § 377 HGB" not in de
 
 
 def test_english_law_keeps_the_right_to_reject_until_inspection(
-    write_answers: Callable[..., Path], tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     changes = {
         "agreement.governing_law": "en-gb",
@@ -126,10 +111,7 @@ def test_english_law_keeps_the_right_to_reject_until_inspection(
         "parties.customer.country": "GB",
         "service.time_zone": "Europe/London",
     }
-    path = write_answers(yaml.safe_dump(example_with(EXAMPLE, changes), allow_unicode=True))
-    code, _, err = slagen("build", str(path), "-o", str(tmp_path / "out"))
-    assert code == 0, err
-    en = (tmp_path / "out" / "answers.en.md").read_text(encoding="utf-8")
+    en = build_markdown(variation(tmp_path, EXAMPLE, changes), tmp_path / "out")["en"]
     assert "A delivery is not deemed accepted (section 35 of the Sale of Goods Act 1979)" in en
     assert "liquidated damages of 0.2% of the net value of the late delivery" in en
     assert "they are not a penalty" in en
@@ -156,22 +138,22 @@ def test_english_law_keeps_the_right_to_reject_until_inspection(
     ],
 )
 def test_lump_sums_beyond_standard_terms_control_are_refused(
-    write_answers: Callable[..., Path], changes: dict[str, Any], key: str, words: str
+    tmp_path: Path, changes: dict[str, Any], key: str, words: str
 ) -> None:
-    code, text = check(write_answers, changes)
+    code, text = checked(tmp_path, changes)
     assert code == 2
     assert f"{key}: " in text
     assert words in text
     assert "Traceback" not in text
 
 
-def test_the_supplier_s_own_form_is_not_held_to_the_limits(write_answers: Callable[..., Path]) -> None:
-    code, text = check(write_answers, {"agreement.drafted_by": "provider", "late_delivery.cap": "10%"})
+def test_the_supplier_s_own_form_is_not_held_to_the_limits(tmp_path: Path) -> None:
+    code, text = checked(tmp_path, {"agreement.drafted_by": "provider", "late_delivery.cap": "10%"})
     assert code == 0, text
 
 
-def test_a_deliveries_catalog_as_a_service_contract_is_warned_about(write_answers: Callable[..., Path]) -> None:
-    code, text = check(write_answers, {"agreement.contract_type": "service"})
+def test_a_deliveries_catalog_as_a_service_contract_is_warned_about(tmp_path: Path) -> None:
+    code, text = checked(tmp_path, {"agreement.contract_type": "service"})
     assert code == 1  # warnings only
     assert "agreement.contract_type: warning: the catalog 'supplier' is one of deliveries of goods" in text
 
@@ -185,17 +167,14 @@ def test_the_catalog_page_documents_every_kpi_and_the_limits() -> None:
     assert "≤ 5 % of the late delivery's net value" in page
 
 
-def test_a_multi_level_agreement_states_each_tier_s_window(write_answers: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_multi_level_agreement_states_each_tier_s_window(tmp_path: Path) -> None:
     changes = {
         "agreement.model": "multi-level",
         "service.offered_tiers": ["standard", "preferred", "strategic"],
         "service.tier": ...,
     }
-    path = write_answers(yaml.safe_dump(example_with(EXAMPLE, changes), allow_unicode=True))
-    code, _, err = slagen("build", str(path), "-o", str(tmp_path / "out"))
-    assert code == 0, err
-    de = (tmp_path / "out" / "answers.de.md").read_text(encoding="utf-8")
-    en = (tmp_path / "out" / "answers.en.md").read_text(encoding="utf-8")
+    texts = build_markdown(variation(tmp_path, EXAMPLE, changes), tmp_path / "out")
+    de, en = texts["de"], texts["en"]
     assert "in der Leistungsstufe Strategic frühestens 2 Arbeitstage vor und spätestens 1 Arbeitstag nach" in de
     assert "in the Standard tier no earlier than 5 Working Days before and no later than 3 Working Days after" in en
     assert "für jeden angefangenen Arbeitstag nach dem Ende des Lieferfensters" in de

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from slagen.cli import main
 from slagen.library import load_library
-from slagen.table import read_table
+from slagen.table import read_sheet
 
 from .conftest import DEMO
 
@@ -114,7 +114,7 @@ def test_f5_a_unicode_line_separator_never_splits_a_row(tmp_path: Path, separato
     table.write_text(
         f"name,parties.customer.name,service.tier\na,Acme{separator}Corp GmbH,premium\nb,Beta GmbH,basic\n"
     )
-    rows = read_table(table)
+    rows = read_sheet(table).rows
     assert [(row.number, row.name) for row in rows] == [(2, "a"), (3, "b")]
     # the separator stays, or YAML folds it into a space as it does a line break (U+0085); the row is one row
     assert rows[0].values["parties.customer.name"].replace(separator, " ") == "Acme Corp GmbH"
@@ -163,7 +163,7 @@ def test_f7_a_column_twice_or_a_misspelt_one_is_one_error_before_any_row(tmp_pat
 def test_entries_under_an_answer_are_columns(tmp_path: Path) -> None:
     table = tmp_path / "ok.csv"
     table.write_text("name,service.overrides.closing_rate,agreement.term.months\na,6%,24\n")
-    (row,) = read_table(table, keys=load_library().params)
+    (row,) = read_sheet(table, keys=load_library().params).rows
     assert row.values == {"service.overrides.closing_rate": "6%", "agreement.term.months": 24}
 
 

@@ -4,7 +4,8 @@ slagen's own helpers (:data:`slagen.filters.GLOBALS`) and filters (:data:`slagen
 described from their docstrings: the call as a template writes it, what it does, and the first use in
 the library's templates as the example. Jinja's own filters and globals that the sandbox keeps are listed
 by name with the first sentence of Jinja's docstring. A helper or filter without a docstring is refused
-(:func:`undocumented`), so a new one cannot ship without its entry.
+(:func:`undocumented`), so a new one cannot ship without its entry. The values slagen derives from the
+answers (:data:`slagen.derived.DERIVATIONS`) are listed with what they mean and the answers they read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from jinja2.utils import _PassArg
 
-from slagen import filters, limits
+from slagen import derived, filters, limits
 from slagen.library import TEMPLATE_SUFFIX, Library
 from slagen.sandbox import make_environment
 
@@ -61,6 +62,7 @@ def describe_templates(library: Library) -> str:
         value = _first_parameter(function)
         call = f"{value}|{name}" + (f"({arguments})" if arguments else "")
         lines += _entry(call, function, examples.filter(name))
+    lines += _derived_section(examples)
     lines += _jinja_section(env)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -98,6 +100,22 @@ def _parameters(function: Callable[..., Any], *, skip: int) -> str:
         default = parameter.default
         shown.append(parameter.name if default is inspect.Parameter.empty else f"{parameter.name}={default!r}")
     return ", ".join(shown)
+
+
+def _derived_section(examples: _Examples) -> list[str]:
+    lines = [
+        "## Derived values",
+        "",
+        "Computed by slagen from the answers (`slagen/derived.py`), read by conditions and templates as",
+        "`derived.<name>` and by the validation rules; no answer may be called `derived`.",
+        "",
+    ]
+    for name, derivation in derived.DERIVATIONS.items():
+        reads = ", ".join(f"`{key}`" for key in derivation.reads)
+        lines += [f"### `{derived.NAMESPACE}.{name}`", "", f"{derivation.meaning} Computed from {reads}.", ""]
+        example = examples.find(re.compile(rf"\b{derived.NAMESPACE}\.{name}\b"))
+        lines += [f"Example: `{example}`" if example else "Example: not used by the bundled templates.", ""]
+    return lines
 
 
 def _jinja_section(env: Any) -> list[str]:
@@ -140,12 +158,13 @@ class _Examples:
             yield from path.read_text(encoding="utf-8").splitlines()
 
     def helper(self, name: str) -> str | None:
-        return self._find(re.compile(rf"(?<![\w.|]){re.escape(name)}\("))
+        return self.find(re.compile(rf"(?<![\w.|]){re.escape(name)}\("))
 
     def filter(self, name: str) -> str | None:
-        return self._find(re.compile(rf"\|\s*{re.escape(name)}\b"))
+        return self.find(re.compile(rf"\|\s*{re.escape(name)}\b"))
 
-    def _find(self, pattern: re.Pattern[str]) -> str | None:
+    def find(self, pattern: re.Pattern[str]) -> str | None:
+        """The first use that ``pattern`` finds, as the ``{{ … }}`` or ``{% … %}`` around it."""
         for line in self.lines:
             match = pattern.search(line)
             if match:

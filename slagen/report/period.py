@@ -4,15 +4,12 @@
 >>> p = month_period("2027-03", ZoneInfo("Europe/Berlin"), dt.date(2027, 3, 10), None)
 >>> p.measured_start.isoformat(), p.end.isoformat(), p.partial
 ('2027-03-10T00:00:00+01:00', '2027-04-01T00:00:00+02:00', True)
->>> elapsed_seconds(p.start, p.end)   # a March with the change to summer time: 31 days less one hour
-Decimal('2674800')
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from slagen.errors import InputError
@@ -45,11 +42,6 @@ def month_period(label: str, zone: ZoneInfo, term_start: dt.date, term_last: dt.
         last = f" to {term_last.isoformat()}" if term_last else ""
         raise InputError.single(f"{label} is outside the term ({term_start.isoformat()}{last})", key="--period")
     return Period(f"{year:04d}-{month:02d}", start, end, begin, finish)
-
-
-def elapsed_seconds(start: dt.datetime, end: dt.datetime) -> Decimal:
-    """Seconds that actually elapse from ``start`` to ``end`` (a change of clocks counts), exactly."""
-    return Decimal(int(end.timestamp() - start.timestamp()))
 
 
 def days_of(period: Period) -> list[tuple[dt.datetime, dt.datetime]]:

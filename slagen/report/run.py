@@ -21,7 +21,6 @@ from slagen.report.model import Report
 from slagen.resolve import resolve_service
 from slagen.yamlsource import load_yaml
 
-REPORT_FORMATS = ("docx", "md", "json")
 DATA_SUFFIXES = (".csv", ".xlsx")
 
 

@@ -37,7 +37,7 @@ from slagen.model import Document
 from slagen.provenance import add_provenance_parts, merge_properties
 from slagen.writers.package import check_part_names, read_parts, zip_parts
 from slagen.writers.styles import ReferenceInfo, W, reference_info
-from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, restart_xml, settings_before, w_date, xml_text
+from slagen.writers.wordml import comment_xml, docx_run_xml, field_xml, get_or_add, place, restart_xml, w_date, xml_text
 
 _MARK_DATE = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 """Stands for the document's date in the core properties while the frame is made."""
@@ -236,15 +236,7 @@ def _update_fields(target: DocxDocument) -> None:
 
     The layout pass takes it out again when it has written the pages (:mod:`slagen.writers.toc`).
     """
-    settings = target.settings.element
-    if settings.find(f"{W}updateFields") is not None:
-        return
-    element = settings.makeelement(f"{W}updateFields", {f"{W}val": "true"})
-    later = [child for child in settings if child.tag in _AFTER_UPDATE_FIELDS]
-    if later:
-        later[0].addprevious(element)
-    else:
-        settings.append(element)
+    get_or_add(target.settings.element, "w:updateFields", {"w:val": "true"})
 
 
 def _has_text(part: Any) -> bool:
@@ -260,68 +252,14 @@ def _language_and_hyphenation(target: DocxDocument) -> None:
     silence it and is taken out; automatic hyphenation is switched on.
     """
     styles = target.styles.element
-    defaults = styles.find(f"{W}docDefaults")
-    if defaults is None:
-        defaults = styles.makeelement(f"{W}docDefaults", {})
-        styles.insert(0, defaults)
-    run_default = defaults.find(f"{W}rPrDefault")
-    if run_default is None:
-        run_default = defaults.makeelement(f"{W}rPrDefault", {})
-        defaults.insert(0, run_default)
-    run_props = run_default.find(f"{W}rPr")
-    if run_props is None:
-        run_props = run_default.makeelement(f"{W}rPr", {})
-        run_default.append(run_props)
+    run_props = get_or_add(get_or_add(get_or_add(styles, "w:docDefaults"), "w:rPrDefault"), "w:rPr")
     for lang in list(styles.iter(f"{W}lang")):
         lang.getparent().remove(lang)
-    lang = run_props.makeelement(f"{W}lang", {f"{W}val": _mark(_PROOFING_LANGUAGE)})
-    later = [child for child in run_props if child.tag in _AFTER_LANG]
-    if later:
-        later[0].addprevious(lang)
-    else:
-        run_props.append(lang)
+    place(run_props, run_props.makeelement(f"{W}lang", {f"{W}val": _mark(_PROOFING_LANGUAGE)}))
     settings = target.settings.element
     for proof in settings.findall(f"{W}proofState"):
         settings.remove(proof)
-    if settings.find(f"{W}autoHyphenation") is None:
-        hyphenation = settings.makeelement(f"{W}autoHyphenation", {})
-        before = [child for child in settings if child.tag not in _BEFORE_HYPHENATION]
-        if before:
-            before[0].addprevious(hyphenation)
-        else:
-            settings.append(hyphenation)
-
-
-_AFTER_LANG = {f"{W}{tag}" for tag in ("eastAsianLayout", "specVanish", "oMath")}
-"""Run properties that come after ``w:lang`` in the schema's order (CT_RPr)."""
-_BEFORE_HYPHENATION = settings_before("autoHyphenation")
-_AFTER_UPDATE_FIELDS = {
-    f"{W}{tag}"
-    for tag in [
-        "hdrShapeDefaults",
-        "footnotePr",
-        "endnotePr",
-        "compat",
-        "docVars",
-        "rsids",
-        "mathPr",
-        "attachedSchema",
-        "themeFontLang",
-        "clrSchemeMapping",
-        "doNotIncludeSubdocsInStats",
-        "doNotAutoCompressPictures",
-        "forceUpgrade",
-        "captions",
-        "readModeInkLockDown",
-        "smartTagType",
-        "schemaLibrary",
-        "shapeDefaults",
-        "doNotEmbedSmartTags",
-        "decimalSymbol",
-        "listSeparator",
-    ]
-}
-"""Settings that come after ``w:updateFields`` in the schema's order (CT_Settings)."""
+    get_or_add(settings, "w:autoHyphenation")
 
 
 def _core_properties(target: DocxDocument) -> None:

@@ -29,13 +29,12 @@ from slagen.redline_summary import SUMMARY_TAG, Summary
 from slagen.writers.body import BodyWriter, ListNumbering
 from slagen.writers.frame import Frame, frame_values, make_frame
 from slagen.writers.reference import default_reference
-from slagen.writers.tracked import W, number_ids, serialize
-from slagen.writers.wordml import escape, settings_before, w_date
+from slagen.writers.tracked import number_ids, serialize
+from slagen.writers.wordml import escape, get_or_add, w_date
 
 _SETTINGS = "word/settings.xml"
 _SECTION = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.S)
 _HEADER_FOOTER = re.compile(r"<w:(?:headerReference|footerReference|titlePg)\b[^>]*/>")
-_BEFORE_TRACKING = settings_before("trackRevisions")
 
 
 def write_redline_docx(
@@ -98,13 +97,7 @@ def _tracking(frame: Frame) -> Frame:
     for name, pieces in frame.parts:
         if name == _SETTINGS and len(pieces) == 1 and isinstance(pieces[0], bytes):
             root = etree.fromstring(pieces[0], etree.XMLParser(resolve_entities=False, no_network=True))
-            if root.find(f"{W}trackRevisions") is None:
-                element = root.makeelement(f"{W}trackRevisions", {})
-                before = [child for child in root if child.tag in _BEFORE_TRACKING]
-                if before:
-                    before[-1].addnext(element)
-                else:
-                    root.insert(0, element)
+            get_or_add(root, "w:trackRevisions")
             pieces = (etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),)
         parts.append((name, pieces))
     return dataclasses.replace(frame, parts=tuple(parts))

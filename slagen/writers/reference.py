@@ -42,6 +42,7 @@ from slagen.writers.package import check_part_names, read_parts, zip_folder, zip
 from slagen.writers.styles import STYLES, W
 from slagen.writers.styles import ReferenceInfo as ReferenceInfo  # where the writers took it from before
 from slagen.writers.styles import reference_info as reference_info
+from slagen.writers.wordml import place
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "reference"
 _NUMBERED = ("Heading 1", "Heading 2", "List Bullet", "List Number")
@@ -201,7 +202,6 @@ def _add_numbering(user: DocxDocument, default: DocxDocument) -> None:
     next_abstract = 1 + max((int(a.get(f"{W}abstractNumId")) for a in target.findall(f"{W}abstractNum")), default=-1)
     next_num = 1 + max((int(n.get(f"{W}numId")) for n in target.findall(f"{W}num")), default=0)
     abstract_map: dict[str, str] = {}
-    first_num = target.find(f"{W}num")
     for abstract in source.findall(f"{W}abstractNum"):
         element = copy.deepcopy(abstract)
         abstract_map[abstract.get(f"{W}abstractNumId")] = str(next_abstract)
@@ -209,10 +209,7 @@ def _add_numbering(user: DocxDocument, default: DocxDocument) -> None:
         for p_style in element.iter(f"{W}pStyle"):
             name = default_ids.get(p_style.get(f"{W}val"))
             p_style.set(f"{W}val", ids.get(name, p_style.get(f"{W}val")) if name else p_style.get(f"{W}val"))
-        if first_num is not None:
-            first_num.addprevious(element)
-        else:
-            target.append(element)
+        place(target, element)
         next_abstract += 1
     num_map: dict[str, str] = {}
     for num in source.findall(f"{W}num"):
@@ -221,7 +218,7 @@ def _add_numbering(user: DocxDocument, default: DocxDocument) -> None:
         element.set(f"{W}numId", str(next_num))
         abstract_id = element.find(f"{W}abstractNumId")
         abstract_id.set(f"{W}val", abstract_map[abstract_id.get(f"{W}val")])
-        target.append(element)
+        place(target, element)
         next_num += 1
     for name in _NUMBERED:
         _bind(user.styles[name].element, default.styles[name].element, num_map)

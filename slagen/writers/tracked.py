@@ -16,6 +16,8 @@ from typing import Any
 
 from lxml import etree
 
+from slagen.writers.wordml import get_or_add, place
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -114,38 +116,14 @@ def mark_block(block: Any, kind: str) -> Any:
 
 def mark_row(row: Any, kind: str) -> None:
     """A table row inserted or deleted as a whole (``w:trPr/w:ins`` or ``w:del``, after the other properties)."""
-    props = row.find(f"{W}trPr")
-    if props is None:
-        props = row.makeelement(f"{W}trPr", {})
-        exceptions = row.find(f"{W}tblPrEx")
-        if exceptions is not None:
-            exceptions.addnext(props)
-        else:
-            row.insert(0, props)
-    change = props.find(f"{W}trPrChange")
-    element = props.makeelement(f"{W}{kind}", {})
-    if change is not None:
-        change.addprevious(element)
-    else:
-        props.append(element)
+    props = get_or_add(row, "w:trPr")
+    place(props, props.makeelement(f"{W}{kind}", {}))
 
 
 def mark_paragraph_mark(paragraph: Any, kind: str) -> None:
     """The paragraph mark inserted or deleted with its paragraph (``w:pPr/w:rPr/w:ins`` or ``w:del``)."""
-    props = paragraph.find(f"{W}pPr")
-    if props is None:
-        props = paragraph.makeelement(f"{W}pPr", {})
-        paragraph.insert(0, props)
-    run_props = props.find(f"{W}rPr")
-    if run_props is None:
-        run_props = props.makeelement(f"{W}rPr", {})
-        later = [child for child in props if tag(child) in ("sectPr", "pPrChange")]
-        if later:
-            later[0].addprevious(run_props)
-        else:
-            props.append(run_props)
-    # CT_ParaRPr: ins, del, moveFrom, moveTo come first
-    run_props.insert(0, run_props.makeelement(f"{W}{kind}", {}))
+    run_props = get_or_add(get_or_add(paragraph, "w:pPr"), "w:rPr")
+    place(run_props, run_props.makeelement(f"{W}{kind}", {}))
 
 
 def mark_runs(container: Any, kind: str) -> None:

@@ -5,7 +5,9 @@ python-docx objects (its proxies cost about 100 ms per document). The pieces tha
 into the parts python-docx makes (the header's and footer's text, review comments, list
 restarts) are written here exactly as python-docx writes them, so that the frame
 (:mod:`slagen.writers.frame`) can find python-docx's XML of a marker and put slagen's in its
-place.
+place. Where slagen adds an element to a part's tree (settings, document defaults, a tracked
+paragraph mark or row, list definitions), :func:`get_or_add` and :func:`place` put it where the
+schema orders it (:data:`SCHEMA_ORDER`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from typing import Any
 
 _BREAKS = re.compile(r"(\t|\r|\n)")
 
@@ -141,54 +144,97 @@ def restart_xml(num_id: int, abstract: int) -> str:
     )
 
 
-SETTINGS_ORDER = (
-    "writeProtection",
-    "view",
-    "zoom",
-    "removePersonalInformation",
-    "removeDateAndTime",
-    "doNotDisplayPageBoundaries",
-    "displayBackgroundShape",
-    "printPostScriptOverText",
-    "printFractionalCharacterWidth",
-    "printFormsData",
-    "embedTrueTypeFonts",
-    "embedSystemFonts",
-    "saveSubsetFonts",
-    "saveFormsData",
-    "mirrorMargins",
-    "alignBordersAndEdges",
-    "bordersDoNotSurroundHeader",
-    "bordersDoNotSurroundFooter",
-    "gutterAtTop",
-    "hideSpellingErrors",
-    "hideGrammaticalErrors",
-    "activeWritingStyle",
-    "proofState",
-    "formsDesign",
-    "attachedTemplate",
-    "linkStyles",
-    "stylePaneFormatFilter",
-    "stylePaneSortMethod",
-    "documentType",
-    "mailMerge",
-    "revisionView",
-    "trackRevisions",
-    "doNotTrackMoves",
-    "doNotTrackFormatting",
-    "documentProtection",
-    "autoFormatOverride",
-    "styleLockTheme",
-    "styleLockQFSet",
-    "defaultTabStop",
-    "autoHyphenation",
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "sl": "http://schemas.openxmlformats.org/schemaLibrary/2006/main",
+}
+"""The prefixes of :data:`SCHEMA_ORDER`."""
+
+_SETTINGS = (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime doNotDisplayPageBoundaries "
+    "displayBackgroundShape printPostScriptOverText printFractionalCharacterWidth printFormsData embedTrueTypeFonts "
+    "embedSystemFonts saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges bordersDoNotSurroundHeader "
+    "bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors hideGrammaticalErrors activeWritingStyle proofState "
+    "formsDesign attachedTemplate linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge "
+    "revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection autoFormatOverride "
+    "styleLockTheme styleLockQFSet defaultTabStop autoHyphenation consecutiveHyphenLimit hyphenationZone "
+    "doNotHyphenateCaps showEnvelope summaryLength clickAndTypeStyle defaultTableStyle evenAndOddHeaders "
+    "bookFoldRevPrinting bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing "
+    "drawingGridVerticalSpacing displayHorizontalDrawingGridEvery displayVerticalDrawingGridEvery "
+    "doNotUseMarginsForDrawingGridOrigin drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData "
+    "noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars noLineBreaksAfter "
+    "noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent "
+    "alwaysShowPlaceholderText doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags "
+    "alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids m:mathPr "
+    "attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade "
+    "captions readModeInkLockDown smartTagType sl:schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol "
+    "listSeparator"
 )
-"""The first children of ``w:settings`` in the schema's order (CT_Settings), up to ``w:autoHyphenation``."""
+_RUN_PROPERTIES = (  # CT_ParaRPr; a run's CT_RPr is the same without the changes around it
+    "ins del moveFrom moveTo rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText "
+    "vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange"
+)
+_PARAGRAPH_PROPERTIES = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
+    "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+)
+_ROW_PROPERTIES = (
+    "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader tblCellSpacing jc hidden "
+    "ins del trPrChange"
+)
+SCHEMA_ORDER: dict[str, tuple[str, ...]] = {
+    parent: tuple(name if ":" in name else f"w:{name}" for name in names.split())
+    for parent, names in {
+        "w:settings": _SETTINGS,
+        "w:styles": "docDefaults latentStyles style",
+        "w:docDefaults": "rPrDefault pPrDefault",
+        "w:rPrDefault": "rPr",
+        "w:rPr": _RUN_PROPERTIES,
+        "w:p": "pPr",
+        "w:pPr": _PARAGRAPH_PROPERTIES,
+        "w:tr": "tblPrEx trPr",
+        "w:trPr": _ROW_PROPERTIES,
+        "w:numbering": "numPicBullet abstractNum num numIdMacAtCleanup",
+    }.items()
+}
+"""The order of the children of the elements slagen adds children to, as the schema gives it (CT_Settings,
+CT_Styles, CT_DocDefaults, CT_ParaRPr, CT_PPr, CT_Row, CT_TrPr, CT_Numbering), by parent; for a paragraph and a
+row only the properties that open them."""
 
 
-def settings_before(name: str) -> frozenset[str]:
-    """The qualified tags of the settings that come before ``w:{name}`` in the schema's order."""
-    return frozenset(
-        f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{tag}"
-        for tag in SETTINGS_ORDER[: SETTINGS_ORDER.index(name)]
-    )
+def qualified(name: str) -> str:
+    """``w:lang`` as lxml names it: ``{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang``."""
+    prefix, _, local = name.rpartition(":")
+    return f"{{{NAMESPACES[prefix or 'w']}}}{local}"
+
+
+_QUALIFIED = {qualified(parent): tuple(qualified(name) for name in names) for parent, names in SCHEMA_ORDER.items()}
+
+
+def place(parent: Any, element: Any) -> Any:
+    """Put ``element`` into ``parent`` where the schema orders it: after the last child that comes before it.
+
+    "Before it" includes its own kind, so that repeated elements (``w:abstractNum``) keep the order they are
+    placed in; with no such child it becomes the first. A child the schema does not list for ``parent`` (an
+    extension such as ``w14:ligatures``, which Word writes last) stays where it is.
+    """
+    order = _QUALIFIED[parent.tag]
+    before = frozenset(order[: order.index(element.tag) + 1])
+    earlier = [child for child in parent if child.tag in before]
+    if earlier:
+        earlier[-1].addnext(element)
+    else:
+        parent.insert(0, element)
+    return element
+
+
+def get_or_add(parent: Any, name: str, attributes: dict[str, str] | None = None) -> Any:
+    """The child ``name`` (``w:rPr``) of ``parent``; made with ``attributes`` and :func:`place`-d if there is none."""
+    found = parent.find(qualified(name))
+    if found is not None:
+        return found
+    return place(parent, parent.makeelement(qualified(name), {qualified(k): v for k, v in (attributes or {}).items()}))
