@@ -190,8 +190,9 @@ def _level(
     if kpi.measure is not None and words:  # the measurement definition words the period and the exclusions
         wording.update(measure_text.wording(kpi.measure, words, locale))
         limits = sum(1 for other in service.catalog.kpis.values() if other.feeds == kpi.id)
-        added = measure_rules.rules(kpi.measure, words, locale, limits=max(limits, 1))
-        wording["formula"] = "; ".join([wording["formula"], *added])  # the kind's parameters, worded
+        wording["formula"] = measure_rules.formula(
+            wording["formula"], kpi.measure, words, locale, limits=max(limits, 1)
+        )
         measure = {
             "kind": kpi.measure.kind,
             "period": kpi.measure.period,

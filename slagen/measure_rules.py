@@ -59,6 +59,18 @@ def counted(pattern: Mapping[str, str], n: int, words: Mapping[str, Any], locale
     return str(pattern[form]).format(n=in_words(n, words, locale), **more)
 
 
+def formula(
+    text: str, measure: MeasureDef | None, words: Mapping[str, Any] | None, locale: str, *, limits: int = 1
+) -> str:
+    """The catalog's formula ``text`` with the sentences of :func:`rules` after it, as the KPI annex states it.
+
+    The contract and every export (``slagen slo``) take the formula from here, so they say the same.
+    """
+    if measure is None or not words:
+        return text
+    return "; ".join([text, *rules(measure, words, locale, limits=limits)])
+
+
 def rules(measure: MeasureDef, words: Mapping[str, Any], locale: str, *, limits: int = 1) -> list[str]:
     """The sentences the annex adds to the catalog's formula, from the kind's parameters (empty: none).
 

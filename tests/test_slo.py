@@ -198,6 +198,12 @@ def test_labels_and_annotations_name_contract_tier_catalog_customer_clause_and_c
         }
         assert len(document["metadata"]["name"]) <= 63
     by_kpi = slos(documents)
+    # the formula as the contract's annex states it, with the rules the measurement definition words
+    formula = by_kpi["availability"]["metadata"]["annotations"]["slagen/formula"]
+    assert "truncated to two decimal places, not rounded" in formula
+    assert formula.endswith("; a continuous outage of less than one minute is not Downtime")
+    compliance = by_kpi["incident_compliance"]["metadata"]["annotations"]["slagen/formula"]
+    assert "if fewer than ten were reported" in compliance
     notes = by_kpi["availability"]["metadata"]["annotations"]
     assert (notes["slagen/clause"], notes["slagen/clause-version"]) == ("services.availability", "3")
     assert notes["slagen/credit-bands"] == (

@@ -201,7 +201,7 @@ def _objective(
         internal=_internal(kpi, share, margin),
         credits=_credits_text(service, kpi),
         period=_english(rate.text, "period") or "per calendar month",
-        formula=_with_parties(_english(kpi.text, "formula"), answers, library),
+        formula=_with_parties(_formula(kpi, service, library, answers), answers, library),
         **fields,
     )
 
@@ -299,6 +299,18 @@ def _with_parties(text: str, answers: Answers, library: Library) -> str:
     for party in ("provider", "customer"):
         text = text.replace("{" + party + "}", str(terms.get(party) or party))
     return text
+
+
+def _formula(kpi: Kpi, service: ServiceLevels, library: Library, answers: Answers) -> str:
+    """The KPI's formula as the contract's annex states it in English, with the definition's own rules."""
+    from slagen.context import kind_labels
+    from slagen.measure_rules import formula
+
+    law = str(answers.values.get("agreement.governing_law") or "")
+    kind = str(answers.values.get("agreement.kind") or "external")
+    words = kind_labels(library, "en", kind, law).get("measures") if "en" in library.labels else None
+    limits = sum(1 for other in service.catalog.kpis.values() if other.feeds == kpi.id)
+    return formula(_english(kpi.text, "formula"), kpi.measure, words, "en_GB", limits=max(limits, 1))
 
 
 def _english(text: dict[str, Any], part: str) -> str:
