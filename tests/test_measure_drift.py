@@ -172,9 +172,11 @@ def test_a_partial_period_rule_changes_the_clause_and_the_minutes_counted(tmp_pa
     found = result(report(whole, answers, **{"agreement.effective_date": dt.date(2027, 3, 10)}), "availability")
     assert found.formula is not None
     assert found.formula.numbers["minutes"] == 44580  # all of March, not the 22 days from 10 March
+    assert found.note == "whole_period"  # the report's header says the term's part; this KPI says the whole month
     part = load_library(copy_library(tmp_path / "part", ()))
     answers, text = built(part, tmp_path, **{"agreement.effective_date": "2027-03-10"})
     assert "availability is calculated over that part only" in text["en"]
     found = result(report(part, answers, **{"agreement.effective_date": dt.date(2027, 3, 10)}), "availability")
     assert found.formula is not None
     assert found.formula.numbers["minutes"] == 22 * 1440 - 60
+    assert found.note == ""

@@ -72,11 +72,16 @@ def compute_report(
     for kpi in kpis.values():
         if kpi.role != "service_level":
             continue
+        whole = kpi.measure is not None and kpi.measure.partial == "whole"  # a period cut by the term, measured whole
+        kpi_period = period.whole() if whole else period
         if kpi.measure is not None and kpi.measure.kind in GENERIC_KINDS:
-            results.append(measured_result(kpi, targets, tier.terms, period, values, measured.measurements, bad_cells))
-            continue
-        feeding = [(k, targets[k.id]) for k in kpis.values() if k.feeds == kpi.id]
-        results.append(_result(kpi, targets[kpi.id], feeding, measured, period, values, tier.terms, clock))
+            result = measured_result(kpi, targets, tier.terms, kpi_period, values, measured.measurements, bad_cells)
+        else:
+            feeding = [(k, targets[k.id]) for k in kpis.values() if k.feeds == kpi.id]
+            result = _result(kpi, targets[kpi.id], feeding, measured, kpi_period, values, tier.terms, clock)
+        if whole and period.partial and not result.note:
+            result = replace(result, note="whole_period")
+        results.append(result)
     if bad_cells:
         raise InputError(sorted(bad_cells.values(), key=lambda p: (p.file or "", p.line or 0, p.key or "")))
     working_day = _working_day(values)
@@ -139,8 +144,6 @@ def _result(
     if measure is None or measure.kind == "reported":
         note = "no_definition" if measure is None else "reported"
         return Result(kpi.id, kpi.unit, kpi.direction, kpi.role, target, None, None, None, note)
-    if measure.partial == "whole":  # a period cut by the term is measured as a whole
-        period = replace(period, measured_start=period.start, measured_end=period.end)
     if measure.kind == "availability":
         per_system = values.get("service.availability_basis") == "per_system"
         return availability(measured.outages, period, measure, Decimal(target), terms, per_system=per_system,

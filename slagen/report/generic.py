@@ -259,8 +259,6 @@ def measured_result(
     """
     from slagen.clock import ServiceCalendar
 
-    if kpi.measure is not None and kpi.measure.partial == "whole":  # a period cut by the term measured as a whole
-        period = replace(period, measured_start=period.start, measured_end=period.end)
     zone = str(values["service.time_zone"])
     calendar = ServiceCalendar(zone, "weekdays", "00:00", "24:00", str(values.get("service.holidays") or ""))
     fields = Fields(calendar.zone, kpi.id)

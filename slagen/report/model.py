@@ -28,6 +28,10 @@ class Period:
         """Whether the term starts or ends inside the period."""
         return (self.measured_start, self.measured_end) != (self.start, self.end)
 
+    def whole(self) -> Period:
+        """The same period measured as a whole, for a definition with ``partial: whole``."""
+        return Period(self.label, self.start, self.end, self.start, self.end)
+
     @property
     def last_day(self) -> dt.date:
         """The last calendar day of the period."""
