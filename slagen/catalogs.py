@@ -182,8 +182,16 @@ def _check_windows(source: YamlSource, kpis: dict[str, Kpi], terms: dict[str, Pa
     """
     for kpi in kpis.values():
         maintenance = kpi.measure.param("maintenance") if kpi.measure is not None else None
-        term = terms.get(maintenance.window_term) if maintenance is not None else None
-        if maintenance is None or term is None:
+        if maintenance is None:
+            continue
+        for part, name in (("window", maintenance.window_term), ("limit", maintenance.limit_term)):
+            if name and name not in terms:  # the maintenance clause and the report read the tier term by this name
+                at = ("kpis", kpi.id, "measure", "maintenance", part)
+                problems.append(
+                    Problem(f"no tier term '{name}' in this catalog", source.path, source.line_of(at), ".".join(at))
+                )
+        term = terms.get(maintenance.window_term)
+        if term is None:
             continue
         missing = [choice for choice in term.choices if choice not in maintenance.windows]
         if missing:

@@ -186,7 +186,14 @@ def _level(
     kpi = level.kpi
     wording = dict(kpi.text[language])
     wording.update(counting="", excluded="")  # a KPI without a measurement definition says nothing more
-    measure: dict[str, Any] = {"kind": "", "period": "", "clock": "", "excludes": [], "partial": "", **_UNSAID}
+    measure: dict[str, Any] = {
+        "kind": "",
+        "period": "",
+        "clock": "",
+        "excludes": [],
+        "partial": "",
+        **measure_rules.UNSAID,
+    }
     if kpi.measure is not None and words:  # the measurement definition words the period and the exclusions
         wording.update(measure_text.wording(kpi.measure, words, locale))
         limits = sum(1 for other in service.catalog.kpis.values() if other.feeds == kpi.id)
@@ -232,10 +239,6 @@ def _level(
         "measure": measure,
         **{field: _parties(text, terms) for field, text in wording.items()},
     }
-
-
-_UNSAID: dict[str, Any] = {"truncated": "", "example": "", "min_outage": "", "small_sample": "", "windows": {}}
-"""What ``level.<kpi>.measure`` says of a KPI without a measurement definition: nothing."""
 
 
 def _parties(text: str, terms: Mapping[str, Any]) -> str:

@@ -59,6 +59,13 @@ def counted(pattern: Mapping[str, str], n: int, words: Mapping[str, Any], locale
     return str(pattern[form]).format(n=in_words(n, words, locale), **more)
 
 
+UNSAID: dict[str, Any] = {
+    "truncated": "", "example": "", "min_outage": "", "small_sample": "",
+    "windows": {}, "window_term": "", "limit_term": "",
+}  # fmt: skip
+"""What :func:`phrases` gives when the definition says nothing of a parameter (and for a KPI without one)."""
+
+
 def formula(
     text: str, measure: MeasureDef | None, words: Mapping[str, Any] | None, locale: str, *, limits: int = 1
 ) -> str:
@@ -92,10 +99,11 @@ def phrases(measure: MeasureDef, words: Mapping[str, Any], locale: str, *, limit
     """What a clause may say of the definition's parameters, each a phrase of the labels (empty: not defined).
 
     ``truncated`` and ``example`` (availability), ``min_outage`` (the shortest outage that counts),
-    ``small_sample`` (attainment), ``windows`` (each maintenance window by its name).
+    ``small_sample`` (attainment), ``windows`` (each maintenance window by its name) and the tier terms that
+    name the window and the monthly limit (``window_term``, ``limit_term``).
     """
     texts = words["rules"]
-    said: dict[str, Any] = {"truncated": "", "example": "", "min_outage": "", "small_sample": "", "windows": {}}
+    said: dict[str, Any] = dict(UNSAID)
     if measure.kind == "availability":
         places = int(measure.param("decimals", DEFAULT_DECIMALS))
         said["truncated"] = str(texts["truncated"]).format(places=counted(texts["places"], places, words, locale))
@@ -106,6 +114,7 @@ def phrases(measure: MeasureDef, words: Mapping[str, Any], locale: str, *, limit
         maintenance = measure.param("maintenance")
         if maintenance is not None:
             said["windows"] = {name: window_words(w, words, locale) for name, w in maintenance.windows.items()}
+            said["window_term"], said["limit_term"] = maintenance.window_term, maintenance.limit_term
     least = int(measure.param("min_events", 0) or 0)
     if measure.kind == "attainment" and least > 0:
         said["small_sample"] = _small_sample(measure, least, texts, words, locale, limits)

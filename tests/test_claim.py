@@ -11,7 +11,9 @@ import pytest
 
 from slagen.claim import ClaimRule, claim_deadline, claim_rule, claim_words
 from slagen.errors import LibraryError
+from slagen.generate import build_documents, check_answers
 from slagen.library import Library, load_library
+from slagen.writers.markdown import write_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,3 +109,39 @@ def test_every_maintenance_window_a_tier_may_choose_is_defined(tmp_path: Path) -
         load_library(root)
     found = [p for p in caught.value.problems if p.key == "kpis.availability.measure.maintenance.windows"]
     assert [p.message for p in found] == ["no window for sunday_night (choices of the tier term 'maintenance_window')"]
+
+
+def _library_with(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    root = tmp_path / "library"
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, root / part)
+    catalog = root / "tiers" / "it-service.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    catalog.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_the_maintenance_limit_is_the_tier_term_the_definition_names(tmp_path: Path) -> None:
+    """The maintenance clause states the monthly limit from the term the definition's ``limit:`` names."""
+    root = _library_with(
+        tmp_path,
+        ("  maintenance_per_month:", "  monthly_maintenance:"),
+        ("limit: maintenance_per_month", "limit: monthly_maintenance"),
+        ("      monthly_maintenance: 4h", "      monthly_maintenance: 5h"),  # the chosen tier's (Silver)
+    )
+    library = load_library(root)
+    answers = check_answers(ROOT / "examples" / "it-service.yaml", library)
+    (document,) = build_documents(answers, library, ("en",))
+    text = write_markdown(document)
+    assert "Planned maintenance shall not exceed 5 hours in total in any calendar month" in text
+
+
+def test_a_definition_naming_a_tier_term_the_catalog_lacks_is_refused(tmp_path: Path) -> None:
+    root = _library_with(tmp_path, ("limit: maintenance_per_month", "limit: maintenance_hours"))
+    with pytest.raises(LibraryError) as caught:
+        load_library(root)
+    found = [p for p in caught.value.problems if p.key == "kpis.availability.measure.maintenance.limit"]
+    assert [p.message for p in found] == ["no tier term 'maintenance_hours' in this catalog"]
