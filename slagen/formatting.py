@@ -125,8 +125,8 @@ _WORKING_DAY = {"de": ("Arbeitstag", "Arbeitstage"), "en": ("working day", "work
 """A unit CLDR lacks: Babel chooses the plural form, this table the word (other languages: the English)."""
 
 
-def format_working_days(days: Decimal | int, locale: str) -> str:
-    """Working days after an event, spelled out.
+def format_working_days(days: Decimal | int, locale: str, shown: str | None = None) -> str:
+    """Working days after an event, spelled out (``shown``: the number as the caller has written it).
 
     >>> format_working_days(Decimal(3), "de_DE"), format_working_days(Decimal(1), "en_GB")
     ('3 Arbeitstage', '1 working day')
@@ -134,7 +134,7 @@ def format_working_days(days: Decimal | int, locale: str) -> str:
     found = get_locale(locale)
     one, many = _WORKING_DAY.get(found.language, _WORKING_DAY["en"])
     word = one if found.plural_form(Decimal(days)) == "one" else many
-    return f"{format_number(days, locale)} {word}"
+    return f"{format_number(days, locale) if shown is None else shown} {word}"
 
 
 def format_value(value: Any, unit: str, locale: str) -> str:

@@ -95,6 +95,7 @@ def test_supplier_delivery_window_otif_ppm_acknowledgement_and_lead_time(tmp_pat
     assert "| 4500017903 | order | 2027-03-11 11:00 | supplier-2027-03-orders.csv:4 |" in english
     lead = results["lead_time"]  # Friday 5 March → Friday 26 March is 15 working days: a tie at the target
     assert (lead["value"], lead["met"], numbers(lead)["count"]) == ("15.00", True, "4")
+    assert "| Lead time | 15 working days | 15 working days | met |" in english  # with its unit, as the contract
 
 
 def test_finance_bpo_invoices_sample_close_and_payroll(tmp_path: Path) -> None:

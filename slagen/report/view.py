@@ -57,6 +57,12 @@ class _Say:
         self.locale, self.zone = locale, zone
         self._date, self._number = format_date, format_number
 
+    def working_days(self, value: Decimal) -> str:
+        """``3 working days`` / ``2,5 Arbeitstage``: the number as :meth:`number` writes it."""
+        from slagen.formatting import format_working_days
+
+        return format_working_days(value, self.locale, self.number(value))
+
     def number(self, value: Decimal) -> str:
         shown = value.quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
         plain = shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown.normalize()
@@ -95,6 +101,8 @@ def _target(result: Result, say: _Say) -> str:
     if hasattr(target, "seconds"):
         return say.duration(target)
     text = say.number(Decimal(target))
+    if result.unit == "working_days":
+        return say.working_days(Decimal(target))
     return f"{text} %" if result.unit == "percent" else f"{text} ppm" if result.unit == "ppm" else text
 
 
@@ -108,6 +116,8 @@ def _value(result: Result, say: _Say) -> str:
         return f"{say.number(result.value * 1000)} ms"
     if result.unit == "ppm":
         return f"{text} ppm"
+    if result.unit == "working_days":
+        return say.working_days(result.value)
     return say.timespan(result.value) if result.unit == "duration" else text
 
 
