@@ -93,9 +93,11 @@ def test_supplier_delivery_window_otif_ppm_acknowledgement_and_lead_time(tmp_pat
     assert "Records not meeting the conditions" in english
     assert "| 4500017902 |" not in english  # acknowledged on Monday 14:00, due 15:00
     assert "| 4500017903 | order | 2027-03-11 11:00 | supplier-2027-03-orders.csv:4 |" in english
-    lead = results["lead_time"]  # Friday 5 March → Friday 26 March is 15 working days: a tie at the target
-    assert (lead["value"], lead["met"], numbers(lead)["count"]) == ("15.00", True, "4")
-    assert "| Lead time | 15 working days | 15 working days | met |" in english  # with its unit, as the contract
+    # Friday 5 March → Friday 26 March: 15 weekdays, but 26 March 2027 is Good Friday, a public holiday in
+    # Baden-Württemberg (service.holidays: DE-BW), so 14 Working Days as the contract defines them
+    lead = results["lead_time"]
+    assert (lead["value"], lead["met"], numbers(lead)["count"]) == ("14.00", True, "4")
+    assert "| Lead time | 15 working days | 14 working days | met |" in english  # with its unit, as the contract
 
 
 def test_finance_bpo_invoices_sample_close_and_payroll(tmp_path: Path) -> None:
@@ -178,3 +180,21 @@ def test_an_xlsx_measurements_file_with_date_cells(tmp_path: Path) -> None:
     planned = next(r for r in body["results"] if r["kpi"] == "planned_completion")
     assert (planned["formula"]["numbers"]["met"], planned["formula"]["numbers"]["records"]) == ("1", "3")
     assert [e["id"] for e in planned["events"]] == ["WO-2", "WO-3"]
+
+
+def test_working_days_without_public_holidays_are_refused_not_guessed(tmp_path: Path) -> None:
+    """A KPI counted on Working Days needs the holidays the contract names; without them: exit 2, no report."""
+    example = (ROOT / "examples" / "supplier.yaml").read_text(encoding="utf-8")
+    line = "  holidays: DE-BW          # Working Days: the public holidays at the provider's seat (Stuttgart)\n"
+    assert line in example
+    answers = tmp_path / "supplier.yaml"
+    answers.write_text(example.replace(line, ""), encoding="utf-8")
+    files = ("supplier-2027-03-deliveries.csv", "supplier-2027-03-orders.csv")
+    data = [arg for name in files for arg in ("--data", str(DATA / name))]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", str(answers), *data, "--period", "2027-03", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "service.holidays" in result.stderr
+    assert "Working Days are undefined" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())

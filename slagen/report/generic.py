@@ -254,13 +254,16 @@ def measured_result(
 ) -> Result:  # fmt: skip
     """The result of a KPI of a generic kind; its bad cells are added to ``problems`` (each cell once).
 
-    Working days are Monday to Friday without the public holidays of ``service.holidays`` (without them
-    Monday to Friday, which the report notes).
+    On ``clock: working_days`` the contract's Working Days count: Monday to Friday without the public holidays
+    of ``service.holidays``; an agreement that names none is refused (naming the key), never computed on a guess.
     """
-    from slagen.clock import ServiceCalendar
+    from slagen.clock import ServiceCalendar, working_days_for
 
     zone = str(values["service.time_zone"])
-    calendar = ServiceCalendar(zone, "weekdays", "00:00", "24:00", str(values.get("service.holidays") or ""))
+    if kpi.measure is not None and kpi.measure.clock == "working_days":  # undefined Working Days: an error, no guess
+        calendar = working_days_for(values)
+    else:  # the calendar clock: no day is skipped, so no public holidays are needed
+        calendar = ServiceCalendar(zone, "weekdays", "00:00", "24:00", "")
     fields = Fields(calendar.zone, kpi.id)
     result = generic_result(kpi, targets[kpi.id], records, Context(targets, terms, period, calendar), fields)
     for key, problem in fields.problems.items():
