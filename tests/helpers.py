@@ -7,6 +7,7 @@ an example or a variation of it, and asserts what every catalog must hold: highe
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from slagen.catalogs import Catalog
 from slagen.cli import main
 
-from .conftest import example_with
+from .conftest import ROOT, example_with
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,21 @@ def variation(folder: Path, example: Path, changes: dict[str, Any], name: str = 
     path = folder / name
     path.write_text(yaml.safe_dump(example_with(example, changes), allow_unicode=True), encoding="utf-8")
     return path
+
+
+def library_copy(folder: Path, catalog: str, changes: tuple[tuple[str, str], ...] = ()) -> Path:
+    """The shipped library (clauses, templates, tiers) copied to ``folder/library`` with ``tiers/<catalog>.yaml``
+    changed: each ``(old, new)`` replaces every ``old``, which must be there."""
+    root = folder / "library"
+    for part in ("clauses", "templates", "tiers"):
+        shutil.copytree(ROOT / part, root / part)
+    path = root / "tiers" / f"{catalog}.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return root
 
 
 def check(folder: Path, example: Path, changes: dict[str, Any], name: str = "answers.yaml") -> Run:

@@ -4,7 +4,6 @@ the credit period a catalog may give the KPI that earns credits."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,8 @@ from slagen.errors import LibraryError
 from slagen.generate import build_documents, check_answers
 from slagen.library import Library, load_library
 from slagen.writers.markdown import write_markdown
+
+from .helpers import library_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,15 +65,9 @@ def test_the_wording_in_both_languages(library: Library) -> None:
 
 
 def test_a_catalog_may_not_credit_a_weekly_kpi(tmp_path: Path) -> None:
-    root = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
-    catalog = root / "tiers" / "it-service.yaml"
-    text = catalog.read_text(encoding="utf-8")
     old = "    measure:                   # how it is measured: the report computes it, the KPI annex words it\n"
     old += "      kind: availability\n      period: calendar_month\n"
-    assert old in text
-    catalog.write_text(text.replace(old, old.replace("calendar_month", "calendar_week")), encoding="utf-8")
+    root = library_copy(tmp_path, "it-service", ((old, old.replace("calendar_month", "calendar_week")),))
     with pytest.raises(LibraryError) as caught:
         load_library(root)
     messages = [p.message for p in caught.value.problems]
@@ -80,14 +75,8 @@ def test_a_catalog_may_not_credit_a_weekly_kpi(tmp_path: Path) -> None:
 
 
 def test_a_kind_measured_weekly_cannot_earn_credits(tmp_path: Path) -> None:
-    root = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
-    catalog = root / "tiers" / "telemarketing.yaml"
-    text = catalog.read_text(encoding="utf-8").replace(
-        "remedies: [escalation]", "remedies: [escalation]\ncredits: calls_per_agent_day", 1
-    )
-    catalog.write_text(text, encoding="utf-8")
+    credited = ("remedies: [escalation]", "remedies: [escalation]\ncredits: calls_per_agent_day")
+    root = library_copy(tmp_path, "telemarketing", (credited,))
     with pytest.raises(LibraryError) as caught:
         load_library(root)
     found = [p for p in caught.value.problems if p.key == "credits"]
@@ -97,40 +86,24 @@ def test_a_kind_measured_weekly_cannot_earn_credits(tmp_path: Path) -> None:
 
 
 def test_every_maintenance_window_a_tier_may_choose_is_defined(tmp_path: Path) -> None:
-    root = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
-    catalog = root / "tiers" / "it-service.yaml"
-    text = catalog.read_text(encoding="utf-8")
     line = '          sunday_night: {days: [sunday], from: "00:00", length: 6h}\n'
-    assert line in text
-    catalog.write_text(text.replace(line, ""), encoding="utf-8")
+    root = library_copy(tmp_path, "it-service", ((line, ""),))
     with pytest.raises(LibraryError) as caught:
         load_library(root)
     found = [p for p in caught.value.problems if p.key == "kpis.availability.measure.maintenance.windows"]
     assert [p.message for p in found] == ["no window for sunday_night (choices of the tier term 'maintenance_window')"]
 
 
-def _library_with(tmp_path: Path, *changes: tuple[str, str]) -> Path:
-    root = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
-    catalog = root / "tiers" / "it-service.yaml"
-    text = catalog.read_text(encoding="utf-8")
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
-    catalog.write_text(text, encoding="utf-8")
-    return root
-
-
 def test_the_maintenance_limit_is_the_tier_term_the_definition_names(tmp_path: Path) -> None:
     """The maintenance clause states the monthly limit from the term the definition's ``limit:`` names."""
-    root = _library_with(
+    root = library_copy(
         tmp_path,
-        ("  maintenance_per_month:", "  monthly_maintenance:"),
-        ("limit: maintenance_per_month", "limit: monthly_maintenance"),
-        ("      monthly_maintenance: 4h", "      monthly_maintenance: 5h"),  # the chosen tier's (Silver)
+        "it-service",
+        (
+            ("  maintenance_per_month:", "  monthly_maintenance:"),
+            ("limit: maintenance_per_month", "limit: monthly_maintenance"),
+            ("      monthly_maintenance: 4h", "      monthly_maintenance: 5h"),  # the chosen tier's (Silver)
+        ),
     )
     library = load_library(root)
     answers = check_answers(ROOT / "examples" / "it-service.yaml", library)
@@ -140,7 +113,7 @@ def test_the_maintenance_limit_is_the_tier_term_the_definition_names(tmp_path: P
 
 
 def test_a_definition_naming_a_tier_term_the_catalog_lacks_is_refused(tmp_path: Path) -> None:
-    root = _library_with(tmp_path, ("limit: maintenance_per_month", "limit: maintenance_hours"))
+    root = library_copy(tmp_path, "it-service", (("limit: maintenance_per_month", "limit: maintenance_hours"),))
     with pytest.raises(LibraryError) as caught:
         load_library(root)
     found = [p for p in caught.value.problems if p.key == "kpis.availability.measure.maintenance.limit"]

@@ -4,7 +4,6 @@ the claim rule, in a copy of the library and both the built contract's words and
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from slagen.report.model import Report, Result
 from slagen.resolve import resolve_service
 from slagen.writers.markdown import write_markdown
 from tests.conftest import example_with
+from tests.helpers import library_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "it-service.yaml"
@@ -36,16 +36,9 @@ CHANGED = (
 
 
 def copy_library(tmp_path: Path, changes: tuple[tuple[str, str], ...]) -> Path:
-    root = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
-    catalog = root / "tiers" / "it-service.yaml"
-    text = catalog.read_text(encoding="utf-8")
-    for old, new in changes:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    catalog.write_text(text, encoding="utf-8")
-    return root
+    for old, _ in changes:
+        assert (ROOT / "tiers" / "it-service.yaml").read_text(encoding="utf-8").count(old) == 1, old
+    return library_copy(tmp_path, "it-service", changes)
 
 
 @pytest.fixture(scope="module")
