@@ -35,6 +35,7 @@ def test_report_writes_json_and_each_language(tmp_path: Path, data: Path) -> Non
     out = tmp_path / "out"
     code, _, stderr = run("report", str(IT), "--data", str(data), "--period", "2027-03", "-o", str(out))
     assert code == 0, stderr
+    assert "warning: the report counts as received on 2027-04-07, the day it is due" in stderr  # the operator's hint
     names = sorted(p.name for p in out.iterdir())
     assert names == [
         "it-service.2027-03.de.docx",
@@ -53,7 +54,7 @@ def test_report_writes_json_and_each_language(tmp_path: Path, data: Path) -> Non
     english = (out / "it-service.2027-03.en.md").read_text(encoding="utf-8")
     assert "(44,580 − 60) ÷ 44,580 × 100 = 99.86541… %" in english
     assert "| Claim further Service Credits by | 7 May 2027 |" in english
-    assert "7 April 2027 (the day the report is due; give --received for the actual day)" in english
+    assert "7 April 2027 (the day the report is due, taken because the actual day of receipt was not given)" in english
     german = (out / "it-service.2027-03.de.md").read_text(encoding="utf-8")
     assert "(44.580 − 60) ÷ 44.580 × 100 = 99,86541… %" in german
     assert "| 2027-03-20 12:00 | 2027-03-20 12:20 | 20 | vom Auftraggeber verursacht |" in german

@@ -12,10 +12,15 @@ from pathlib import Path
 
 import click
 
-from slagen.cli.console import detail, reports_errors, say
+from slagen.cli.console import detail, reports_errors, say, warn
 from slagen.cli.options import force_option, library_option, make_memo, output_option
 from slagen.cli.signals import ends_cleanly_on_sigterm
-from slagen.errors import InputError
+from slagen.errors import InputError, Problem
+
+RECEIVED_ASSUMED = (
+    "the report counts as received on {day}, the day it is due; the claim deadline runs from that day "
+    "(give --received YYYY-MM-DD for the actual day)"
+)
 
 FORMATS = ("docx", "md", "json")
 
@@ -151,6 +156,8 @@ def report(
                 continue
             for file in written:
                 detail(str(file)) if show else say(str(file))
+            if computed.received_assumed and not show:
+                warn([Problem(RECEIVED_ASSUMED.format(day=computed.received), str(path), severity="warning")])
     if failed:
         raise InputError.single(f"{failed} of {len(files)} reports not written (see the messages above)")
 
