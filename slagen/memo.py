@@ -20,7 +20,6 @@ Sizes are in :data:`SIZES`; ``Memo(reuse=False)`` renders, resolves and parses e
 
 from __future__ import annotations
 
-import functools
 import operator
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -130,6 +129,7 @@ class Memo:
         self._services: _Bounded[Hashable, Any] = _Bounded(sizes.services)
         self._kept: _Bounded[Hashable, Any] = _Bounded(sizes.kept)
         self._written: _Bounded[Hashable, tuple[tuple[object, ...], Any]] = _Bounded(sizes.written)
+        self._marks: _Bounded[int, tuple[object, Marks]] = _Bounded(sizes.written)
         self._frozen: dict[int, tuple[object, Hashable]] = {}
         """Frozen forms of the parts of kept service views, by ``id``, each beside its part (which it holds)."""
 
@@ -220,7 +220,14 @@ class Memo:
 
     def marks(self, blocks: Sequence[Block]) -> Marks:
         """The cross-references and term uses in ``blocks`` (:func:`slagen.model.marks`), found once per part."""
-        return self.written("marks", blocks, None, functools.partial(marks, blocks))
+        if not self.reuse:
+            return marks(blocks)
+        # a function of the frozen part alone, asked for by every stage after rendering: kept by the part's
+        # identity (the entry holds the part), without the tripwire's count, which has no key to check
+        found = self._marks.get(id(blocks))
+        if found is not None and found[0] is blocks:
+            return found[1]
+        return self._marks.put(id(blocks), (blocks, marks(blocks)))[1]
 
     def _content_key(self, values: tuple[Any, ...]) -> Hashable | None:
         if not self.reuse:
