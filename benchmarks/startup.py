@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python benchmarks/startup.py [--runs 7] [--against REV] [--where]
+    python benchmarks/startup.py [--runs 7] [--against REV ...] [--where]
 
 Every figure is the wall time of a fresh interpreter (median and minimum of ``--runs`` runs,
 after one warm-up run each, so that the disk cache and Jinja's bytecode cache are warm):
@@ -116,14 +116,16 @@ def main() -> None:
     """Measure, print the table and the ratios, and with ``--where`` where the build's time goes."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="runs of each command (default 7)")
-    parser.add_argument("--against", metavar="REV", help="also measure this git revision, in the same minutes")
+    parser.add_argument(
+        "--against", metavar="REV", action="append", help="also measure this git revision (may be repeated)"
+    )
     parser.add_argument("--where", action="store_true", help="show where a cold build of this checkout spends time")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="slagen-startup-")))
         trees = [Tree("this checkout", ROOT)]
-        if args.against:
-            trees.append(stack.enter_context(_worktree(args.against, work)))
+        for rev in args.against or ():
+            trees.append(stack.enter_context(_worktree(rev, work)))
         _report(trees, work, args.runs)
         if args.where:
             _where(trees[0], work)
