@@ -2,12 +2,13 @@
 
 Run from the repository root::
 
-    python benchmarks/compare.py [--against REV] [--rows 1000] [--rounds 3] [--runs 40]
+    python benchmarks/compare.py [--against REV ...] [--rows 1000] [--rounds 3] [--runs 40]
 
 The machine is shared and its speed drifts by up to a factor of two within minutes, so absolute
 figures mean little: the two versions are measured in turns (old, new, old, new, …) and the
-ratio of their medians is what counts. ``REV`` (default: the last commit before the pure-stages
-redesign, issue 13) is checked out into a temporary ``git worktree``, removed at the end.
+ratio of their medians is what counts. Each ``REV`` (``--against`` may be given several times; default:
+the last commit before the pure-stages redesign, issue 13) is checked out into a temporary ``git
+worktree``, removed at the end; the versions take turns within every round.
 
 Measured for each version, through interfaces both versions have:
 
@@ -17,7 +18,8 @@ Measured for each version, through interfaces both versions have:
    changing from row to row) with ``--jobs 2`` and with ``--jobs 1``: contracts per second, wall
    clock, files written.
 
-The load average is printed with every round, and the lines of code of ``slagen/`` of both.
+The load average is printed with every round, and the lines of code of ``slagen/`` of each; at the end
+the median and the best of every measure over the rounds.
 """
 
 from __future__ import annotations
@@ -67,19 +69,25 @@ print(json.dumps({"median_ms": statistics.median(times) * 1000, "min_ms": min(ti
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--against", default=BEFORE_ISSUE_13, help="the commit to compare with")
+    parser.add_argument("--against", action="append", help=f"a commit to compare with (default {BEFORE_ISSUE_13})")
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=40, help="warm builds per round")
     args = parser.parse_args()
+    revisions = args.against or [BEFORE_ISSUE_13]
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        old = work / "old"
-        subprocess.run(["git", "worktree", "add", "--detach", str(old), args.against], cwd=ROOT, check=True)
+        trees: dict[str, Path] = {}
         try:
-            return _compare({"old": old, "new": ROOT}, work, args)
+            for rev in revisions:
+                trees[rev] = work / f"at-{rev}"
+                subprocess.run(["git", "worktree", "add", "--detach", str(trees[rev]), rev], cwd=ROOT, check=True)
+            trees["new"] = ROOT
+            return _compare(trees, work, args)
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=False)
+            for rev in revisions:
+                if rev in trees:
+                    subprocess.run(["git", "worktree", "remove", "--force", str(trees[rev])], cwd=ROOT, check=False)
 
 
 def _compare(trees: dict[str, Path], work: Path, args: argparse.Namespace) -> int:
@@ -89,21 +97,33 @@ def _compare(trees: dict[str, Path], work: Path, args: argparse.Namespace) -> in
         writer.writerow(["parties.customer.name", "service.tier", "agreement.reference"])
         for index in range(args.rows):
             writer.writerow([f"Kunde {index:05d} GmbH", TIERS[index % 3], f"SLA-2027-{index:05d}"])
-    print(f"old: {args.against} ({_lines(trees['old'])} lines in slagen/), new: the checkout ({_lines(trees['new'])})")
+    for name, tree in trees.items():
+        print(f"{name}: {_lines(tree)} lines in slagen/" + (" (the checkout)" if tree == ROOT else ""))
     results: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
+    loads = []
     for round_ in range(1, args.rounds + 1):
-        print(f"round {round_}, load average {os.getloadavg()[0]:.2f}", flush=True)
+        loads.append(os.getloadavg()[0])
+        print(f"round {round_}, load average {loads[-1]:.2f}", flush=True)
         for name, tree in trees.items():
             warm = json.loads(_run([sys.executable, "-c", WARM, str(args.runs)], tree).stdout)
             results[name].setdefault("warm DOCX + MD, ms per document", []).append(warm["median_ms"])
             for jobs in (2, 1):
-                rate = _batch(tree, table, work / f"out-{name}", jobs, args.rows)
+                rate = _batch(tree, table, work / f"out-{jobs}", jobs, args.rows)
                 results[name].setdefault(f"batch --jobs {jobs}, contracts/s", []).append(rate)
             print(f"  {name}: " + ", ".join(f"{k} {v[-1]:.1f}" for k, v in results[name].items()), flush=True)
-    print("\nmedians over the rounds (ratio new/old; for ms lower is better, for contracts/s higher)")
-    for measure in results["old"]:
-        before, after = statistics.median(results["old"][measure]), statistics.median(results["new"][measure])
-        print(f"  {measure}: old {before:.1f}, new {after:.1f}, ratio {after / before:.2f}")
+    print(f"\nload average at the rounds' starts: {min(loads):.2f}-{max(loads):.2f}")
+    print("median (best) over the rounds; ratio of the medians new/old (ms: lower is better, contracts/s higher)")
+    for measure in results["new"]:
+        best = min if measure.startswith("warm") else max
+        cells = [
+            f"{name} {statistics.median(found[measure]):.1f} ({best(found[measure]):.1f})"
+            for name, found in results.items()
+        ]
+        print(f"  {measure}: " + ", ".join(cells))
+        after = statistics.median(results["new"][measure])
+        for name in trees:
+            if name != "new":
+                print(f"    new/{name}: {after / statistics.median(results[name][measure]):.2f}")
     return 0
 
 

@@ -82,7 +82,7 @@ def build_documents(
         context = make_context(answers.tree, library, lang, labels=labels, service=view, today=today)
         rendered = render_document(answers.clauses, context, env, memo)
         check_citations(rendered, {clause.id for clause in answers.clauses}, library, answers.source, memo.marks)
-        document = number_document(rendered, memo.marks)
+        document = number_document(rendered, memo.marks, functools.partial(memo.written, "numbered paragraphs"))
         properties = {**provenance, "slagen.language": lang}
         documents.append(replace(document, properties=properties, answers_text=answers.source.text))
     return documents

@@ -60,14 +60,14 @@ def parse_markup(text: str, paragraph: Callable[[str], Parsed | None] | None = N
     return parser.title, parser.blocks
 
 
-_NOT_PARAGRAPHS = re.compile(r"^ {0,3}(?:[-*+] |\d{1,9}[.)] |\|)", re.MULTILINE)
-"""A line that starts a list or a table: such a text is parsed whole (paragraph by paragraph is a shortcut)."""
+_NOT_PARAGRAPHS = re.compile(r"^ {0,3}(?:[-*+] |\d{1,9}[.)] )", re.MULTILINE)
+"""A line that starts a list: such a text is parsed whole (a list item may go on after a blank line)."""
 
 
 def _by_paragraphs(text: str, paragraph: Callable[[str], Parsed | None]) -> Parsed | None:
-    """``text`` parsed chunk by chunk between blank lines if each is a paragraph (the first may be the title).
+    """``text`` parsed chunk by chunk between blank lines if each is a paragraph or table (the first may be the title).
 
-    That is the same as parsing it whole: a paragraph ends at a blank line and opens nothing the next
+    That is the same as parsing it whole: a paragraph and a table end at a blank line and open nothing the next
     chunk could continue, and inline markup does not cross paragraphs, except through link reference
     definitions (``[x]: …``), so a text with ``]:`` is parsed whole. So is one with a problem, whose
     line number only the whole text gives. ``tests/test_markup.py`` compares both ways on generated texts.
@@ -89,11 +89,14 @@ def _by_paragraphs(text: str, paragraph: Callable[[str], Parsed | None]) -> Pars
 
 
 def parse_paragraph(chunk: str) -> Parsed | None:
-    """``chunk`` parsed alone, if it is one paragraph or a ``##`` title; else None."""
+    """``chunk`` parsed alone, if it is one paragraph, one table or a ``##`` title; else None."""
     tokens = _PARSER.parse(chunk)
     shape = [token.type for token in tokens]
-    if shape != ["paragraph_open", "inline", "paragraph_close"] and (
-        shape != ["heading_open", "inline", "heading_close"] or tokens[0].tag != "h2"
+    table = shape[:1] == ["table_open"] and shape[-1:] == ["table_close"] and all(t.level for t in tokens[1:-1])
+    if (
+        not table
+        and shape != ["paragraph_open", "inline", "paragraph_close"]
+        and (shape != ["heading_open", "inline", "heading_close"] or tokens[0].tag != "h2")
     ):
         return None
     try:

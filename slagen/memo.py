@@ -20,7 +20,7 @@ Sizes are in :data:`SIZES`; ``Memo(reuse=False)`` renders, resolves and parses e
 
 from __future__ import annotations
 
-import functools
+import operator
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -128,7 +128,8 @@ class Memo:
         self._chunks: _Bounded[Hashable, tuple[Parsed | None]] = _Bounded(sizes.parses)
         self._services: _Bounded[Hashable, Any] = _Bounded(sizes.services)
         self._kept: _Bounded[Hashable, Any] = _Bounded(sizes.kept)
-        self._written: _Bounded[Hashable, tuple[object, Any]] = _Bounded(sizes.written)
+        self._written: _Bounded[Hashable, tuple[tuple[object, ...], Any]] = _Bounded(sizes.written)
+        self._marks: _Bounded[int, tuple[object, Marks]] = _Bounded(sizes.written)
         self._frozen: dict[int, tuple[object, Hashable]] = {}
         """Frozen forms of the parts of kept service views, by ``id``, each beside its part (which it holds)."""
 
@@ -202,20 +203,31 @@ class Memo:
         the entry holds the part, so that its identity cannot become another object's while kept.
         Every :attr:`check_every`-th result given again is written afresh and compared.
         """
+        return self.written_all(kind, (part,), state, write)
+
+    def written_all(self, kind: str, parts: tuple[object, ...], state: Hashable, write: Callable[[], V]) -> V:
+        """:meth:`written` for several frozen parts at once (a section's clause titles and blocks), each by identity."""
         if not self.reuse:
             return write()
-        key = (kind, id(part), state)
+        key = (kind, tuple(map(id, parts)), state)
         found = self._written.get(key)
-        if found is not None and found[0] is part:
+        if found is not None and len(found[0]) == len(parts) and all(map(operator.is_, found[0], parts)):
             result: V = found[1]
             return self._given_again(f"what was written for a {kind}", result, write)
         value = write()
-        self._written.put(key, (part, value))
+        self._written.put(key, (parts, value))
         return value
 
     def marks(self, blocks: Sequence[Block]) -> Marks:
         """The cross-references and term uses in ``blocks`` (:func:`slagen.model.marks`), found once per part."""
-        return self.written("marks", blocks, None, functools.partial(marks, blocks))
+        if not self.reuse:
+            return marks(blocks)
+        # a function of the frozen part alone, asked for by every stage after rendering: kept by the part's
+        # identity (the entry holds the part), without the tripwire's count, which has no key to check
+        found = self._marks.get(id(blocks))
+        if found is not None and found[0] is blocks:
+            return found[1]
+        return self._marks.put(id(blocks), (blocks, marks(blocks)))[1]
 
     def _content_key(self, values: tuple[Any, ...]) -> Hashable | None:
         if not self.reuse:

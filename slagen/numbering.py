@@ -20,12 +20,21 @@ from slagen.model import Block, Clause, Document, ListBlock, Marks, Paragraph, R
 from slagen.terms import check_terms
 
 MarksOf = Callable[[Sequence[Block]], Marks]
+Numbered = tuple[tuple[Block, ...], tuple[tuple[str, str], ...]]
+"""A clause's blocks with their paragraphs numbered, and the number of each anchor (``id#name``)."""
+NumberedOf = Callable[[tuple[Block, ...], str, Callable[[], Numbered]], Numbered]
+"""Gives ``make()`` for a clause's blocks and id (the memo's may give it again for the same blocks and id)."""
 
 
-def number_document(document: Document, marks_of: MarksOf = marks) -> Document:
+def _fresh(blocks: tuple[Block, ...], clause_id: str, make: Callable[[], Numbered]) -> Numbered:
+    return make()
+
+
+def number_document(document: Document, marks_of: MarksOf = marks, numbered_of: NumberedOf = _fresh) -> Document:
     """``document`` with numbers in document order, every reference checked.
 
-    ``marks_of`` finds the references and terms in a clause's blocks (the memo's keeps them per part).
+    ``marks_of`` finds the references and terms in a clause's blocks (the memo's keeps them per part);
+    ``numbered_of`` numbers a clause's paragraphs (the memo's gives them again for the same blocks).
     """
     numbers: dict[str, str] = {}
     sections = []
@@ -36,7 +45,7 @@ def number_document(document: Document, marks_of: MarksOf = marks) -> Document:
             clauses = []
             for a_index, clause in enumerate(section.clauses, start=1):
                 numbers[clause.id] = f"{document.labels['annex']} {a_index}"
-                clauses.append(_paragraphs(replace(clause, number=str(a_index)), numbers))
+                clauses.append(_paragraphs(replace(clause, number=str(a_index)), numbers, numbered_of))
             sections.append(replace(section, clauses=tuple(clauses)))
             continue
         s_index += 1
@@ -44,7 +53,7 @@ def number_document(document: Document, marks_of: MarksOf = marks) -> Document:
         clauses = []
         for c_index, clause in enumerate(section.clauses, start=1):
             numbers[clause.id] = f"{s_index}.{c_index}"
-            clauses.append(_paragraphs(replace(clause, number=numbers[clause.id]), numbers))
+            clauses.append(_paragraphs(replace(clause, number=numbers[clause.id]), numbers, numbered_of))
         sections.append(replace(section, number=str(s_index), clauses=tuple(clauses)))
     numbered = replace(document, sections=tuple(sections), numbers=numbers)
     problems = _problems(numbered, numbers, marks_of)
@@ -53,24 +62,36 @@ def number_document(document: Document, marks_of: MarksOf = marks) -> Document:
     return numbered
 
 
-def _paragraphs(clause: Clause, numbers: dict[str, str]) -> Clause:
+def _paragraphs(clause: Clause, numbers: dict[str, str], numbered_of: NumberedOf) -> Clause:
     """``clause`` with its paragraphs numbered if the text cites one of them (an anchored paragraph)."""
     if not any(isinstance(block, Paragraph) and block.anchor for block in clause.blocks):
         return clause
-    blocks: list[Block] = []
+    blocks, anchors = numbered_of(clause.blocks, clause.id, lambda: numbered_paragraphs(clause.blocks, clause.id))
+    for key, number in anchors:
+        if key in numbers:
+            message = f"clause '{clause.id}' marks two paragraphs as paragraph('{key.partition('#')[2]}')"
+            raise TemplateError([Problem(message)])
+        numbers[key] = number
+    return replace(clause, blocks=blocks)
+
+
+def numbered_paragraphs(blocks: Sequence[Block], clause_id: str) -> Numbered:
+    """``blocks`` of clause ``clause_id`` with their paragraphs numbered, and the number of each anchor."""
+    out: list[Block] = []
+    anchors: dict[str, str] = {}
     count = 0
-    for block in clause.blocks:
-        if isinstance(block, Paragraph) and not (blocks and _continues(block, blocks[-1])):
+    for block in blocks:
+        if isinstance(block, Paragraph) and not (out and _continues(block, out[-1])):
             count += 1
             if block.anchor:
-                key = f"{clause.id}#{block.anchor}"
-                if key in numbers:
-                    message = f"clause '{clause.id}' marks two paragraphs as paragraph('{block.anchor}')"
+                key = f"{clause_id}#{block.anchor}"
+                if key in anchors:
+                    message = f"clause '{clause_id}' marks two paragraphs as paragraph('{block.anchor}')"
                     raise TemplateError([Problem(message)])
-                numbers[key] = str(count)
+                anchors[key] = str(count)
             block = replace(block, number=str(count))
-        blocks.append(block)
-    return replace(clause, blocks=tuple(blocks))
+        out.append(block)
+    return tuple(out), tuple(anchors.items())
 
 
 def _continues(block: Paragraph, before: Block) -> bool:

@@ -12,11 +12,13 @@ field with its entries cached. It only reads the model; nothing is kept between 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Section, Table, TermUse, Text
 from slagen.typography import typeset, typeset_runs
+from slagen.writers import reuse
 from slagen.writers.hyphens import hyphenated
 from slagen.writers.lists import Comments as Comments  # re-exported: docx and redline import them from here
 from slagen.writers.lists import ListNumbering as ListNumbering
@@ -65,7 +67,9 @@ class BodyWriter:
         """``ins`` or ``del`` while writing a tracked change (see :mod:`slagen.writers.redline`)."""
         self.change_attributes = ""
         self.next_change = _FIRST_CHANGE
-        self._fixed_state: tuple[object, ...] | None = None
+        self.fixed_state: tuple[Hashable, ...] | None = None
+        self.document_state: tuple[Hashable, ...] | None = None
+        """What parts of the body are written with, found once (:mod:`slagen.writers.reuse`)."""
         self.break_before = False
         """The next paragraph starts a page (``w:pageBreakBefore``, no empty paragraph that holds a break)."""
         self.plain_refs = {target for target in document.numbers if "#" in target} | {
@@ -98,63 +102,22 @@ class BodyWriter:
 
     def _sections(self, *, annexes: bool) -> None:
         for section in self.document.sections:
-            if section.annex != annexes:
-                continue
-            if not section.annex:
-                self._heading("Heading 1", section.id, [Text(section.title)])
-            for clause in section.clauses:
-                self.clause = clause.id
-                name = self.labels["review_clause"].format(id=clause.id, version=clause.version)
-                note = "\n".join(filter(None, (name, clause.review))) if self.comments else ""
-                if section.annex:  # "Anlage 4 – Kennzahlen" on a new page; the bookmark holds "Anlage 4"
-                    self.break_before = True
-                    self._heading("Heading 1", clause.id, clause.title, note, label=self.document.numbers[clause.id])
-                else:
-                    self._heading("Heading 2", clause.id, clause.title, note)
-                self._clause_body(clause.blocks)
+            if section.annex == annexes:  # given again by the memo where it can (:mod:`slagen.writers.reuse`)
+                reuse.section(self, section, functools.partial(self._section, section))
 
-    def _clause_body(self, blocks: Sequence[Block]) -> None:
-        """A clause's blocks; written once per state when the memo has seen the same blocks."""
-        anchored = any(isinstance(block, Paragraph) and block.anchor for block in blocks)  # bookmarks: ids move
-        if self.memo is None or self.comments is not None or self.tracking or anchored:
-            self._body_blocks(blocks)
-            return
-        numbering = self.numbering
-        numbers = tuple(self.document.numbers[ref.target] for ref in self.memo.marks(blocks).refs)
-        # what the XML depends on: the reference, the labels, the numbers referred to, the lists' state
-        state = (self._fixed(), numbers, numbering.next, numbering.next in numbering.taken)
-        written = self.memo.written("docx body", blocks, state, lambda: self._written(blocks))
-        xml, restarts, following, assigned = written
-        self.out.append(xml)
-        numbering.out.extend(restarts)
-        numbering.next = following
-        numbering.taken.update(assigned)
-
-    def _written(self, blocks: Sequence[Block]) -> tuple[str, tuple[str, ...], int, frozenset[int]]:
-        """What writing ``blocks`` now gives, without any effect: the XML and what it did to the lists."""
-        out, numbering = self.out, self.numbering
-        scratch = ListNumbering(frozenset(numbering.taken), numbering.abstract)
-        scratch.next = numbering.next
-        self.out, self.numbering = [], scratch
-        try:
-            self._body_blocks(blocks)
-            return "".join(self.out), tuple(scratch.out), scratch.next, frozenset(scratch.taken - numbering.taken)
-        finally:
-            self.out, self.numbering = out, numbering
-
-    def _fixed(self) -> tuple[object, ...]:
-        """What every clause body of this document is written with: reference, first list ids, labels."""
-        if self._fixed_state is None:
-            info = self.info
-            self._fixed_state = (
-                tuple(sorted(info.style_ids.items())),
-                info.bullet_num,
-                info.decimal_abstract,
-                info.text_width,
-                self.numbering.first_taken,
-                tuple(self.labels.items()),
-            )
-        return self._fixed_state
+    def _section(self, section: Section) -> None:
+        if not section.annex:
+            self._heading("Heading 1", section.id, [Text(section.title)])
+        for clause in section.clauses:
+            self.clause = clause.id
+            name = self.labels["review_clause"].format(id=clause.id, version=clause.version)
+            note = "\n".join(filter(None, (name, clause.review))) if self.comments else ""
+            if section.annex:  # "Anlage 4 – Kennzahlen" on a new page; the bookmark holds "Anlage 4"
+                self.break_before = True
+                self._heading("Heading 1", clause.id, clause.title, note, label=self.document.numbers[clause.id])
+            else:
+                self._heading("Heading 2", clause.id, clause.title, note)
+            reuse.clause_body(self, clause.blocks, functools.partial(self._body_blocks, clause.blocks))
 
     def _body_blocks(self, blocks: Sequence[Block]) -> None:
         for index, block in enumerate(blocks):
@@ -163,6 +126,10 @@ class BodyWriter:
             self._block(block, "Body Text", keep_next=isinstance(following, (Table, ListBlock)))
 
     def _contents(self) -> None:
+        entries = contents_entries(self.document)
+        reuse.contents(self, entries, functools.partial(self._write_contents, entries))
+
+    def _write_contents(self, entries: Sequence[tuple[str, str, str, Sequence[Inline]]]) -> None:
         """A TOC field whose cached entries are the numbered headings, so it reads right before an update.
 
         Each entry is, as in Word's own TOC, a hyperlink to the heading's bookmark with its number, title,
@@ -170,7 +137,6 @@ class BodyWriter:
         pass (:mod:`slagen.writers.toc`).
         """
         self._paragraph("TOC Heading", [Text(self.labels["contents"])], extra=_NOT_NUMBERED)
-        entries = contents_entries(self.document)
         last = len(entries) - 1
         for index, (style, target, number, title) in enumerate(entries):
             tabs = tabs_xml(self.info.style_tabs.get(style, ()), right=self.info.text_width, leader="dot")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
-from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Table, TermUse, Text
+from slagen.model import Block, Document, Inline, ListBlock, Paragraph, Ref, Section, Table, TermUse, Text
 from slagen.writers.pages import split_cover
 from slagen.writers.signing import signature_rows
 
@@ -71,25 +71,41 @@ def _signatures(document: Document) -> list[str]:
 
 def _sections(document: Document, memo: Memo | None, *, annexes: bool) -> list[str]:
     out: list[str] = []
-    labels = tuple(document.labels.items())
+    state: tuple[object, ...] = ()
+    if memo is not None:  # everything a section's text reads of the document: its labels and numbers
+        state = (tuple(document.labels.items()), tuple(document.numbers.items()))
     for section in document.sections:
         if section.annex != annexes:
             continue
-        if not section.annex:
-            out += [f"## {section.number}. {_escape(section.title)}", ""]
-        for clause in section.clauses:
-            if section.annex:  # "Anlage 4 – Kennzahlen", at the level of a section
-                out += [f"## {_escape(document.numbers[clause.id])} – {_inlines(clause.title, document)}", ""]
-            else:
-                out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
-            if memo is None:
-                out += _blocks(clause.blocks, document)
-                continue
-            # what the blocks' text depends on: the labels and the numbers of the clauses they refer to
-            numbers = tuple(document.numbers[ref.target] for ref in memo.marks(clause.blocks).refs)
-            write = functools.partial(_written, clause.blocks, document)
-            out += memo.written("markdown", clause.blocks, (labels, numbers), write)
+        if memo is None:
+            out += _section(section, document, None)
+            continue
+        meta: tuple[Hashable, ...] = (section.id, section.title, section.number, section.annex)
+        meta += tuple((clause.id, clause.number) for clause in section.clauses)
+        parts = tuple(piece for clause in section.clauses for piece in (clause.title, clause.blocks))
+        write = functools.partial(_section, section, document, memo)
+        out += memo.written_all("markdown section", parts, (state, meta), write)
     return out
+
+
+def _section(section: Section, document: Document, memo: Memo | None) -> tuple[str, ...]:
+    out: list[str] = []
+    labels = tuple(document.labels.items())
+    if not section.annex:
+        out += [f"## {section.number}. {_escape(section.title)}", ""]
+    for clause in section.clauses:
+        if section.annex:  # "Anlage 4 – Kennzahlen", at the level of a section
+            out += [f"## {_escape(document.numbers[clause.id])} – {_inlines(clause.title, document)}", ""]
+        else:
+            out += [f"### {clause.number} {_inlines(clause.title, document)}", ""]
+        if memo is None:
+            out += _blocks(clause.blocks, document)
+            continue
+        # what the blocks' text depends on: the labels and the numbers of the clauses they refer to
+        numbers = tuple(document.numbers[ref.target] for ref in memo.marks(clause.blocks).refs)
+        write = functools.partial(_written, clause.blocks, document)
+        out += memo.written("markdown", clause.blocks, (labels, numbers), write)
+    return tuple(out)
 
 
 def _written(blocks: Sequence[Block], doc: Document) -> tuple[str, ...]:
