@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from slagen.model import Inline, TermUse, Text
 from slagen.typography import typeset_runs
@@ -38,15 +39,28 @@ def hyphenate(text: str, language: str) -> str:
     """
     if language not in _DICTIONARIES or not _LONG_WORD.search(text):
         return text
-    import pyphen
-
-    dictionary = pyphen.Pyphen(lang=_DICTIONARIES[language])
+    dictionary = _dictionary(language)
     pieces = []
     for piece in re.split(r"(\s+)", text):
         if "@" not in piece and not any(char.isdigit() for char in piece):
             piece = _LONG_WORD.sub(lambda word: dictionary.inserted(word.group(0), hyphen=SOFT_HYPHEN), piece)
         pieces.append(piece)
     return "".join(pieces)
+
+
+def _dictionary(language: str) -> Any:
+    """Pyphen for ``language``, its patterns parsed as words need them (:mod:`slagen.writers.hyphendict`).
+
+    The dictionary is opened once per process and kept where pyphen keeps the dictionaries it opens.
+    """
+    import pyphen
+
+    from slagen.writers.hyphendict import LazyHyphDict
+
+    path = pyphen.LANGUAGES[_DICTIONARIES[language]]
+    if path not in pyphen.hdcache:
+        pyphen.hdcache[path] = LazyHyphDict(path)
+    return pyphen.Pyphen(filename=path)
 
 
 def hyphenated(runs: Sequence[Inline], language: str) -> list[Inline]:
