@@ -11,9 +11,8 @@ after one warm-up run each, so that the disk cache and Jinja's bytecode cache ar
 - (a) the libraries a build needs, imported as slagen uses them: click, PyYAML, Jinja2 (with its
   sandbox), python-docx (and lxml), markdown-it-py, Babel with the locale data of every
   language of the library (``templates/*/labels.yaml``) loaded by formatting a number, an amount,
-  a date, a duration and a list, as a contract does, and pyphen with the hyphenation dictionary of
-  each of those languages loaded by hyphenating a word, as a table cell of a DOCX does; (a') the same
-  without pyphen (what (a) was before the DOCX hyphenated its tables);
+  a date, a duration and a list, as a contract does, and pyphen (imported: slagen reads its hyphenation
+  dictionaries itself, each pattern when a word needs it, so that is slagen's work, counted in (c));
 - (b) ``slagen --help``;
 - (c) ``slagen build examples/telemarketing.yaml -o TMP --force`` (both languages, DOCX and
   Markdown), with Jinja's bytecode cache off (``SLAGEN_NO_CACHE=1``) and on.
@@ -68,11 +67,9 @@ for name in {locales!r}:
 """
 HYPHENATION = """
 import pyphen
-for name in {locales!r}:
-    if name in pyphen.LANGUAGES:
-        pyphen.Pyphen(lang=name).inserted("Wiederherstellungszeiten")
 """
-"""pyphen's dictionaries of the same languages: DOCX table cells get soft hyphens since f48bb63 (0.1-0.5 s each)."""
+"""pyphen imported only: a build reads its dictionaries itself, a pattern when a word needs it
+(``slagen/writers/hyphendict.py``), so that work is slagen's, not the library's."""
 
 
 @dataclass
@@ -184,7 +181,6 @@ def _report(trees: list[Tree], work: Path, runs: int) -> None:
             _env(None, work),
             work,
         ),
-        Measure("(a') without pyphen", [python, "-c", LIBRARIES.format(locales=locales)], _env(None, work), work),
     ]
     per_tree: list[list[Measure]] = []
     for number, tree in enumerate(trees):
@@ -213,10 +209,7 @@ def _header(trees: list[Tree], runs: int, locales: list[str], work: Path) -> Non
     print(f"slagen start-up, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"Python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPU(s), load average {load}")
     print(f"{runs} runs of each command in fresh interpreters, in turns; seconds, median / min")
-    print(
-        f"(a) imports click, yaml, jinja2, docx, markdown_it, babel with the locales {', '.join(locales)} and pyphen "
-        "with their hyphenation dictionaries; (a') the same without pyphen"
-    )
+    print(f"(a) imports click, yaml, jinja2, docx, markdown_it, babel with the locales {', '.join(locales)} and pyphen")
     for tree in trees:
         probe = [sys.executable, "-c", "import slagen; print(slagen.__file__)"]
         imported = subprocess.run(probe, cwd=work, env=_env(tree, work), capture_output=True, text=True, check=True)
@@ -233,7 +226,7 @@ def _table(trees: list[Tree], shared: list[Measure], per_tree: list[list[Measure
     for row in range(len(per_tree[0])):
         print(f"{per_tree[0][row].name:{width}}" + "".join(f"{measures[row].cell():>26}" for measures in per_tree))
     print()
-    for libraries, mark in ((shared[1], "a"), (shared[2], "a'")):
+    for libraries, mark in ((shared[1], "a"),):
         for row in (1, 2):
             name = per_tree[0][row].name.replace("(c) slagen build", f"(c)/({mark})")
             cells = []

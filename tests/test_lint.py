@@ -126,7 +126,7 @@ CASES: list[tuple[str, Change, list[str]]] = [
     (
         "variables-tier-term",
         lambda root: edit(root / "templates/de/services/maintenance.md.j2", "tier.maintenance_notice", "tier.notice"),
-        ["templates/de/services/maintenance.md.j2:24: variables: 'notice' is not a term of any catalog's tiers"],
+        ["templates/de/services/maintenance.md.j2:26: variables: 'notice' is not a term of any catalog's tiers"],
     ),
     (
         "parameters",
