@@ -32,16 +32,9 @@ from slagen.writers import body
 from slagen.writers.reuse import Effects
 
 from .conftest import EXAMPLES, example_with
+from .test_markup import parsed_whole
 
 # --- the front matter: tables and paragraphs parsed one by one --------------------------------
-
-
-def parsed_whole(text: str) -> object:
-    try:
-        parser = markup._BlockParser(markup._PARSER.parse(text))
-    except MarkupError as exc:
-        return ("error", str(exc), exc.line)
-    return parser.title, parser.blocks
 
 
 def parsed_in_chunks(text: str) -> tuple[object, int]:
