@@ -197,3 +197,18 @@ def test_the_call_centre_example_data(tmp_path: Path) -> None:
     assert rate["slots"][0][0] == "08:00"
     english = (tmp_path / "cc.2027-03.en.md").read_text(encoding="utf-8")
     assert english.count("The same periods as above are not counted.") == 2
+
+
+def test_long_words_in_the_docx_tables_break_at_syllables_the_markdown_has_none(tmp_path: Path, data: Path) -> None:
+    import zipfile
+
+    from slagen.writers.hyphens import SOFT_HYPHEN, hyphenate
+
+    code, _, stderr = run("report", str(IT), "--data", str(data), "--period", "2027-03", "-o", str(tmp_path))
+    assert code == 0, stderr
+    with zipfile.ZipFile(tmp_path / "it-service.2027-03.de.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    word = hyphenate("Verfügbarkeit", "de")
+    assert SOFT_HYPHEN in word
+    assert f"{word} der Systeme" in body  # the results table's indicator, as the contract's tables have it
+    assert SOFT_HYPHEN not in (tmp_path / "it-service.2027-03.de.md").read_text(encoding="utf-8")

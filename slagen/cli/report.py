@@ -18,8 +18,8 @@ from slagen.cli.signals import ends_cleanly_on_sigterm
 from slagen.errors import InputError, Problem
 
 RECEIVED_ASSUMED = (
-    "the report counts as received on {day}, the day it is due; the claim deadline runs from that day "
-    "(give --received YYYY-MM-DD for the actual day)"
+    "the report counts as received on {day}, the day it is due, and the periods that start with its receipt run "
+    "from that day (give --received YYYY-MM-DD for the actual day)"
 )
 
 FORMATS = ("docx", "md", "json")

@@ -29,7 +29,7 @@ def to_docx(view: View, report: Report) -> bytes:
         document.add_heading(section.heading, level=section.level)
         for block in section.blocks:
             if isinstance(block, Table):
-                _table(document, block)
+                _table(document, block, view.language)
             else:
                 document.add_paragraph(block)
         if section.chart is not None:
@@ -50,14 +50,20 @@ def to_docx(view: View, report: Report) -> bytes:
     return zip_parts(read_parts(out.getvalue()), date=when)
 
 
-def _table(document: object, table: Table) -> None:
+def _table(document: object, table: Table, language: str) -> None:
+    """A grid of the table, with soft hyphens in its long words as in a contract's tables.
+
+    A narrow column then breaks a word at a syllable, not between any two letters (:mod:`slagen.writers.hyphens`).
+    """
+    from slagen.writers.hyphens import hyphenate
+
     grid = document.add_table(rows=1, cols=len(table.header))  # type: ignore[attr-defined]
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-        cell.text = text
+        cell.text = hyphenate(text, language)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in table.rows:
         cells = grid.add_row().cells
         for cell, text in zip(cells, row, strict=True):
-            cell.text = text
+            cell.text = hyphenate(text, language)
