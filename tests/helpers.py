@@ -45,12 +45,24 @@ def variation(folder: Path, example: Path, changes: dict[str, Any], name: str = 
     return path
 
 
-def library_copy(folder: Path, catalog: str, changes: tuple[tuple[str, str], ...] = ()) -> Path:
-    """The shipped library (clauses, templates, tiers) copied to ``folder/library`` with ``tiers/<catalog>.yaml``
-    changed: each ``(old, new)`` replaces every ``old``, which must be there."""
-    root = folder / "library"
+def copy_library(target: Path) -> Path:
+    """The shipped library (``clauses/``, ``templates/``, ``tiers/``) copied into ``target``; ``target``."""
     for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
+        shutil.copytree(ROOT / part, target / part)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file at ``path`` by ``new``; ``old`` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def library_copy(folder: Path, catalog: str, changes: tuple[tuple[str, str], ...] = ()) -> Path:
+    """The shipped library copied to ``folder/library`` with ``tiers/<catalog>.yaml`` changed: each
+    ``(old, new)`` replaces every ``old``, which must be there."""
+    root = copy_library(folder / "library")
     path = root / "tiers" / f"{catalog}.yaml"
     text = path.read_text(encoding="utf-8")
     for old, new in changes:

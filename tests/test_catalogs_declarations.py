@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,8 @@ from slagen.errors import LibraryError
 from slagen.library import Library, load_library
 from slagen.lint import lint_library
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES
+from .helpers import copy_library, edit
 
 
 def slagen(*arguments: str) -> tuple[int, str, str]:
@@ -25,15 +25,7 @@ def slagen(*arguments: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / "library" / part)
-    return tmp_path / "library"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_library(tmp_path / "library")
 
 
 def test_the_shipped_catalogs_declare_their_kinds_and_remedies(library: Library) -> None:

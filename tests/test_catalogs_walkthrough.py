@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from slagen.schema import answers_schema
 from slagen.yamlsource import parse_yaml
 
 from .conftest import ROOT
+from .helpers import copy_library
 from .test_interview import GERMAN, Script
 
 PAGE = ROOT / "docs" / "catalogs.md"
@@ -157,8 +157,7 @@ tiers:
 @pytest.fixture
 def fifth(tmp_path: Path) -> Path:
     """A copy of the library with one catalog more, from its YAML alone."""
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / "library" / part)
+    copy_library(tmp_path / "library")
     (tmp_path / "library" / "tiers" / "fleet.yaml").write_text(FIFTH, encoding="utf-8")
     return tmp_path / "library"
 

@@ -4,7 +4,6 @@ rule that refuses a public-holiday calendar slagen cannot compute (slagen/rules_
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,7 +29,8 @@ from slagen.clock import (
 from slagen.errors import InputError
 from slagen.library import Library, load_library
 
-from .conftest import EXAMPLES, ROOT, example_with
+from .conftest import EXAMPLES, example_with
+from .helpers import copy_library
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LONDON = ZoneInfo("Europe/London")
@@ -238,8 +238,7 @@ def test_an_undefined_calendar_is_an_error_naming_the_key(tmp_path: Path, librar
 
 @pytest.fixture
 def library_with_an_unknown_code(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+    copy_library(tmp_path)
     record = tmp_path / "clauses" / "scope" / "definitions.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("GB-EAW]", "GB-EAW, DE-XX]"), encoding="utf-8")
     for lang, text in (("de", "im Land XX"), ("en", "in the state XX")):

@@ -16,6 +16,7 @@ from slagen.clock import working_days
 from slagen.dates import Period, Term, add_months, contract_dates, notice_deadline
 
 from .conftest import EXAMPLES, example_with
+from .helpers import copy_library
 
 D = dt.date
 
@@ -242,12 +243,8 @@ def test_command_bad_options() -> None:
 
 
 def test_a_library_without_a_text_is_named(tmp_path: Path) -> None:
-    import shutil
 
-    from .conftest import ROOT
-
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+    copy_library(tmp_path)
     wording = tmp_path / "templates" / "en" / "dates.yaml"
     wording.write_text(wording.read_text(encoding="utf-8").replace("initial:", "first:"), encoding="utf-8")
     result = run(str(EXAMPLES / "it-service.yaml"), "--lang", "en", "--library", str(tmp_path))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from slagen.sandbox import make_environment
 from slagen.select import answers_read, compile_conditions
 
 from .conftest import EXAMPLES, ROOT, example_with
+from .helpers import copy_library
 
 READS = ("parties.provider.country", "parties.customer.country", "scope.territory")
 DOMESTIC = {"parties.provider.country": "DE", "parties.customer.country": "DE", "scope.territory": ["DE"]}
@@ -159,12 +159,6 @@ def test_the_interview_asks_the_answers_a_derived_value_reads_before_the_clauses
 def test_a_failed_citation_names_the_answers_behind_a_derived_value(library: Library) -> None:
     when = "agreement.kind == 'external' and (agreement.governing_law == 'de' or derived.domestic_de)"
     assert _keys(when, library) == ["agreement.kind", "agreement.governing_law", *READS]
-
-
-def copy_library(target: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, target / part)
-    return target
 
 
 def edit_yaml(path: Path, change: Callable[[dict[str, Any]], None]) -> None:

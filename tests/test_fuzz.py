@@ -39,6 +39,7 @@ from slagen.library import Library, load_library
 from slagen.params import Param
 
 from .conftest import EXAMPLES, FUZZ_CASES, ROOT
+from .helpers import copy_library
 
 LIBRARY = load_library()
 RUNNER = CliRunner()
@@ -542,8 +543,7 @@ def test_mutated_library_ends_in_a_document_or_a_clean_error(case: tuple[Path, b
         # every mutated library is new to Jinja: do not leave hundreds of compiled templates in its cache
         patch.setenv("SLAGEN_NO_CACHE", "1")
         library = Path(folder) / "library"
-        for part in ("clauses", "templates", "tiers"):
-            shutil.copytree(ROOT / part, library / part)
+        copy_library(library)
         (library / path.relative_to(ROOT)).write_bytes(raw)
         build("mutated library", example, Path(folder) / "out", "--library", str(library))
 

@@ -36,6 +36,7 @@ from slagen.writers.markdown import write_markdown
 
 from .conftest import DEMO, ROOT
 from .docx_dump import dump_docx
+from .helpers import copy_library
 
 CLAUSE = "templates/de/legal/final.md.j2"
 PREFIX = f"{CLAUSE}:3: clause 'legal.final' (de): "
@@ -51,10 +52,7 @@ def _keep_the_bundled_library_cached() -> Iterator[None]:
 
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
-    return root
+    return copy_library(tmp_path / "library")
 
 
 @pytest.fixture
@@ -228,8 +226,7 @@ def test_steps_are_counted_per_clause(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(limits, "step", lambda: counted.append(1) or step())
     monkeypatch.setattr(limits, "MAX_STEPS", 60)
     for name in ("a", "b"):
-        for part in ("clauses", "templates", "tiers"):
-            shutil.copytree(ROOT / part, tmp_path / name / part)
+        copy_library(tmp_path / name)
     render_de(tmp_path / "a")
     assert len(counted) > 60
     body = "{% for i in range(61) %}{% endfor %}"
@@ -672,8 +669,7 @@ def _raw(data: bytes) -> Callable[[Path], list[str]]:
 
 def _template(body: str) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
-        for part in ("clauses", "templates", "tiers"):
-            shutil.copytree(ROOT / part, folder / "library" / part)
+        copy_library(folder / "library")
         (folder / "library" / CLAUSE).write_text(f"## Gerichtsstand\n\n{body}\n", encoding="utf-8")
         shutil.copy(DEMO, folder / "my-sla.yaml")
         return ["build", "my-sla.yaml", "-o", "out", "--library", "library"]
@@ -683,8 +679,7 @@ def _template(body: str) -> Callable[[Path], list[str]]:
 
 def _record(text: str) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
-        for part in ("clauses", "templates", "tiers"):
-            shutil.copytree(ROOT / part, folder / "library" / part)
+        copy_library(folder / "library")
         (folder / "library" / "clauses" / "legal" / "jurisdiction.yaml").write_text(text, encoding="utf-8")
         shutil.copy(DEMO, folder / "my-sla.yaml")
         return ["build", "my-sla.yaml", "-o", "out", "--library", "library"]
@@ -694,8 +689,7 @@ def _record(text: str) -> Callable[[Path], list[str]]:
 
 def _library_edit(name: str, old: str, new: str) -> Callable[[Path], list[str]]:
     def setup(folder: Path) -> list[str]:
-        for part in ("clauses", "templates", "tiers"):
-            shutil.copytree(ROOT / part, folder / "library" / part)
+        copy_library(folder / "library")
         path = folder / "library" / name
         path.write_text(_replace(old, new)(path.read_text(encoding="utf-8")), encoding="utf-8")
         shutil.copy(DEMO, folder / "my-sla.yaml")

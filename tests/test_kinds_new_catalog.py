@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from slagen.cli.group import main
+from tests.helpers import copy_library
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,10 +101,8 @@ def test_a_catalog_in_yaml_alone_is_computed_by_the_generic_kinds(tmp_path: Path
 
 
 def test_a_condition_naming_no_kpi_or_term_stops_the_catalog_with_file_line_and_key(tmp_path: Path) -> None:
-    import shutil
 
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / "lib" / part)
+    copy_library(tmp_path / "lib")
     supplier = tmp_path / "lib" / "tiers" / "supplier.yaml"
     text = supplier.read_text(encoding="utf-8")
     text = text.replace("plus: {target: po_acknowledgement_time}", "plus: {target: po_ack_time}")

@@ -21,14 +21,9 @@ from slagen.schema import answers_schema
 from slagen.yamlsource import parse_yaml
 
 from .conftest import ROOT
+from .helpers import copy_library
 
 DEMO = ROOT / "examples" / "telemarketing.yaml"
-
-
-def copy_library(target: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, target / part)
-    return target
 
 
 def rewrite_catalogs(root: Path, change: Any) -> None:

@@ -15,7 +15,6 @@ library also refuses answer names that collide with what templates see of slagen
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,16 +27,11 @@ from slagen.library import load_library
 from slagen.memo import Memo
 from slagen.yamlsource import load_yaml
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES
+from .helpers import copy_library
 
 REGIONS = ["Bavaria", "Hamburg", "Saxony", "Berlin", "Hesse", "Bremen"]
 CUSTOMERS = ["Alpha GmbH", "Beta AG", "Gamma KG", "Delta SE"]
-
-
-def copy_library(target: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, target / part)
-    return target
 
 
 def with_regions(root: Path, group: str) -> Path:

@@ -4,7 +4,6 @@ chronic-failure half of item 3): the reviewers' variations built and the clauses
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,8 @@ from slagen.library import Library, load_library
 from slagen.lint import lint_library
 from slagen.writers.markdown import write_markdown
 
-from .conftest import EXAMPLES, ROOT, example_with
+from .conftest import EXAMPLES, example_with
+from .helpers import copy_library, edit
 
 
 def contract(example: str, changes: dict[str, Any], write: Callable[..., Path], library: Library) -> dict[str, str]:
@@ -213,20 +213,12 @@ def test_tier_and_target_have_their_own_terms(
 
 @pytest.fixture
 def library_files(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
-    return tmp_path
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_library(tmp_path)
 
 
 def test_lint_refuses_a_per_event_service_level(library_files: Path) -> None:
     catalog = library_files / "tiers" / "it-service.yaml"
-    _edit(
+    edit(
         catalog,
         "  p4_response:\n    unit: duration\n    direction: at_most\n    per: event\n    feeds: incident_compliance\n",
         "  p4_response:\n    unit: duration\n    direction: at_most\n    per: event\n    role: service_level\n",
@@ -241,7 +233,7 @@ def test_lint_refuses_a_per_event_service_level(library_files: Path) -> None:
 
 
 def test_lint_refuses_a_measure_that_feeds_nothing(library_files: Path) -> None:
-    _edit(library_files / "tiers" / "telemarketing.yaml", "    feeds: complaint_compliance\n", "")
+    edit(library_files / "tiers" / "telemarketing.yaml", "    feeds: complaint_compliance\n", "")
     findings = [str(f) for f in lint_library(library_files) if f.rule == "service-levels"]
     assert len(findings) == 1
     assert "kpis.complaint_resolution.feeds: measure 'complaint_resolution'" in findings[0]
@@ -249,8 +241,8 @@ def test_lint_refuses_a_measure_that_feeds_nothing(library_files: Path) -> None:
 
 def test_credits_and_feeds_must_name_a_service_level(library_files: Path) -> None:
     catalog = library_files / "tiers" / "call-centre-inbound.yaml"
-    _edit(catalog, "    feeds: service_level\n", "    feeds: asa\n")
-    _edit(catalog, "credits: service_level ", "credits: answer_threshold ")
+    edit(catalog, "    feeds: service_level\n", "    feeds: asa\n")
+    edit(catalog, "credits: service_level ", "credits: answer_threshold ")
     with pytest.raises(LibraryError) as caught:
         load_library(library_files)
     messages = [f"{p.key}: {p.message}" for p in caught.value.problems]

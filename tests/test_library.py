@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,12 @@ from slagen.generate import build_documents
 from slagen.library import Library, load_library
 
 from .conftest import DEMO, EXAMPLES, ROOT
+from .helpers import copy_library, edit
 
 
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
-    return tmp_path
+    return copy_library(tmp_path)
 
 
 def render_with(root: Path, language: str = "de") -> None:
@@ -193,12 +191,6 @@ def test_bundled_catalogs_and_their_tiers(library: Library) -> None:
     assert list(inbound.tiers) == ["basic", "professional", "premium"]
     assert str(inbound.tiers["professional"].targets["service_level"]) == "80"
     assert library.catalogs["telemarketing"].credit_kpi == ""
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from slagen.cli import main
 from slagen.lint import lint_library
 
 from .conftest import ROOT
+from .helpers import copy_library, edit
 
 
 def test_the_shipped_library_is_lint_clean() -> None:
@@ -25,15 +25,7 @@ def test_the_shipped_library_is_lint_clean() -> None:
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
-    return tmp_path
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_library(tmp_path)
 
 
 def remove(path: Path) -> None:

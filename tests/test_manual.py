@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from slagen.lint import lint_library
 from slagen.lintrefs import GUARANTEED
 
 from .conftest import ROOT
+from .helpers import copy_library, edit
 
 
 def test_template_reference_is_current(library: Library, request: pytest.FixtureRequest) -> None:
@@ -90,15 +90,7 @@ def test_docsgen_names_a_library_that_does_not_load(tmp_path: Path, capsys: pyte
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
-    return tmp_path
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_library(tmp_path)
 
 
 GUARD = "{% if data_protection.call_recording %}\n"

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from slagen.resolve import READS, resolve_service
 from slagen.sandbox import make_environment
 
 from .conftest import EXAMPLES, ROOT, example_with
+from .helpers import copy_library
 from .test_fuzz import share, valid_answers
 from .test_variants import VARIANTS
 
@@ -289,8 +289,7 @@ def test_a_clause_reading_the_customer_roundabout_names_each_customer(
     body: str, tmp_path: Path, write_yaml: Callable[[dict[str, Any]], Path]
 ) -> None:
     root = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, root / part)
+    copy_library(root)
     (root / "templates/en/scope/customer_name.j2").write_text(
         "{% macro shown() %}{{ parties.customer.name }}{% endmacro %}{{ parties.customer.name }}", encoding="utf-8"
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from slagen.cli.group import main
 from slagen.errors import InputError
 from slagen.library import Library
 from slagen.timezone import time_zone_for
+from tests.helpers import copy_library
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -135,8 +135,7 @@ def test_an_unstated_time_zone_is_refused_never_guessed(library: Library) -> Non
 
 def test_a_library_whose_contract_states_no_time_zone_gets_no_report(tmp_path: Path) -> None:
     library = tmp_path / "library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, library / part)
+    copy_library(library)
     clause = library / "clauses" / "scope" / "definitions.yaml"
     text = clause.read_text(encoding="utf-8")
     start = text.index("  service.time_zone:\n")

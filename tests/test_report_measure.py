@@ -4,7 +4,6 @@ contract's wording and the report's computation (issue 17, items 1 and 2)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from slagen.cli.group import main
 from slagen.errors import LibraryError
 from slagen.library import Library, load_library
 from slagen.lint import lint_library
+from tests.helpers import copy_library, edit
 
 ROOT = Path(__file__).resolve().parent.parent
 IT = ROOT / "examples" / "it-service.yaml"
@@ -24,15 +24,7 @@ AVAILABILITY_EXCLUDES = (
 
 @pytest.fixture
 def library_files(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / "lib" / part)
-    return tmp_path / "lib"
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_library(tmp_path / "lib")
 
 
 def test_every_service_level_of_every_catalog_has_a_definition(library: Library) -> None:
@@ -54,7 +46,7 @@ def test_a_service_level_without_a_definition_is_a_lint_finding(library_files: P
     text = catalog.read_text(encoding="utf-8")
     start = text.index("  asa:\n")
     block = text[start:].split("    text:\n", 1)[0]
-    _edit(catalog, block, "\n".join(line for line in block.split("\n") if "measure:" not in line))
+    edit(catalog, block, "\n".join(line for line in block.split("\n") if "measure:" not in line))
     findings = [str(f) for f in lint_library(library_files) if f.rule == "service-levels"]
     assert len(findings) == 1
     assert findings[0].startswith("tiers/call-centre-inbound.yaml:")
@@ -79,7 +71,7 @@ def test_a_service_level_without_a_definition_is_a_lint_finding(library_files: P
     ],
 )  # fmt: skip
 def test_a_bad_definition_names_file_line_and_key(library_files: Path, old: str, new: str, message: str) -> None:
-    _edit(library_files / "tiers" / "it-service.yaml", old, new)
+    edit(library_files / "tiers" / "it-service.yaml", old, new)
     with pytest.raises(LibraryError) as caught:
         load_library(library_files)
     problems = [str(p) for p in caught.value.problems]
@@ -108,7 +100,7 @@ def test_changing_the_definition_changes_the_contract_and_the_computation(librar
     line = next(text for text in contract.splitlines() if text.startswith("  - Not counted: announced maintenance"))
     assert "failures caused by the Customer" in line
     assert report["results"][0]["value"] == "100.00"  # the customer's hour is not downtime
-    _edit(
+    edit(
         library_files / "tiers" / "it-service.yaml",
         AVAILABILITY_EXCLUDES,
         AVAILABILITY_EXCLUDES.replace("force_majeure, customer,", "force_majeure,"),
@@ -120,7 +112,7 @@ def test_changing_the_definition_changes_the_contract_and_the_computation(librar
 
 
 def test_changing_the_period_wording_follows_the_definition(library_files: Path, tmp_path: Path) -> None:
-    _edit(
+    edit(
         library_files / "tiers" / "call-centre-inbound.yaml",
         "measure: {kind: reported, period: calendar_month, clock: calendar}",
         "measure: {kind: reported, period: contract_year, clock: calendar}",

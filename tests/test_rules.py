@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,8 @@ from slagen.answers import load_answers
 from slagen.errors import InputError
 from slagen.library import Library, load_library
 
-from .conftest import EXAMPLES, ROOT, example_with
+from .conftest import EXAMPLES, example_with
+from .helpers import copy_library
 
 TELEMARKETING = EXAMPLES / "telemarketing.yaml"
 IT = EXAMPLES / "it-service.yaml"
@@ -599,8 +599,7 @@ def test_findings_name_file_and_line(write_answers: Callable[..., Path], library
 
 @pytest.fixture
 def library_without_a_formula(tmp_path: Path) -> Library:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+    copy_library(tmp_path)
     catalog = tmp_path / "tiers" / "call-centre-inbound.yaml"
     text = catalog.read_text(encoding="utf-8")
     formula = "        formula: number of enquiries that callers report as fully resolved on first contact"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,14 @@ from click.testing import CliRunner
 from slagen.cli import main
 
 from .conftest import EXAMPLES, ROOT
+from .helpers import copy_library
 
 
 @pytest.fixture
 def own_library(tmp_path: Path) -> Path:
     """A copy of the bundled library in a directory of its own."""
     lib = tmp_path / "house-library"
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, lib / part)
-    return lib
+    return copy_library(lib)
 
 
 def _run(

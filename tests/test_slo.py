@@ -22,6 +22,7 @@ from slagen.slo.texts import rfc1123
 from slagen.slo.validation import openslo_findings, openslo_schema
 
 from .conftest import EXAMPLES, ROOT, example_with
+from .helpers import copy_library
 
 IT, CALLS, TM = EXAMPLES / "it-service.yaml", EXAMPLES / "call-centre.yaml", EXAMPLES / "telemarketing.yaml"
 CASES = [(example, fmt) for example in (IT, CALLS, TM) for fmt in FORMATS]
@@ -425,8 +426,7 @@ def test_a_long_reference_gives_names_of_at_most_63_characters(tmp_path: Path) -
 
 
 def test_a_library_without_the_sentences_of_the_exports_is_a_library_error(tmp_path: Path) -> None:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / "library" / part)
+    copy_library(tmp_path / "library")
     (tmp_path / "library" / "templates" / "de" / "slo.yaml").unlink()
     result = run(CALLS, "--format", "sloth", "--library", tmp_path / "library", "-o", tmp_path / "out.yaml")
     assert result.exit_code == 2

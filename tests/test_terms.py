@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,13 @@ from slagen.library import Library, load_library
 from slagen.model import Paragraph, Table, TermUse, Text, plain_text
 from slagen.terms import term_context
 
-from .conftest import DEMO, EXAMPLES, ROOT
+from .conftest import DEMO, EXAMPLES
+from .helpers import copy_library
 
 
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / part)
-    return tmp_path
+    return copy_library(tmp_path)
 
 
 def test_term_context_lists_definitions_alphabetically_and_uses() -> None:

@@ -15,6 +15,7 @@ from slagen.cli import main
 from slagen.library import Library
 from slagen.scaffold import scaffold_tier
 from slagen.tiers import check_tiers, compare_rows
+from tests.helpers import copy_library
 
 
 def run(*arguments: str) -> tuple[int, str, str]:
@@ -151,11 +152,8 @@ def test_scaffold_refuses_bad_names(library_copy: Path, name: str, message: str)
 
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
-    from .conftest import ROOT
 
-    for part in ("clauses", "templates", "tiers"):
-        shutil.copytree(ROOT / part, tmp_path / "library" / part)
-    return tmp_path / "library"
+    return copy_library(tmp_path / "library")
 
 
 def test_a_filled_in_scaffold_loads_and_builds(library_copy: Path, tmp_path: Path) -> None:
