@@ -9,11 +9,11 @@ person understands.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from slagen import derived
 from slagen.errors import InputError, LibraryError, Problem
@@ -30,8 +30,7 @@ IGNORED = "ignored: clause "
 """How the warning about an answer given only for clauses that are left out begins."""
 
 
-@dataclass(slots=True)
-class Answers:
+class Answers(Struct):
     """A validated agreement: typed values by key, the nested tree templates see, the chosen clauses."""
 
     source: YamlSource
@@ -68,8 +67,7 @@ def validate_answers(
     return check_answers_of(typed, select_clauses(library, conditions, typed.tree, strict=typed.ok))
 
 
-@dataclass(slots=True)
-class Typed:
+class Typed(Struct):
     """Answers read and typed, before the clauses are selected; ``ok`` while no problem was found."""
 
     checker: _Checker
@@ -194,6 +192,8 @@ class _Checker:
 
     def _unknown(self, path: KeyPath, name: str) -> str:
         siblings = self._children(".".join(path))
+        import difflib  # only for a suggestion in a message: not at start-up
+
         close = difflib.get_close_matches(name, siblings, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else f" (known here: {', '.join(siblings)})"
         return f"unknown key '{name}'{hint}"

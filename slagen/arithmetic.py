@@ -16,8 +16,9 @@ Decimal('2592')
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 SECONDS_PER_DAY = 86_400
 _UNITS = (("day", 86_400), ("hour", 3_600), ("minute", 60))
@@ -80,8 +81,7 @@ def _plain(value: Decimal) -> Decimal:
 # --- service-credit bands ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CreditBand:
+class CreditBand(Struct, frozen=True):
     """Measured values from ``lower`` (inclusive) to ``upper`` (exclusive) earn ``credit`` % of the fee.
 
     ``lower`` is ``None`` for the last band: every value below ``upper``.
@@ -101,8 +101,7 @@ class CreditBand:
         return value < self.upper and (self.lower is None or value >= self.lower)
 
 
-@dataclass(frozen=True, slots=True)
-class CreditScheme:
+class CreditScheme(Struct, frozen=True):
     """Service-credit bands, from the target downwards, and the cap on all credits of one period.
 
     What a measured value earns under it (band, capped credit, amount) is computed in one place:

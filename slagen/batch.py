@@ -18,11 +18,11 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 
 from slagen.errors import InputError, Problem, SlagenError
 from slagen.generate import Output, generate, validate
@@ -35,8 +35,7 @@ from slagen.yamlsource import YamlSource
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-@dataclass(slots=True)
-class RowResult:
+class RowResult(Struct):
     """What became of one row: the files written, or the problems found."""
 
     row: int
@@ -153,8 +152,7 @@ def _dump(data: dict[str, Any], base: YamlSource, memo: Memo) -> str:
 _ABSENT = object()
 
 
-@dataclass(frozen=True, slots=True)
-class BatchJob:
+class BatchJob(Struct, frozen=True):
     """Everything a worker needs for one row (picklable)."""
 
     row: Row

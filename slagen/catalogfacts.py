@@ -10,8 +10,9 @@ data only (``slagen lint``, rule ``catalogs``, refuses a clause or template that
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from slagen import derived
 from slagen.errors import Problem
@@ -39,8 +40,7 @@ CATALOG_FACTS = ("kinds", "remedies", "credit_base", "kpis", "groups", "terms", 
 """What conditions read of ``catalog`` (templates see these too, with the catalog's ``name``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Declarations:
+class Declarations(Struct, frozen=True):
     """A catalog's declarations about the service it describes."""
 
     kinds: tuple[str, ...] = ()

@@ -7,10 +7,12 @@ credits typed and checked (:mod:`slagen.tiers` checks that higher tiers promise 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from slagen.arithmetic import CreditScheme
 from slagen.catalogfacts import Declarations, parse_declarations
@@ -40,8 +42,7 @@ KPI_WORDING = ("name", "period", "formula", "source")
 """What every KPI says in each language; ``name`` is needed to render, the rest is checked by rules and lint."""
 
 
-@dataclass(frozen=True, slots=True)
-class Kpi:
+class Kpi(Struct, frozen=True):
     """A measurable indicator of a catalog (a Service Level or a measure feeding one), with its wording per language."""
 
     id: str
@@ -79,8 +80,7 @@ class Kpi:
         return key_a > key_b if self.direction == "at_least" else key_a < key_b
 
 
-@dataclass(frozen=True, slots=True)
-class Tier:
+class Tier(Struct, frozen=True):
     """A standard offering of a catalog: a target for every KPI."""
 
     id: str
@@ -95,8 +95,7 @@ class Tier:
     """The library file the tier is written in (the catalog's, or a tier file of its own)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class Catalog(Struct, frozen=True):
     """A kind of service (which KPIs it has) and its standard tiers."""
 
     id: str

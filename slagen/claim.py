@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 STARTS = ("report", "period_end")
 """What starts the claim period: receipt of the report for the period, or the end of the period."""
@@ -36,8 +37,7 @@ that earns credits is measured per calendar month (a catalog that credits anothe
 DEFAULT_DAYS = 30
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimRule:
+class ClaimRule(Struct, frozen=True):
     """Within ``days`` days after ``start``; ``moves``: a last day off work moves to the next working day."""
 
     start: str

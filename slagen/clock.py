@@ -7,12 +7,10 @@ wall-clock time in that zone; the clock counts the time that really passes while
 which the clocks change counts an hour less (spring) or more (autumn) around the clock.
 
 :func:`due` gives the moment a time limit ends, :func:`elapsed` the time on the clock between two moments
-(less paused intervals); both are exact to the microsecond (``timedelta``), and :func:`as_hours` turns a
-time on the clock into hours as a ``Decimal``. :func:`calendar_for` builds the calendar an agreement
-defines and refuses one it does not define, naming the answer key.
+(less paused intervals); both are exact to the microsecond (``timedelta``), :func:`as_hours` gives hours as a
+``Decimal``. :func:`calendar_for` builds the calendar an agreement defines and refuses one it does not define.
 
-The rules, in a silver tier (Monday to Friday, 07:00 to 19:00, public holidays in North
-Rhine-Westphalia):
+The rules, in a silver tier (Monday to Friday, 07:00 to 19:00, public holidays in North Rhine-Westphalia):
 
 >>> import datetime as dt
 >>> from zoneinfo import ZoneInfo
@@ -29,8 +27,8 @@ Friday evening before Whit Monday: the weekend and the public holiday do not cou
 >>> due(dt.datetime(2027, 5, 14, 17, 30, tzinfo=berlin), dt.timedelta(hours=8), silver).isoformat()
 '2027-05-18T13:30:00+02:00'
 
-A limit that ends exactly when the service hours end is due then, not the next morning; one that starts
-outside the service hours starts when they begin:
+A limit that ends when the service hours end is due then, not the next morning; one that starts outside them
+starts when they begin:
 
 >>> due(dt.datetime(2027, 5, 12, 15, 0, tzinfo=berlin), dt.timedelta(hours=4), silver).isoformat()
 '2027-05-12T19:00:00+02:00'
@@ -58,10 +56,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from msgspec import Struct
 
 from slagen.errors import InputError, Problem
 from slagen.intervals import Interval, aware, merged, minus
@@ -95,8 +94,7 @@ _MAX_DAYS = 366 * 200
 """A time limit that does not end within two hundred years of service days is an error, not a loop."""
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceCalendar:
+class ServiceCalendar(Struct, frozen=True):
     """When a clock runs: days, hours (``HH:MM``, ``24:00`` the end of the day), zone and public holidays.
 
     ``holidays`` is a code of :data:`HOLIDAY_CODES` whose public holidays stop the clock, or empty when
@@ -182,20 +180,28 @@ def working_days(holidays: str, time_zone: str = "") -> ServiceCalendar:
 def add_service_days(
     day: dt.date, count: int, calendar: ServiceCalendar, *, is_holiday: HolidayTest | None = None
 ) -> dt.date:
-    """The ``count``-th service day after ``day`` (``day`` itself never counts; 0 gives ``day``).
+    """The ``count``-th service day after ``day``, before it if negative (:func:`nth_day` on ``calendar``).
 
-    Three Working Days after Friday 14 May 2027 in North Rhine-Westphalia (Whit Monday is a public holiday):
-
+    Three Working Days after Friday 14 May 2027 in North Rhine-Westphalia (Whit Monday is a holiday), two before:
     >>> add_service_days(dt.date(2027, 5, 14), 3, working_days("DE-NW"))
     datetime.date(2027, 5, 20)
+    >>> add_service_days(dt.date(2027, 5, 18), -2, working_days("DE-NW"))
+    datetime.date(2027, 5, 13)
     """
-    if count < 0:
-        raise ValueError("a number of service days cannot be negative")
     is_holiday = is_holiday if is_holiday is not None else calendar.holiday_test()
-    for _ in range(count):
-        day += _DAY
-        while not calendar.is_service_day(day, is_holiday):
-            day += _DAY
+    return nth_day(day, count, lambda other: calendar.is_service_day(other, is_holiday))
+
+
+def nth_day(day: dt.date, count: int, counts: Callable[[dt.date], bool]) -> dt.date:
+    """The ``count``-th day after ``day`` (before it if negative) for which ``counts`` holds; 0 gives ``day``.
+
+    slagen's one walk over days: service days here, working days in reports and measurement conditions.
+    """
+    step = _DAY if count >= 0 else -_DAY
+    for _ in range(abs(count)):
+        day += step
+        while not counts(day):
+            day += step
     return day
 
 

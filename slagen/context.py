@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from slagen import derived, formatting, measure_rules, measure_text
 from slagen.binding import binding_language
@@ -44,8 +45,7 @@ CREDITS_FIELDS = frozenset({"kpi", "scheme", "agreed", "per_tier"})
 """What ``service_credits`` has (:class:`slagen.resolve.Credits`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class TemplateContext:
+class TemplateContext(Struct, frozen=True):
     """The context one clause template renders with; :meth:`names` is the mapping Jinja receives."""
 
     answers: Mapping[str, Any]

@@ -19,8 +19,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.clock import ServiceCalendar, add_service_days
 from slagen.termdates import term_end
@@ -29,8 +30,7 @@ REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 """``review.frequency`` → the length of its calendar period in months."""
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(Struct, frozen=True):
     """One term: the initial one (``number`` 0) or a renewal, and the last day notice to end it is received."""
 
     number: int
@@ -40,8 +40,7 @@ class Term:
     """``None`` when the agreement ends with this term without notice (no automatic renewal)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(Struct, frozen=True):
     """A calendar period (clipped to the agreement) and the date something is due for it."""
 
     start: dt.date
@@ -49,8 +48,7 @@ class Period:
     due: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class ContractDates:
+class ContractDates(Struct, frozen=True):
     """Everything ``slagen dates`` shows, computed under ``law`` up to ``until``."""
 
     effective: dt.date

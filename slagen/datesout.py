@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.dates import ContractDates
 
 
-@dataclass(frozen=True, slots=True)
-class Wording:
+class Wording(Struct, frozen=True):
     """What the output says: the ``dates.yaml`` texts, the frequency labels, the locale and the agreement's name."""
 
     texts: Mapping[str, Any]

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 NAMESPACE = "derived"
 """The name conditions and templates read the derived values under (``derived.domestic_de``)."""
@@ -25,8 +26,7 @@ Answer = Callable[[str], Any]
 """An answer by its key (``parties.customer.country``); ``None`` if it is not given or not declared."""
 
 
-@dataclass(frozen=True, slots=True)
-class Derivation:
+class Derivation(Struct, frozen=True):
     """One derived value: its name, the answers it reads, what it means, and how it is computed."""
 
     name: str

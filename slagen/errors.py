@@ -8,8 +8,8 @@ at once, each with file, line and key path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -20,15 +20,22 @@ EXIT_BROKEN_PIPE = 141
 """The reader of the output went away early (``slagen schema | head``): what a shell reports for SIGPIPE."""
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One finding in a user's file: where it is, which key, and what is wrong."""
+class Problem(NamedTuple):
+    """One finding in a user's file: where it is, which key, and what is wrong.
+
+    A named tuple, not a ``msgspec.Struct`` as the other records: every command, ``--help`` too, imports
+    this module, and a tuple needs no library at start-up.
+    """
 
     message: str
     file: str | None = None
     line: int | None = None
     key: str | None = None
     severity: str = "error"
+
+    def in_file(self, file: str) -> Problem:
+        """This problem, found in ``file``."""
+        return self._replace(file=file)
 
     def __str__(self) -> str:
         where = ""

@@ -14,8 +14,10 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from slagen import __version__
 from slagen.answers import Answers, check_answers_of, read_answers
@@ -35,8 +37,7 @@ FORMATS = ("docx", "md", "pdf")
 DEFAULT_FORMATS = ("docx", "md")
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(Struct, frozen=True):
     """One generated file: its name (``telemarketing.de.docx``) and contents."""
 
     name: str
@@ -120,11 +121,11 @@ def generate(
     stamp = dt.datetime.combine(document_date(answers, source_date), dt.time(), tzinfo=dt.UTC)
     # Writers are imported when asked for: python-docx and lxml are a third of the start-up time.
     from slagen.writers.docx import docx_frame, frame_kind, write_docx
-    from slagen.writers.layout import lay_out
     from slagen.writers.markdown import write_markdown
-    from slagen.writers.pdf import find_converter
 
     if "pdf" in wanted or layout:
+        from slagen.writers.pdf import find_converter  # LibreOffice's modules only when it is used
+
         find_converter()  # fail before the work if LibreOffice is missing
     outputs = []
     laid: dict[str, bytes] = {}  # DOCX for the layout pass, by name
@@ -148,6 +149,8 @@ def generate(
         if "md" in wanted:
             outputs.append(Output(f"{stem}.md", write_markdown(document, memo).encode("utf-8")))
     if laid:
+        from slagen.writers.layout import lay_out
+
         numbered, pdfs = lay_out(laid, pdf="pdf" in wanted, notes=review)
         outputs = [Output(out.name, numbered.get(out.name, out.data)) for out in outputs]
         outputs += [Output(name, data) for name, data in pdfs.items()]

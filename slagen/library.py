@@ -9,9 +9,11 @@ file, line and key, as a :class:`~slagen.errors.LibraryError`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from slagen.catalogs import (
     Catalog,
@@ -31,8 +33,7 @@ ANNEX_SECTION = "annexes"
 """Section whose clauses are the annexes ("Anlage 1", "Schedule 1" …), numbered apart from the clauses."""
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(Struct, frozen=True):
     """A language-neutral clause record; its wording is ``templates/<lang>/<section>/<name>.md.j2``."""
 
     id: str
@@ -62,8 +63,7 @@ class Clause:
         return self.id.replace(".", "/") + TEMPLATE_SUFFIX
 
 
-@dataclass(frozen=True, slots=True)
-class Library:
+class Library(Struct, frozen=True):
     """Everything the pipeline reads from the library, parsed once; nothing in it changes afterwards."""
 
     root: Path

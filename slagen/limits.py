@@ -14,13 +14,13 @@ import re
 import time
 from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from contextvars import ContextVar
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Undefined
 from jinja2.utils import Namespace
+from msgspec import Struct
 
 from slagen.recording import Tracked
 
@@ -47,8 +47,7 @@ class LimitError(SecurityError):
     """A template went beyond one of the render limits."""
 
 
-@dataclass(slots=True)
-class _Budget:
+class _Budget(Struct):
     steps: int
     deadline: float
     built: int

@@ -26,12 +26,13 @@ time (``level[p ~ '_response']``) is checked as far as it is written.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from slagen import derived
 from slagen.catalogs import KPI_WORDING
@@ -67,8 +68,7 @@ READ_BY_SLAGEN = frozenset(
 """Answers the program itself reads (answers, resolve, the render frame), not only templates."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Finding:
+class Finding(Struct, frozen=True, order=True):
     """One thing a clause writer should fix."""
 
     file: str
@@ -205,8 +205,7 @@ def _line_of_kpi(path: Path, kpi_id: str) -> int:
     return load_yaml(path, display=path.name).line_of(("kpis", kpi_id)) or 1
 
 
-@dataclass
-class _Templates:
+class _Templates(Struct, dict=True):
     """The template checks: variables, parameters and terms, over every template of every language."""
 
     library: Library

@@ -180,7 +180,7 @@ def _line(token: Token) -> int | None:
 _MISPLACED = "a paragraph anchor (paragraph()) stands only at the start of a paragraph of the clause"
 
 
-class _Anchor(Text):
+class _Anchor(Text, frozen=True):
     """The anchor ``[¶](para:name)`` while a paragraph is parsed (``text`` is the name)."""
 
 

@@ -24,8 +24,9 @@ a number of days or a duration (``2``, ``48h``); it counts on the definition's c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.errors import Problem
 
@@ -35,16 +36,14 @@ OPERANDS = ("value", "other", "period")
 OFFSET_SOURCES = ("target", "term")
 
 
-@dataclass(frozen=True, slots=True)
-class Operand:
+class Operand(Struct, frozen=True):
     """What a field is compared with (``value``, ``other`` field, ``period`` end) or an offset's source."""
 
     kind: str
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(Struct, frozen=True):
     """``field op against (+ plus − minus)``; ``cutoff`` (HH:MM): a later time of ``other`` counts from the next day."""
 
     field: str

@@ -20,8 +20,9 @@ definitions without a change here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from slagen.errors import Problem
 from slagen.measure_conditions import check_generic, parse_conditions
@@ -39,8 +40,7 @@ TICKET_STAMPS = ("created", "responded", "restored", "resolved", "data_lost_sinc
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@dataclass(frozen=True, slots=True)
-class KindSpec:
+class KindSpec(Struct, frozen=True):
     """A kind of computation: the records it reads and its parameters (name → (type, required))."""
 
     records: str
@@ -127,8 +127,7 @@ ACTIVITY_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Struct, frozen=True):
     """A maintenance window: on ``days`` from ``start`` (minutes after midnight) for ``minutes`` minutes."""
 
     days: tuple[int, ...]
@@ -136,8 +135,7 @@ class Window:
     minutes: int
 
 
-@dataclass(frozen=True, slots=True)
-class Maintenance:
+class Maintenance(Struct, frozen=True):
     """Which tier terms name the maintenance window and the monthly limit, and what each window is."""
 
     window_term: str
@@ -145,8 +143,7 @@ class Maintenance:
     windows: dict[str, Window]
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureDef:
+class MeasureDef(Struct, frozen=True):
     """How one KPI is measured (see the module's documentation)."""
 
     kind: str

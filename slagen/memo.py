@@ -23,8 +23,9 @@ from __future__ import annotations
 import operator
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from msgspec import Struct
 
 from slagen.context import kind_labels
 from slagen.markup import Parsed, parse_markup, parse_paragraph
@@ -43,8 +44,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-@dataclass(frozen=True, slots=True)
-class Sizes:
+class Sizes(Struct, frozen=True):
     """How many entries each part of a memo keeps; the least recently used go first."""
 
     libraries: int = 4
@@ -98,8 +98,7 @@ class _Bounded(Generic[K, V]):
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class Compiled:
+class Compiled(Struct, frozen=True):
     """A library's compiled form: its sandbox and its clause conditions."""
 
     environment: Environment

@@ -6,19 +6,19 @@ signature block. Cross-references point at clause ids; the numbering stage fills
 ``number`` on sections and clauses and the document's ``numbers`` (id → number), once,
 before any writer runs, so DOCX and Markdown cannot disagree.
 
-Every part is frozen (tuples, frozen dataclasses): the parse of a clause's text may be shared
+Every part is frozen (tuples, frozen ``msgspec.Struct`` records): the parse of a clause's text may be shared
 by every document that renders the same text (see :mod:`slagen.memo`), and nothing can change
-it for one of them. Stages give new objects instead (:func:`dataclasses.replace`).
+it for one of them. Stages give new objects instead (``msgspec.structs.replace``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(Struct, frozen=True):
     """A run of text with its emphasis; ``note`` is a remark for the legal reviewer about this text."""
 
     text: str
@@ -27,8 +27,7 @@ class Text:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(Struct, frozen=True):
     """A cross-reference to a clause (or section) by id; the document's ``numbers`` give its number."""
 
     target: str
@@ -36,8 +35,7 @@ class Ref:
     italic: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class TermUse:
+class TermUse(Struct, frozen=True):
     """A defined term: where it is defined (``defining``) or used; ``text`` is the localized term."""
 
     term: str
@@ -50,8 +48,7 @@ class TermUse:
 Inline = Text | Ref | TermUse
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(Struct, frozen=True):
     """A paragraph of inline runs.
 
     ``anchor`` names a paragraph that the text cites (``{{ paragraph('cap') }}`` in a template): its clause
@@ -63,16 +60,14 @@ class Paragraph:
     number: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ListBlock:
+class ListBlock(Struct, frozen=True):
     """A bulleted or numbered list; each item is a sequence of blocks (paragraphs, nested lists)."""
 
     ordered: bool
     items: tuple[tuple[Block, ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Struct, frozen=True):
     """A table with one header row; every cell is a sequence of inline runs."""
 
     header: tuple[tuple[Inline, ...], ...]
@@ -82,8 +77,7 @@ class Table:
 Block = Paragraph | ListBlock | Table
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(Struct, frozen=True):
     """A numbered clause: heading, body blocks, and where it came from in the library."""
 
     id: str
@@ -95,8 +89,7 @@ class Clause:
     """The library's note for legal review of this clause (shown as a comment with ``--review``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Struct, frozen=True):
     """A numbered section (top-level heading) holding clauses."""
 
     id: str
@@ -107,8 +100,7 @@ class Section:
     """Its clauses are the annexes: "Anlage 1", "Schedule 1" …, each on a new page, outside the clause numbers."""
 
 
-@dataclass(frozen=True, slots=True)
-class Signatory:
+class Signatory(Struct, frozen=True):
     """One party's signature field."""
 
     role: str
@@ -118,8 +110,7 @@ class Signatory:
     """A second person who signs (joint representation), with function; empty if one signs alone."""
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Struct, frozen=True):
     """A whole contract in one language, ready to write."""
 
     language: str
@@ -170,8 +161,7 @@ def iter_inlines(blocks: Sequence[Block]) -> list[Inline]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class Marks:
+class Marks(Struct, frozen=True):
     """The cross-references and the term uses inside some blocks, each in document order."""
 
     refs: tuple[Ref, ...]

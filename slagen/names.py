@@ -9,13 +9,12 @@ write a library; what a rendering really read, for reusing it, is recorded while
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from jinja2 import nodes
+from msgspec import Struct
 
 
-@dataclass
-class Chain:
+class Chain(Struct, dict=True):
     """A variable a template reads: its root name and the attribute or item names after it, as far as written."""
 
     root: str

@@ -13,7 +13,8 @@ that is defined twice or used without a definition.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from slagen.errors import Problem, TemplateError
 from slagen.model import Block, Clause, Document, ListBlock, Marks, Paragraph, Ref, Text, iter_inlines, marks

@@ -25,9 +25,9 @@ import signal
 import stat
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from slagen.errors import OutputError
 
@@ -37,8 +37,7 @@ _LINK_ITSELF = {"follow_symlinks": False} if os.link in os.supports_follow_symli
 """A second name for a symbolic link itself, not for the file it points to (where the system can tell)."""
 
 
-@dataclass(slots=True)
-class _Move:
+class _Move(Struct):
     """One file's way from its temporary to its name, and what it takes to undo it."""
 
     path: Path
@@ -279,6 +278,8 @@ def flush_to_disk(paths: list[Path]) -> None:
                 os.close(handle)
 
     if paths:
+        from concurrent.futures import ThreadPoolExecutor  # only here: not at every start-up
+
         with ThreadPoolExecutor(max_workers=_SYNCING) as pool:
             list(pool.map(fsync, paths))
     for directory in sorted({path.parent for path in paths}):

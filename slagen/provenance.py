@@ -11,11 +11,11 @@ Also reads them back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from msgspec import Struct
 
 from slagen.archives import read_package
 from slagen.errors import InputError
@@ -42,8 +42,7 @@ _SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(Struct, frozen=True):
     """What ``slagen inspect`` finds in a contract."""
 
     properties: dict[str, str]

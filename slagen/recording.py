@@ -18,7 +18,6 @@ and ``1h``. A value it cannot describe exactly makes the rendering one that is n
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextvars import ContextVar
@@ -26,6 +25,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+import msgspec
 from jinja2.runtime import Context
 from jinja2.utils import missing
 
@@ -248,7 +248,7 @@ def freeze(value: Any) -> Hashable:
         return (kind.__name__, tuple(freeze(item) for item in value))
     if isinstance(value, Mapping) and kind.__module__ in ("builtins", "types"):
         return (kind.__name__, tuple((freeze(k), freeze(v)) for k, v in value.items()))
-    if dataclasses.is_dataclass(value) and kind.__module__.startswith("slagen.") and hasattr(kind, "__slots__"):
-        fields = dataclasses.fields(value)
-        return (kind.__module__, kind.__qualname__, tuple(freeze(getattr(value, f.name)) for f in fields))
+    if isinstance(value, msgspec.Struct) and kind.__module__.startswith("slagen."):
+        fields = value.__struct_fields__
+        return (kind.__module__, kind.__qualname__, tuple(freeze(getattr(value, name)) for name in fields))
     raise NotReusable(f"a value of type {kind.__name__} cannot be told apart exactly")

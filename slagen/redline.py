@@ -19,11 +19,11 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
 from lxml import etree
+from msgspec import Struct
 
 from slagen.writers.tracked import (
     W,
@@ -48,8 +48,7 @@ _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w")
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Struct, frozen=True):
     """A block of the body and what must be equal for it to count as unchanged."""
 
     blocks: tuple[Any, ...]
@@ -217,8 +216,7 @@ def _modified_row(old: Any, new: Any) -> Any:
     return new
 
 
-@dataclass(frozen=True, slots=True)
-class Atom:
+class Atom(Struct, frozen=True):
     """A piece of a paragraph compared as one: a word, a space or a mark of a run, a field, a bookmark."""
 
     key: str

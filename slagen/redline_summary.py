@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.model import Clause, Document, Text, iter_inlines, plain_text
 from slagen.params import Duration
@@ -23,8 +24,7 @@ SUMMARY_TAG = "slagen-redline-summary"
 """The tag of the content control that holds the summary in the redline DOCX (outside the contract's text)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(Struct, frozen=True):
     """The summary's lines: (``note``, ``heading``, ``text`` or ``item``, text), in order."""
 
     title: str

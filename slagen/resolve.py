@@ -8,8 +8,9 @@ for the customer; and the service credits that apply (the tier's, or agreed ones
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.answers import Answers
 from slagen.arithmetic import CreditScheme
@@ -17,8 +18,7 @@ from slagen.catalogs import Catalog, Kpi, Tier, agreed_targets
 from slagen.library import Library
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(Struct, frozen=True):
     """One KPI's agreed target; ``deviation`` is ``better``/``worse`` when it differs from the tier.
 
     In a multi-level agreement ``target`` and ``standard`` are None (no one target applies):
@@ -32,8 +32,7 @@ class Level:
     per_tier: tuple[Any, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Credits:
+class Credits(Struct, frozen=True):
     """The service credits of an agreement: bands and cap on the measured value of KPI ``kpi``.
 
     In a multi-level agreement ``scheme`` is None and ``per_tier`` holds each offered tier's
@@ -47,8 +46,7 @@ class Credits:
     per_tier: tuple[CreditScheme | None, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceLevels:
+class ServiceLevels(Struct, frozen=True):
     """The catalog and tier an agreement starts from, and what it finally promises.
 
     ``offered`` are the tiers the contract sets out side by side, by rank: several in a

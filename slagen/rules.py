@@ -11,11 +11,11 @@ an internal agreement without jurisdiction, penalty, processing on behalf or mai
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from slagen.arithmetic import CreditScheme, check_credits
 from slagen.catalogs import Catalog, Tier, agreed_targets, check_bounds
@@ -63,8 +63,7 @@ class Report(Protocol):
         """Report ``message`` about the answer at ``path``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Agreement:
+class Agreement(Struct, frozen=True):
     """What the rules read: typed answers by key, the selected clause ids, and the catalog and tier chosen."""
 
     values: dict[str, Any]
@@ -312,6 +311,8 @@ def rule_tier_fees(agreement: Agreement, report: Report) -> None:
     for i, entry in enumerate(fees):
         tier = entry.get("tier")
         if tier not in offered:
+            import difflib  # only for a suggestion in a message: not at start-up
+
             close = difflib.get_close_matches(str(tier), offered, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"offered: {', '.join(offered)}"
             report(_path("price.tier_fees", str(i), "tier"), f"'{tier}' is not an offered tier ({hint})")

@@ -24,11 +24,11 @@ import datetime as dt
 import difflib
 import io
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from slagen.errors import InputError, Problem
 
@@ -44,8 +44,7 @@ COMMENT = "#"
 """How a comment column's header and a comment row's first cell begin (they are never read as answers)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(Struct, frozen=True):
     """One table row: its number as a spreadsheet shows it (the header is row 1), its answers, its name.
 
     ``problems`` are cells that could not be read: the row fails with them.
@@ -65,8 +64,7 @@ class Row:
         return f"{self.number} ({name if len(name) <= 40 else name[:39] + '…'})" if name else str(self.number)
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Struct, frozen=True):
     """A table read: its header as written (comment columns too) and its rows (comment rows left out)."""
 
     header: tuple[str, ...]

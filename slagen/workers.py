@@ -31,11 +31,12 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any, TypeVar
+
+from msgspec import Struct, field
 
 T = TypeVar("T")
 
@@ -44,8 +45,7 @@ _GRACE = 10.0
 _PR_SET_PDEATHSIG = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Lost:
+class Lost(Struct, frozen=True):
     """A task whose worker ended before finishing it."""
 
     exit_code: int | None
@@ -65,8 +65,7 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-@dataclass(slots=True)
-class _Worker:
+class _Worker(Struct):
     process: BaseProcess
     connection: Connection
     tasks: collections.deque[int] = field(default_factory=collections.deque)

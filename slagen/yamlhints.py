@@ -10,7 +10,8 @@ texts); anything else it leaves to PyYAML's message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 _KEY = re.compile(r"""^(?P<key>[^\s#'"{}\[\],&*!|>%@`-][^:#]*?|'[^']*'|"[^"]*")\s*:(?:\s+(?P<value>.*))?$""")
 _BLOCK_TEXT = re.compile(r"[|>][-+0-9]*$")
@@ -20,8 +21,7 @@ NEAR = 3
 """How many lines before the parser's stop a mistake may be and still be the reason it stopped."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(Struct, frozen=True):
     number: int
     indent: int
     content: str

@@ -9,11 +9,11 @@ error (not last-wins), and alias expansion is bounded so that an alias bomb fail
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 
 from slagen.errors import InputError, Problem
 from slagen.yamlhints import explain
@@ -32,8 +32,7 @@ MAX_DEPTH = 50
 """Upper bound on nesting; no answers or library file needs more than a handful of levels."""
 
 
-@dataclass(slots=True)
-class YamlSource:
+class YamlSource(Struct):
     """A parsed YAML file: its data and the line (1-based) of every key path."""
 
     path: str

@@ -179,6 +179,9 @@ def test_working_days() -> None:
     # In England 27 and 28 December 2027 are substitute bank holidays.
     assert add_service_days(dt.date(2027, 12, 23), 2, eaw) == dt.date(2027, 12, 29)
     assert add_service_days(dt.date(2027, 3, 31), 0, eaw) == dt.date(2027, 3, 31)
+    # Backwards the same walk: 2 working days before Wednesday 29 December 2027 in England are the 24th and 23rd.
+    assert add_service_days(dt.date(2027, 12, 29), -2, eaw) == dt.date(2027, 12, 23)
+    assert add_service_days(dt.date(2027, 12, 29), -2, nw) == dt.date(2027, 12, 27)
     assert set(HOLIDAY_CODES) >= {"DE-NW", "DE-RP", "GB-EAW"}
 
 

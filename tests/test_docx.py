@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -18,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import msgspec
 import pytest
 from lxml import etree
+from msgspec.structs import replace
 
 from slagen.answers import load_answers
 from slagen.errors import InputError
@@ -258,10 +259,8 @@ def test_writers_keep_nothing_between_documents_and_change_nothing(library: Libr
 
 def _read_only(value: Any) -> Any:
     """``value`` with every list a tuple and every dict a read-only mapping, all the way down."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.replace(
-            value, **{f.name: _read_only(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        )
+    if isinstance(value, msgspec.Struct):
+        return replace(value, **{name: _read_only(getattr(value, name)) for name in value.__struct_fields__})
     if isinstance(value, list):
         return tuple(_read_only(item) for item in value)
     if isinstance(value, dict):

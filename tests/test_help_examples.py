@@ -35,7 +35,10 @@ def every_command(group: click.Command = main, path: tuple[str, ...] = ()) -> li
     """Every command and subcommand with its name as typed (``tiers show``)."""
     found = [(" ".join(path), group)] if path else []
     if isinstance(group, click.Group):
-        for name, command in sorted(group.commands.items()):
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
+            assert command is not None, name
             found += every_command(command, (*path, name))
     return found
 

@@ -9,7 +9,6 @@ without it: the examples and their variants, rows of a batch and generated answe
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -25,6 +24,7 @@ import pytest
 import yaml
 from hypothesis import given
 from jinja2 import DictLoader
+from msgspec.structs import replace
 
 from slagen.answers import load_answers
 from slagen.generate import Output, build_documents, check_answers, generate
@@ -333,7 +333,7 @@ class _Recording(dict[str, Any]):
 def test_the_resolved_service_reads_only_the_answers_its_key_names(example: Path, library: Library) -> None:
     answers = load_answers(example, library)
     values = _Recording(answers.values)
-    fresh = resolve_service(dataclasses.replace(answers, values=values), library)
+    fresh = resolve_service(replace(answers, values=values), library)
     assert values.read <= set(READS)
     assert resolve_service(answers, library) == fresh
 

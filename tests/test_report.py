@@ -5,13 +5,13 @@ the agreed clock, call-centre intervals and telemarketing activity (issue 17, it
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from msgspec.structs import replace
 
 from slagen.arithmetic import CreditBand, CreditScheme
 from slagen.generate import check_answers

@@ -9,12 +9,12 @@ definition's ``slice:``, never from catalog ids in code.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from msgspec.structs import replace
 
 from slagen.answers import Answers, load_answers
 from slagen.catalogs import Kpi

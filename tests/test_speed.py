@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from slagen import markup
 from slagen.errors import TemplateError
@@ -194,6 +194,6 @@ def test_a_kept_section_that_differs_from_a_fresh_one_stops_the_run(library: Lib
     entries = memo._written._entries
     for key, (parts, value) in list(entries.items()):
         if key[0] == "docx section" and isinstance(value, Effects):
-            entries[key] = (parts, dataclasses.replace(value, xml=value.xml + "<w:p/>"))
+            entries[key] = (parts, replace(value, xml=value.xml + "<w:p/>"))
     with pytest.raises(ReuseMismatch, match="docx section"):
         generate(answers, library, memo=memo, formats=("docx",))

@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import ROOT
 
-HEAVY = ("docx", "lxml", "openpyxl", "jinja2", "babel", "yaml", "markdown_it")
+HEAVY = ("docx", "lxml", "openpyxl", "jinja2", "babel", "yaml", "markdown_it", "msgspec")
 """What ``slagen build`` needs and ``slagen --help`` does not (about 0.4 s of imports together)."""
 
 
@@ -52,8 +52,9 @@ import click
 from slagen.cli import main
 
 def commands(group, path):
-    for name in group.list_commands(None):
-        command = group.commands[name]
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         yield [*path, name]
         if isinstance(command, click.Group):
             yield from commands(command, [*path, name])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from msgspec.structs import replace
 
 from slagen.cli import main
 from slagen.library import Library
@@ -61,8 +61,8 @@ def test_unknown_tier_is_a_clear_error() -> None:
 def test_monotonicity_finding_names_tier_kpi_and_values(library: Library) -> None:
     catalog = library.catalogs["telemarketing"]
     premium = catalog.tiers["premium"]
-    broken = dataclasses.replace(premium, targets={**premium.targets, "closing_rate": Decimal("4")})
-    catalog = dataclasses.replace(catalog, tiers={**catalog.tiers, "premium": broken})
+    broken = replace(premium, targets={**premium.targets, "closing_rate": Decimal("4")})
+    catalog = replace(catalog, tiers={**catalog.tiers, "premium": broken})
     (problem,) = check_tiers(catalog, "tiers/telemarketing.yaml")
     assert str(problem) == (
         "tiers/telemarketing.yaml: tiers.premium.targets.closing_rate: tier 'premium' (rank 3) promises less than "
@@ -76,9 +76,9 @@ def test_a_longer_time_promises_less_and_is_reported_once_per_tier_and_kpi(libra
     catalog = library.catalogs["it-service"]
     top = max(catalog.tiers.values(), key=lambda tier: tier.rank)
     lower = sorted((t for t in catalog.tiers.values() if t.rank < top.rank), key=lambda t: -t.rank)
-    slow_time = dataclasses.replace(top.targets["p4_response"], amount=Decimal(48), unit="hour")
-    slow = dataclasses.replace(top, targets={**top.targets, "p4_response": slow_time})
-    catalog = dataclasses.replace(catalog, tiers={**catalog.tiers, top.id: slow})
+    slow_time = replace(top.targets["p4_response"], amount=Decimal(48), unit="hour")
+    slow = replace(top, targets={**top.targets, "p4_response": slow_time})
+    catalog = replace(catalog, tiers={**catalog.tiers, top.id: slow})
     (problem,) = [p for p in check_tiers(catalog, "tiers/it-service.yaml") if p.key and "p4_response" in p.key]
     assert f"tier '{top.id}' (rank {top.rank}) promises less than '{lower[0].id}'" in problem.message
     assert "48 hours vs" in problem.message
@@ -114,8 +114,8 @@ def test_a_longer_time_promises_less_and_is_reported_once_per_tier_and_kpi(libra
 def test_service_hours_are_checked(library: Library, terms: dict[str, str], expected: str | None) -> None:
     catalog = library.catalogs["it-service"]
     gold = catalog.tiers["gold"]
-    broken = dataclasses.replace(gold, terms={**gold.terms, **terms})
-    catalog = dataclasses.replace(catalog, tiers={**catalog.tiers, "gold": broken})
+    broken = replace(gold, terms={**gold.terms, **terms})
+    catalog = replace(catalog, tiers={**catalog.tiers, "gold": broken})
     found = [f"{p.key}: {p.message}" for p in check_tiers(catalog, "tiers/it-service.yaml")]
     assert found == ([expected] if expected else [])
 
@@ -123,8 +123,8 @@ def test_service_hours_are_checked(library: Library, terms: dict[str, str], expe
 def test_fewer_service_days_in_a_higher_tier_is_a_finding(library: Library) -> None:
     catalog = library.catalogs["call-centre-inbound"]
     premium = catalog.tiers["premium"]
-    broken = dataclasses.replace(premium, terms={**premium.terms, "service_days": "weekdays"})
-    catalog = dataclasses.replace(catalog, tiers={**catalog.tiers, "premium": broken})
+    broken = replace(premium, terms={**premium.terms, "service_days": "weekdays"})
+    catalog = replace(catalog, tiers={**catalog.tiers, "premium": broken})
     assert [f"{p.key}: {p.message}" for p in check_tiers(catalog, "tiers/call-centre-inbound.yaml")] == [
         "tiers.premium.terms.service_days: tier 'premium' (rank 3) offers fewer service days than 'professional' "
         "(rank 2): weekdays vs weekdays_saturday"

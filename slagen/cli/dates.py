@@ -49,7 +49,6 @@ def dates(
       slagen dates examples/call-centre.yaml --format ics -o sla-dates.ics
     """
     import datetime as dt
-    from dataclasses import replace
 
     from slagen.answers import load_answers
     from slagen.clock import working_days_for
@@ -75,7 +74,7 @@ def dates(
             days = working_days_for(agreement)
         except InputError as exc:  # the other dates need no Working Days: give them, and say what is left out
             left_out = "; the report due dates are left out"
-            warn([replace(p, severity="warning", message=p.message + left_out) for p in exc.problems])
+            warn([p._replace(severity="warning", message=p.message + left_out) for p in exc.problems])
     result = contract_dates(values, dt.date(year, 12, 31), days)
     if fmt == "json":
         emit(as_json(result).encode("utf-8"), output_file, force=force)

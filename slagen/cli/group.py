@@ -1,16 +1,55 @@
 """The ``slagen`` group: the version, ``--help``, and the commands of each module of the package.
 
-A new command is a function in one of the command modules (or a new module) and one line here.
+A new command is a function in one of the command modules (or a new module) and one line in
+:data:`COMMANDS`. A command's module is imported when the command is asked for, so ``slagen build``
+imports ``slagen.cli.build`` and not the modules of ``batch``, ``report`` or ``slo``; ``slagen --help``
+imports them all, for their one-line help.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from slagen import __version__
-from slagen.cli import batch, build, catalog, dates, interview, library, report, slo
 from slagen.cli.options import library_setting
 from slagen.errors import InputError
+
+COMMANDS = {
+    "demo": "build:demo",
+    "build": "build:build",
+    "check": "build:check",
+    "redline": "build:redline",
+    "inspect": "build:inspect",
+    "batch": "batch:batch",
+    "interview": "interview:interview",
+    "lint": "library:lint",
+    "schema": "library:schema",
+    "tiers": "library:tiers",
+    "report": "report:report",
+    "dates": "dates:dates",
+    "slo": "slo:slo",
+    "library": "catalog:library_group",
+    "catalog": "catalog:catalog_group",
+}
+"""Each command by name: the module of :mod:`slagen.cli` that defines it and the function's name."""
+
+
+class _Commands(click.Group):
+    """A group whose commands are imported when asked for (their names are :data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, _, name = COMMANDS[cmd_name].partition(":")
+        command = getattr(importlib.import_module(f"slagen.cli.{module}"), name)
+        assert isinstance(command, click.Command), command
+        assert command.name == cmd_name, (cmd_name, command.name)
+        return command
 
 
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -27,7 +66,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit."
 )
@@ -40,20 +79,3 @@ def main() -> None:
       slagen check my-sla.yaml             # report every problem in an answers file
       slagen build my-sla.yaml -o out/     # write my-sla.de.docx, my-sla.en.md, ...
     """
-
-
-main.add_command(build.demo)
-main.add_command(build.build)
-main.add_command(build.check)
-main.add_command(build.redline)
-main.add_command(build.inspect)
-main.add_command(batch.batch)
-main.add_command(interview.interview)
-main.add_command(library.lint)
-main.add_command(library.schema)
-main.add_command(library.tiers)
-main.add_command(report.report)
-main.add_command(dates.dates)
-main.add_command(slo.slo)
-main.add_command(catalog.library_group)
-main.add_command(catalog.catalog_group)

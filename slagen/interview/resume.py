@@ -12,8 +12,9 @@ line by line, beside it: the answers file is plain block YAML, as the interview 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from slagen.errors import InputError, Problem
 from slagen.interview.wording import Wording
@@ -24,8 +25,7 @@ _KEY = re.compile(r"^(?P<indent> *)(?P<name>[^\s#:\-][^:#]*?)\s*:(?:\s|$)")
 _COMMENTED_KEY = re.compile(r"^(?P<name>[\w-]+):(?:\s.*)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Comments:
+class Comments(Struct, frozen=True):
     """A person's comments in an answers file, by the key they belong to (``agreement.jurisdiction``)."""
 
     top: tuple[str, ...] = ()
@@ -38,8 +38,7 @@ class Comments:
     """After the last key."""
 
 
-@dataclass(frozen=True, slots=True)
-class Resumed:
+class Resumed(Struct, frozen=True):
     """What an answers file gives the interview: its answers by key, and the comments to keep."""
 
     given: dict[str, Any]

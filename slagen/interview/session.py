@@ -8,10 +8,11 @@ and the session checks the answer with the answers before it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from babel import Locale
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from slagen.answers import FORMAT_VERSION, validate_answers
 from slagen.catalogs import Catalog
@@ -35,8 +36,7 @@ FORMAT_KEY = "slagen"
 """The answers format marker: written, never asked."""
 
 
-@dataclass(slots=True)
-class _State:
+class _State(Struct):
     yaml: dict[str, Any] = field(default_factory=dict)
     """Answer key → the value as the file holds it (``4h``, ``5%``, a date)."""
     typed: dict[str, Any] = field(default_factory=dict)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from slagen.errors import LibraryError, Problem
 from slagen.library import Library
@@ -47,8 +49,7 @@ _WORDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(Struct, frozen=True):
     """What ``ask`` is asked: it shows ``help`` or ``error``, lists ``choices``, and returns what was typed.
 
     An empty answer means ``default`` (when there is one). ``confirm`` questions are answered
@@ -68,8 +69,7 @@ Ask = Callable[[Question], str]
 Say = Callable[[str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Wording:
+class Wording(Struct, frozen=True):
     """The words of the interview in one language, from ``templates/<lang>/questions.yaml``."""
 
     lang: str

@@ -10,19 +10,18 @@ would otherwise be read as missing.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from slagen.errors import InputError, Problem
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-@dataclass(frozen=True, slots=True)
-class Contract:
+class Contract(Struct, frozen=True):
     """The columns of one kind of data file: required, optional, and those that may repeat."""
 
     kind: str
@@ -139,8 +138,7 @@ CONTRACTS = {
 KINDS = tuple(CONTRACTS)
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(Struct, frozen=True):
     """Where a file's columns are: the contract, and for each of its columns the indexes of the file's columns."""
 
     contract: Contract
@@ -209,6 +207,8 @@ def _has(header: Sequence[str], column: str, contract: Contract) -> bool:
 
 
 def _unknown(cell: str, contract: Contract) -> str:
+    import difflib  # only for a suggestion in a message: not at start-up
+
     close = difflib.get_close_matches(normal(cell), [*contract.columns, *contract.aliases], n=1, cutoff=0.7)
     hint = f" (did you mean '{contract.aliases.get(close[0], close[0])}'?)" if close else ""
     return f"'{cell}' is no column of the {contract.kind} file{hint}; columns: {', '.join(contract.columns)}"

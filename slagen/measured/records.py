@@ -11,8 +11,9 @@ that a report can cite it and a problem can be reported where it is.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct
 
 CAUSES = ("provider", "scheduled", "force_majeure", "customer", "third_party")
 """Why a service was down. Only ``provider`` counts against availability; the others are excluded
@@ -22,8 +23,7 @@ whom the provider is not responsible) — whether an exclusion applies is the me
 TICKET_KINDS = ("incident", "complaint", "request")
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(Struct, frozen=True):
     """The file and the 1-based row (the header is row 1) a record was read from."""
 
     file: str
@@ -33,8 +33,7 @@ class Where:
         return f"{self.file}:{self.row}"
 
 
-@dataclass(frozen=True, slots=True)
-class Outage:
+class Outage(Struct, frozen=True):
     """An interval in which a service (or part of it) was not available, with its cause."""
 
     start: dt.datetime
@@ -45,8 +44,7 @@ class Outage:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Ticket:
+class Ticket(Struct, frozen=True):
     """An incident, complaint or request with the time stamps its response and restore times run between.
 
     ``paused`` holds the intervals in which the clock stopped (waiting for the customer, for access);
@@ -61,13 +59,12 @@ class Ticket:
     responded: dt.datetime | None = None
     restored: dt.datetime | None = None
     resolved: dt.datetime | None = None
-    paused: tuple[tuple[dt.datetime, dt.datetime], ...] = field(default=())
+    paused: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
     from_backup: bool = False
     data_lost_since: dt.datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
+class Interval(Struct, frozen=True):
     """One interval of call-centre (ACD) statistics, usually 15 or 30 minutes long.
 
     ``answered_in_time`` counts the calls answered within the agreed answer time; ``abandoned_short`` the
@@ -88,8 +85,7 @@ class Interval:
     forecast: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(Struct, frozen=True):
     """One agent's telemarketing day: calls, the calls a person answered, contacts and results.
 
     ``days_worked`` is the share of a day the agent worked for the customer (a half day is 0.5); the
@@ -107,8 +103,7 @@ class Activity:
     recordings_reviewed: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
+class Measurement(Struct, frozen=True):
     """One row of a generic measurements file: its ``record`` type, time stamp and every other cell as read.
 
     The other cells (``fields``, by normalised column name) stay as the file holds them (text, or what a
@@ -123,8 +118,7 @@ class Measurement:
     id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Measured:
+class Measured(Struct, frozen=True):
     """Everything read for one agreement: the records of every data file given, in file order."""
 
     outages: tuple[Outage, ...] = ()

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from msgspec.structs import replace
 
 from slagen.errors import Problem
 from slagen.measured.cells import fixed, is_empty, localize, read_flag, read_timestamp

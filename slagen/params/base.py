@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from msgspec import Struct
 
 from slagen.errors import InputError
 from slagen.params.values import Duration, ParamError, as_decimal
@@ -32,8 +33,7 @@ Findings = list[tuple[tuple[str, ...], str]]
 """(key path below the answer, message) pairs."""
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(Struct, frozen=True):
     """One allowed answer, with a note to show beside it (a tier's targets, a catalog's name).
 
     ``label`` is the answer in the interview's language (``Standardpaket`` for ``standard``): shown instead of

@@ -7,9 +7,11 @@ of :data:`PARAM_TYPES`, the class that knows how to coerce, describe and ask for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from slagen.params.base import Languages, ParamType
 from slagen.params.lists import LanguagesType, ListType, LocalizedType, RecordsType, TiersType
@@ -60,8 +62,7 @@ PARAM_TYPES: dict[str, ParamType] = {
 TYPES = tuple(PARAM_TYPES)
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(Struct, frozen=True):
     """One declared parameter: the answer key it reads and how to check it."""
 
     key: str

@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from msgspec.structs import replace
 
 from slagen.params.base import MISSING, Asker, Choice, Findings, Languages, ParamType, shown
 from slagen.params.jsonschema import json_leaf, limits

@@ -8,12 +8,11 @@ fit raises :class:`ParamError` in words a sales person understands. The paramete
 
 from __future__ import annotations
 
-import difflib
-import functools
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from slagen.params.forms import read_number
 
@@ -92,9 +91,7 @@ MAX_TEXT = 100_000
 """Longest text an answer may be (characters): far above any name or clause text; a template's limits are above it."""
 
 
-@functools.total_ordering
-@dataclass(frozen=True, slots=True, eq=False)
-class Duration:
+class Duration(Struct, frozen=True, eq=False):
     """A span of time as people write it (``24h``), keeping the unit they chose.
 
     >>> Duration.parse("24h")
@@ -119,11 +116,25 @@ class Duration:
         """Length in seconds, for comparisons across units (a month counts 30.436875 days)."""
         return self.amount * _DURATION_SECONDS[self.unit]
 
+    # Every comparison written out: a Struct's own (returning NotImplemented with eq=False) would come
+    # before what functools.total_ordering or object derive from __eq__ and __lt__.
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Duration) and self.seconds == other.seconds
 
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
     def __lt__(self, other: Duration) -> bool:
         return self.seconds < other.seconds
+
+    def __le__(self, other: Duration) -> bool:
+        return self.seconds <= other.seconds
+
+    def __gt__(self, other: Duration) -> bool:
+        return self.seconds > other.seconds
+
+    def __ge__(self, other: Duration) -> bool:
+        return self.seconds >= other.seconds
 
     def __hash__(self) -> int:
         return hash(self.seconds)
@@ -294,6 +305,8 @@ def show(value: Any) -> str:
 
 def unknown_choice(what: str, value: Any, choices: list[str], where: str) -> str:
     """``unknown tier 'platinium' in catalog 'x' (did you mean 'platinum'?)``, or the choices if none is close."""
+    import difflib  # only for a suggestion in a message: not at start-up
+
     close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(choices)}"
     return f"unknown {what} '{value}'{where} ({hint})"

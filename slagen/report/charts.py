@@ -7,12 +7,12 @@ reports); the PNG carries no date or software name, so the same figures give the
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class Chart:
+
+class Chart(Struct, frozen=True):
     """Bars with their labels, the target as a line, and the words of the axes."""
 
     title: str

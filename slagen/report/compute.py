@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from msgspec.structs import replace
+
 from slagen.catalogs import Kpi
 from slagen.claim import claim_deadline, claim_rule
+from slagen.clock import nth_day
 from slagen.errors import InputError
 from slagen.measured.records import Measured
 from slagen.report.availability import availability
 from slagen.report.calls import activity_result, interval_result
 from slagen.report.chronic import chronic
 from slagen.report.credits import apply_annual_cap, service_credit
-from slagen.report.deadlines import period_end, weekdays_only, working_days_after
+from slagen.report.deadlines import period_end, weekdays_only
 from slagen.report.generic import GENERIC_KINDS, measured_result
 from slagen.report.history import Past
 from slagen.report.model import Chronic, Credit, Report, Result
@@ -86,7 +88,7 @@ def compute_report(
         raise InputError(sorted(bad_cells.values(), key=lambda p: (p.file or "", p.line or 0, p.key or "")))
     working_day = _working_day(values)
     assumed = received is None
-    received = received or working_days_after(period.last_day, int(values.get("reporting.due_days") or 1), working_day)
+    received = received or nth_day(period.last_day, int(values.get("reporting.due_days") or 1), working_day)
     credit = _credit(values, service, results, fee, history, label, start, agreement)
     if credit is not None:
         rule = claim_rule(values)

@@ -19,8 +19,9 @@ Decimal('0.00')
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+
+from msgspec.structs import replace
 
 from slagen.arithmetic import CreditBand, CreditScheme
 from slagen.report.model import Credit

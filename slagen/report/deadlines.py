@@ -14,8 +14,6 @@ datetime.date(2027, 5, 7)
 datetime.date(2027, 5, 10)
 >>> period_end(dt.date(2027, 4, 9), 30, weekdays, extend=False)
 datetime.date(2027, 5, 9)
->>> working_days_after(dt.date(2027, 3, 31), 5, weekdays)           # Wednesday + 5 working days
-datetime.date(2027, 4, 7)
 """
 
 from __future__ import annotations
@@ -32,15 +30,6 @@ def period_end(event: dt.date, days: int, working_day: WorkingDay, *, extend: bo
     while extend and not working_day(last):
         last += dt.timedelta(days=1)
     return last
-
-
-def working_days_after(day: dt.date, count: int, working_day: WorkingDay) -> dt.date:
-    """The ``count``-th working day after ``day`` (the day itself not counted)."""
-    found = 0
-    while found < count:
-        day += dt.timedelta(days=1)
-        found += working_day(day)
-    return day
 
 
 def weekdays_only(day: dt.date) -> bool:

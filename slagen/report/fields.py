@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from slagen.errors import Problem
 from slagen.measured.cells import is_empty, read_day, read_decimal, read_flag, read_timestamp, text_of
@@ -24,8 +25,7 @@ _AMBIGUOUS = re.compile(r"\d{1,3}\.\d{3}")
 """A number as probes write it (``28.4``), read at once; ``1.843`` (thousands or a decimal point?) is not."""
 
 
-@dataclass(frozen=True, slots=True)
-class Moment:
+class Moment(Struct, frozen=True):
     """A time, or a whole day (``day_only``: a date column such as a confirmed delivery date)."""
 
     at: dt.datetime

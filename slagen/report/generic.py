@@ -21,11 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from msgspec.structs import replace
+
 from slagen.catalogs import Kpi
+from slagen.clock import add_service_days
 from slagen.errors import InputError
 from slagen.measure_conditions import Condition, Operand
 from slagen.measure_def import NUMBER_UNITS
@@ -53,12 +55,7 @@ class Context:
 
     def add_days(self, day: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``day`` (before it if negative); 0 gives ``day``."""
-        step = dt.timedelta(days=1 if count >= 0 else -1)
-        for _ in range(abs(count)):
-            day += step
-            while not self.working(day):
-                day += step
-        return day
+        return add_service_days(day, count, self.calendar, is_holiday=self.holiday)
 
     def working_days_between(self, first: dt.date, last: dt.date) -> int:
         """Working days after ``first`` up to and including ``last`` (negative if ``last`` is earlier)."""

@@ -7,9 +7,10 @@ for the chronic-failure rule, and the credit owed (for the cap per contract year
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from msgspec import Struct
 
 from slagen.errors import InputError
 
@@ -17,8 +18,7 @@ KIND = "slagen-service-level-report"
 """The value of a JSON report's ``report`` key."""
 
 
-@dataclass(frozen=True, slots=True)
-class Past:
+class Past(Struct, frozen=True):
     """One earlier period: its label (``2027-02``), the Service Levels missed, the credit owed."""
 
     period: str

@@ -7,11 +7,12 @@ names the kind, ``chronic_missed`` the Service Levels that counted as missed for
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from slagen.report.history import KIND
 from slagen.report.model import Report
@@ -22,8 +23,8 @@ def _plain(value: Any) -> Any:
         return f"{value:f}"
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, msgspec.Struct):
+        return {name: _plain(getattr(value, name)) for name in value.__struct_fields__}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.claim import ClaimRule
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(Struct, frozen=True):
     """The period reported on: ``start`` inclusive to ``end`` exclusive, in the agreement's time zone.
 
     ``measured_start``/``measured_end`` are the same, cut to the term where the term starts or ends inside.
@@ -38,8 +38,7 @@ class Period:
         return (self.end - dt.timedelta(seconds=1)).date()
 
 
-@dataclass(frozen=True, slots=True)
-class Excluded:
+class Excluded(Struct, frozen=True):
     """A stretch of time (or an event) left out of a computation, and why."""
 
     start: dt.datetime
@@ -50,8 +49,7 @@ class Excluded:
     seconds: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Counted:
+class Counted(Struct, frozen=True):
     """A stretch of time counted against a KPI (downtime), with the rows it came from."""
 
     start: dt.datetime
@@ -61,8 +59,7 @@ class Counted:
     where: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(Struct, frozen=True):
     """One event of a per-event measure: its due time on the agreed clock, and whether it was met."""
 
     id: str
@@ -76,16 +73,14 @@ class Event:
     where: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Formula:
+class Formula(Struct, frozen=True):
     """A result's arithmetic: a kind of formula (worded per language) and its named numbers."""
 
     kind: str
     numbers: dict[str, Decimal]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(Struct, frozen=True):
     """A KPI's result for the period.
 
     ``value`` is None when the KPI is not computed from the data (``reported``) or had nothing to count;
@@ -113,8 +108,7 @@ class Result:
     """The call answer rate per interval of the day (``09:30``) over the month (for the chart)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Credit:
+class Credit(Struct, frozen=True):
     """The service credit of the period: band, percentage, and the caps applied in order."""
 
     kpi: str
@@ -139,8 +133,7 @@ class Credit:
     """The rule ``claim_by`` follows (:mod:`slagen.claim`), the one the credits clause words."""
 
 
-@dataclass(frozen=True, slots=True)
-class Chronic:
+class Chronic(Struct, frozen=True):
     """The chronic-failure rule for one Service Level after this period."""
 
     kpi: str
@@ -154,8 +147,7 @@ class Chronic:
     """Months of the last twelve within the term for which no result was given."""
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(Struct, frozen=True):
     """Everything a service-level report shows."""
 
     agreement: str
@@ -169,6 +161,6 @@ class Report:
     received: dt.date
     """The day the report counts as received (the claim and notice periods run from it)."""
     languages: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
     received_assumed: bool = False
     """Whether ``received`` is the day the report is due, not a day given (``--received``)."""

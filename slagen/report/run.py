@@ -6,7 +6,6 @@ Gives file contents in memory (:class:`slagen.generate.Output`); :mod:`slagen.ou
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -69,7 +68,7 @@ def compute_for(
         report = compute_report(answers.values, clauses, service, measured, period, history=history,
                                 received=received, fee=fee, agreement=agreement)  # fmt: skip
     except InputError as exc:  # a problem of the agreement (an undefined calendar): name its file
-        problems = [p if p.file or (p.key or "").startswith("--") else replace(p, file=str(answers_path))
+        problems = [p if p.file or (p.key or "").startswith("--") else p.in_file(str(answers_path))
                     for p in exc.problems]  # fmt: skip
         raise InputError(problems) from None
     return report, service

@@ -57,7 +57,7 @@ def attainment(
 
 
 def _fields(result: Result) -> dict[str, Any]:
-    return {name: getattr(result, name) for name in Result.__slots__}
+    return {name: getattr(result, name) for name in Result.__struct_fields__}
 
 
 def _rate(

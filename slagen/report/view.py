@@ -8,17 +8,17 @@ after six decimal places and marked with "…", so that a reader's calculator ag
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.catalogs import Catalog
 from slagen.report.charts import Chart
 from slagen.report.model import Event, Report, Result
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+class Table(Struct, frozen=True):
     """A table: column heads and rows of text."""
 
     header: tuple[str, ...]
@@ -28,8 +28,7 @@ class Table:
 Block = str | Table
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Struct, frozen=True):
     """A heading (level 2 or 3) and what follows it; a chart of its figures where one helps."""
 
     heading: str
@@ -38,8 +37,7 @@ class Section:
     chart: Chart | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(Struct, frozen=True):
     """The whole report in one language."""
 
     title: str

@@ -21,9 +21,10 @@ events or of time, each with its target, window, clause and credit bands. The re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from slagen.answers import Answers
 from slagen.arithmetic import HUNDRED, CreditScheme
@@ -38,8 +39,7 @@ LEVELS_CLAUSE = "services.levels"
 """The clause that states the Service Levels, for a KPI that no clause of its own shows."""
 
 
-@dataclass(frozen=True, slots=True)
-class Objective:
+class Objective(Struct, frozen=True):
     """One KPI as an objective: the share of good events (or time slices) the agreement owes.
 
     ``kind`` is ``ratio`` (good or bad events over all events), ``slices`` (good time slices over
@@ -74,8 +74,7 @@ class Objective:
     """The catalog's formula of this KPI, with the parties' names."""
 
 
-@dataclass(frozen=True, slots=True)
-class Export:
+class Export(Struct, frozen=True):
     """An agreement's objectives and what identifies them: contract, customer, catalog, tier."""
 
     reference: str

@@ -24,8 +24,9 @@ The clock is the time zone the contract states (:func:`slagen.timezone.time_zone
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from slagen.answers import Answers
 from slagen.catalogs import Kpi
@@ -42,8 +43,7 @@ PERIOD_NOTES = {
 """What an export says about a KPI whose contract period has no calendar window of its own."""
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Struct, frozen=True):
     """The contract period of a KPI and how it is sliced.
 
     ``period`` is the definition's (``calendar_month``, ``calendar_week``, ``contract_year``);

@@ -26,11 +26,11 @@ import datetime as dt
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
+from msgspec import Struct
 
 from slagen.errors import InputError
 from slagen.model import Document
@@ -51,8 +51,7 @@ Pieces = tuple[bytes | str, ...]
 """A part's bytes split at its markers: fixed bytes and the names of the values that go between them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(Struct, frozen=True):
     """A reference's parts, split at the markers, and what the body writer needs to know of it."""
 
     info: ReferenceInfo

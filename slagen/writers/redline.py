@@ -15,12 +15,12 @@ The Markdown: both versions' Markdown compared line by line and word by word, in
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
 
 from lxml import etree
+from msgspec.structs import replace
 
 from slagen.model import Document, Text
 from slagen.provenance import custom_properties_xml
@@ -100,7 +100,7 @@ def _tracking(frame: Frame) -> Frame:
             get_or_add(root, "w:trackRevisions")
             pieces = (etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),)
         parts.append((name, pieces))
-    return dataclasses.replace(frame, parts=tuple(parts))
+    return replace(frame, parts=tuple(parts))
 
 
 _PREFIX = re.compile(r"^(#+ |\s*(?:[-*] |\d+\. )|> )?")

@@ -18,7 +18,6 @@ fails a contract later.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import io
 import re
 from pathlib import Path
@@ -81,7 +80,7 @@ def load_reference(path: Path) -> bytes:
         prepared = prepare_reference(user)
         make_frame(prepared, review=True, properties=True, answers=True)  # what every contract will do with it
     except InputError as exc:
-        raise InputError([dataclasses.replace(p, file=str(path)) for p in exc.problems]) from None
+        raise InputError([p.in_file(str(path)) for p in exc.problems]) from None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, NotImplementedError, etree.LxmlError) as exc:
         # python-docx reads the XML Word writes; for other XML it raises these, not an error of its own
         raise InputError.single(

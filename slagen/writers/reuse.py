@@ -13,10 +13,10 @@ tracked changes (their ids count across the document).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from slagen.model import Block, Inline, Paragraph, Section
 from slagen.writers.lists import ListNumbering
@@ -25,8 +25,7 @@ if TYPE_CHECKING:
     from slagen.writers.body import BodyWriter
 
 
-@dataclass(frozen=True, slots=True)
-class Effects:
+class Effects(Struct, frozen=True):
     """What writing a part of the body did: its XML and the writer's state it changed."""
 
     xml: str
@@ -77,7 +76,7 @@ def fixed_state(writer: BodyWriter) -> tuple[Hashable, ...]:
         info = writer.info
         writer.fixed_state = (
             writer.document.language,
-            tuple((field.name, _hashable(getattr(info, field.name))) for field in dataclasses.fields(info)),
+            tuple((name, _hashable(getattr(info, name))) for name in info.__struct_fields__),
             tuple(sorted(writer.numbering.first_taken)),
             writer.numbering.abstract,
             tuple(writer.labels.items()),

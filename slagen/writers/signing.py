@@ -7,8 +7,9 @@ title and date, no place. A party represented jointly gets a second signing line
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -16,8 +17,7 @@ if TYPE_CHECKING:
     from slagen.model import Document
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(Struct, frozen=True):
     """One party's cell of a row: its text, and whether it is bold, a signing line or set apart by space."""
 
     text: str

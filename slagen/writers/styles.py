@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import types
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from docx.document import Document as DocxDocument
+from msgspec import Struct, field
 
 from slagen.errors import InputError
 
@@ -42,8 +42,7 @@ STYLES = (
 """Styles the DOCX writer uses (by name, as Word shows them)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceInfo:
+class ReferenceInfo(Struct, frozen=True):
     """What the writer needs to know of a reference document."""
 
     style_ids: Mapping[str, str]
