@@ -264,12 +264,12 @@ def _header(trees: list[Tree], runs: int, locales: list[str], work: Path) -> Non
 
 def _table(trees: list[Tree], shared: list[Measure], per_tree: list[list[Measure]]) -> None:
     width = 32
-    columns = "".join(f"{tree.label[:30]:>32}" for tree in trees)
+    columns = "".join(f"{tree.label[:34]:>36}" for tree in trees)
     print(f"{'wall median / min (CPU median)':{width}}{columns}")
     for measure in shared:
-        print(f"{measure.name:{width}}{measure.cell():>32}")
+        print(f"{measure.name:{width}}{measure.cell():>36}")
     for row in range(len(per_tree[0])):
-        print(f"{per_tree[0][row].name:{width}}" + "".join(f"{measures[row].cell():>32}" for measures in per_tree))
+        print(f"{per_tree[0][row].name:{width}}" + "".join(f"{measures[row].cell():>36}" for measures in per_tree))
     print()
     libraries = shared[1]
     for row in (1, 2, 3):  # (d), (c) cache off, (c) cache on
@@ -281,11 +281,11 @@ def _table(trees: list[Tree], shared: list[Measure], per_tree: list[list[Measure
             cpu = measures[row].cpu_median / libraries.cpu_median
             verdict = "PASS" if max(ratio, cpu) <= TARGET else "MISS"
             cells.append(f"{ratio:.2f} x (min {best:.2f}, CPU {cpu:.2f}) {verdict}")
-        print(f"{name:{width}}" + "".join(f"{cell:>32}" for cell in cells))
+        print(f"{name:{width}}" + "".join(f"{cell:>36}" for cell in cells))
     for row in (2, 3):
         name = per_tree[0][row].name.replace("(c) slagen build", "(c)-(a)")
         spent = [measures[row].median - shared[1].median for measures in per_tree]
-        print(f"{name:{width}}" + "".join(f"{value:>25.3f}s" for value in spent))
+        print(f"{name:{width}}" + "".join(f"{value:>35.3f}s" for value in spent))
     print(f"\ntarget (issue 13): a build starts within {TARGET} x (a): (d) as its imports, (c) as the whole cold build")
 
 
