@@ -76,6 +76,8 @@ class BodyWriter:
             clause.id for section in document.sections if section.annex for clause in section.clauses
         }
         """References that show their bookmark's text ("Anlage 4", a paragraph's number), not a heading number."""
+        self.section_ids = frozenset(section.id for section in document.sections)
+        """A reference to a section is written with a numeric picture (:meth:`_ref`), one to a clause without."""
         self.clause = ""  # the id of the clause being written
 
     def write(self) -> bytes:
@@ -208,7 +210,7 @@ class BodyWriter:
         field's result "8" after an update, as cached (a clause's "7.4" needs none and would lose its ".4").
         """
         props = run_props(run.bold or bold, run.italic)
-        section = any(section.id == run.target for section in self.document.sections)
+        section = run.target in self.section_ids
         switch = "" if run.target in self.plain_refs else " \\r"
         picture = ' \\# "0"' if section and switch else ""
         self._field_start(f"REF {bookmark_name(run.target)}{switch} \\h{picture}", props)

@@ -22,6 +22,7 @@ from slagen.model import Block, Inline, Paragraph, Section
 from slagen.writers.lists import ListNumbering
 
 if TYPE_CHECKING:
+    from slagen.memo import Memo
     from slagen.writers.body import BodyWriter
 
 
@@ -96,7 +97,7 @@ def document_state(writer: BodyWriter) -> tuple[Hashable, ...]:
             fixed_state(writer),
             tuple(document.numbers.items()),
             tuple(sorted(writer.plain_refs)),
-            tuple(section.id for section in document.sections),
+            tuple(sorted(writer.section_ids)),
         )
     return writer.document_state
 
@@ -117,16 +118,16 @@ def writer_state(writer: BodyWriter) -> tuple[Hashable, ...]:
     return (numbering.next, numbering.next in numbering.taken, len(writer.bookmarks), writer.break_before)
 
 
-def reusable(writer: BodyWriter) -> bool:
-    """Whether the memo may give parts of this body again (not with comments or tracked changes)."""
-    return writer.memo is not None and writer.comments is None and not writer.tracking
+def _reusing(writer: BodyWriter) -> Memo | None:
+    """The memo that may give parts of this body again: none with comments or tracked changes."""
+    return writer.memo if writer.comments is None and not writer.tracking else None
 
 
 def section(writer: BodyWriter, part: Section, write: Callable[[], None]) -> None:
     """``write()``, which writes ``part``, or what it wrote before from the same parts and state."""
-    memo = writer.memo
+    memo = _reusing(writer)
     names = {part.id, *(clause.id for clause in part.clauses)}
-    if memo is None or not reusable(writer) or any(name in writer.bookmarks for name in names):
+    if memo is None or any(name in writer.bookmarks for name in names):
         write()
         return
     meta: tuple[Hashable, ...] = (part.id, part.title, part.number, part.annex)
@@ -140,8 +141,8 @@ def contents(
     writer: BodyWriter, entries: Sequence[tuple[str, str, str, Sequence[Inline]]], write: Callable[[], None]
 ) -> None:
     """``write()``, which writes the contents of ``entries``, or what it wrote before for the same."""
-    memo = writer.memo
-    if memo is None or not reusable(writer):
+    memo = _reusing(writer)
+    if memo is None:
         write()
         return
     # a section's title is a string in a new list each time; a clause's title the parse's frozen runs
@@ -162,14 +163,13 @@ def clause_body(writer: BodyWriter, blocks: Sequence[Block], write: Callable[[],
     Only what the blocks read of the document is in the key (the numbers they refer to), so that a
     clause is given again in another document whose other numbers differ.
     """
-    memo = writer.memo
+    memo = _reusing(writer)
     anchored = any(isinstance(block, Paragraph) and block.anchor for block in blocks)  # bookmarks: ids move
-    if memo is None or not reusable(writer) or anchored:
+    if memo is None or anchored:
         write()
         return
-    sections = {section.id for section in writer.document.sections}
     refs = tuple(
-        (writer.document.numbers[ref.target], ref.target in writer.plain_refs, ref.target in sections)
+        (writer.document.numbers[ref.target], ref.target in writer.plain_refs, ref.target in writer.section_ids)
         for ref in memo.marks(blocks).refs
     )
     numbering = writer.numbering  # a clause body adds no bookmark and reads none (anchored ones are not given again)
