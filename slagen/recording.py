@@ -186,19 +186,9 @@ def key_of(
     ``id``, each beside the value itself (so that the ``id`` cannot be another object's while kept).
     """
     key: list[Hashable] = []
-    mappings, missing = _MAPPINGS, MISSING
     for whole, path in paths:
-        value: Any = root  # value_at(root, path), inline: a key is taken for every clause of every contract
-        for step in path:
-            if type(value) not in mappings and not isinstance(value, Mapping):
-                value = missing
-                break
-            try:
-                value = value[step]
-            except (KeyError, TypeError):
-                value = missing
-                break
-        if value is missing:
+        value = value_at(root, path)
+        if value is MISSING:
             key.append(MISSING)
         elif whole:
             known = frozen.get(id(value)) if frozen else None
