@@ -68,11 +68,7 @@ def _paragraphs(clause: Clause, numbers: dict[str, str], numbered_of: NumberedOf
     if not any(isinstance(block, Paragraph) and block.anchor for block in clause.blocks):
         return clause
     blocks, anchors = numbered_of(clause.blocks, clause.id, lambda: numbered_paragraphs(clause.blocks, clause.id))
-    for key, number in anchors:
-        if key in numbers:
-            message = f"clause '{clause.id}' marks two paragraphs as paragraph('{key.partition('#')[2]}')"
-            raise TemplateError([Problem(message)])
-        numbers[key] = number
+    numbers.update(anchors)  # keyed ``clause#name``: unique, as clause ids are and numbered_paragraphs checks names
     return replace(clause, blocks=blocks)
 
 
