@@ -120,7 +120,7 @@ def activity_result(kpi: Kpi, target: Any, activity: tuple[Activity, ...], perio
     first, last = period.measured_start.date(), (period.measured_end - dt.timedelta(seconds=1)).date()
     result = _activity(kpi, target, [a for a in activity if first <= a.day <= last], "")
     if measure.period == "campaign":  # the position so far: decided in the month the campaign ends
-        return Result(**{**{n: getattr(result, n) for n in Result.__struct_fields__}, "met": None, "note": "campaign"})
+        return replace(result, met=None, note="campaign")
     return result
 
 

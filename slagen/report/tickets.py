@@ -18,6 +18,8 @@ from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from msgspec.structs import replace
+
 from slagen.catalogs import Kpi
 from slagen.measured.records import Ticket
 from slagen.report.model import Event, Formula, Period, Result
@@ -48,16 +50,12 @@ def attainment(
                            int(measure.param("misses", 0))))  # fmt: skip
     late = tuple(e for e in events if e.met is not True)
     if len(parts) == 1 and not parts[0].group:
-        return Result(**{**_fields(parts[0]), "events": late})
+        return replace(parts[0], events=late)
     met = all(part.met for part in parts)
     return Result(
         kpi.id, kpi.unit, kpi.direction, kpi.role, target, None, met, None, "per_group", events=late,
         parts=tuple(parts),
     )  # fmt: skip
-
-
-def _fields(result: Result) -> dict[str, Any]:
-    return {name: getattr(result, name) for name in Result.__struct_fields__}
 
 
 def _rate(
